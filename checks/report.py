@@ -1,0 +1,113 @@
+"""The result of a run: per rule and team, how many rows were checked and how many failed.
+
+A ``Report`` holds counts and rule metadata only, never a record's values, so every renderer
+built on it is private by construction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from refcheck.checks.rules import Rule
+from refcheck.schemas import CATEGORIES, Schema, Severity
+
+NO_TEAM = "(no team)"
+"""How rows with a blank team are grouped."""
+
+
+@dataclass(frozen=True, slots=True)
+class TeamCount:
+    """One rule's counts for one team."""
+
+    team: str
+    checked: int
+    failed: int
+
+
+@dataclass(frozen=True, slots=True)
+class RuleResult:
+    """One rule's counts, overall and per team; ``ran`` is False when a field it needs is not collected."""
+
+    rule: Rule
+    ran: bool
+    by_team: tuple[TeamCount, ...]
+
+    @property
+    def checked(self) -> int:
+        """Rows the rule applied to."""
+        return sum(count.checked for count in self.by_team)
+
+    @property
+    def failed(self) -> int:
+        """Checked rows that broke the rule."""
+        return sum(count.failed for count in self.by_team)
+
+    @property
+    def pass_rate(self) -> float:
+        """``1 - failed / checked``; 1.0 when nothing was checked."""
+        return pass_rate(self.checked, self.failed)
+
+    @property
+    def breached(self) -> bool:
+        """Whether the failures exceed the rule's tolerance (any failure, when it has none)."""
+        tolerance = self.rule.tolerance
+        if tolerance is None:
+            return self.failed > 0
+        if isinstance(tolerance, float):
+            return self.failed > tolerance * self.checked
+        return self.failed > tolerance
+
+
+def pass_rate(checked: int, failed: int) -> float:
+    """The standard's pass rate: ``1 - failed / checked``, and 100% when nothing is checked."""
+    return 1.0 if checked == 0 else 1 - failed / checked
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where the rows came from, and the accounting: read = checked + unreadable."""
+
+    path: str
+    rows_read: int
+    rows_checked: int
+    rows_unreadable: int
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything a renderer needs about one run."""
+
+    schema: Schema
+    as_of: dt.date
+    source: Source
+    teams: tuple[str, ...]
+    team_rows: tuple[int, ...]
+    results: tuple[RuleResult, ...]
+
+    def worst_severity(self) -> Severity | None:
+        """The highest severity of any rule that failed beyond its tolerance."""
+        breached = [result.rule.severity for result in self.results if result.breached]
+        return max(breached, key=lambda severity: severity.rank, default=None)
+
+    def passed(self, fail_on: Severity | None) -> bool:
+        """Whether no rule at or above ``fail_on`` failed (always, when ``fail_on`` is None)."""
+        worst = self.worst_severity()
+        return fail_on is None or worst is None or worst.rank < fail_on.rank
+
+    def categories(self) -> list[str]:
+        """The categories the schema's rules use, in the standard's order."""
+        used = {result.rule.category for result in self.results}
+        return [category for category in CATEGORIES if category in used]
+
+    def category_counts(self, category: str, team: str | None = None) -> tuple[int, int]:
+        """Checked and failed over all rules of a category, for one team or overall."""
+        checked = failed = 0
+        for result in self.results:
+            if result.rule.category != category:
+                continue
+            for count in result.by_team:
+                if team is None or count.team == team:
+                    checked += count.checked
+                    failed += count.failed
+        return checked, failed

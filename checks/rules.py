@@ -1,0 +1,129 @@
+"""Bind a schema's rule specifications to rule kinds, checking every parameter.
+
+The schema names a kind and gives parameters as YAML; here they become a frozen kind instance.
+An unknown kind, an unknown or missing parameter, a value of the wrong type, or a parameter
+that names a field the schema does not have, is a ``SchemaError`` at the parameter's line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from refcheck.checks.kinds import KINDS, RuleKind
+from refcheck.schemas import Node, RuleSpec, Schema, Severity, Where
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A rule ready to run: its kind instance and how it is reported."""
+
+    id: str
+    kind: RuleKind
+    severity: Severity
+    category: str
+    message: str
+    hint: str
+    field: str | None
+    tolerance: float | int | None
+    where: Where
+
+    @property
+    def kind_name(self) -> str:
+        """The registered name of the rule's kind."""
+        return self.kind.name
+
+
+def bind_rules(schema: Schema) -> tuple[Rule, ...]:
+    """Every rule of the schema, bound to its kind."""
+    return tuple(bind_rule(spec, schema) for spec in schema.rules)
+
+
+def bind_rule(spec: RuleSpec, schema: Schema) -> Rule:
+    """One rule, bound to its kind; errors name the rule's place in its schema file."""
+    kind_class = KINDS.get(spec.kind)
+    if kind_class is None:
+        raise spec.where.error(f"unknown kind {spec.kind!r}; known kinds: {', '.join(sorted(KINDS))}")
+    kind = _instantiate(kind_class, spec.params, spec.where, schema)
+    for name in kind.temporal_fields():
+        if not schema.fields[name].type.is_temporal:
+            raise _param_where(spec, name, kind).error(
+                f"field {name!r} must be a date or datetime for kind {spec.kind!r}"
+            )
+    return Rule(
+        id=spec.id,
+        kind=kind,
+        severity=spec.severity,
+        category=spec.category or kind_class.category,
+        message=spec.message,
+        hint=spec.hint,
+        field=spec.field,
+        tolerance=spec.tolerance,
+        where=spec.where,
+    )
+
+
+def _param_where(spec: RuleSpec, field_name: str, kind: RuleKind) -> Where:
+    for key, node in spec.params.items():
+        if getattr(kind, key, None) == field_name:
+            return node.where
+    return spec.where
+
+
+def _instantiate(kind_class: type[RuleKind], params: Mapping[str, Node], where: Where, schema: Schema) -> RuleKind:
+    hints = typing.get_type_hints(kind_class)
+    specs = {spec.name: spec for spec in dataclasses.fields(kind_class)}  # type: ignore[arg-type]
+    values: dict[str, object] = {}
+    for key, node in params.items():
+        if key not in specs:
+            expected = ", ".join(specs)
+            raise node.where.error(f"unknown parameter for kind {kind_class.name!r}; expected one of {expected}")
+        value = _coerce(node, hints[key], key, schema)
+        if specs[key].metadata.get("field"):
+            for name in value if isinstance(value, tuple) else (value,):
+                if name is not None and name not in schema.fields:
+                    raise node.where.error(f"unknown field {name!r}")
+        values[key] = value
+    missing = [
+        name
+        for name, spec in specs.items()
+        if name not in values
+        and spec.default is dataclasses.MISSING
+        and spec.default_factory is dataclasses.MISSING
+    ]
+    if missing:
+        raise where.error(f"kind {kind_class.name!r} needs parameter {', '.join(missing)}")
+    try:
+        return kind_class(**values)
+    except ValueError as err:
+        raise where.error(f"params: {err}") from None
+
+
+def _coerce(node: Node, hint: object, key: str, schema: Schema) -> object:
+    """Read a YAML parameter as the kind's declared type."""
+    options = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    if node.value is None and type(None) in options:
+        return None
+    target = next(option for option in options if option is not type(None))
+    if target is bool:
+        if isinstance(node.value, bool):
+            return node.value
+        raise node.where.error(f"expected true or false; got {node.raw!r}")
+    if target is int:
+        if isinstance(node.value, int) and not isinstance(node.value, bool) and node.value >= 0:
+            return node.value
+        raise node.where.error(f"expected a whole number of 0 or more; got {node.raw!r}")
+    if target is str:
+        return node.text()
+    if typing.get_origin(target) is tuple:
+        if key == "codes" and not node.is_list:
+            name = node.text()
+            if name not in schema.codes:
+                raise node.where.error(f"unknown code list {name!r}")
+            return tuple(schema.codes[name].codes)
+        items = node.items()
+        return tuple(item.text() for item in items)
+    raise node.where.error(f"parameter type {target!r} is not supported")  # pragma: no cover - kinds are ours

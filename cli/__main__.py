@@ -1,0 +1,5 @@
+"""``python -m refcheck.cli``."""
+
+from refcheck.cli import main
+
+main()

@@ -1,0 +1,78 @@
+"""The machine-readable report (``--json``), documented field by field in ``docs/report-json.md``.
+
+Keys:
+    refcheck_version, schema {name, version, extends}, as_of, fail_on,
+    source {path, rows_read, rows_checked, rows_unreadable},
+    passed, worst_severity, teams [{team, rows}],
+    rules [{id, kind, category, severity, field, message, hint, status, checked, failed,
+            pass_rate, tolerance, breached, by_team [{team, checked, failed}]}].
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from refcheck.checks import Report, RuleResult
+from refcheck.reports.version import refcheck_version
+from refcheck.schemas import Severity
+
+
+def report_dict(report: Report, fail_on: Severity | None) -> dict[str, Any]:
+    """The report as plain JSON data; counts and rule metadata only, never a record's values."""
+    worst = report.worst_severity()
+    return {
+        "refcheck_version": refcheck_version(),
+        "schema": {
+            "name": report.schema.name,
+            "version": _version(report.schema.version),
+            "extends": list(report.schema.extends),
+        },
+        "as_of": report.as_of.isoformat(),
+        "fail_on": fail_on.value if fail_on else "never",
+        "source": {
+            "path": report.source.path,
+            "rows_read": report.source.rows_read,
+            "rows_checked": report.source.rows_checked,
+            "rows_unreadable": report.source.rows_unreadable,
+        },
+        "passed": report.passed(fail_on),
+        "worst_severity": worst.value if worst else None,
+        "teams": [{"team": team, "rows": rows} for team, rows in zip(report.teams, report.team_rows, strict=True)],
+        "rules": [_rule(result) for result in report.results],
+    }
+
+
+def render_json(report: Report, fail_on: Severity | None) -> str:
+    """The report as indented JSON text."""
+    return json.dumps(report_dict(report, fail_on), indent=2, ensure_ascii=False) + "\n"
+
+
+def _version(text: str) -> int | str:
+    return int(text) if text.isdigit() else text
+
+
+def _rule(result: RuleResult) -> dict[str, Any]:
+    rule = result.rule
+    return {
+        "id": rule.id,
+        "kind": rule.kind_name,
+        "category": rule.category,
+        "severity": rule.severity.value,
+        "field": rule.field,
+        "message": rule.message,
+        "hint": rule.hint,
+        "status": "run" if result.ran else "not_run",
+        "checked": result.checked,
+        "failed": result.failed,
+        "pass_rate": round(result.pass_rate, 6),
+        "tolerance": _tolerance(rule.tolerance),
+        "breached": result.breached,
+        "by_team": [{"team": c.team, "checked": c.checked, "failed": c.failed} for c in result.by_team],
+    }
+
+
+def _tolerance(value: float | int | None) -> str | int | None:
+    if isinstance(value, float):
+        return f"{value * 100:g}%"
+    return value

@@ -1,0 +1,112 @@
+"""The short terminal summary: what was checked, which rules failed, and each team's pass rates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from refcheck.checks import Report, RuleResult, pass_rate
+from refcheck.reports.version import refcheck_version
+from refcheck.schemas import Severity
+
+_STYLES = {"bold": "1", "dim": "2", "red": "31", "yellow": "33", "green": "32"}
+
+
+class _Ink:
+    """ANSI styling that is a no-op when colour is off (pipes, CI logs, NO_COLOR)."""
+
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def __call__(self, text: str, *styles: str) -> str:
+        if not self.color or not styles:
+            return text
+        codes = ";".join(_STYLES[style] for style in styles)
+        return f"\x1b[{codes}m{text}\x1b[0m"
+
+
+def render_terminal(report: Report, fail_on: Severity | None, *, color: bool = False, width: int = 10_000) -> str:
+    """The summary as text lines; ``color`` adds ANSI styles."""
+    return "\n".join(_lines(report, fail_on, _Ink(color), width)) + "\n"
+
+
+def percent(rate: float) -> str:
+    """A pass rate as a percentage, never rounded up to 100% while something failed."""
+    value = rate * 100
+    text = f"{value:.1f}%"
+    return "99.9%" if text == "100.0%" and rate < 1 else text
+
+
+def _lines(report: Report, fail_on: Severity | None, ink: _Ink, width: int) -> Iterator[str]:
+    schema, source = report.schema, report.source
+    yield ink(f"refcheck {refcheck_version()}", "bold") + f" · schema {schema.name} v{schema.version}"
+    yield (
+        f"{source.path}: {source.rows_checked:,} rows checked of {source.rows_read:,} read"
+        f" · as of {report.as_of.isoformat()} · {len(report.teams)} teams"
+    )
+    if source.rows_unreadable:
+        yield ink(f"{source.rows_unreadable:,} rows could not be read", "red")
+    not_run = [result.rule.id for result in report.results if not result.ran]
+    if not_run:
+        yield ink(f"Not run (field not collected): {', '.join(not_run)}", "dim")
+    failing = [result for result in report.results if result.failed]
+    yield ""
+    if not failing:
+        yield ink("No rule failed.", "green")
+    else:
+        yield ink(f"Failing rules ({len(failing)} of {len(report.results)})", "bold")
+        id_width = max(len(result.rule.id) for result in failing)
+        for category in report.categories():
+            in_category = [result for result in failing if result.rule.category == category]
+            if not in_category:
+                continue
+            yield f"  {category}"
+            for result in in_category:
+                yield "    " + _rule_line(result, id_width, ink, width)
+    yield ""
+    yield from _team_table(report, ink)
+    yield ""
+    yield _verdict(report, fail_on, ink)
+
+
+def _rule_line(result: RuleResult, id_width: int, ink: _Ink, width: int) -> str:
+    severity = result.rule.severity
+    mark = ink(f"{severity.value:<7}", "red" if severity is Severity.ERROR else "yellow")
+    counts = f"{result.failed:>8,} / {result.checked:<9,} {percent(result.pass_rate):>6}"
+    line = f"{mark} {result.rule.id:<{id_width}}  {counts}  "
+    room = max(width - len(line) + (len(mark) - 7), 20)
+    message = result.rule.message
+    if len(message) > room:
+        message = message[: room - 1] + "…"
+    return line + ink(message, "dim")
+
+
+def _team_table(report: Report, ink: _Ink) -> Iterator[str]:
+    categories = report.categories()
+    team_width = max([len("team"), *(len(team) for team in report.teams)])
+    widths = [max(len(category), 6) for category in categories]
+    yield ink("Pass rate by team and category", "bold")
+    header = "  " + f"{'team':<{team_width}}  {'rows':>7}  " + "  ".join(
+        f"{category:>{w}}" for category, w in zip(categories, widths, strict=True)
+    )
+    yield header
+    for team, rows in zip(report.teams, report.team_rows, strict=True):
+        cells = []
+        for category, w in zip(categories, widths, strict=True):
+            checked, failed = report.category_counts(category, team)
+            rate = pass_rate(checked, failed)
+            if not checked:
+                cells.append(f"{'–':>{w}}")
+                continue
+            band = "green" if rate >= 0.95 else "yellow" if rate >= 0.85 else "red"
+            cells.append(ink(f"{percent(rate):>{w}}", band))
+        yield f"  {team:<{team_width}}  {rows:>7,}  " + "  ".join(cells)
+
+
+def _verdict(report: Report, fail_on: Severity | None, ink: _Ink) -> str:
+    gate = fail_on.value if fail_on else "never"
+    worst = report.worst_severity()
+    if report.passed(fail_on):
+        detail = f"worst severity {worst.value}" if worst else "no failures"
+        return ink("PASSED", "green", "bold") + f" (fail-on {gate}; {detail})"
+    breached = [r for r in report.results if r.breached and fail_on and r.rule.severity.rank >= fail_on.rank]
+    return ink("FAILED", "red", "bold") + f" (fail-on {gate}): {len(breached)} rules at or above {gate} failed"

@@ -1,0 +1,33 @@
+"""Schemas: the referral form as declarative YAML (fields, code lists, rules with stable ids)."""
+
+from refcheck.schemas.errors import RefcheckError, SchemaError
+from refcheck.schemas.loader import DEFAULT_SCHEMA, bundled_schemas, load_schema
+from refcheck.schemas.model import (
+    CATEGORIES,
+    Calendar,
+    CodeList,
+    Field,
+    FieldType,
+    RuleSpec,
+    Schema,
+    Severity,
+)
+from refcheck.schemas.yamldoc import Node, Where
+
+__all__ = [
+    "CATEGORIES",
+    "DEFAULT_SCHEMA",
+    "Calendar",
+    "CodeList",
+    "Field",
+    "FieldType",
+    "Node",
+    "RefcheckError",
+    "RuleSpec",
+    "Schema",
+    "SchemaError",
+    "Severity",
+    "Where",
+    "bundled_schemas",
+    "load_schema",
+]

@@ -1,0 +1,546 @@
+"""Load a schema: read YAML with places kept, resolve ``extends``, expand field shorthands.
+
+The result is a ``Schema`` whose rules are specifications (kind name + parameters). Whether a
+kind exists and its parameters are right is decided by ``refcheck.checks`` when it binds the
+rules, with the same ``file:line: path: problem`` errors, because the kinds live there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from importlib import resources
+from pathlib import Path
+from typing import TypeVar
+
+from refcheck.schemas.errors import SchemaError
+from refcheck.schemas.model import (
+    CATEGORIES,
+    REGIONS,
+    Calendar,
+    CodeList,
+    Field,
+    FieldType,
+    RuleSpec,
+    Schema,
+    Severity,
+)
+from refcheck.schemas.yamldoc import Node, Where, load_yaml, parse_yaml
+
+DEFAULT_SCHEMA = "wales-referral"
+"""The bundled schema used when none is named: the Wales referral standard."""
+
+TOP_KEYS = {
+    "name", "version", "description", "extends", "record_id", "group_by",
+    "calendar", "codes", "fields", "rules", "remove",
+}
+FIELD_KEYS = {
+    "type", "label", "description", "required", "codes", "format", "unique", "valid", "collected",
+}
+RULE_KEYS = {
+    "id", "kind", "params", "severity", "category", "message", "hint", "field", "tolerance", "why",
+}
+REPORT_KEYS = {"severity", "category", "message", "hint", "tolerance", "why"}
+REMOVE_KEYS = {"fields", "rules", "codes"}
+FORMATS = {"nhs_number": "nhs_number", "uk_postcode": "uk_postcode"}
+_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_E = TypeVar("_E", Severity, FieldType)
+
+
+def bundled_schemas() -> list[str]:
+    """Names of the schemas shipped with refcheck."""
+    folder = resources.files("refcheck.schemas")
+    return sorted(item.name.removesuffix(".yaml") for item in folder.iterdir() if item.name.endswith(".yaml"))
+
+
+def load_schema(name_or_path: str | Path = DEFAULT_SCHEMA) -> Schema:
+    """Load a bundled schema by name, or a schema file by path."""
+    root = _read(name_or_path, relative_to=None)
+    merged = _resolve(root, chain=())
+    return _build(merged)
+
+
+# -- reading and extends -------------------------------------------------------------------
+
+
+class _Doc:
+    """One schema document and where it came from."""
+
+    def __init__(self, node: Node, identity: str, folder: Path | None) -> None:
+        self.node = node
+        self.identity = identity
+        self.folder = folder
+
+
+def _is_bundled_name(text: str) -> bool:
+    return "/" not in text and "\\" not in text and not text.endswith((".yaml", ".yml"))
+
+
+def _read(name_or_path: str | Path, relative_to: Path | None) -> _Doc:
+    text = str(name_or_path)
+    if isinstance(name_or_path, str) and _is_bundled_name(text):
+        resource = resources.files("refcheck.schemas") / f"{text}.yaml"
+        if not resource.is_file():
+            known = ", ".join(bundled_schemas())
+            raise SchemaError(f"{text}: no bundled schema of that name (bundled: {known}); give a path to a file")
+        node = parse_yaml(resource.read_text(encoding="utf-8"), f"{text}.yaml")
+        return _Doc(node, f"bundled:{text}", None)
+    path = Path(text)
+    if relative_to is not None and not path.is_absolute():
+        path = relative_to / path
+    node = load_yaml(path)
+    return _Doc(node, str(path.resolve()), path.parent)
+
+
+def _resolve(doc: _Doc, chain: tuple[str, ...]) -> Node:
+    """Merge a document over the schema it extends, recursively."""
+    if doc.identity in chain:
+        raise doc.node.where.error("extends: circular: the schema extends itself through its parents")
+    top = doc.node.mapping()
+    _check_keys(doc.node, TOP_KEYS, "schema")
+    if "extends" not in top:
+        return doc.node
+    extends = top["extends"]
+    parent = _read(extends.text(), relative_to=doc.folder)
+    if parent.identity in (*chain, doc.identity):
+        raise extends.where.error(f"circular extends: {extends.text()} is already being loaded")
+    base = _resolve(parent, (*chain, doc.identity))
+    base = _apply_removals(base, top.get("remove"))
+    merged = _merge(base, doc.node)
+    chain_names = [extends.text(), *_extends_chain(base)]
+    result = dict(merged.value)
+    result["extends"] = Node([Node(n, extends.where, n) for n in chain_names], extends.where)
+    result.pop("remove", None)
+    return Node(result, merged.where)
+
+
+def _extends_chain(node: Node) -> list[str]:
+    extends = node.mapping().get("extends")
+    if extends is None:
+        return []
+    return [item.text() for item in extends.items()] if extends.is_list else [extends.text()]
+
+
+def _apply_removals(base: Node, remove: Node | None) -> Node:
+    """Drop the fields, rules and code lists (or single codes) a child schema removes."""
+    if remove is None:
+        return base
+    _check_keys(remove, REMOVE_KEYS, "remove")
+    top = dict(base.mapping())
+    spec = remove.mapping()
+    for section in ("fields", "codes"):
+        if section not in spec:
+            continue
+        existing = dict(top[section].mapping()) if section in top else {}
+        targets = spec[section]
+        if section == "codes" and targets.is_mapping:
+            for list_name, codes_node in targets.mapping().items():
+                if list_name not in existing:
+                    raise codes_node.where.error(f"no code list {list_name!r} to remove codes from")
+                codes = dict(_code_entries(existing[list_name]))
+                for item in codes_node.items():
+                    if item.text() not in codes:
+                        raise item.where.error(f"code {item.text()!r} is not in the {list_name!r} list")
+                    del codes[item.text()]
+                old = existing[list_name]
+                existing[list_name] = Node({c: Node(label, old.where, label) for c, label in codes.items()}, old.where)
+        else:
+            for item in targets.items():
+                if item.text() not in existing:
+                    raise item.where.error(f"there is no {section[:-1]} {item.text()!r} to remove")
+                del existing[item.text()]
+        top[section] = Node(existing, top[section].where if section in top else remove.where)
+    if "rules" in spec:
+        rules = list(top["rules"].items()) if "rules" in top else []
+        ids = {_rule_id(rule) for rule in rules}
+        drop = set()
+        for item in spec["rules"].items():
+            if item.text() not in ids:
+                raise item.where.error(f"there is no rule {item.text()!r} to remove")
+            drop.add(item.text())
+        top["rules"] = Node([rule for rule in rules if _rule_id(rule) not in drop], base.where)
+    return Node(top, base.where)
+
+
+def _rule_id(rule: Node) -> str:
+    entry = rule.mapping()
+    if "id" not in entry:
+        raise rule.where.error("a rule needs an id")
+    return entry["id"].text()
+
+
+def _merge(base: Node, child: Node) -> Node:
+    """Child over parent: mappings merge key by key, rules merge by id, anything else is replaced."""
+    if not (base.is_mapping and child.is_mapping):
+        return child
+    result = dict(base.value)
+    for key, value in child.mapping().items():
+        if key == "rules" and key in result:
+            result[key] = _merge_rules(result[key], value)
+        elif key in result and key not in ("extends",):
+            result[key] = _merge(result[key], value)
+        else:
+            result[key] = value
+    return Node(result, child.where)
+
+
+def _merge_rules(base: Node, child: Node) -> Node:
+    rules = list(base.items())
+    position = {_rule_id(rule): index for index, rule in enumerate(rules)}
+    for rule in child.items():
+        rule_id = _rule_id(rule)
+        if rule_id in position:
+            rules[position[rule_id]] = _merge(rules[position[rule_id]], rule)
+        else:
+            position[rule_id] = len(rules)
+            rules.append(rule)
+    return Node(rules, child.where)
+
+
+# -- building the Schema ----------------------------------------------------------------
+
+
+def _check_keys(node: Node, allowed: set[str], what: str) -> None:
+    for key, value in node.mapping().items():
+        if key not in allowed:
+            raise value.where.error(f"unknown key in {what}; expected one of {', '.join(sorted(allowed))}")
+
+
+def _required(top: dict[str, Node], key: str, where: Where) -> Node:
+    if key not in top:
+        raise where.error(f"the schema needs '{key}'")
+    return top[key]
+
+
+def _build(root: Node) -> Schema:
+    top = root.mapping()
+    _check_keys(root, TOP_KEYS, "schema")
+    codes = {name: _code_list(name, node) for name, node in _optional_mapping(top, "codes").items()}
+    fields = {name: _field(name, node, codes) for name, node in _required(top, "fields", root.where).mapping().items()}
+    if not fields:
+        raise top["fields"].where.error("the schema defines no fields")
+    record_id = _field_ref(_required(top, "record_id", root.where), fields)
+    group_by = _field_ref(_required(top, "group_by", root.where), fields)
+    rules = _expand_shorthands(top["fields"], fields, codes)
+    rules += [_rule(node, fields) for node in (top["rules"].items() if "rules" in top else [])]
+    _check_unique_ids(rules)
+    order = {name: index for index, name in enumerate(fields)}
+    rules.sort(key=lambda rule: order.get(rule.field or "", len(order)))
+    extends = tuple(item.text() for item in top["extends"].items()) if "extends" in top else ()
+    return Schema(
+        name=_required(top, "name", root.where).text(),
+        version=top["version"].text() if "version" in top else "1",
+        description=top["description"].text() if "description" in top else "",
+        record_id=record_id,
+        group_by=group_by,
+        calendar=_calendar(top.get("calendar"), root.where),
+        fields=fields,
+        codes=codes,
+        rules=tuple(rules),
+        source=root.where.file,
+        extends=extends,
+    )
+
+
+def _optional_mapping(top: dict[str, Node], key: str) -> dict[str, Node]:
+    return top[key].mapping() if key in top and top[key].value is not None else {}
+
+
+def _code_entries(node: Node) -> list[tuple[str, str]]:
+    if node.is_list:
+        return [(item.text(), item.text()) for item in node.items()]
+    return [(code, label.text() if label.value is not None else code) for code, label in node.mapping().items()]
+
+
+def _code_list(name: str, node: Node) -> CodeList:
+    entries = _code_entries(node)
+    if not entries:
+        raise node.where.error("a code list needs at least one code")
+    seen: set[str] = set()
+    for index, (code, _label) in enumerate(entries):
+        if code in seen:
+            where = node.items()[index].where if node.is_list else node.where
+            raise where.error(f"code {code!r} is listed twice")
+        seen.add(code)
+    return CodeList(name=name, codes=dict(entries), where=node.where)
+
+
+def _field(name: str, node: Node, codes: dict[str, CodeList]) -> Field:
+    if not _NAME.match(name):
+        raise node.where.error("a field name is letters, digits and underscores")
+    spec = node.mapping() if node.value is not None else {}
+    if node.value is not None:
+        _check_keys(node, FIELD_KEYS, "field")
+    code_list = spec["codes"].text() if "codes" in spec else None
+    if code_list is not None and code_list not in codes:
+        raise spec["codes"].where.error(f"unknown code list {code_list!r}")
+    default_type = FieldType.CODE if code_list else FieldType.TEXT
+    field_type = _choice(spec["type"], FieldType) if "type" in spec else default_type
+    collected = _flag(spec["collected"]) if "collected" in spec else True
+    return Field(
+        name=name,
+        type=field_type,
+        label=spec["label"].text() if "label" in spec else name.replace("_", " ").capitalize(),
+        description=spec["description"].text() if "description" in spec else "",
+        codes=code_list,
+        collected=collected,
+        where=node.where,
+    )
+
+
+def _choice(node: Node, enum_type: type[_E]) -> _E:
+    allowed = [member.value for member in enum_type]
+    value = node.text() if not isinstance(node.value, dict | list) else ""
+    if value not in allowed:
+        raise node.where.error(f"expected one of {', '.join(allowed)}; got {node.raw or node.value!r}")
+    return enum_type(value)
+
+
+def _flag(node: Node) -> bool:
+    if not isinstance(node.value, bool):
+        raise node.where.error(f"expected true or false; got {node.raw!r}")
+    return node.value
+
+
+def _field_ref(node: Node, fields: dict[str, Field]) -> str:
+    name = node.text()
+    if name not in fields:
+        raise node.where.error(f"unknown field {name!r}")
+    return name
+
+
+def _calendar(node: Node | None, where: Where) -> Calendar:
+    if node is None:
+        return Calendar(region="england-and-wales")
+    if not node.is_mapping:
+        return Calendar(region=_region(node))
+    spec = node.mapping()
+    _check_keys(node, {"region", "extra_closures"}, "calendar")
+    region = _region(spec["region"]) if "region" in spec else "england-and-wales"
+    closures: list[dt.date] = []
+    for item in spec["extra_closures"].items() if "extra_closures" in spec else []:
+        value = item.value
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            raise item.where.error(f"expected a date such as 2025-12-24; got {item.raw!r}")
+        closures.append(value)
+    return Calendar(region=region, extra_closures=tuple(sorted(set(closures))))
+
+
+def _region(node: Node) -> str:
+    region = node.text()
+    if region not in REGIONS:
+        raise node.where.error(f"expected one of {', '.join(REGIONS)}; got {region!r}")
+    return region
+
+
+# -- rules --------------------------------------------------------------------------------
+
+
+def _report_settings(node: Node | None) -> dict[str, Node]:
+    """The reporting keys of a shorthand: ``true``, a severity, or a mapping of them."""
+    if node is None or not node.is_mapping:
+        return {}
+    _check_keys(node, REPORT_KEYS, "shorthand")
+    return node.mapping()
+
+
+def _shorthand_enabled(node: Node) -> bool:
+    if isinstance(node.value, bool):
+        return node.value
+    return True
+
+
+def _expand_shorthands(fields_node: Node, fields: dict[str, Field], codes: dict[str, CodeList]) -> list[RuleSpec]:
+    """Turn ``required``, ``codes``, ``format``, ``unique`` and parsed types into rules."""
+    rules: list[RuleSpec] = []
+    for name, node in fields_node.mapping().items():
+        field = fields[name]
+        spec = node.mapping() if node.value is not None else {}
+        label = field.label
+        if field.type.is_parsed:
+            rules.append(_generated(
+                f"{name}.type", "readable", {"field": name}, spec.get("type", node), None, field,
+                severity=Severity.ERROR, category="validity",
+                message=f"{label} cannot be read as a {field.type.value}",
+                hint=_TYPE_HINTS[field.type],
+            ))
+        if "required" in spec and _shorthand_enabled(spec["required"]):
+            rules.append(_generated(
+                f"{name}.required", "required", {"field": name}, spec["required"], spec["required"], field,
+                severity=Severity.ERROR, category="completeness",
+                message=f"{label} is not recorded",
+                hint=f"Record the {label[0].lower() + label[1:]} on the referral",
+            ))
+        if "unique" in spec and _shorthand_enabled(spec["unique"]):
+            rules.append(_generated(
+                f"{name}.unique", "unique", {"field": name}, spec["unique"], spec["unique"], field,
+                severity=Severity.ERROR, category="integrity",
+                message=f"{label} is shared by more than one record",
+                hint=f"Give each record its own {label[0].lower() + label[1:]}; merge or remove duplicated records",
+            ))
+        if "codes" in spec:
+            code_list = codes[spec["codes"].text()]
+            rules.append(_generated(
+                f"{name}.valid", "code_list", {"field": name, "codes": code_list.name},
+                spec["codes"], spec.get("valid"), field,
+                severity=Severity.ERROR, category="validity",
+                message=f"{label} is not a code in the {code_list.name} list",
+                hint=f"Choose one of the {code_list.name} codes; codes are case-sensitive",
+            ))
+        if "format" in spec:
+            if "codes" in spec:
+                raise spec["format"].where.error("a field takes either codes or a format, not both")
+            kind, params = _format(spec["format"], name)
+            rules.append(_generated(
+                f"{name}.valid", kind, params, spec["format"], spec.get("valid"), field,
+                severity=Severity.ERROR, category="validity",
+                message=_FORMAT_MESSAGES.get(kind, "{label} is not in the expected format").format(label=label),
+                hint=f"Correct the {label[0].lower() + label[1:]}",
+            ))
+        elif "valid" in spec and "codes" not in spec:
+            raise spec["valid"].where.error("'valid' sets how codes or format are reported; the field has neither")
+    return rules
+
+
+_TYPE_HINTS = {
+    FieldType.DATE: "Enter the date as 2025-04-17 or 17/04/2025",
+    FieldType.DATETIME: "Enter the date and time as 2025-04-17 09:30 or 17/04/2025 09:30",
+    FieldType.INTEGER: "Enter a whole number",
+}
+_FORMAT_MESSAGES = {
+    "nhs_number": "{label} is not a valid NHS number (10 digits with a correct check digit)",
+    "uk_postcode": "{label} is not a valid UK postcode",
+    "pattern": "{label} does not match the expected format",
+}
+
+
+def _format(node: Node, field: str) -> tuple[str, dict[str, object]]:
+    if node.is_mapping:
+        spec = node.mapping()
+        _check_keys(node, {"pattern"}, "format")
+        if "pattern" not in spec:
+            raise node.where.error("a format mapping needs 'pattern'")
+        return "pattern", {"field": field, "pattern": spec["pattern"].text()}
+    name = node.text()
+    if name not in FORMATS:
+        raise node.where.error(f"expected one of {', '.join(FORMATS)} or {{pattern: ...}}; got {name!r}")
+    return FORMATS[name], {"field": field}
+
+
+def _generated(
+    rule_id: str,
+    kind: str,
+    params: dict[str, object],
+    anchor: Node,
+    settings_node: Node | None,
+    field: Field,
+    *,
+    severity: Severity,
+    category: str,
+    message: str,
+    hint: str,
+) -> RuleSpec:
+    """A rule made from a field shorthand, with the shorthand's own reporting settings applied."""
+    settings = _report_settings(settings_node)
+    if settings_node is not None and isinstance(settings_node.value, str):
+        severity = _choice(settings_node, Severity)
+    param_nodes = {key: Node(value, anchor.where, str(value)) for key, value in params.items()}
+    context = {"field": field.name, "label": field.label, "id": rule_id, **params}
+    return RuleSpec(
+        id=rule_id,
+        kind=kind,
+        params=param_nodes,
+        severity=_choice(settings["severity"], Severity) if "severity" in settings else severity,
+        category=_category(settings["category"]) if "category" in settings else category,
+        message=_template(settings["message"], context) if "message" in settings else message,
+        hint=_template(settings["hint"], context) if "hint" in settings else hint,
+        field=field.name,
+        where=anchor.where,
+        tolerance=_tolerance(settings["tolerance"]) if "tolerance" in settings else None,
+    )
+
+
+def _rule(node: Node, fields: dict[str, Field]) -> RuleSpec:
+    _check_keys(node, RULE_KEYS, "rule")
+    spec = node.mapping()
+    rule_id = _rule_id(node)
+    if not _ID.match(rule_id):
+        raise spec["id"].where.error(f"rule ids are lower-case words joined by dots; got {rule_id!r}")
+    for key in ("kind", "severity", "message", "hint"):
+        if key not in spec:
+            raise node.where.error(f"rule {rule_id!r} needs '{key}'")
+    params = spec["params"].mapping() if "params" in spec and spec["params"].value is not None else {}
+    field: str | None
+    if "field" in spec:
+        field = _field_ref(spec["field"], fields)
+    else:
+        prefix = rule_id.split(".", 1)[0]
+        field = prefix if prefix in fields else None
+    label = fields[field].label if field else ""
+    context = {"field": field or "", "label": label, "id": rule_id, **{k: v.plain() for k, v in params.items()}}
+    return RuleSpec(
+        id=rule_id,
+        kind=spec["kind"].text(),
+        params=params,
+        severity=_choice(spec["severity"], Severity),
+        category=_category(spec["category"]) if "category" in spec else None,
+        message=_template(spec["message"], context),
+        hint=_template(spec["hint"], context),
+        field=field,
+        where=spec["id"].where,
+        tolerance=_tolerance(spec["tolerance"]) if "tolerance" in spec else None,
+    )
+
+
+def _category(node: Node) -> str:
+    category = node.text()
+    if category not in CATEGORIES:
+        raise node.where.error(f"expected one of {', '.join(CATEGORIES)}; got {category!r}")
+    return category
+
+
+def _tolerance(node: Node) -> float | int:
+    """A tolerance is a count of failed rows (``3``) or a share of checked rows (``2%``)."""
+    text = node.text()
+    try:
+        if text.endswith("%"):
+            share = float(text[:-1]) / 100
+            if not 0 <= share <= 1:
+                raise ValueError
+            return share
+        count = int(text)
+        if count < 0:
+            raise ValueError
+        return count
+    except ValueError:
+        raise node.where.error(f"expected a count such as 3 or a share such as 2%; got {text!r}") from None
+
+
+def _template(node: Node, context: dict[str, object]) -> str:
+    """Fill ``{placeholders}`` from the rule's own names; record values can never reach a message."""
+    text = node.text()
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError as err:
+        raise node.where.error(f"bad placeholder: {err}") from None
+    for name in names:
+        if name not in context:
+            allowed = ", ".join(sorted(context))
+            raise node.where.error(f"unknown placeholder {{{name}}}; a message may use {allowed}")
+    return text.format_map({key: _as_text(value) for key, value in context.items()})
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def _check_unique_ids(rules: list[RuleSpec]) -> None:
+    seen: dict[str, RuleSpec] = {}
+    for rule in rules:
+        if rule.id in seen:
+            raise rule.where.error(f"duplicate rule id {rule.id!r} (also defined at {seen[rule.id].where})")
+        seen[rule.id] = rule

@@ -1,0 +1,174 @@
+"""YAML documents that remember where every value came from.
+
+PyYAML's composer keeps a start mark on every node; we turn the node tree into small
+``Node`` objects carrying the file, line and document path, so that every schema error
+can say ``file:line: path.in.document: problem``. Only the safe core tags are accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from refcheck.schemas.errors import SchemaError
+
+_SAFE_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """A place in a schema file."""
+
+    file: str
+    line: int
+    path: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.path}" if self.path else f"{self.file}:{self.line}"
+
+    def child(self, key: str | int, line: int) -> Where:
+        """The place of a key or item below this one."""
+        if isinstance(key, int):
+            path = f"{self.path}[{key}]"
+        else:
+            path = f"{self.path}.{key}" if self.path else key
+        return Where(self.file, line, path)
+
+    def error(self, problem: str) -> SchemaError:
+        """A schema error at this place."""
+        return SchemaError(f"{self}: {problem}")
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A YAML value with its place: a scalar, a mapping (``dict[str, Node]``) or a list of nodes."""
+
+    value: Any
+    where: Where
+    raw: str | None = None
+
+    @property
+    def is_mapping(self) -> bool:
+        """Whether the value is a mapping of names to nodes."""
+        return isinstance(self.value, dict)
+
+    @property
+    def is_list(self) -> bool:
+        """Whether the value is a list of nodes."""
+        return isinstance(self.value, list)
+
+    def mapping(self) -> dict[str, Node]:
+        """The value as a mapping, or an error naming this place."""
+        if not self.is_mapping:
+            raise self.where.error(f"expected a mapping; got {_describe(self)}")
+        result: dict[str, Node] = self.value
+        return result
+
+    def items(self) -> list[Node]:
+        """The value as a list, or an error naming this place."""
+        if not self.is_list:
+            raise self.where.error(f"expected a list; got {_describe(self)}")
+        result: list[Node] = self.value
+        return result
+
+    def text(self) -> str:
+        """The value as non-empty text, exactly as written (so ``010`` stays ``010``)."""
+        value = self.value
+        if isinstance(value, bool) or value is None or isinstance(value, dict | list):
+            raise self.where.error(f"expected text; got {_describe(self)}")
+        text = (self.raw if self.raw is not None else str(value)).strip()
+        if not text:
+            raise self.where.error("expected text; got an empty value")
+        return text
+
+    def plain(self) -> Any:
+        """The value with all places stripped (plain dicts, lists and scalars)."""
+        if self.is_mapping:
+            return {key: node.plain() for key, node in self.value.items()}
+        if self.is_list:
+            return [node.plain() for node in self.value]
+        return self.value
+
+    def walk(self) -> Iterator[Node]:
+        """This node and every node below it."""
+        yield self
+        children = self.value.values() if self.is_mapping else self.value if self.is_list else ()
+        for child in children:
+            yield from child.walk()
+
+
+def _describe(node: Node) -> str:
+    if node.is_mapping:
+        return "a mapping"
+    if node.is_list:
+        return "a list"
+    if node.value is None:
+        return "nothing"
+    return f"{type(node.value).__name__} {node.value!r}"
+
+
+def load_yaml(path: Path) -> Node:
+    """Read a YAML file into located nodes; every problem is a one-line ``SchemaError``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SchemaError(f"{path}: no such schema file") from None
+    except IsADirectoryError:
+        raise SchemaError(f"{path}: is a directory, not a schema file") from None
+    except UnicodeDecodeError as err:
+        raise SchemaError(f"{path}: not UTF-8 text (byte {err.start})") from None
+    except OSError as err:
+        raise SchemaError(f"{path}: cannot be read ({err.strerror})") from None
+    return parse_yaml(text, path.name)
+
+
+def parse_yaml(text: str, name: str) -> Node:
+    """Parse YAML text; ``name`` is how errors refer to the document."""
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            raise SchemaError(f"{name}:1: the schema is empty")
+        return _convert(loader, root, Where(name, root.start_mark.line + 1, ""))
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        raise SchemaError(f"{name}:{line}: not valid YAML: {err.problem or err.context}") from None
+    except yaml.YAMLError as err:
+        raise SchemaError(f"{name}:1: not valid YAML: {err}") from None
+    finally:
+        loader.dispose()
+
+
+def _convert(loader: yaml.SafeLoader, node: yaml.Node, where: Where) -> Node:
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise Where(where.file, line, where.path).error("mapping keys must be plain names")
+            key = str(key_node.value)
+            if key in result:
+                raise where.child(key, line).error("duplicate key")
+            result[key] = _convert(loader, value_node, where.child(key, line))
+        return Node(result, where)
+    if isinstance(node, yaml.SequenceNode):
+        items = [
+            _convert(loader, item, where.child(index, item.start_mark.line + 1))
+            for index, item in enumerate(node.value)
+        ]
+        return Node(items, where)
+    if node.tag not in _SAFE_SCALAR_TAGS:
+        raise where.error(f"tag {node.tag} is not allowed in a schema")
+    return Node(loader.construct_object(node), where, str(node.value))

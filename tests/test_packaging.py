@@ -1,0 +1,68 @@
+"""The wheel holds every subpackage and the bundled schemas, and layers import one way."""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TOP_FOLDERS = {"checks": "refcheck.checks", "schemas": "refcheck.schemas",
+               "reports": "refcheck.reports", "cli": "refcheck.cli"}
+LAYERS = ["schemas", "checks", "reports", "cli"]  # each may import only those before it
+
+
+def _config() -> dict:  # type: ignore[type-arg]
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def test_every_subpackage_is_listed_in_pyproject() -> None:
+    listed = set(_config()["tool"]["setuptools"]["packages"])
+    found = set()
+    for folder, package in TOP_FOLDERS.items():
+        for init in (ROOT / folder).rglob("__init__.py"):
+            relative = init.parent.relative_to(ROOT / folder).parts
+            found.add(".".join((package, *relative)))
+    assert found == listed
+
+
+def test_package_dirs_map_the_top_level_folders() -> None:
+    assert _config()["tool"]["setuptools"]["package-dir"] == {v: k for k, v in TOP_FOLDERS.items()}
+
+
+def test_bundled_schemas_are_installed() -> None:
+    from refcheck.schemas import bundled_schemas
+
+    assert {"wales-referral", "england-referral"} <= set(bundled_schemas())
+
+
+@pytest.mark.parametrize("folder", LAYERS)
+def test_layers_import_one_way(folder: str) -> None:
+    allowed = {f"refcheck.{name}" for name in LAYERS[: LAYERS.index(folder) + 1]}
+    for path in (ROOT / folder).rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            for name in names:
+                if name.startswith("refcheck."):
+                    assert ".".join(name.split(".")[:2]) in allowed, f"{path.name} imports {name}"
+                if name == "click" or name.startswith("click."):
+                    assert folder == "cli", f"{path.name} imports click"
+
+
+def test_check_path_does_not_import_the_interop_engines() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, refcheck.cli.main, refcheck.checks, refcheck.reports; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pandera', 'great_expectations', 'pandas')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

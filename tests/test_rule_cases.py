@@ -1,0 +1,68 @@
+"""Every rule kind, tested by tables of rows that pass, fail and are not applicable."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+import yaml
+
+from refcheck.checks import KINDS
+from refcheck.checks.calendar import WorkingDays
+from refcheck.checks.context import Context
+from refcheck.checks.parsing import typed_columns
+from refcheck.schemas import Calendar, FieldType
+
+CASES_DIR = Path(__file__).parent / "rule_cases"
+OUTCOME = {True: "fail", False: "pass", None: "n/a"}
+
+
+def _specs() -> list[tuple[str, dict[str, Any]]]:
+    return [(path.stem, yaml.safe_load(path.read_text())) for path in sorted(CASES_DIR.glob("*.yml"))]
+
+
+def _cases() -> list[Any]:
+    return [
+        pytest.param(spec, name, case, id=f"{stem}-{name}")
+        for stem, spec in _specs()
+        for name, case in spec["cases"].items()
+    ]
+
+
+def evaluate(kind: str, params: dict[str, Any], fields: dict[str, str], rows: list[dict[str, Any]],
+             as_of: dt.date, calendar: Calendar | None = None) -> list[str]:
+    """Run one kind over raw text rows through the real reading path; pass/fail/n/a per row."""
+    types = {name: FieldType(type_name) for name, type_name in fields.items()}
+    raw = pl.DataFrame(
+        {name: [None if row.get(name) is None else str(row[name]) for row in rows] for name in types},
+        schema=dict.fromkeys(types, pl.String),
+    )
+    typed = raw.select(expr for name, ftype in types.items() for expr in typed_columns(name, ftype, pl.String))
+    values = {key: tuple(value) if isinstance(value, list) else value for key, value in params.items()}
+    rule = KINDS[kind](**values)
+    ctx = Context(as_of=as_of, working_days=WorkingDays(calendar or Calendar("england-and-wales")), field_types=types)
+    flags = typed.select(rule.violation(ctx).alias("flag"))["flag"].to_list()
+    return [OUTCOME[flag] for flag in flags]
+
+
+@pytest.mark.parametrize(("spec", "name", "case"), _cases())
+def test_rule_case(spec: dict[str, Any], name: str, case: dict[str, Any]) -> None:
+    params = {**spec["params"], **case.get("params", {})}
+    as_of = case.get("as_of", spec.get("as_of", dt.date(2025, 6, 30)))
+    outcomes = evaluate(spec["kind"], params, spec["fields"], case["rows"], as_of)
+    assert outcomes == case["expect"], name
+
+
+def test_every_kind_has_cases_that_pass_fail_and_do_not_apply() -> None:
+    seen: dict[str, set[str]] = {}
+    for _stem, spec in _specs():
+        for case in spec["cases"].values():
+            seen.setdefault(spec["kind"], set()).update(case["expect"])
+    assert set(seen) == set(KINDS)
+    for kind, outcomes in seen.items():
+        assert {"pass", "fail"} <= outcomes, kind
+        if kind != "required":  # required applies to every row, so it is never n/a
+            assert "n/a" in outcomes, kind
