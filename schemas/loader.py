@@ -7,6 +7,7 @@ rules, with the same ``file:line: path: problem`` errors, because the kinds live
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import string
@@ -108,12 +109,25 @@ def _resolve(doc: _Doc, chain: tuple[str, ...]) -> Node:
         raise extends.where.error(f"circular extends: {extends.text()} is already being loaded")
     base = _resolve(parent, (*chain, doc.identity))
     base = _apply_removals(base, top.get("remove"))
-    merged = _merge(base, doc.node)
+    merged = _merge(_codes_as_mappings(base), _codes_as_mappings(doc.node))
     chain_names = [extends.text(), *_extends_chain(base)]
     result = dict(merged.value)
     result["extends"] = Node([Node(n, extends.where, n) for n in chain_names], extends.where)
     result.pop("remove", None)
     return Node(result, merged.where)
+
+
+def _codes_as_mappings(root: Node) -> Node:
+    """Write every code list as a mapping (code: label), so that a child's codes merge into its parent's."""
+    top = root.mapping()
+    if "codes" not in top or top["codes"].value is None:
+        return root
+    lists = {}
+    for name, node in top["codes"].mapping().items():
+        if node.is_list:
+            node = Node({item.text(): Node(item.text(), item.where, item.text()) for item in node.items()}, node.where)
+        lists[name] = node
+    return Node({**top, "codes": Node(lists, top["codes"].where)}, root.where)
 
 
 def _extends_chain(node: Node) -> list[str]:
@@ -189,8 +203,13 @@ def _merge(base: Node, child: Node) -> Node:
 def _merge_rules(base: Node, child: Node) -> Node:
     rules = list(base.items())
     position = {_rule_id(rule): index for index, rule in enumerate(rules)}
+    seen: dict[str, Node] = {}
     for rule in child.items():
         rule_id = _rule_id(rule)
+        if rule_id in seen:
+            first = seen[rule_id].mapping()["id"].where
+            raise rule.mapping()["id"].where.error(f"duplicate rule id {rule_id!r} (also defined at {first})")
+        seen[rule_id] = rule
         if rule_id in position:
             rules[position[rule_id]] = _merge(rules[position[rule_id]], rule)
         else:
@@ -224,7 +243,13 @@ def _build(root: Node) -> Schema:
     record_id = _field_ref(_required(top, "record_id", root.where), fields)
     group_by = _field_ref(_required(top, "group_by", root.where), fields)
     rules = _expand_shorthands(top["fields"], fields, codes)
-    rules += [_rule(node, fields) for node in (top["rules"].items() if "rules" in top else [])]
+    generated = {rule.id: index for index, rule in enumerate(rules)}
+    for node in top["rules"].items() if "rules" in top else []:
+        rule_id = _rule_id(node)
+        if rule_id in generated and "kind" not in node.mapping():
+            rules[generated[rule_id]] = _override(rules[generated[rule_id]], node, fields)
+        else:
+            rules.append(_rule(node, fields))
     _check_unique_ids(rules)
     order = {name: index for index, name in enumerate(fields)}
     rules.sort(key=lambda rule: order.get(rule.field or "", len(order)))
@@ -491,6 +516,26 @@ def _rule(node: Node, fields: dict[str, Field]) -> RuleSpec:
         field=field,
         where=spec["id"].where,
         tolerance=_tolerance(spec["tolerance"]) if "tolerance" in spec else None,
+    )
+
+
+def _override(rule: RuleSpec, node: Node, fields: dict[str, Field]) -> RuleSpec:
+    """A ``rules`` entry without a kind that changes a rule made by a field shorthand."""
+    _check_keys(node, RULE_KEYS - {"kind", "field"}, "rule")
+    spec = node.mapping()
+    params = dict(rule.params)
+    if "params" in spec:
+        params.update(spec["params"].mapping())
+    label = fields[rule.field].label if rule.field else ""
+    context = {"field": rule.field or "", "label": label, "id": rule.id, **{k: v.plain() for k, v in params.items()}}
+    return dataclasses.replace(
+        rule,
+        params=params,
+        severity=_choice(spec["severity"], Severity) if "severity" in spec else rule.severity,
+        category=_category(spec["category"]) if "category" in spec else rule.category,
+        message=_template(spec["message"], context) if "message" in spec else rule.message,
+        hint=_template(spec["hint"], context) if "hint" in spec else rule.hint,
+        tolerance=_tolerance(spec["tolerance"]) if "tolerance" in spec else rule.tolerance,
     )
 
 

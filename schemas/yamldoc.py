@@ -24,6 +24,7 @@ _SAFE_SCALAR_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:timestamp",
 }
+_SAFE_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +153,8 @@ def parse_yaml(text: str, name: str) -> Node:
 
 
 def _convert(loader: yaml.SafeLoader, node: yaml.Node, where: Where) -> Node:
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _SAFE_COLLECTION_TAGS:
+        raise where.error(f"tag {node.tag} is not allowed in a schema")
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Node] = {}
         for key_node, value_node in node.value:

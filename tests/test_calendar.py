@@ -1,0 +1,40 @@
+"""Working days: our fast count is pinned to Polars' own business_day_count with holidays."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from refcheck.checks.calendar import WorkingDays, closure_days
+from refcheck.schemas import Calendar
+
+
+def test_fast_count_equals_business_day_count_with_holidays() -> None:
+    calendar = Calendar("england-and-wales", extra_closures=(dt.date(2024, 12, 24),))
+    holidays = list(closure_days(calendar))
+    starts = pl.date_range(dt.date(2019, 12, 1), dt.date(2025, 1, 31), "3d", eager=True)
+    frame = pl.DataFrame({"start": starts}).with_columns(
+        end=pl.col("start") + pl.duration(days=pl.int_range(0, pl.len()) % 97 - 20)
+    )
+    got = frame.select(
+        fast=WorkingDays(calendar).count(pl.col("start"), pl.col("end")),
+        slow=pl.business_day_count("start", "end", holidays=holidays).cast(pl.Int64),
+    )
+    forward = frame["end"] >= frame["start"]
+    assert got.filter(forward)["fast"].to_list() == got.filter(forward)["slow"].to_list()
+    # NOTE: for a reversed range Polars counts (end, start] when holidays are given; only the sign
+    # matters to a rule (every threshold is >= 0), and both are never positive there.
+    assert (got.filter(~forward)["fast"] <= 0).all() and (got.filter(~forward)["slow"] <= 0).all()
+
+
+def test_bank_holidays_of_wales_include_easter_and_substitute_days() -> None:
+    days = set(closure_days(Calendar("england-and-wales")))
+    assert {dt.date(2025, 4, 18), dt.date(2025, 4, 21), dt.date(2022, 12, 27), dt.date(2023, 5, 8)} <= days
+    assert dt.date(2022, 12, 25) not in days  # a Sunday: never a working day anyway
+
+
+def test_scotland_has_its_own_holidays() -> None:
+    scotland = set(closure_days(Calendar("scotland")))
+    assert dt.date(2025, 1, 2) in scotland
+    assert dt.date(2025, 1, 2) not in set(closure_days(Calendar("england-and-wales")))
