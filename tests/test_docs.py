@@ -1,0 +1,33 @@
+"""Documentation that shows a schema or a command shows one that works."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from refcheck.checks import bind_rules
+from refcheck.schemas import load_schema
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_schema_guide_example_loads_and_binds(tmp_path: Path) -> None:
+    block = re.search(r"```yaml\n(.*?)```", (ROOT / "docs" / "schemas.md").read_text(), re.DOTALL)
+    assert block is not None
+    path = tmp_path / "council.yaml"
+    path.write_text(block.group(1))
+    schema = load_schema(path)
+    rules = {rule.id: rule for rule in bind_rules(schema)}
+    assert rules["local.strategy_within_1_day"].kind.days == 1  # type: ignore[attr-defined]
+    assert rules["decision_date.timely"].kind.days == 2  # type: ignore[attr-defined]
+    assert "date_of_birth.under_18" not in rules
+    assert "legal_status.valid" in rules and "legal_status.required" in rules
+    assert "X1" in schema.codes["referral_source"].codes
+
+
+def test_every_kind_is_in_the_schema_guide() -> None:
+    from refcheck.checks import KINDS
+
+    text = (ROOT / "docs" / "schemas.md").read_text()
+    documented = set(re.findall(r"^\| `(\w+)` \| ", text.split("## Rule kinds")[1], re.MULTILINE))
+    assert documented == set(KINDS)
