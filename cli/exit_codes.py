@@ -31,5 +31,6 @@ _MEANINGS = {
 
 def exit_code_help() -> str:
     """The exit-code table as ``--help`` text."""
-    lines = ["Exit codes:"] + [f"  {code.value}  {code.meaning}" for code in ExitCode]
+    # NOTE: click re-wraps help paragraphs; a paragraph that starts with \b is kept as written.
+    lines = ["\b", "Exit codes:"] + [f"  {code.value}  {code.meaning}" for code in ExitCode]
     return "\n".join(lines)

@@ -93,7 +93,7 @@ def check(extract: Path, schema: str, as_of: dt.date | None, json_path: str | No
     sys.exit(ExitCode.PASSED if report.passed(gate) else ExitCode.FINDINGS)
 
 
-@cli.command(epilog="Example:\n\n  refcheck sample --rows 1000000 --seed 7 --out big.csv")
+@cli.command(epilog="Example:\n\n  refcheck sample --rows 1000000 --seed 7 --out big.csv\n\n" + exit_code_help())
 @click.option("--rows", type=click.IntRange(min=1), default=5000, show_default=True, help="How many referrals.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same file.")
 @click.option("--as-of", type=AsOfDate(), default="2026-11-20", show_default=True,

@@ -1,0 +1,78 @@
+"""The command line: help, version, exit codes, and the installed console script."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from refcheck.cli import ExitCode
+from refcheck.reports import refcheck_version
+from tests.conftest import ROOT, SAMPLE, SAMPLE_AS_OF, Invoke
+
+
+def test_version(invoke: Invoke) -> None:
+    result = invoke("--version")
+    assert result.stdout == f"refcheck {refcheck_version()}\n"
+
+
+@pytest.mark.parametrize("command", [[], ["check"], ["sample"]])
+def test_help_shows_exit_codes_and_an_example(invoke: Invoke, command: list[str]) -> None:
+    result = invoke(*command, "--help")
+    assert result.exit_code == 0
+    for code in ExitCode:
+        assert re.search(rf"^\s+{code.value}\s+{re.escape(code.meaning)}", result.stdout, re.MULTILINE) or not command
+    if command:
+        assert "Example:" in result.stdout
+
+
+def test_readme_exit_code_table_matches_the_enum() -> None:
+    table = re.findall(r"^\| (\d) \| (.+) \|$", (ROOT / "README.md").read_text(), re.MULTILINE)
+    assert [(int(code), meaning.replace("`", "")) for code, meaning in table] == [
+        (code.value, code.meaning) for code in ExitCode
+    ]
+
+
+def test_unknown_option_is_a_usage_error(invoke: Invoke) -> None:
+    result = invoke("check", SAMPLE, "--fail-on", "sometimes")
+    assert result.exit_code == ExitCode.USAGE
+
+
+def test_summary_lists_failing_rules_and_teams_without_colour_in_a_pipe(invoke: Invoke) -> None:
+    result = invoke("check", SAMPLE, "--as-of", SAMPLE_AS_OF.isoformat())
+    assert result.exit_code == ExitCode.FINDINGS
+    assert "\x1b[" not in result.stdout
+    assert "Failing rules" in result.stdout and "Pass rate by team and category" in result.stdout
+    assert "(no team)" in result.stdout
+    assert result.stdout.rstrip().splitlines()[-1].startswith("FAILED (fail-on error)")
+
+
+def test_json_to_a_file_is_written_whole(tmp_path: Path, invoke: Invoke) -> None:
+    out = tmp_path / "deep" / "report.json"
+    result = invoke("check", SAMPLE, "--as-of", SAMPLE_AS_OF.isoformat(), "--json", out)
+    assert result.exit_code == ExitCode.FINDINGS
+    assert json.loads(out.read_text())["source"]["rows_read"] == 5000
+    assert [p.name for p in out.parent.iterdir()] == ["report.json"]  # no temporary left behind
+
+
+def test_console_script_runs_as_installed() -> None:
+    script = Path(sys.executable).with_name("refcheck")
+    assert script.exists(), "the refcheck console script is installed beside the interpreter"
+    env = {**os.environ, "NO_COLOR": "1"}
+    done = subprocess.run(
+        [str(script), "check", str(SAMPLE), "--as-of", SAMPLE_AS_OF.isoformat(), "--json", "-"],
+        capture_output=True, text=True, env=env, cwd=ROOT,
+    )
+    assert done.returncode == ExitCode.FINDINGS, done.stderr
+    assert json.loads(done.stdout)["schema"]["name"] == "wales-referral"
+    assert "Traceback" not in done.stderr
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    done = subprocess.run([sys.executable, "-m", "refcheck.cli", "--version"], capture_output=True, text=True)
+    assert done.stdout.strip() == f"refcheck {refcheck_version()}"
