@@ -11,19 +11,11 @@ import polars as pl
 
 from refcheck.schemas import FieldType
 
-DATE_FORMATS = (
-    "%Y-%m-%d",
-    "%d/%m/%Y",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%dT%H:%M:%S",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%Y-%m-%d %H:%M:%S%.f",
-    "%Y-%m-%dT%H:%M:%S%.f",
-)
-"""The ISO and UK forms a date or date-time may take in an extract; times are optional."""
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+"""The date part of a value: ISO or UK, always the first ten characters."""
+
+TIME_OF_DAY = r"^(?:[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,9})?)?)?$"
+"""What may follow the date part: nothing, or ``T``/space and HH:MM, HH:MM:SS or HH:MM:SS.fff."""
 
 
 def present_name(field: str) -> str:
@@ -37,9 +29,20 @@ def blank_to_null(text: pl.Expr) -> pl.Expr:
     return pl.when(trimmed != "").then(trimmed)
 
 
-def parse_datetime(text: pl.Expr) -> pl.Expr:
-    """Read trimmed text in any of ``DATE_FORMATS``; anything else is null."""
-    return pl.coalesce([text.str.strptime(pl.Datetime("us"), fmt, strict=False) for fmt in DATE_FORMATS])
+def parse_temporal(text: pl.Expr, field_type: FieldType) -> pl.Expr:
+    """Read trimmed text as a date or date-time in the ISO and UK forms; anything else is null.
+
+    NOTE: trying every whole-value format costs a parse per format per value; the date part is
+    always the first ten characters, so two parses and one regex over the rest are enough.
+    """
+    head, tail = text.str.slice(0, 10), text.str.slice(10)
+    day = pl.coalesce([head.str.strptime(pl.Date, fmt, strict=False) for fmt in DATE_FORMATS])
+    well_formed = tail.str.contains(TIME_OF_DAY)
+    if field_type is FieldType.DATE:
+        return pl.when(well_formed).then(day)
+    hours, minutes, seconds = (tail.str.slice(start, 2).cast(pl.Int64, strict=False) for start in (1, 4, 7))
+    time_of_day = pl.duration(hours=hours.fill_null(0), minutes=minutes.fill_null(0), seconds=seconds.fill_null(0))
+    return pl.when(well_formed).then(day.cast(pl.Datetime("us")) + time_of_day)
 
 
 def typed_columns(field: str, field_type: FieldType, source: pl.DataType) -> list[pl.Expr]:
@@ -53,9 +56,7 @@ def typed_columns(field: str, field_type: FieldType, source: pl.DataType) -> lis
     if field_type is FieldType.INTEGER:
         parsed = text.cast(pl.Int64, strict=False)
     else:
-        parsed = parse_datetime(text)
-        if field_type is FieldType.DATE:
-            parsed = parsed.dt.date()
+        parsed = parse_temporal(text, field_type)
     return [parsed.alias(field), text.is_not_null().alias(present_name(field))]
 
 

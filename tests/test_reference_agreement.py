@@ -11,10 +11,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from tests.reference_standard import reference_counts
 
 from refcheck.checks import validate
 from refcheck.checks.sample import write_sample
+from tests.reference_standard import reference_counts
 
 CASES = [
     ("wales-referral", 42, 11, dt.date(2026, 11, 20), dt.date(2026, 11, 20)),
