@@ -104,3 +104,22 @@ def test_bad_as_of_is_a_usage_error(tmp_path: Path, invoke: Invoke, as_of: str) 
     result = invoke("check", path, "--as-of", as_of)
     assert result.exit_code == ExitCode.USAGE
     assert f"Invalid value for '--as-of': '{as_of}' is not a date in the form YYYY-MM-DD" in result.stderr
+
+
+def test_byte_order_mark_and_windows_line_endings_are_read(tmp_path: Path, invoke: Invoke) -> None:
+    path = tmp_path / "extract.csv"
+    path.write_bytes(("\ufeff" + HEADER + "\r\n" + ROW + "\r\n" + ROW.replace("R1,", "R2,", 1) + "\r\n").encode())
+    result = invoke("check", path, "--as-of", "2025-06-30", "--json", "-")
+    assert result.exit_code == ExitCode.PASSED, result.output
+    rules = {rule["id"]: rule for rule in json.loads(result.stdout)["rules"]}
+    assert rules["closure_reason.valid"]["checked"] == 0  # the last column did not keep a '\r'
+    assert rules["referral_id.required"]["checked"] == 2
+
+
+def test_quoted_values_with_commas_and_newlines_stay_one_row(tmp_path: Path, invoke: Invoke) -> None:
+    path = tmp_path / "extract.csv"
+    quoted = ROW.replace("School reports bruising on the arm", '"School reports, at 9am,\nbruising on the arm"')
+    path.write_text(HEADER + "\n" + quoted + "\n")
+    result = invoke("check", path, "--as-of", "2025-06-30", "--json", "-")
+    assert result.exit_code == ExitCode.PASSED, result.output
+    assert json.loads(result.stdout)["source"]["rows_read"] == 1

@@ -52,7 +52,7 @@ def evaluate(kind: str, params: dict[str, Any], fields: dict[str, str], rows: li
 def test_rule_case(spec: dict[str, Any], name: str, case: dict[str, Any]) -> None:
     params = {**spec["params"], **case.get("params", {})}
     as_of = case.get("as_of", spec.get("as_of", dt.date(2025, 6, 30)))
-    outcomes = evaluate(spec["kind"], params, spec["fields"], case["rows"], as_of)
+    outcomes = evaluate(spec["kind"], params, case.get("fields", spec["fields"]), case["rows"], as_of)
     assert outcomes == case["expect"], name
 
 
