@@ -16,6 +16,7 @@ from refcheck.checks.calendar import WorkingDays
 from refcheck.checks.context import Context
 from refcheck.checks.errors import ExtractError
 from refcheck.checks.extract import Extract, missing_columns, open_extract
+from refcheck.checks.kinds import applies
 from refcheck.checks.parsing import typed_columns
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
 from refcheck.checks.rules import Rule, bind_rules
@@ -23,6 +24,10 @@ from refcheck.schemas import DEFAULT_SCHEMA, Schema, load_schema
 
 TEAM = "\x00team"
 ROWS = "\x00rows"
+ROW = "\x00row"
+RECORD = "\x00record"
+WORKER = "\x00worker"
+RE_REFERRAL = "\x00re_referral"
 
 
 def validate(
@@ -30,8 +35,11 @@ def validate(
     schema: Schema | str | Path = DEFAULT_SCHEMA,
     *,
     as_of: dt.date | None = None,
+    findings: bool = False,
 ) -> Report:
     """Check an extract against a schema and count, per rule and team, rows checked and failed.
+
+    With ``findings`` the report also lists every (record, failed rule) pair, for worklists.
 
     Example:
         >>> from refcheck.checks import validate
@@ -42,10 +50,10 @@ def validate(
     resolved = schema if isinstance(schema, Schema) else load_schema(schema)
     rules = bind_rules(resolved)
     extract = open_extract(source)
-    return run(extract, resolved, rules, as_of or dt.date.today())
+    return run(extract, resolved, rules, as_of or dt.date.today(), findings=findings)
 
 
-def run(extract: Extract, schema: Schema, rules: Sequence[Rule], as_of: dt.date) -> Report:
+def run(extract: Extract, schema: Schema, rules: Sequence[Rule], as_of: dt.date, *, findings: bool = False) -> Report:
     """Evaluate bound rules over an opened extract."""
     collected = [field for field in schema.fields.values() if field.collected]
     missing = missing_columns(extract, [field.name for field in collected])
@@ -54,7 +62,12 @@ def run(extract: Extract, schema: Schema, rules: Sequence[Rule], as_of: dt.date)
     if not schema.fields[schema.group_by].collected:
         raise ExtractError(f"{extract.label}: the team field {schema.group_by!r} must be collected")
     runnable = [rule for rule in rules if all(schema.fields[name].collected for name in rule.kind.fields())]
-    table = _count(extract, schema, runnable, as_of)
+    plan = flag_frame(extract, schema, runnable, as_of, detail=findings)
+    try:
+        flags = plan.collect(engine="streaming") if findings else None
+        table = _count(flags.lazy() if flags is not None else plan, runnable).collect(engine="streaming")
+    except pl.exceptions.PolarsError as err:
+        raise ExtractError(f"{extract.label}: cannot be read ({_polars_reason(err)})") from None
     teams = tuple(table[TEAM].to_list())
     rows = int(table[ROWS].sum()) if table.height else 0
     counted = {rule.id for rule in runnable}
@@ -64,11 +77,22 @@ def run(extract: Extract, schema: Schema, rules: Sequence[Rule], as_of: dt.date)
     )
     source = Source(path=extract.label, rows_read=rows, rows_checked=rows, rows_unreadable=0)
     team_rows = tuple(int(n) for n in table[ROWS].to_list())
-    return Report(schema=schema, as_of=as_of, source=source, teams=teams, team_rows=team_rows, results=results)
+    measures = {}
+    if f"{RE_REFERRAL}\x00checked" in table.columns:
+        measures["re_referrals"] = _team_counts(table, RE_REFERRAL, teams, True)
+    return Report(
+        schema=schema, as_of=as_of, source=source, teams=teams, team_rows=team_rows, results=results,
+        measures=measures, findings=_findings(flags, runnable) if flags is not None else None,
+    )
 
 
-def flag_frame(extract: Extract, schema: Schema, rules: Sequence[Rule], as_of: dt.date) -> pl.LazyFrame:
-    """The lazy plan of flags: the team and one column per rule (True failed, False passed, null n/a)."""
+def flag_frame(
+    extract: Extract, schema: Schema, rules: Sequence[Rule], as_of: dt.date, *, detail: bool = False
+) -> pl.LazyFrame:
+    """The lazy plan of flags: the team and one column per rule (True failed, False passed, null n/a).
+
+    ``detail`` adds what a worklist needs: row number, record id, worker and working days taken.
+    """
     fields = [field for field in schema.fields.values() if field.collected]
     typed = extract.frame.select(
         expr
@@ -80,21 +104,66 @@ def flag_frame(extract: Extract, schema: Schema, rules: Sequence[Rule], as_of: d
         working_days=WorkingDays(schema.calendar),
         field_types={field.name: field.type for field in fields},
     )
-    team = pl.col(schema.group_by).cast(pl.String).fill_null(NO_TEAM).alias(TEAM)
-    return typed.select(team, *(rule.kind.violation(ctx).alias(rule.id) for rule in rules))
+    columns = [pl.col(schema.group_by).cast(pl.String).fill_null(NO_TEAM).alias(TEAM)]
+    columns += [rule.kind.violation(ctx).alias(rule.id) for rule in rules]
+    re_referrals = schema.scorecard.re_referrals
+    if re_referrals and all(schema.fields[name].collected for name in (re_referrals.person, re_referrals.date)):
+        columns.append(_re_referral(re_referrals.person, re_referrals.date, re_referrals.within_days, ctx))
+    if detail:
+        columns += [
+            pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW),
+            pl.col(schema.record_id).cast(pl.String).alias(RECORD),
+            (pl.col(schema.worker).cast(pl.String) if schema.worker else pl.lit(None, pl.String)).alias(WORKER),
+        ]
+        columns += [
+            days.alias(f"{rule.id}\x00days")
+            for rule in rules
+            if (days := rule.kind.days_taken(ctx)) is not None
+        ]
+    return typed.select(columns)
 
 
-def _count(extract: Extract, schema: Schema, rules: Sequence[Rule], as_of: dt.date) -> pl.DataFrame:
-    flags = flag_frame(extract, schema, rules, as_of)
+def _re_referral(person: str, date: str, within_days: int, ctx: Context) -> pl.Expr:
+    """Whether the same person had a referral in the ``within_days`` days before this one."""
+    moment, day = pl.col(date), ctx.day(date)
+    previous = moment.shift(1).over(pl.col(person), order_by=moment)
+    recent = (previous < moment) & ((day - previous.cast(pl.Date)).dt.total_days() <= within_days)
+    return applies(pl.col(person).is_not_null() & moment.is_not_null(), recent.fill_null(False)).alias(RE_REFERRAL)
+
+
+def _count(flags: pl.LazyFrame, rules: Sequence[Rule]) -> pl.LazyFrame:
+    """Checked and failed per rule and team: one group_by over the flags."""
+    columns = [rule.id for rule in rules]
+    if RE_REFERRAL in flags.collect_schema().names():
+        columns.append(RE_REFERRAL)
     aggregates = [pl.len().alias(ROWS)]
-    for rule in rules:
-        aggregates.append(pl.col(rule.id).count().alias(f"{rule.id}\x00checked"))
-        aggregates.append(pl.col(rule.id).sum().alias(f"{rule.id}\x00failed"))
-    plan = flags.group_by(TEAM).agg(aggregates).sort(TEAM)
-    try:
-        return plan.collect(engine="streaming")
-    except pl.exceptions.PolarsError as err:
-        raise ExtractError(f"{extract.label}: cannot be read ({_polars_reason(err)})") from None
+    for column in columns:
+        aggregates.append(pl.col(column).count().alias(f"{column}\x00checked"))
+        aggregates.append(pl.col(column).sum().alias(f"{column}\x00failed"))
+    return flags.group_by(TEAM).agg(aggregates).sort(TEAM)
+
+
+def _findings(flags: pl.DataFrame, rules: Sequence[Rule]) -> pl.DataFrame:
+    """One row per (record, failed rule): row number, record id, team, worker, rule id, working days."""
+    parts = [
+        flags.lazy().filter(pl.col(rule.id)).select(
+            pl.col(ROW).alias("row"),
+            pl.col(RECORD).alias("record_id"),
+            pl.col(TEAM).alias("team"),
+            pl.col(WORKER).alias("worker"),
+            pl.lit(rule.id).alias("rule_id"),
+            (pl.col(days) if (days := f"{rule.id}\x00days") in flags.columns else pl.lit(None)).cast(pl.Int64)
+            .alias("working_days"),
+        )
+        for rule in rules
+    ]
+    if not parts:
+        return pl.DataFrame(schema=FINDINGS_SCHEMA)
+    return pl.concat(parts).collect()
+
+
+FINDINGS_SCHEMA = {"row": pl.Int64, "record_id": pl.String, "team": pl.String, "worker": pl.String,
+                   "rule_id": pl.String, "working_days": pl.Int64}
 
 
 def _polars_reason(err: pl.exceptions.PolarsError) -> str:

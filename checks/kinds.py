@@ -67,6 +67,10 @@ class RuleKind:
         """True = fails, False = passes, null = does not apply."""
         raise NotImplementedError
 
+    def days_taken(self, ctx: Context) -> pl.Expr | None:
+        """For timeliness kinds, the working days taken (or overdue by), shown in worklists."""
+        return None
+
 
 def _as_tuple(value: object) -> tuple[str, ...]:
     if value is None:
@@ -156,9 +160,14 @@ class RequiredWhen(RuleKind):
         else:
             assert self.overdue_since is not None and self.working_days is not None
             since = ctx.day(self.overdue_since)
-            elapsed = ctx.working_days.count(since, pl.lit(ctx.as_of))
-            condition = since.is_not_null() & (elapsed > self.working_days)
+            condition = since.is_not_null() & (ctx.working_days.count(since, pl.lit(ctx.as_of)) > self.working_days)
         return applies(condition, ctx.col(self.field).is_null())
+
+    def days_taken(self, ctx: Context) -> pl.Expr | None:
+        """Working days elapsed since the overdue_since date, as of the run."""
+        if self.overdue_since is None:
+            return None
+        return ctx.working_days.count(ctx.day(self.overdue_since), pl.lit(ctx.as_of))
 
 
 @rule_kind("code_list")
@@ -348,8 +357,13 @@ class WithinWorkingDays(RuleKind):
 
     def violation(self, ctx: Context) -> pl.Expr:
         start, end = ctx.day(self.start), ctx.day(self.end)
-        taken = ctx.working_days.count(start, end)
-        return applies(start.is_not_null() & end.is_not_null(), taken > self.days)
+        return applies(start.is_not_null() & end.is_not_null(), self._taken(ctx) > self.days)
+
+    def days_taken(self, ctx: Context) -> pl.Expr:
+        return self._taken(ctx)
+
+    def _taken(self, ctx: Context) -> pl.Expr:
+        return ctx.working_days.count(ctx.day(self.start), ctx.day(self.end))
 
 
 @rule_kind("text_quality")

@@ -7,7 +7,10 @@ built on it is private by construction.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import polars as pl
 
 from refcheck.checks.rules import Rule
 from refcheck.schemas import CATEGORIES, Schema, Severity
@@ -84,6 +87,17 @@ class Report:
     teams: tuple[str, ...]
     team_rows: tuple[int, ...]
     results: tuple[RuleResult, ...]
+    measures: Mapping[str, tuple[TeamCount, ...]] = field(default_factory=dict)
+    """Counts that are not rules, per team: ``re_referrals`` (checked = referrals, failed = re-referrals)."""
+    findings: pl.DataFrame | None = field(default=None, compare=False)
+    """With ``validate(findings=True)``: one row per (record, failed rule); no other record values."""
+
+    def result(self, rule_id: str) -> RuleResult:
+        """The result of the rule with this id."""
+        for result in self.results:
+            if result.rule.id == rule_id:
+                return result
+        raise KeyError(rule_id)
 
     def worst_severity(self) -> Severity | None:
         """The highest severity of any rule that failed beyond its tolerance."""

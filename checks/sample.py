@@ -102,7 +102,7 @@ def generate(rows: int, *, seed: int = 1, as_of: dt.date = dt.date(2026, 11, 20)
     decided = ~no_decision
     frame = pl.DataFrame({
         "referral_id": _ids("R", np.arange(rows) + 100001, 7),
-        "child_id": _ids("C", rng.integers(1, max(int(rows * 0.82), 2), rows), 6),
+        "child_id": _ids("C", rng.integers(1, max(rows * 2, 2), rows), 6),
         "nhs_number": _nhs_numbers(rng, rows, chance),
         "date_of_birth": _dates(rng, np.where(unborn, np.datetime64("NaT"), birth)),
         "expected_date_of_birth": _dates(rng, np.where(unborn, expected_birth, np.datetime64("NaT"))),

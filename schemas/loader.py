@@ -18,13 +18,19 @@ from typing import TypeVar
 from refcheck.schemas.errors import SchemaError
 from refcheck.schemas.model import (
     CATEGORIES,
+    DEFAULT_BANDS,
+    KPI_MEASURES,
     REGIONS,
+    Bands,
     Calendar,
     CodeList,
     Field,
     FieldType,
+    Kpi,
+    ReReferrals,
     RuleSpec,
     Schema,
+    Scorecard,
     Severity,
 )
 from refcheck.schemas.yamldoc import Node, Where, load_yaml, parse_yaml
@@ -34,7 +40,7 @@ DEFAULT_SCHEMA = "wales-referral"
 
 TOP_KEYS = {
     "name", "version", "description", "extends", "record_id", "group_by",
-    "calendar", "codes", "fields", "rules", "remove",
+    "calendar", "codes", "fields", "rules", "remove", "worker", "scorecard",
 }
 FIELD_KEYS = {
     "type", "label", "description", "required", "codes", "format", "unique", "valid", "collected",
@@ -181,7 +187,7 @@ def _apply_removals(base: Node, remove: Node | None) -> Node:
 def _rule_id(rule: Node) -> str:
     entry = rule.mapping()
     if "id" not in entry:
-        raise rule.where.error("a rule needs an id")
+        raise rule.where.error("an entry needs an id")
     return entry["id"].text()
 
 
@@ -191,8 +197,8 @@ def _merge(base: Node, child: Node) -> Node:
         return child
     result = dict(base.value)
     for key, value in child.mapping().items():
-        if key == "rules" and key in result:
-            result[key] = _merge_rules(result[key], value)
+        if key in result and _is_id_list(result[key]) and _is_id_list(value):
+            result[key] = _merge_by_id(result[key], value)
         elif key in result and key not in ("extends",):
             result[key] = _merge(result[key], value)
         else:
@@ -200,7 +206,12 @@ def _merge(base: Node, child: Node) -> Node:
     return Node(result, child.where)
 
 
-def _merge_rules(base: Node, child: Node) -> Node:
+def _is_id_list(node: Node) -> bool:
+    return node.is_list and all(item.is_mapping and "id" in item.value for item in node.value)
+
+
+def _merge_by_id(base: Node, child: Node) -> Node:
+    """Lists of entries with ids (rules, KPIs) merge entry by entry; new ids are appended."""
     rules = list(base.items())
     position = {_rule_id(rule): index for index, rule in enumerate(rules)}
     seen: dict[str, Node] = {}
@@ -266,7 +277,81 @@ def _build(root: Node) -> Schema:
         rules=tuple(rules),
         source=root.where.file,
         extends=extends,
+        worker=_field_ref(top["worker"], fields) if "worker" in top else None,
+        scorecard=_scorecard(top.get("scorecard"), fields, {rule.id for rule in rules}),
     )
+
+
+def _scorecard(node: Node | None, fields: dict[str, Field], rule_ids: set[str]) -> Scorecard:
+    if node is None:
+        return Scorecard(DEFAULT_BANDS, {}, (), None)
+    _check_keys(node, {"bands", "categories", "kpis", "re_referrals"}, "scorecard")
+    spec = node.mapping()
+    bands = _bands(spec["bands"], DEFAULT_BANDS) if "bands" in spec else DEFAULT_BANDS
+    category_bands = {}
+    for category, value in spec["categories"].mapping().items() if "categories" in spec else []:
+        if category not in CATEGORIES:
+            raise value.where.error(f"expected one of {', '.join(CATEGORIES)}; got {category!r}")
+        category_bands[category] = _bands(value, bands)
+    re_referrals = None
+    if "re_referrals" in spec:
+        entry = spec["re_referrals"]
+        _check_keys(entry, {"person", "date", "within_days"}, "re_referrals")
+        parts = entry.mapping()
+        for key in ("person", "date", "within_days"):
+            if key not in parts:
+                raise entry.where.error(f"re_referrals needs '{key}'")
+        within = parts["within_days"].value
+        if not isinstance(within, int) or isinstance(within, bool) or within < 1:
+            raise parts["within_days"].where.error(f"expected a whole number of days; got {parts['within_days'].raw!r}")
+        date_field = _field_ref(parts["date"], fields)
+        if not fields[date_field].type.is_temporal:
+            raise parts["date"].where.error(f"field {date_field!r} must be a date or datetime")
+        re_referrals = ReReferrals(_field_ref(parts["person"], fields), date_field, within)
+    kpis = tuple(_kpi(item, bands, rule_ids) for item in spec["kpis"].items()) if "kpis" in spec else ()
+    if re_referrals is None and any(kpi.measure == "re_referral_rate" for kpi in kpis):
+        raise spec["kpis"].where.error("a re_referral_rate KPI needs scorecard.re_referrals")
+    return Scorecard(bands, category_bands, kpis, re_referrals)
+
+
+def _kpi(node: Node, default: Bands, rule_ids: set[str]) -> Kpi:
+    _check_keys(node, {"id", "label", "measure", "rule", "category", "bands"}, "KPI")
+    spec = node.mapping()
+    kpi_id = _rule_id(node)
+    measure = spec["measure"].text() if "measure" in spec else "pass_rate"
+    if measure not in KPI_MEASURES:
+        raise spec["measure"].where.error(f"expected one of {', '.join(KPI_MEASURES)}; got {measure!r}")
+    rule = spec["rule"].text() if "rule" in spec else None
+    if rule is not None and rule not in rule_ids:
+        raise spec["rule"].where.error(f"unknown rule {rule!r}")
+    category = _category(spec["category"]) if "category" in spec else None
+    needs = {"pass_rate": "a rule or a category", "failed": "a rule", "rows": "nothing", "re_referral_rate": "nothing"}
+    fits = {
+        "pass_rate": (rule is None) != (category is None),
+        "failed": rule is not None and category is None,
+    }.get(measure, rule is None and category is None)
+    if not fits:
+        raise node.where.error(f"a {measure} KPI takes {needs[measure]} (rule: or category:)")
+    bands = _bands(spec["bands"], default) if "bands" in spec else default
+    return Kpi(id=kpi_id, label=spec["label"].text() if "label" in spec else kpi_id, measure=measure, rule=rule,
+               category=category, bands=bands)
+
+
+def _bands(node: Node, default: Bands) -> Bands:
+    _check_keys(node, {"green", "amber"}, "bands")
+    spec = node.mapping()
+    green = _number(spec["green"]) if "green" in spec else default.green
+    amber = _number(spec["amber"]) if "amber" in spec else default.amber
+    return Bands(green=green, amber=amber)
+
+
+def _number(node: Node) -> float:
+    """A threshold: a share written ``95%``, or a plain number (a count)."""
+    text = node.text()
+    try:
+        return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise node.where.error(f"expected a number such as 10 or a share such as 95%; got {text!r}") from None
 
 
 def _optional_mapping(top: dict[str, Node], key: str) -> dict[str, Node]:

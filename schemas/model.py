@@ -109,6 +109,72 @@ REGIONS = {"england-and-wales": "ENG", "scotland": "SCT", "northern-ireland": "N
 
 
 @dataclass(frozen=True, slots=True)
+class Bands:
+    """RAG thresholds: green at or beyond ``green``, amber at or beyond ``amber``, else red.
+
+    For measures where lower is better (counts of overdue records, re-referral rates) the
+    comparison is reversed: green at or below ``green``.
+    """
+
+    green: float
+    amber: float
+
+    def rag(self, value: float, *, lower_is_better: bool = False) -> str:
+        """``green``, ``amber`` or ``red`` for a value."""
+        if lower_is_better:
+            return "green" if value <= self.green else "amber" if value <= self.amber else "red"
+        return "green" if value >= self.green else "amber" if value >= self.amber else "red"
+
+
+KPI_MEASURES = ("rows", "pass_rate", "failed", "re_referral_rate")
+"""What a KPI reports: rows checked, a pass rate (of a rule or a category), a count of failures
+of a rule, or the share of referrals that are re-referrals."""
+
+
+@dataclass(frozen=True, slots=True)
+class Kpi:
+    """A headline figure on the scorecard, with its target bands."""
+
+    id: str
+    label: str
+    measure: str
+    rule: str | None
+    category: str | None
+    bands: Bands
+
+    @property
+    def lower_is_better(self) -> bool:
+        """Counts of failures and re-referral rates are better when lower."""
+        return self.measure in ("failed", "re_referral_rate")
+
+
+@dataclass(frozen=True, slots=True)
+class ReReferrals:
+    """How to tell a re-referral: the same person referred within ``within_days`` before."""
+
+    person: str
+    date: str
+    within_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class Scorecard:
+    """Targets and headline figures for team scorecards."""
+
+    bands: Bands
+    category_bands: Mapping[str, Bands]
+    kpis: tuple[Kpi, ...]
+    re_referrals: ReReferrals | None
+
+    def bands_for(self, category: str) -> Bands:
+        """The bands a category is coloured against."""
+        return self.category_bands.get(category, self.bands)
+
+
+DEFAULT_BANDS = Bands(green=0.95, amber=0.85)
+
+
+@dataclass(frozen=True, slots=True)
 class Schema:
     """A resolved schema (``extends`` applied, field shorthands expanded into rules)."""
 
@@ -123,6 +189,8 @@ class Schema:
     rules: tuple[RuleSpec, ...]
     source: str
     extends: tuple[str, ...] = field(default=())
+    worker: str | None = None
+    scorecard: Scorecard = field(default_factory=lambda: Scorecard(DEFAULT_BANDS, {}, (), None))
 
     def rule(self, rule_id: str) -> RuleSpec:
         """The rule with this id."""

@@ -197,3 +197,26 @@ def reference_counts(path: Path, as_of: dt.date, *, assessment_days: int = 42) -
                 counts[rule_id][team][0] += 1
                 counts[rule_id][team][1] += int(outcome)
     return {rule_id: {team: (c, f) for team, (c, f) in by_team.items()} for rule_id, by_team in counts.items()}
+
+
+def reference_re_referrals(path: Path, within_days: int = 365) -> dict[str, tuple[int, int]]:
+    """team -> (referrals with a child and a date, those whose child had an earlier referral within the days)."""
+    rows, _ = read_rows(path)
+    by_child: dict[str, list[dt.datetime]] = defaultdict(list)
+    for row in rows:
+        if row["child_id"] is not None and row["referral_received"] is not None:
+            by_child[str(row["child_id"])].append(row["referral_received"])  # type: ignore[arg-type]
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        team = str(row["team"]) if row["team"] is not None else NO_TEAM
+        counts[team]  # every team appears
+        received = row["referral_received"]
+        if row["child_id"] is None or not isinstance(received, dt.datetime):
+            continue
+        earlier = [
+            other for other in by_child[str(row["child_id"])]
+            if other < received and (received.date() - other.date()).days <= within_days
+        ]
+        counts[team][0] += 1
+        counts[team][1] += int(bool(earlier))
+    return {team: (c, f) for team, (c, f) in counts.items()}

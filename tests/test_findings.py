@@ -1,0 +1,58 @@
+"""Findings (record x failed rule) and the re-referral measure, from the same single pass."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+
+from refcheck.checks import validate
+from refcheck.checks.sample import write_sample
+from tests.conftest import SAMPLE, SAMPLE_AS_OF
+from tests.reference_standard import reference_re_referrals
+
+
+def test_findings_per_team_and_rule_equal_the_failed_counts() -> None:
+    report = validate(SAMPLE, as_of=SAMPLE_AS_OF, findings=True)
+    assert report.findings is not None
+    counted = report.findings.group_by("team", "rule_id").len()
+    lookup = {(row["team"], row["rule_id"]): row["len"] for row in counted.iter_rows(named=True)}
+    for result in report.results:
+        for count in result.by_team:
+            assert lookup.get((count.team, result.rule.id), 0) == count.failed
+
+
+def test_findings_carry_working_days_for_timeliness_rules_only() -> None:
+    report = validate(SAMPLE, as_of=SAMPLE_AS_OF, findings=True)
+    assert report.findings is not None
+    late = report.findings.filter(pl.col("rule_id") == "decision_date.timely")
+    assert late.height > 0 and (late["working_days"] > 1).all()
+    overdue = report.findings.filter(pl.col("rule_id") == "decision_date.required_when_due")
+    assert overdue.height > 0 and (overdue["working_days"] > 1).all()
+    assert report.findings.filter(pl.col("rule_id") == "gender.valid")["working_days"].null_count() == \
+        report.findings.filter(pl.col("rule_id") == "gender.valid").height
+
+
+def test_findings_rows_point_at_the_record(tmp_path: Path) -> None:
+    frame = pl.read_csv(SAMPLE, infer_schema=False)
+    report = validate(SAMPLE, as_of=SAMPLE_AS_OF, findings=True)
+    assert report.findings is not None
+    sample = report.findings.filter(pl.col("record_id").is_not_null()).head(50)
+    for row in sample.iter_rows(named=True):
+        assert frame["referral_id"][row["row"] - 1].strip() == row["record_id"]
+
+
+def test_counts_are_the_same_with_or_without_findings() -> None:
+    plain = validate(SAMPLE, as_of=SAMPLE_AS_OF)
+    detailed = validate(SAMPLE, as_of=SAMPLE_AS_OF, findings=True)
+    assert plain.results == detailed.results and plain.measures == detailed.measures
+
+
+def test_re_referrals_agree_with_a_plain_count(tmp_path: Path) -> None:
+    path = tmp_path / "extract.csv"
+    write_sample(path, 700, seed=21, as_of=dt.date(2026, 3, 1))
+    report = validate(path, as_of=dt.date(2026, 3, 1))
+    got = {count.team: (count.checked, count.failed) for count in report.measures["re_referrals"]}
+    assert got == reference_re_referrals(path)
+    assert sum(failed for _, failed in got.values()) > 0
