@@ -13,8 +13,8 @@ import click
 
 from refcheck.checks import validate
 from refcheck.cli.exit_codes import ExitCode, exit_code_help
-from refcheck.cli.output import write_atomically
 from refcheck.reports import refcheck_version, render_json, render_terminal
+from refcheck.reports.files import write_atomically
 from refcheck.schemas import DEFAULT_SCHEMA, RefcheckError, SchemaError, Severity, load_schema
 
 

@@ -4,18 +4,26 @@ from refcheck.schemas.errors import RefcheckError, SchemaError
 from refcheck.schemas.loader import DEFAULT_SCHEMA, bundled_schemas, load_schema
 from refcheck.schemas.model import (
     CATEGORIES,
+    Bands,
     Calendar,
     CodeList,
     Field,
     FieldType,
+    Kpi,
+    ReReferrals,
     RuleSpec,
     Schema,
+    Scorecard,
     Severity,
 )
 from refcheck.schemas.yamldoc import Node, Where
 
 __all__ = [
     "CATEGORIES",
+    "Bands",
+    "Kpi",
+    "ReReferrals",
+    "Scorecard",
     "DEFAULT_SCHEMA",
     "Calendar",
     "CodeList",

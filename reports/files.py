@@ -1,0 +1,50 @@
+"""Writing output files safely: atomically, with formula-safe cells and portable names."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Write to a temporary file beside ``path``, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet may read as the start of a formula."""
+
+
+def safe_cell(text: str) -> str:
+    """A cell value that no spreadsheet will run: a leading formula character is quoted."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def safe_file_names(names: list[str]) -> dict[str, str]:
+    """A distinct, portable file-name stem for each name (teams become worklist files)."""
+    result: dict[str, str] = {}
+    used: set[str] = set()
+    for name in names:
+        stem = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "team"
+        if stem in _RESERVED:
+            stem += "-team"
+        candidate, number = stem, 2
+        while candidate in used:
+            candidate, number = f"{stem}-{number}", number + 1
+        used.add(candidate)
+        result[name] = candidate
+    return result

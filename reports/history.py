@@ -1,0 +1,231 @@
+"""Run history in an embedded SQLite file: trends, and which failures are new or fixed.
+
+Each run stores its per-rule x team counts, its KPI values and its failures. A failure is kept as
+(rule, team, keyed hash of the record id), never the id itself: the key lives in a separate file
+beside the database (``<history>.key``, readable by its owner only) or in ``REFCHECK_HISTORY_KEY``,
+so the database alone cannot be matched back to records. Re-running the same extract with the
+same as-of date and schema replaces that run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from refcheck.checks import Report
+from refcheck.reports.scorecard import kpi_figure
+from refcheck.schemas import RefcheckError
+
+DEFAULT_HISTORY = Path("refcheck-history.sqlite")
+"""Where history is kept when ``--history`` is not given: the current directory."""
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    run_at TEXT NOT NULL,
+    as_of TEXT NOT NULL,
+    schema_name TEXT NOT NULL,
+    schema_version TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    rows INTEGER NOT NULL,
+    UNIQUE (schema_name, schema_version, fingerprint, as_of)
+);
+CREATE TABLE IF NOT EXISTS counts (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    rule_id TEXT NOT NULL, team TEXT NOT NULL, checked INTEGER NOT NULL, failed INTEGER NOT NULL,
+    PRIMARY KEY (run_id, rule_id, team)
+);
+CREATE TABLE IF NOT EXISTS kpis (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    kpi_id TEXT NOT NULL, team TEXT NOT NULL, value REAL,
+    PRIMARY KEY (run_id, kpi_id, team)
+);
+CREATE TABLE IF NOT EXISTS failures (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    rule_id TEXT NOT NULL, team TEXT NOT NULL, record BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS failures_by_run ON failures (run_id, rule_id, record);
+"""
+OVERALL = ""
+"""The team value under which overall KPI values are stored (a real team is never blank)."""
+
+
+class HistoryError(RefcheckError):
+    """The history file cannot be used."""
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One stored run."""
+
+    id: int
+    run_at: str
+    as_of: str
+    schema_name: str
+    schema_version: str
+    rows: int
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """Failures of one rule in one team that are new since the previous run, or fixed."""
+
+    team: str
+    rule_id: str
+    new: int
+    fixed: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """KPI values of one run: ``values[(kpi_id, team)]``, team ``""`` for overall."""
+
+    run: Run
+    values: dict[tuple[str, str], float | None]
+
+
+def fingerprint(path: Path) -> str:
+    """A SHA-256 of the extract's bytes, so that a re-run of the same file replaces its run."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class History:
+    """A history file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect() as db:
+                db.executescript(_TABLES)
+        except (sqlite3.Error, OSError) as err:
+            raise HistoryError(f"{path}: cannot be used as a history file ({err})") from None
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path)
+        try:
+            db.execute("PRAGMA foreign_keys = ON")
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    def _key(self) -> bytes:
+        """The secret for record hashes: the environment's, or a key file made on first use."""
+        if "REFCHECK_HISTORY_KEY" in os.environ:
+            return os.environ["REFCHECK_HISTORY_KEY"].encode()
+        key_path = self.path.with_name(self.path.name + ".key")
+        if not key_path.exists():
+            descriptor = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_hex(32))
+        return key_path.read_text().strip().encode()
+
+    def record(self, report: Report, print_: str, run_at: dt.datetime) -> Run:
+        """Store a run (replacing the same extract, as-of and schema) and return it."""
+        if report.findings is None:
+            raise ValueError("history needs a report made with findings=True")
+        schema = report.schema
+        key = self._key()
+        findings = report.findings.filter(report.findings["record_id"].is_not_null())
+        # NOTE: one keyed hash per distinct record id, not per row checked.
+        hashed = {
+            record: hashlib.blake2b(record.encode(), key=key[:64], digest_size=12).digest()
+            for record in findings["record_id"].unique().to_list()
+        }
+        with self._connect() as db:
+            db.execute(
+                "DELETE FROM runs WHERE schema_name = ? AND schema_version = ? AND fingerprint = ? AND as_of = ?",
+                (schema.name, schema.version, print_, report.as_of.isoformat()),
+            )
+            cursor = db.execute(
+                "INSERT INTO runs (run_at, as_of, schema_name, schema_version, fingerprint, rows) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (run_at.isoformat(timespec="seconds"), report.as_of.isoformat(), schema.name, schema.version,
+                 print_, report.source.rows_checked),
+            )
+            run_id = int(cursor.lastrowid or 0)
+            db.executemany(
+                "INSERT INTO counts VALUES (?, ?, ?, ?, ?)",
+                [(run_id, r.rule.id, c.team, c.checked, c.failed) for r in report.results for c in r.by_team],
+            )
+            db.executemany(
+                "INSERT INTO kpis VALUES (?, ?, ?, ?)",
+                [
+                    (run_id, kpi.id, team or OVERALL, kpi_figure(report, kpi, team).value)
+                    for kpi in schema.scorecard.kpis
+                    for team in (None, *report.teams)
+                ],
+            )
+            db.executemany(
+                "INSERT INTO failures VALUES (?, ?, ?, ?)",
+                ((run_id, rule, team, hashed[record]) for rule, team, record in
+                 findings.select("rule_id", "team", "record_id").iter_rows()),
+            )
+            row = db.execute("SELECT id, run_at, as_of, schema_name, schema_version, rows FROM runs WHERE id = ?",
+                             (run_id,)).fetchone()
+        return Run(*row)
+
+    def previous(self, run: Run) -> Run | None:
+        """The run of the same schema before this one (by as-of date, then run time)."""
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT id, run_at, as_of, schema_name, schema_version, rows FROM runs "
+                "WHERE schema_name = ? AND id != ? AND (as_of < ? OR (as_of = ? AND run_at <= ?)) "
+                "ORDER BY as_of DESC, run_at DESC, id DESC LIMIT 1",
+                (run.schema_name, run.id, run.as_of, run.as_of, run.run_at),
+            ).fetchone()
+        return Run(*row) if row else None
+
+    def changes(self, run: Run) -> list[Change]:
+        """Per team and rule, failures new since the previous run and failures fixed."""
+        before = self.previous(run)
+        if before is None:
+            return []
+        query = """
+            WITH now AS (SELECT DISTINCT rule_id, team, record FROM failures WHERE run_id = :now),
+                 was AS (SELECT DISTINCT rule_id, team, record FROM failures WHERE run_id = :was),
+                 new AS (SELECT rule_id, team, COUNT(*) AS n FROM
+                         (SELECT * FROM now EXCEPT SELECT * FROM was) GROUP BY rule_id, team),
+                 fixed AS (SELECT rule_id, team, COUNT(*) AS n FROM
+                           (SELECT * FROM was EXCEPT SELECT * FROM now) GROUP BY rule_id, team),
+                 keys AS (SELECT rule_id, team FROM new UNION SELECT rule_id, team FROM fixed)
+            SELECT keys.team, keys.rule_id, COALESCE(new.n, 0), COALESCE(fixed.n, 0) FROM keys
+            LEFT JOIN new USING (rule_id, team) LEFT JOIN fixed USING (rule_id, team)
+            ORDER BY keys.team, keys.rule_id
+        """
+        with self._connect() as db:
+            return [Change(*row) for row in db.execute(query, {"now": run.id, "was": before.id})]
+
+    def runs(self, schema_name: str | None = None) -> list[Run]:
+        """Stored runs, oldest first."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT id, run_at, as_of, schema_name, schema_version, rows FROM runs "
+                "WHERE ? IS NULL OR schema_name = ? ORDER BY as_of, run_at, id",
+                (schema_name, schema_name),
+            ).fetchall()
+        return [Run(*row) for row in rows]
+
+    def trend(self, schema_name: str, limit: int = 12) -> list[TrendPoint]:
+        """KPI values of the last ``limit`` runs of a schema, oldest first."""
+        runs = self.runs(schema_name)[-limit:]
+        points = []
+        with self._connect() as db:
+            for run in runs:
+                values = {(kpi, team): value for kpi, team, value in
+                          db.execute("SELECT kpi_id, team, value FROM kpis WHERE run_id = ?", (run.id,))}
+                points.append(TrendPoint(run, values))
+        return points

@@ -1,0 +1,52 @@
+"""Worklists: one row per (record, failed rule) for a team to put right, most urgent first.
+
+Only the record id, worker, rule and how to fix it are shown, plus the working days taken or
+overdue for timeliness rules. Personal columns appear only when the user asks for them.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from refcheck.checks import Report
+
+COLUMNS = ["record_id", "worker", "rule_id", "category", "severity", "message", "hint", "working_days"]
+
+
+def worklist(report: Report, team: str | None = None) -> pl.DataFrame:
+    """The worklist of one team (or all): errors first, then the most overdue, then by record."""
+    if report.findings is None:
+        raise ValueError("worklists need a report made with findings=True")
+    rules = pl.DataFrame(
+        {
+            "rule_id": [r.rule.id for r in report.results],
+            "category": [r.rule.category for r in report.results],
+            "severity": [r.rule.severity.value for r in report.results],
+            "severity_rank": [r.rule.severity.rank for r in report.results],
+            "message": [r.rule.message for r in report.results],
+            "hint": [r.rule.hint for r in report.results],
+        }
+    )
+    findings = report.findings if team is None else report.findings.filter(pl.col("team") == team)
+    extra = [name for name in findings.columns if name not in {"row", "record_id", "team", "worker", "rule_id",
+                                                                  "working_days"}]
+    return (
+        findings.join(rules, on="rule_id", how="left")
+        .sort(["severity_rank", "working_days", "row", "rule_id"], descending=[True, True, False, False],
+              nulls_last=True)
+        .select(*(["team"] if team is None else []), *COLUMNS, *extra)
+    )
+
+
+def worklist_csv(frame: pl.DataFrame) -> str:
+    """CSV text whose cells can never start a spreadsheet formula."""
+    text = [pl.col(name).cast(pl.String) for name in frame.columns]
+    safe = frame.select(
+        pl.when(value.str.contains(FORMULA_START)).then(pl.lit("'") + value).otherwise(value).alias(name)
+        for name, value in zip(frame.columns, text, strict=True)
+    )
+    return safe.write_csv()
+
+
+FORMULA_START = r"^[=+\-@\t\r]"
+"""A cell a spreadsheet could read as a formula (see ``refcheck.reports.files.safe_cell``)."""
