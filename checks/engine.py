@@ -28,6 +28,7 @@ ROW = "\x00row"
 RECORD = "\x00record"
 WORKER = "\x00worker"
 RE_REFERRAL = "\x00re_referral"
+CARRY = "\x00carry\x00"
 
 
 def validate(
@@ -36,10 +37,12 @@ def validate(
     *,
     as_of: dt.date | None = None,
     findings: bool = False,
+    carry: Sequence[str] = (),
 ) -> Report:
     """Check an extract against a schema and count, per rule and team, rows checked and failed.
 
-    With ``findings`` the report also lists every (record, failed rule) pair, for worklists.
+    With ``findings`` the report also lists every (record, failed rule) pair, for worklists;
+    ``carry`` names extract columns to copy into those findings (personal columns, on request only).
 
     Example:
         >>> from refcheck.checks import validate
@@ -50,10 +53,18 @@ def validate(
     resolved = schema if isinstance(schema, Schema) else load_schema(schema)
     rules = bind_rules(resolved)
     extract = open_extract(source)
-    return run(extract, resolved, rules, as_of or dt.date.today(), findings=findings)
+    return run(extract, resolved, rules, as_of or dt.date.today(), findings=findings, carry=carry)
 
 
-def run(extract: Extract, schema: Schema, rules: Sequence[Rule], as_of: dt.date, *, findings: bool = False) -> Report:
+def run(
+    extract: Extract,
+    schema: Schema,
+    rules: Sequence[Rule],
+    as_of: dt.date,
+    *,
+    findings: bool = False,
+    carry: Sequence[str] = (),
+) -> Report:
     """Evaluate bound rules over an opened extract."""
     collected = [field for field in schema.fields.values() if field.collected]
     missing = missing_columns(extract, [field.name for field in collected])
@@ -61,8 +72,11 @@ def run(extract: Extract, schema: Schema, rules: Sequence[Rule], as_of: dt.date,
         raise ExtractError(f"{extract.label}: missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
     if not schema.fields[schema.group_by].collected:
         raise ExtractError(f"{extract.label}: the team field {schema.group_by!r} must be collected")
+    absent = missing_columns(extract, carry)
+    if absent:
+        raise ExtractError(f"{extract.label}: no column {', '.join(repr(name) for name in absent)} to include")
     runnable = [rule for rule in rules if all(schema.fields[name].collected for name in rule.kind.fields())]
-    plan = flag_frame(extract, schema, runnable, as_of, detail=findings)
+    plan = flag_frame(extract, schema, runnable, as_of, detail=findings, carry=carry)
     try:
         flags = plan.collect(engine="streaming") if findings else None
         table = _count(flags.lazy() if flags is not None else plan, runnable).collect(engine="streaming")
@@ -82,12 +96,18 @@ def run(extract: Extract, schema: Schema, rules: Sequence[Rule], as_of: dt.date,
         measures["re_referrals"] = _team_counts(table, RE_REFERRAL, teams, True)
     return Report(
         schema=schema, as_of=as_of, source=source, teams=teams, team_rows=team_rows, results=results,
-        measures=measures, findings=_findings(flags, runnable) if flags is not None else None,
+        measures=measures, findings=_findings(flags, runnable, carry) if flags is not None else None,
     )
 
 
 def flag_frame(
-    extract: Extract, schema: Schema, rules: Sequence[Rule], as_of: dt.date, *, detail: bool = False
+    extract: Extract,
+    schema: Schema,
+    rules: Sequence[Rule],
+    as_of: dt.date,
+    *,
+    detail: bool = False,
+    carry: Sequence[str] = (),
 ) -> pl.LazyFrame:
     """The lazy plan of flags: the team and one column per rule (True failed, False passed, null n/a).
 
@@ -95,9 +115,8 @@ def flag_frame(
     """
     fields = [field for field in schema.fields.values() if field.collected]
     typed = extract.frame.select(
-        expr
-        for field in fields
-        for expr in typed_columns(field.name, field.type, extract.columns[field.name])
+        *(expr for field in fields for expr in typed_columns(field.name, field.type, extract.columns[field.name])),
+        *(pl.col(name).cast(pl.String).alias(CARRY + name) for name in (carry if detail else ())),
     )
     ctx = Context(
         as_of=as_of,
@@ -115,6 +134,7 @@ def flag_frame(
             pl.col(schema.record_id).cast(pl.String).alias(RECORD),
             (pl.col(schema.worker).cast(pl.String) if schema.worker else pl.lit(None, pl.String)).alias(WORKER),
         ]
+        columns += [pl.col(CARRY + name) for name in carry]
         columns += [
             days.alias(f"{rule.id}\x00days")
             for rule in rules
@@ -143,7 +163,7 @@ def _count(flags: pl.LazyFrame, rules: Sequence[Rule]) -> pl.LazyFrame:
     return flags.group_by(TEAM).agg(aggregates).sort(TEAM)
 
 
-def _findings(flags: pl.DataFrame, rules: Sequence[Rule]) -> pl.DataFrame:
+def _findings(flags: pl.DataFrame, rules: Sequence[Rule], carry: Sequence[str]) -> pl.DataFrame:
     """One row per (record, failed rule): row number, record id, team, worker, rule id, working days."""
     parts = [
         flags.lazy().filter(pl.col(rule.id)).select(
@@ -154,11 +174,12 @@ def _findings(flags: pl.DataFrame, rules: Sequence[Rule]) -> pl.DataFrame:
             pl.lit(rule.id).alias("rule_id"),
             (pl.col(days) if (days := f"{rule.id}\x00days") in flags.columns else pl.lit(None)).cast(pl.Int64)
             .alias("working_days"),
+            *(pl.col(CARRY + name).alias(name) for name in carry),
         )
         for rule in rules
     ]
     if not parts:
-        return pl.DataFrame(schema=FINDINGS_SCHEMA)
+        return pl.DataFrame(schema={**FINDINGS_SCHEMA, **dict.fromkeys(carry, pl.String)})
     return pl.concat(parts).collect()
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,9 @@ from refcheck.checks import validate
 from refcheck.cli.exit_codes import ExitCode, exit_code_help
 from refcheck.reports import refcheck_version, render_json, render_terminal
 from refcheck.reports.files import write_atomically
+from refcheck.reports.history import DEFAULT_HISTORY, History, fingerprint, render_history
+from refcheck.reports.outputs import write_scorecard
+from refcheck.reports.scorecard_inputs import ScorecardInputs
 from refcheck.schemas import DEFAULT_SCHEMA, RefcheckError, SchemaError, Severity, load_schema
 
 
@@ -105,6 +110,89 @@ def sample(rows: int, seed: int, as_of: dt.date, out: Path) -> None:
 
     write_sample(out, rows, seed=seed, as_of=as_of)
     click.echo(f"wrote {rows:,} synthetic referrals to {out}", err=True)
+
+
+class _Progress:
+    """Stage messages on stderr, only when a person is watching (never in pipes or CI logs)."""
+
+    def __init__(self) -> None:
+        self.on = sys.stderr.isatty() and "CI" not in os.environ
+        self.start = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        if self.on:
+            click.echo(f"[{time.perf_counter() - self.start:5.1f}s] {stage}", err=True)
+
+
+def _team_names(value: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ...]:
+    if not value:
+        return known
+    unknown = [team for team in value if team not in known]
+    if unknown:
+        raise click.BadParameter(f"no team {', '.join(repr(t) for t in unknown)} in the extract", param_hint="'--team'")
+    return tuple(team for team in known if team in value)
+
+
+@cli.command(
+    epilog="Example:\n\n  refcheck scorecard sample_data/referrals.csv --out scorecard\n\n" + exit_code_help()
+)
+@click.argument("extract", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The folder to write index.html, scorecard.xlsx, summary.md, worklists/ and report.json to.")
+@click.option("--schema", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
+              help="A bundled schema name or a schema file.")
+@click.option("--as-of", type=AsOfDate(), default=None,
+              help="The date 'due' and 'future' are judged against.  [default: today]")
+@click.option("--history", "history_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=DEFAULT_HISTORY, show_default=True, help="The SQLite file that keeps every run's figures.")
+@click.option("--no-history", is_flag=True, help="Neither read nor write the history file.")
+@click.option("--team", "teams", multiple=True, metavar="NAME", help="Only this team (repeat for more).")
+@click.option("--include-columns", default="", metavar="COL,...",
+              help="Extract columns to add to the worklists (personal data: only when needed).")
+@click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="never", show_default=True,
+              help="The lowest severity whose failures make the exit code 1.")
+def scorecard(extract: Path, out: Path, schema: str, as_of: dt.date | None, history_path: Path, no_history: bool,
+              teams: tuple[str, ...], include_columns: str, fail_on: str) -> None:
+    """Write team scorecards, worklists and the JSON report for EXTRACT into --out."""
+    progress = _Progress()
+    gate = FAIL_ON[fail_on]
+    carry = tuple(name.strip() for name in include_columns.split(",") if name.strip())
+    try:
+        progress("reading and checking")
+        report = validate(extract, load_schema(schema), as_of=as_of, findings=True, carry=carry)
+        shown = _team_names(teams, report.teams)
+        made_at = dt.datetime.now().replace(microsecond=0)
+        inputs = ScorecardInputs(report=report, teams=shown, include_columns=carry)
+        if not no_history:
+            progress("updating history")
+            history = History(history_path)
+            run = history.record(report, fingerprint(extract), made_at)
+            inputs = dataclasses.replace(
+                inputs, changes=tuple(history.changes(run)), trend=tuple(history.trend(report.schema.name)),
+                compared=history.previous(run) is not None,
+            )
+        progress("writing")
+        written = write_scorecard(inputs, out, made_at, gate)
+    except RefcheckError as err:
+        raise _fail(err) from None
+    click.echo(f"{report.source.rows_checked:,} records checked as of {report.as_of.isoformat()}; "
+               f"wrote {len(written)} files to {out}")
+    sys.exit(ExitCode.PASSED if report.passed(gate) else ExitCode.FINDINGS)
+
+
+@cli.command(epilog="Example:\n\n  refcheck history --history refcheck-history.sqlite\n\n" + exit_code_help())
+@click.option("--history", "history_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=DEFAULT_HISTORY, show_default=True, help="The SQLite file scorecard runs were kept in.")
+@click.option("--schema", "schema_name", default=None, help="Only runs of this schema name.")
+def history(history_path: Path, schema_name: str | None) -> None:
+    """List the stored scorecard runs and the trend of every headline figure."""
+    if not history_path.exists():
+        raise BadExtract(f"{history_path}: no such history file")
+    try:
+        store = History(history_path)
+        click.echo(render_history(store, schema_name), nl=False)
+    except RefcheckError as err:
+        raise _fail(err) from None
 
 
 def main() -> None:

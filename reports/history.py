@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS counts (
 );
 CREATE TABLE IF NOT EXISTS kpis (
     run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    kpi_id TEXT NOT NULL, team TEXT NOT NULL, value REAL,
+    kpi_id TEXT NOT NULL, team TEXT NOT NULL, value REAL, measure TEXT NOT NULL,
     PRIMARY KEY (run_id, kpi_id, team)
 );
 CREATE TABLE IF NOT EXISTS failures (
@@ -162,9 +162,9 @@ class History:
                 [(run_id, r.rule.id, c.team, c.checked, c.failed) for r in report.results for c in r.by_team],
             )
             db.executemany(
-                "INSERT INTO kpis VALUES (?, ?, ?, ?)",
+                "INSERT INTO kpis VALUES (?, ?, ?, ?, ?)",
                 [
-                    (run_id, kpi.id, team or OVERALL, kpi_figure(report, kpi, team).value)
+                    (run_id, kpi.id, team or OVERALL, kpi_figure(report, kpi, team).value, kpi.measure)
                     for kpi in schema.scorecard.kpis
                     for team in (None, *report.teams)
                 ],
@@ -219,6 +219,11 @@ class History:
             ).fetchall()
         return [Run(*row) for row in rows]
 
+    def measures(self) -> dict[str, str]:
+        """What each stored KPI measures (its latest definition)."""
+        with self._connect() as db:
+            return dict(db.execute("SELECT kpi_id, measure FROM kpis ORDER BY run_id"))
+
     def trend(self, schema_name: str, limit: int = 12) -> list[TrendPoint]:
         """KPI values of the last ``limit`` runs of a schema, oldest first."""
         runs = self.runs(schema_name)[-limit:]
@@ -229,3 +234,29 @@ class History:
                           db.execute("SELECT kpi_id, team, value FROM kpis WHERE run_id = ?", (run.id,))}
                 points.append(TrendPoint(run, values))
         return points
+
+
+def render_history(store: History, schema_name: str | None = None) -> str:
+    """The stored runs and each overall KPI's value per run, as a text table."""
+    runs = store.runs(schema_name)
+    if not runs:
+        return "No runs stored yet.\n"
+    lines = [f"{'run':>4}  {'made at':19}  {'as of':10}  {'schema':24}  {'rows':>9}"]
+    lines += [f"{run.id:>4}  {run.run_at:19}  {run.as_of:10}  {run.schema_name + ' v' + run.schema_version:24}"
+              f"  {run.rows:>9,}" for run in runs]
+    measures = store.measures()
+    for name in sorted({run.schema_name for run in runs}):
+        points = store.trend(name, limit=12)
+        kpis = list(dict.fromkeys(kpi for point in points for kpi, team in point.values if team == OVERALL))
+        lines += ["", f"Trend of {name} (last {len(points)} runs, oldest first)"]
+        lines.append(f"{'figure':26}" + "".join(f"{point.run.as_of:>12}" for point in points))
+        for kpi in kpis:
+            values = [point.values.get((kpi, OVERALL)) for point in points]
+            lines.append(f"{kpi:26}" + "".join(f"{_format(value, measures.get(kpi, '')):>12}" for value in values))
+    return "\n".join(lines) + "\n"
+
+
+def _format(value: float | None, measure: str) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.0f}" if measure in ("rows", "failed") else f"{value * 100:.1f}%"

@@ -96,10 +96,10 @@ def rule_line(result: RuleResult, team: str | None) -> RuleLine:
 
 
 def worst_rules(report: Report, team: str | None, limit: int = 8) -> list[RuleLine]:
-    """The rules with failures, errors first, then the lowest pass rate, then the most failures."""
+    """The rules with failures: lowest pass rate first, then errors before warnings, then most failures."""
     lines = [rule_line(result, team) for result in report.results]
     failing = [line for line in lines if line.failed]
-    failing.sort(key=lambda line: (-line.result.rule.severity.rank, line.rate, -line.failed, line.result.rule.id))
+    failing.sort(key=lambda line: (line.rate, -line.result.rule.severity.rank, -line.failed, line.result.rule.id))
     return failing[:limit]
 
 

@@ -1,0 +1,105 @@
+"""``index.html``: one self-contained scorecard page (inline CSS and SVG, no network requests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import jinja2
+
+from refcheck.reports.markdown import RAG_WORDS
+from refcheck.reports.scorecard import category_figure, field_completeness, percent, worst_rules
+from refcheck.reports.scorecard_inputs import ScorecardInputs, better, delta_text
+from refcheck.reports.version import refcheck_version
+from refcheck.schemas import Kpi
+
+_ENVIRONMENT = jinja2.Environment(
+    loader=jinja2.PackageLoader("refcheck.reports", "templates"),
+    autoescape=True,  # every value from the data (team names above all) is escaped
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def render_html(inputs: ScorecardInputs, made_at: dt.datetime) -> str:
+    """The scorecard page."""
+    report = inputs.report
+    rows = dict(zip(report.teams, report.team_rows, strict=True))
+    findings = report.findings
+    per_team = (
+        dict(findings.group_by("team").len().iter_rows()) if findings is not None else {}
+    )
+    categories = report.categories()
+    context = {
+        "schema": report.schema,
+        "as_of": report.as_of.isoformat(),
+        "rows": report.source.rows_checked,
+        "teams": inputs.teams,
+        "tiles": [_tile(inputs, kpi, None) for kpi in report.schema.scorecard.kpis],
+        "categories": categories,
+        "rag_words": RAG_WORDS,
+        "heat": [
+            {"team": team, "rows": rows.get(team, 0),
+             "figures": [category_figure(report, category, team) for category in categories]}
+            for team in inputs.teams
+        ],
+        "sections": [
+            {
+                "team": team,
+                "rows": rows.get(team, 0),
+                "findings": per_team.get(team, 0),
+                "tiles": [_tile(inputs, kpi, team) for kpi in report.schema.scorecard.kpis],
+                "worst": [_rule_row(line) for line in worst_rules(report, team)],
+                "fields": [
+                    {"message_field": line.result.rule.field and report.schema.fields[line.result.rule.field].label
+                     or line.result.rule.id, "failed": line.failed, "rate": percent(line.rate),
+                     "rag": report.schema.scorecard.bands_for("completeness").rag(line.rate)}
+                    for line in field_completeness(report, team)
+                ],
+                "changes": inputs.changes_for(team),
+            }
+            for team in inputs.teams
+        ],
+        "compared": inputs.compared,
+        "version": refcheck_version(),
+        "made_at": made_at.isoformat(timespec="minutes"),
+    }
+    return _ENVIRONMENT.get_template("scorecard.html.j2").render(context)
+
+
+def _tile(inputs: ScorecardInputs, kpi: Kpi, team: str | None) -> dict[str, Any]:
+    figure = inputs.figure(kpi, team)
+    delta = inputs.delta(kpi, team)
+    improved = better(kpi, delta)
+    values = inputs.history(kpi, team)
+    return {
+        "label": kpi.label,
+        "text": figure.text,
+        "rag": figure.rag,
+        "status": RAG_WORDS.get(figure.rag or "", "no target" if kpi.measure == "rows" else "nothing checked"),
+        "delta": delta_text(kpi, delta),
+        "direction": "" if improved is None else "up" if improved else "down",
+        "spark": sparkline(values),
+        "points": len(values),
+    }
+
+
+def _rule_row(line: Any) -> dict[str, Any]:
+    rule = line.result.rule
+    return {"id": rule.id, "severity": rule.severity.value, "message": rule.message, "failed": line.failed,
+            "checked": line.checked, "rate": percent(line.rate)}
+
+
+def sparkline(values: list[float | None], width: int = 80, height: int = 22) -> str:
+    """SVG polyline points for a series (numbers only); empty with fewer than two values."""
+    known = [(index, value) for index, value in enumerate(values) if value is not None]
+    if len(known) < 2:
+        return ""
+    low = min(value for _, value in known)
+    high = max(value for _, value in known)
+    span = (high - low) or 1.0
+    step = (width - 4) / max(len(values) - 1, 1)
+    return " ".join(
+        f"{2 + index * step:.1f},{height - 3 - (value - low) / span * (height - 6):.1f}" for index, value in known
+    )

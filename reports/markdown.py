@@ -1,0 +1,69 @@
+"""``summary.md``: the scorecard in a few tables, for e-mail bodies and CI job summaries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from refcheck.reports.scorecard import category_figure, percent, worst_rules
+from refcheck.reports.scorecard_inputs import ScorecardInputs, delta_text
+
+RAG_WORDS = {"green": "on target", "amber": "near target", "red": "below target"}
+
+
+def cell(text: str) -> str:
+    """Text safe inside a Markdown table cell, and inert if the Markdown is rendered as HTML."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escaped.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(inputs: ScorecardInputs) -> str:
+    """The summary as Markdown text."""
+    return "\n".join(_lines(inputs)) + "\n"
+
+
+def _lines(inputs: ScorecardInputs) -> Iterator[str]:
+    report = inputs.report
+    schema = report.schema
+    yield f"# Referral records scorecard: {cell(schema.name)} v{cell(schema.version)}"
+    yield ""
+    yield (f"As of {report.as_of.isoformat()} · {report.source.rows_checked:,} records checked · "
+           f"{len(inputs.teams)} teams")
+    yield ""
+    yield "## Headline figures"
+    yield ""
+    yield "| Figure | Value | Status | Since last run |"
+    yield "|---|---:|---|---:|"
+    for kpi in schema.scorecard.kpis:
+        figure = inputs.figure(kpi)
+        status = RAG_WORDS.get(figure.rag or "", "")
+        yield f"| {cell(kpi.label)} | {figure.text} | {status} | {delta_text(kpi, inputs.delta(kpi))} |"
+    yield ""
+    categories = report.categories()
+    yield "## Pass rate by team and category"
+    yield ""
+    yield "| Team | Records | " + " | ".join(categories) + " |"
+    yield "|---|---:|" + "---:|" * len(categories)
+    rows = dict(zip(report.teams, report.team_rows, strict=True))
+    for team in inputs.teams:
+        cells = []
+        for category in categories:
+            figure = category_figure(report, category, team)
+            cells.append(f"{figure.text} ({RAG_WORDS[figure.rag]})" if figure.rag else figure.text)
+        yield f"| {cell(team)} | {rows.get(team, 0):,} | " + " | ".join(cells) + " |"
+    yield ""
+    yield "## Rules failing most"
+    yield ""
+    yield "| Rule | Severity | Failed | Checked | Pass rate |"
+    yield "|---|---|---:|---:|---:|"
+    for line in worst_rules(report, None, limit=10):
+        rule = line.result.rule
+        yield f"| `{rule.id}` | {rule.severity.value} | {line.failed:,} | {line.checked:,} | {percent(line.rate)} |"
+    yield ""
+    yield "## Since the last run"
+    yield ""
+    if not inputs.compared:
+        yield "No earlier run to compare with."
+    else:
+        new = sum(change.new for change in inputs.changes)
+        fixed = sum(change.fixed for change in inputs.changes)
+        yield f"{new:,} new failures and {fixed:,} fixed."

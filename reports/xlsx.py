@@ -1,0 +1,136 @@
+"""``scorecard.xlsx``: a Summary sheet (KPIs, team x category matrix) and one worklist sheet per team.
+
+Every text cell is written as a string and formula-neutralised, so no value can run in Excel.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import xlsxwriter
+
+from refcheck.reports.files import safe_cell
+from refcheck.reports.markdown import RAG_WORDS
+from refcheck.reports.scorecard import category_figure
+from refcheck.reports.scorecard_inputs import ScorecardInputs, delta_text
+from refcheck.reports.worklists import worklist
+
+_FILLS = {"green": ("#DFF3E4", "#0F5323"), "amber": ("#FFF1C2", "#5C4100"), "red": ("#FBE0E0", "#7A1616")}
+
+
+def render_xlsx(inputs: ScorecardInputs) -> bytes:
+    """The workbook as bytes."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "strings_to_numbers": False})
+    formats = _formats(book)
+    _summary(book, inputs, formats)
+    names = sheet_names(list(inputs.teams))
+    for team in inputs.teams:
+        _team_sheet(book, names[team], inputs, team, formats)
+    book.close()
+    return buffer.getvalue()
+
+
+def sheet_names(teams: list[str]) -> dict[str, str]:
+    """Distinct Excel sheet names: at most 31 characters, no brackets, colons, stars, slashes or ?."""
+    used = {"summary"}
+    result = {}
+    for team in teams:
+        base = re.sub(r"[\[\]:*?/\\']", "_", team).strip() or "Team"
+        base = base[:31]
+        name, number = base, 2
+        while name.lower() in used:
+            suffix = f" ({number})"
+            name, number = base[: 31 - len(suffix)] + suffix, number + 1
+        used.add(name.lower())
+        result[team] = name
+    return result
+
+
+def _formats(book: Any) -> dict[str, Any]:
+    formats = {
+        "title": book.add_format({"bold": True, "font_size": 14}),
+        "head": book.add_format({"bold": True, "bg_color": "#F6F8FA", "bottom": 1}),
+        "pct": book.add_format({"num_format": "0.0%"}),
+        "int": book.add_format({"num_format": "#,##0"}),
+        "text": book.add_format({}),
+    }
+    for rag, (fill, ink) in _FILLS.items():
+        formats[rag] = book.add_format({"bg_color": fill, "font_color": ink})
+    return formats
+
+
+def _text(sheet: Any, row: int, col: int, value: object, fmt: Any = None) -> None:
+    sheet.write_string(row, col, safe_cell("" if value is None else str(value)), fmt)
+
+
+def _summary(book: Any, inputs: ScorecardInputs, formats: dict[str, Any]) -> None:
+    report = inputs.report
+    sheet = book.add_worksheet("Summary")
+    _text(sheet, 0, 0, f"Referral records scorecard: {report.schema.name} v{report.schema.version}", formats["title"])
+    _text(sheet, 1, 0, f"As of {report.as_of.isoformat()} · {report.source.rows_checked:,} records checked")
+    for col, head in enumerate(["Figure", "Value", "Status", "Since last run"]):
+        _text(sheet, 3, col, head, formats["head"])
+    row = 4
+    for kpi in report.schema.scorecard.kpis:
+        figure = inputs.figure(kpi)
+        _text(sheet, row, 0, kpi.label)
+        if figure.value is None:
+            _text(sheet, row, 1, figure.text)
+        else:
+            number_format = formats["int"] if kpi.measure in ("rows", "failed") else formats["pct"]
+            sheet.write_number(row, 1, figure.value, number_format)
+        _text(sheet, row, 2, RAG_WORDS.get(figure.rag or "", ""), formats.get(figure.rag or "", formats["text"]))
+        _text(sheet, row, 3, delta_text(kpi, inputs.delta(kpi)))
+        row += 1
+    row += 1
+    categories = report.categories()
+    top = row
+    for col, head in enumerate(["Team", "Records", *categories]):
+        _text(sheet, row, col, head, formats["head"])
+    rows = dict(zip(report.teams, report.team_rows, strict=True))
+    for team in inputs.teams:
+        row += 1
+        _text(sheet, row, 0, team)
+        sheet.write_number(row, 1, rows.get(team, 0), formats["int"])
+        for col, category in enumerate(categories, start=2):
+            figure = category_figure(report, category, team)
+            if figure.value is None:
+                _text(sheet, row, col, "–")
+            else:
+                sheet.write_number(row, col, figure.value, formats["pct"])
+    for col, category in enumerate(categories, start=2):
+        bands = report.schema.scorecard.bands_for(category)
+        cells = (top + 1, col, row, col)
+        sheet.conditional_format(*cells, {"type": "cell", "criteria": ">=", "value": bands.green,
+                                          "format": formats["green"], "stop_if_true": True})
+        sheet.conditional_format(*cells, {"type": "cell", "criteria": ">=", "value": bands.amber,
+                                          "format": formats["amber"], "stop_if_true": True})
+        sheet.conditional_format(*cells, {"type": "cell", "criteria": "<", "value": bands.amber,
+                                          "format": formats["red"]})
+    sheet.autofilter(top, 0, max(row, top), 1 + len(categories))
+    sheet.freeze_panes(4, 1)
+    sheet.set_column(0, 0, 44)
+    sheet.set_column(1, 1, 12)
+    sheet.set_column(2, 3 + len(categories), 14)
+
+
+def _team_sheet(book: Any, name: str, inputs: ScorecardInputs, team: str, formats: dict[str, Any]) -> None:
+    frame = worklist(inputs.report, team)
+    sheet = book.add_worksheet(name)
+    widths = {"record_id": 14, "worker": 10, "rule_id": 36, "category": 13, "severity": 9, "message": 60,
+              "hint": 70, "working_days": 13}
+    for col, column in enumerate(frame.columns):
+        _text(sheet, 0, col, column, formats["head"])
+        sheet.set_column(col, col, widths.get(column, 18))
+    for row, values in enumerate(frame.iter_rows(), start=1):
+        for col, value in enumerate(values):
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                sheet.write_number(row, col, value)
+            elif value is not None:
+                _text(sheet, row, col, value)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(frame.height, 1), max(len(frame.columns) - 1, 0))
