@@ -16,6 +16,25 @@ SAMPLE = ROOT / "sample_data" / "referrals.csv"
 SAMPLE_AS_OF = dt.date(2026, 11, 20)
 
 Invoke = Callable[..., Result]
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/* from the current output")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare text with tests/golden/NAME; ``--update-golden`` rewrites it on purpose."""
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, actual: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.write_text(actual)
+        assert actual == path.read_text(), f"{name} changed; rerun with --update-golden if that was intended"
+
+    return check
 
 
 @pytest.fixture

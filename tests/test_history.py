@@ -1,0 +1,83 @@
+"""History: three runs with known new and fixed failures, trends, and re-runs that replace."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from refcheck.reports.history import History
+from tests.conftest import Invoke
+from tests.test_extract_errors import HEADER, ROW
+
+
+def _extract(path: Path, bad_gender: list[str], ids: list[str]) -> Path:
+    """Referrals R1.. in team Alpha; those named in bad_gender fail gender.valid."""
+    lines = [HEADER]
+    for record in ids:
+        row = ROW.replace("R1,", f"{record},", 1)
+        if record in bad_gender:
+            row = row.replace(",1,WBRI,", ",X,WBRI,", 1)
+        lines.append(row)
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_three_runs_give_known_new_and_fixed_counts_and_a_trend(tmp_path: Path, invoke: Invoke) -> None:
+    history = tmp_path / "history.sqlite"
+    ids = [f"R{i}" for i in range(1, 11)]
+    runs = [
+        ("2025-06-02", ["R1", "R2", "R3"]),        # first run: nothing to compare with
+        ("2025-06-03", ["R2", "R3", "R4", "R5"]),  # R1 fixed; R4, R5 new
+        ("2025-06-04", ["R5"]),                    # R2, R3, R4 fixed; none new
+    ]
+    for as_of, bad in runs:
+        extract = _extract(tmp_path / f"extract-{as_of}.csv", bad, ids)
+        result = invoke("scorecard", extract, "--out", tmp_path / as_of, "--as-of", as_of, "--history", history)
+        assert result.exit_code == 0, result.output
+    store = History(history)
+    assert len(store.runs()) == 3
+    second, third = store.runs()[1:]
+    assert [(c.team, c.rule_id, c.new, c.fixed) for c in store.changes(second)] == [("Alpha", "gender.valid", 2, 1)]
+    assert [(c.team, c.rule_id, c.new, c.fixed) for c in store.changes(third)] == [("Alpha", "gender.valid", 0, 3)]
+    assert "No earlier run to compare with." in (tmp_path / "2025-06-02" / "summary.md").read_text()
+    assert "2 new failures and 1 fixed." in (tmp_path / "2025-06-03" / "summary.md").read_text()
+    assert "0 new failures and 3 fixed." in (tmp_path / "2025-06-04" / "summary.md").read_text()
+    trend = [point.values[("completeness", "")] for point in store.trend("wales-referral")]
+    assert len(trend) == 3
+    html = (tmp_path / "2025-06-04" / "index.html").read_text()
+    assert "<polyline" in html and "trend over 3 runs" in html
+
+    listing = invoke("history", "--history", history)
+    assert listing.exit_code == 0
+    assert listing.stdout.count("wales-referral v1") == 3
+    assert "Trend of wales-referral (last 3 runs, oldest first)" in listing.stdout
+
+
+def test_rerunning_the_same_extract_and_as_of_replaces_the_run(tmp_path: Path, invoke: Invoke) -> None:
+    history = tmp_path / "history.sqlite"
+    extract = _extract(tmp_path / "extract.csv", ["R1"], ["R1", "R2"])
+    for _ in range(2):
+        result = invoke("scorecard", extract, "--out", tmp_path / "out", "--as-of", "2025-06-02",
+                        "--history", history)
+        assert result.exit_code == 0, result.output
+    assert len(History(history).runs()) == 1
+    with sqlite3.connect(history) as db:
+        assert db.execute("SELECT COUNT(*) FROM failures").fetchone() == (1,)
+        assert db.execute("SELECT COUNT(DISTINCT run_id) FROM counts").fetchone() == (1,)
+
+
+def test_history_keeps_no_record_id(tmp_path: Path, invoke: Invoke) -> None:
+    history = tmp_path / "history.sqlite"
+    extract = _extract(tmp_path / "extract.csv", ["R1"], ["R1", "R2"])
+    invoke("scorecard", extract, "--out", tmp_path / "out", "--as-of", "2025-06-02", "--history", history)
+    assert b"R1" not in history.read_bytes()
+    key = history.with_name("history.sqlite.key")
+    assert key.exists() and (key.stat().st_mode & 0o077) == 0
+
+
+def test_history_of_a_missing_file_is_a_clear_error(tmp_path: Path, invoke: Invoke) -> None:
+    result = invoke("history", "--history", tmp_path / "none.sqlite")
+    assert result.exit_code == 4
+    assert result.stderr.splitlines() == [f"Error: {tmp_path / 'none.sqlite'}: no such history file"]
+
+

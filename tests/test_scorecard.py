@@ -1,0 +1,185 @@
+"""refcheck scorecard: every file, every team, escaped, self-contained, and counts that add up."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+
+from refcheck.checks.sample import generate
+from refcheck.cli import ExitCode
+from refcheck.reports.files import safe_file_names
+from refcheck.schemas import load_schema
+from tests.conftest import SAMPLE, SAMPLE_AS_OF, Invoke
+
+EVIL_TEAM = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scorecard of the sample plus a team with a hostile name, without history."""
+    from click.testing import CliRunner
+
+    from refcheck.cli import cli
+
+    folder = tmp_path_factory.mktemp("scorecard")
+    frame = pl.read_csv(SAMPLE, infer_schema=False)
+    frame = frame.with_columns(
+        team=pl.when(pl.int_range(0, pl.len()) % 50 == 0).then(pl.lit(EVIL_TEAM)).otherwise(pl.col("team")),
+        referral_id=pl.when(pl.int_range(0, pl.len()) == 7).then(pl.lit("=HYPERLINK(1)")).otherwise(
+            pl.col("referral_id")),
+        gender=pl.when(pl.int_range(0, pl.len()) == 7).then(pl.lit("X")).otherwise(pl.col("gender")),
+    )
+    frame.write_csv(folder / "extract.csv")
+    result = CliRunner().invoke(cli, ["scorecard", str(folder / "extract.csv"), "--out", str(folder / "out"),
+                                      "--as-of", SAMPLE_AS_OF.isoformat(), "--no-history"])
+    assert result.exit_code == 0, result.output
+    return folder / "out"
+
+
+def _report(out: Path) -> dict:  # type: ignore[type-arg]
+    report: dict = json.loads((out / "report.json").read_text())  # type: ignore[type-arg]
+    return report
+
+
+def _failed_by_team(out: Path) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for rule in _report(out)["rules"]:
+        for count in rule["by_team"]:
+            totals[count["team"]] = totals.get(count["team"], 0) + count["failed"]
+    return totals
+
+
+def test_every_file_is_written(out: Path) -> None:
+    teams = [team["team"] for team in _report(out)["teams"]]
+    expected = {"index.html", "scorecard.xlsx", "summary.md", "report.json"}
+    expected |= {f"worklists/{stem}.csv" for stem in safe_file_names(teams).values()}
+    assert {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()} == expected
+    assert (out / "worklists" / "no-team.csv").exists()
+
+
+def test_worklist_rows_per_team_equal_the_failed_counts_in_the_json(out: Path) -> None:
+    failed = _failed_by_team(out)
+    stems = safe_file_names(list(failed))
+    for team, total in failed.items():
+        rows = pl.read_csv(out / "worklists" / f"{stems[team]}.csv", infer_schema=False)
+        assert rows.height == total, team
+
+
+def test_worklists_hold_no_personal_columns_and_no_formulas(out: Path) -> None:
+    rows = pl.read_csv(out / "worklists" / f"{safe_file_names([EVIL_TEAM])[EVIL_TEAM]}.csv", infer_schema=False)
+    assert rows.columns == ["record_id", "worker", "rule_id", "category", "severity", "message", "hint",
+                            "working_days"]
+    text = "\n".join((out / "worklists" / name).read_text() for name in ("bridgend.csv", "no-team.csv"))
+    for path in (out / "worklists").iterdir():
+        for line in path.read_text().splitlines()[1:]:
+            assert not re.match(r'^"?[=+\-@\t\r]', line), line
+    assert "'=HYPERLINK(1)" in "".join(p.read_text() for p in (out / "worklists").iterdir())
+    assert "date_of_birth" not in text.split("\n")[0]
+
+
+def test_worklists_are_sorted_errors_first_then_most_overdue(out: Path) -> None:
+    rows = pl.read_csv(out / "worklists" / "bridgend.csv", infer_schema=False)
+    severities = rows["severity"].to_list()
+    assert severities == sorted(severities)  # "error" < "warning"
+    warnings = rows.filter(pl.col("severity") == "warning")["working_days"].cast(pl.Int64).drop_nulls().to_list()
+    assert warnings == sorted(warnings, reverse=True)
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_html_shows_every_team_and_kpi_escaped_and_self_contained(out: Path) -> None:
+    html = (out / "index.html").read_text()
+    page = _Page()
+    page.feed(html)
+    text = " ".join(page.text)
+    for team in _report(out)["teams"]:
+        assert team["team"] in text
+    for kpi in load_schema().scorecard.kpis:
+        assert kpi.label in text
+    assert EVIL_TEAM not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert [tag for tag, _ in page.tags if tag == "script"] == []
+    for tag, attrs in page.tags:
+        for name in ("src", "href", "action"):
+            assert not attrs.get(name), (tag, attrs)
+    assert not re.search(r"https?://|url\(|@import", html)
+
+
+def test_workbook_has_a_summary_and_a_worklist_sheet_per_team(out: Path) -> None:
+    book = openpyxl.load_workbook(out / "scorecard.xlsx")
+    failed = _failed_by_team(out)
+    assert book.sheetnames[0] == "Summary"
+    assert len(book.sheetnames) == 1 + len(failed)
+    summary = book["Summary"]
+    labels = [summary.cell(row=row, column=1).value for row in range(5, 5 + len(load_schema().scorecard.kpis))]
+    assert labels == [kpi.label for kpi in load_schema().scorecard.kpis]
+    assert summary.conditional_formatting
+    for name in book.sheetnames[1:]:
+        sheet = book[name]
+        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+        assert [cell.value for cell in sheet[1]][:3] == ["record_id", "worker", "rule_id"]
+    counts = sorted(book[name].max_row - 1 for name in book.sheetnames[1:])
+    assert counts == sorted(failed.values())
+    for name in book.sheetnames[1:]:
+        for row in book[name].iter_rows(min_row=2, values_only=True):
+            assert not any(isinstance(v, str) and v.startswith(("=", "+", "-", "@")) for v in row)
+
+
+def test_summary_markdown_matches_its_golden_file(tmp_path: Path, invoke: Invoke,
+                                                   golden: Callable[[str, str], None]) -> None:
+    result = invoke("scorecard", SAMPLE, "--out", tmp_path, "--as-of", SAMPLE_AS_OF.isoformat(), "--no-history")
+    assert result.exit_code == 0, result.output
+    golden("summary.md", (tmp_path / "summary.md").read_text())
+    golden("worklist-bridgend.csv", (tmp_path / "worklists" / "bridgend.csv").read_text())
+
+
+def test_include_columns_adds_only_the_named_columns(tmp_path: Path, invoke: Invoke) -> None:
+    result = invoke("scorecard", SAMPLE, "--out", tmp_path, "--as-of", SAMPLE_AS_OF.isoformat(), "--no-history",
+                    "--include-columns", "child_id,date_of_birth", "--team", "Gwynedd")
+    assert result.exit_code == 0, result.output
+    rows = pl.read_csv(tmp_path / "worklists" / "gwynedd.csv", infer_schema=False)
+    assert rows.columns[-2:] == ["child_id", "date_of_birth"]
+    assert [p.name for p in (tmp_path / "worklists").iterdir()] == ["gwynedd.csv"]
+
+
+def test_unknown_team_and_unknown_column_are_clear_errors(tmp_path: Path, invoke: Invoke) -> None:
+    result = invoke("scorecard", SAMPLE, "--out", tmp_path, "--no-history", "--team", "Atlantis")
+    assert result.exit_code == ExitCode.USAGE
+    assert "no team 'Atlantis' in the extract" in result.stderr
+    result = invoke("scorecard", SAMPLE, "--out", tmp_path, "--no-history", "--include-columns", "child_name")
+    assert result.exit_code == ExitCode.BAD_EXTRACT
+    assert result.stderr.splitlines() == [f"Error: {SAMPLE}: no column 'child_name' to include"]
+
+
+def test_generated_worklists_never_show_sentinel_personal_values(tmp_path: Path, invoke: Invoke) -> None:
+    frame = generate(300, seed=9, as_of=SAMPLE_AS_OF).with_columns(
+        referral_reason=pl.lit("SENTINEL reason text"), postcode=pl.lit("SENTINEL"),
+        date_of_birth=pl.lit("SENTINEL-DOB"), child_name=pl.lit("SENTINEL-NAME"))
+    frame.write_csv(tmp_path / "extract.csv")
+    result = invoke("scorecard", tmp_path / "extract.csv", "--out", tmp_path / "out", "--no-history",
+                    "--as-of", SAMPLE_AS_OF.isoformat())
+    assert result.exit_code == 0, result.output
+    for path in (tmp_path / "out").rglob("*"):
+        if path.is_file() and path.suffix != ".xlsx":
+            assert "SENTINEL" not in path.read_text(), path.name
+    book = openpyxl.load_workbook(tmp_path / "out" / "scorecard.xlsx")
+    for sheet in book:
+        for row in sheet.iter_rows(values_only=True):
+            assert not any("SENTINEL" in str(value) for value in row if value is not None)
