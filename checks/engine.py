@@ -160,7 +160,8 @@ def _count(flags: pl.LazyFrame, rules: Sequence[Rule]) -> pl.LazyFrame:
     for column in columns:
         aggregates.append(pl.col(column).count().alias(f"{column}\x00checked"))
         aggregates.append(pl.col(column).sum().alias(f"{column}\x00failed"))
-    return flags.group_by(TEAM).agg(aggregates).sort(TEAM)
+    # NOTE: teams by name, with the rows that have no team last.
+    return flags.group_by(TEAM).agg(aggregates).sort(pl.col(TEAM) == NO_TEAM, TEAM)
 
 
 def _findings(flags: pl.DataFrame, rules: Sequence[Rule], carry: Sequence[str]) -> pl.DataFrame:

@@ -98,7 +98,8 @@ def sparkline(values: list[float | None], width: int = 80, height: int = 22) -> 
         return ""
     low = min(value for _, value in known)
     high = max(value for _, value in known)
-    span = (high - low) or 1.0
+    # NOTE: a floor on the span keeps a change of 0.1 points from drawing as a cliff.
+    span = max(high - low, abs(high) * 0.05, 1e-9)
     step = (width - 4) / max(len(values) - 1, 1)
     return " ".join(
         f"{2 + index * step:.1f},{height - 3 - (value - low) / span * (height - 6):.1f}" for index, value in known

@@ -54,6 +54,6 @@ def delta_text(kpi: Kpi, delta: float | None) -> str:
 
 def better(kpi: Kpi, delta: float | None) -> bool | None:
     """Whether a change is an improvement (None when unchanged or unknown)."""
-    if not delta or kpi.measure == "rows":
-        return None
+    if delta is None or kpi.measure == "rows" or not delta_text(kpi, delta).strip("+-0.pts "):
+        return None  # unchanged at the precision shown
     return delta < 0 if kpi.lower_is_better else delta > 0
