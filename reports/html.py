@@ -57,7 +57,7 @@ def render_html(inputs: ScorecardInputs, made_at: dt.datetime) -> str:
                      "rag": report.schema.scorecard.bands_for("completeness").rag(line.rate)}
                     for line in field_completeness(report, team)
                 ],
-                "changes": inputs.changes_for(team),
+                **_changes(inputs, team),
             }
             for team in inputs.teams
         ],
@@ -66,6 +66,17 @@ def render_html(inputs: ScorecardInputs, made_at: dt.datetime) -> str:
         "made_at": made_at.isoformat(timespec="minutes"),
     }
     return _ENVIRONMENT.get_template("scorecard.html.j2").render(context)
+
+
+def _changes(inputs: ScorecardInputs, team: str, limit: int = 10) -> dict[str, Any]:
+    """A team's new and fixed totals, and the rules that changed most."""
+    changes = sorted(inputs.changes_for(team), key=lambda c: (-(c.new + c.fixed), c.rule_id))
+    return {
+        "changes": changes[:limit],
+        "more": len(changes) > limit,
+        "new": sum(c.new for c in changes),
+        "fixed": sum(c.fixed for c in changes),
+    }
 
 
 def _tile(inputs: ScorecardInputs, kpi: Kpi, team: str | None) -> dict[str, Any]:
