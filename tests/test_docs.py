@@ -31,3 +31,15 @@ def test_every_kind_is_in_the_schema_guide() -> None:
     text = (ROOT / "docs" / "schemas.md").read_text()
     documented = set(re.findall(r"^\| `(\w+)` \| ", text.split("## Rule kinds")[1], re.MULTILINE))
     assert documented == set(KINDS)
+
+
+def test_the_scorecard_example_loads_in_a_child_schema(tmp_path: Path) -> None:
+    blocks = re.findall(r"```yaml\n(.*?)```", (ROOT / "docs" / "schemas.md").read_text(), re.DOTALL)
+    scorecard = next(block for block in blocks if block.startswith("scorecard:"))
+    path = tmp_path / "council.yaml"
+    path.write_text("name: council\nextends: wales-referral\n" + scorecard)
+    schema = load_schema(path)
+    kpis = {kpi.id: kpi for kpi in schema.scorecard.kpis}
+    assert kpis["decisions_overdue"].bands.green == 0 and kpis["decisions_overdue"].lower_is_better
+    assert "re_referrals" in kpis  # inherited from the standard's scorecard
+    assert schema.scorecard.bands_for("timeliness").green == 0.9
