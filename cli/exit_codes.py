@@ -23,7 +23,7 @@ class ExitCode(enum.IntEnum):
 _MEANINGS = {
     ExitCode.PASSED: "passed: no rule at or above --fail-on failed",
     ExitCode.FINDINGS: "findings: a rule at or above --fail-on failed (beyond its tolerance)",
-    ExitCode.USAGE: "usage error: a bad option or argument",
+    ExitCode.USAGE: "usage error: a bad option or argument, or an --out, --json or --history that cannot be used",
     ExitCode.BAD_SCHEMA: "invalid schema",
     ExitCode.BAD_EXTRACT: "the extract is missing, unreadable or unusable",
 }

@@ -17,7 +17,7 @@ from refcheck.checks import validate
 from refcheck.cli.exit_codes import ExitCode, exit_code_help
 from refcheck.reports import refcheck_version, render_json, render_terminal
 from refcheck.reports.files import write_atomically
-from refcheck.reports.history import DEFAULT_HISTORY, History, fingerprint, render_history
+from refcheck.reports.history import DEFAULT_HISTORY, History, HistoryError, fingerprint, render_history
 from refcheck.reports.outputs import write_scorecard
 from refcheck.reports.scorecard_inputs import ScorecardInputs
 from refcheck.schemas import DEFAULT_SCHEMA, RefcheckError, SchemaError, Severity, load_schema
@@ -35,10 +35,25 @@ class BadExtract(click.ClickException):
     exit_code = ExitCode.BAD_EXTRACT
 
 
+class BadOutput(click.ClickException):
+    """An output or history file that cannot be written or read: one line on stderr, exit 2."""
+
+    exit_code = ExitCode.USAGE
+
+
 def _fail(err: RefcheckError) -> click.ClickException:
     if isinstance(err, SchemaError):
         return BadSchema(str(err))
+    if isinstance(err, HistoryError):
+        return BadOutput(str(err))
     return BadExtract(str(err))
+
+
+def _write(path: Path, content: str | bytes) -> None:
+    try:
+        write_atomically(path, content)
+    except OSError as err:
+        raise BadOutput(f"{path}: cannot be written ({err.strerror})") from None
 
 
 class AsOfDate(click.ParamType):  # type: ignore[type-arg] # NOTE: generic only in newer click stubs
@@ -93,7 +108,7 @@ def check(extract: Path, schema: str, as_of: dt.date | None, json_path: str | No
         click.echo(summary, nl=False, err=True)
     else:
         if json_path:
-            write_atomically(Path(json_path), render_json(report, gate))
+            _write(Path(json_path), render_json(report, gate))
         click.echo(summary, nl=False)
     sys.exit(ExitCode.PASSED if report.passed(gate) else ExitCode.FINDINGS)
 
@@ -175,6 +190,8 @@ def scorecard(extract: Path, out: Path, schema: str, as_of: dt.date | None, hist
         written = write_scorecard(inputs, out, made_at, gate)
     except RefcheckError as err:
         raise _fail(err) from None
+    except OSError as err:
+        raise BadOutput(f"{err.filename or out}: cannot be written ({err.strerror})") from None
     click.echo(f"{report.source.rows_checked:,} records checked as of {report.as_of.isoformat()}; "
                f"wrote {len(written)} files to {out}")
     sys.exit(ExitCode.PASSED if report.passed(gate) else ExitCode.FINDINGS)

@@ -107,20 +107,23 @@ class History:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            with self._connect() as db:
-                db.executescript(_TABLES)
-        except (sqlite3.Error, OSError) as err:
-            raise HistoryError(f"{path}: cannot be used as a history file ({err})") from None
+        except OSError as err:
+            raise HistoryError(f"{path}: cannot be used as a history file ({err.strerror})") from None
+        with self._connect() as db:
+            db.executescript(_TABLES)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path)
         try:
-            db.execute("PRAGMA foreign_keys = ON")
-            with db:
-                yield db
-        finally:
-            db.close()
+            db = sqlite3.connect(self.path)
+            try:
+                db.execute("PRAGMA foreign_keys = ON")
+                with db:
+                    yield db
+            finally:
+                db.close()
+        except sqlite3.Error as err:
+            raise HistoryError(f"{self.path}: cannot be used as a history file ({err})") from None
 
     def _key(self) -> bytes:
         """The secret for record hashes: the environment's, or a key file made on first use."""

@@ -81,3 +81,26 @@ def test_history_of_a_missing_file_is_a_clear_error(tmp_path: Path, invoke: Invo
     assert result.stderr.splitlines() == [f"Error: {tmp_path / 'none.sqlite'}: no such history file"]
 
 
+
+
+def test_a_history_file_that_is_not_sqlite_is_one_line_and_exit_2(tmp_path: Path, invoke: Invoke) -> None:
+    history = tmp_path / "history.sqlite"
+    history.write_text("not a database, just text " * 100)
+    extract = _extract(tmp_path / "extract.csv", [], ["R1"])
+    result = invoke("scorecard", extract, "--out", tmp_path / "out", "--history", history)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"Error: {history}: cannot be used as a history file (file is not a database)"]
+
+
+def test_an_output_folder_that_cannot_be_written_is_one_line_and_exit_2(tmp_path: Path, invoke: Invoke) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    extract = _extract(tmp_path / "extract.csv", [], ["R1"])
+    result = invoke("scorecard", extract, "--out", blocker / "out", "--no-history")
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1 and "cannot be written" in result.stderr
+    result = invoke("check", extract, "--json", blocker / "report.json")
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"Error: {blocker / 'report.json'}: cannot be written (")
