@@ -14,7 +14,7 @@ import xlsxwriter
 from refcheck.reports.files import safe_cell
 from refcheck.reports.markdown import RAG_WORDS
 from refcheck.reports.scorecard import category_figure
-from refcheck.reports.scorecard_inputs import ScorecardInputs, delta_text
+from refcheck.reports.scorecard_inputs import ScorecardInputs
 from refcheck.reports.worklists import worklist
 
 _FILLS = {"green": ("#DFF3E4", "#0F5323"), "amber": ("#FFF1C2", "#5C4100"), "red": ("#FBE0E0", "#7A1616")}
@@ -57,10 +57,20 @@ def _formats(book: Any) -> dict[str, Any]:
         "pct": book.add_format({"num_format": "0.0%"}),
         "int": book.add_format({"num_format": "#,##0"}),
         "text": book.add_format({}),
+        "delta_count": book.add_format({"num_format": "+#,##0;-#,##0;0"}),
+        "delta_points": book.add_format({"num_format": '+0.0" pts";-0.0" pts";0.0" pts"'}),
     }
     for rag, (fill, ink) in _FILLS.items():
         formats[rag] = book.add_format({"bg_color": fill, "font_color": ink})
     return formats
+
+
+def _print_setup(sheet: Any, header_row: int) -> None:
+    """A4 landscape, one page wide, the header repeated on every printed page."""
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(header_row)
 
 
 def _text(sheet: Any, row: int, col: int, value: object, fmt: Any = None) -> None:
@@ -84,7 +94,11 @@ def _summary(book: Any, inputs: ScorecardInputs, formats: dict[str, Any]) -> Non
             number_format = formats["int"] if kpi.measure in ("rows", "failed") else formats["pct"]
             sheet.write_number(row, 1, figure.value, number_format)
         _text(sheet, row, 2, RAG_WORDS.get(figure.rag or "", ""), formats.get(figure.rag or "", formats["text"]))
-        _text(sheet, row, 3, delta_text(kpi, inputs.delta(kpi)))
+        delta = inputs.delta(kpi)
+        if delta is not None:
+            counts = kpi.measure in ("rows", "failed")
+            sheet.write_number(row, 3, delta if counts else delta * 100,
+                               formats["delta_count" if counts else "delta_points"])
         row += 1
     row += 1
     categories = report.categories()
@@ -113,6 +127,7 @@ def _summary(book: Any, inputs: ScorecardInputs, formats: dict[str, Any]) -> Non
                                           "format": formats["red"]})
     sheet.autofilter(top, 0, max(row, top), 1 + len(categories))
     sheet.freeze_panes(4, 1)
+    _print_setup(sheet, 3)
     sheet.set_column(0, 0, 44)
     sheet.set_column(1, 1, 12)
     sheet.set_column(2, 3 + len(categories), 14)
@@ -134,3 +149,4 @@ def _team_sheet(book: Any, name: str, inputs: ScorecardInputs, team: str, format
                 _text(sheet, row, col, value)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(frame.height, 1), max(len(frame.columns) - 1, 0))
+    _print_setup(sheet, 0)

@@ -104,3 +104,20 @@ def test_an_output_folder_that_cannot_be_written_is_one_line_and_exit_2(tmp_path
     assert result.exit_code == 2
     [line] = result.stderr.splitlines()
     assert line.startswith(f"Error: {blocker / 'report.json'}: cannot be written (")
+
+
+def test_workbook_changes_since_the_last_run_are_signed_numbers(tmp_path: Path, invoke: Invoke) -> None:
+    import openpyxl
+
+    history = tmp_path / "history.sqlite"
+    for as_of, ids in (("2025-06-02", ["R1", "R2", "R3"]), ("2025-06-03", ["R1", "R2", "R3", "R4"])):
+        extract = _extract(tmp_path / f"e-{as_of}.csv", ["R1"], ids)
+        invoke("scorecard", extract, "--out", tmp_path / as_of, "--as-of", as_of, "--history", history)
+    summary = openpyxl.load_workbook(tmp_path / "2025-06-03" / "scorecard.xlsx")["Summary"]
+    changes = [summary.cell(row=row, column=4) for row in range(5, 14)]
+    assert all(isinstance(cell.value, int | float) for cell in changes if cell.value is not None)
+    assert changes[0].value == 1  # one more record checked
+    assert all('"' in cell.number_format or "#" in cell.number_format
+                                                        for cell in changes if cell.value is not None)
+    for row in summary.iter_rows(values_only=True):
+        assert not any(isinstance(value, str) and value.startswith("'") for value in row)
