@@ -38,11 +38,14 @@ def validate(
     as_of: dt.date | None = None,
     findings: bool = False,
     carry: Sequence[str] = (),
+    encoding: str | None = None,
+    delimiter: str | None = None,
 ) -> Report:
     """Check an extract against a schema and count, per rule and team, rows checked and failed.
 
     With ``findings`` the report also lists every (record, failed rule) pair, for worklists;
     ``carry`` names extract columns to copy into those findings (personal columns, on request only).
+    ``encoding`` and ``delimiter`` override what is sniffed from a CSV file.
 
     Example:
         >>> from refcheck.checks import validate
@@ -52,8 +55,11 @@ def validate(
     """
     resolved = schema if isinstance(schema, Schema) else load_schema(schema)
     rules = bind_rules(resolved)
-    extract = open_extract(source)
-    return run(extract, resolved, rules, as_of or dt.date.today(), findings=findings, carry=carry)
+    extract = open_extract(source, encoding=encoding, delimiter=delimiter)
+    try:
+        return run(extract, resolved, rules, as_of or dt.date.today(), findings=findings, carry=carry)
+    finally:
+        extract.close()
 
 
 def run(

@@ -7,30 +7,39 @@ keeps its own column types. Problems with the file as a whole are one-line ``Ext
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from refcheck.checks.csv_source import sniff_csv
 from refcheck.checks.errors import ExtractError
 
 PARQUET_SUFFIXES = {".parquet", ".pq"}
-_SNIFF_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
 class Extract:
-    """A lazily read extract: where it came from and its columns' source types."""
+    """A lazily read extract: where it came from, its columns' source types, and files to clean up."""
 
     label: str
     frame: pl.LazyFrame
     columns: dict[str, pl.DataType]
+    temporary: tuple[Path, ...] = ()
+
+    def close(self) -> None:
+        """Remove temporary files (a transcoded copy of the extract)."""
+        for path in self.temporary:
+            path.unlink(missing_ok=True)
 
 
-def open_extract(source: str | Path | pl.DataFrame | pl.LazyFrame) -> Extract:
+def open_extract(
+    source: str | Path | pl.DataFrame | pl.LazyFrame,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> Extract:
     """Open a CSV or Parquet file, or wrap a frame a caller already has."""
     if isinstance(source, pl.DataFrame | pl.LazyFrame):
         frame = source.lazy()
@@ -42,7 +51,7 @@ def open_extract(source: str | Path | pl.DataFrame | pl.LazyFrame) -> Extract:
         raise ExtractError(f"{path}: is a directory, not an extract")
     if path.suffix.lower() in PARQUET_SUFFIXES:
         return _open_parquet(path)
-    return _open_csv(path)
+    return _open_csv(path, encoding=encoding, delimiter=delimiter)
 
 
 def _open_parquet(path: Path) -> Extract:
@@ -54,41 +63,23 @@ def _open_parquet(path: Path) -> Extract:
     return Extract(str(path), frame, columns)
 
 
-def _open_csv(path: Path) -> Extract:
-    header = _csv_header(path)
+def _open_csv(path: Path, *, encoding: str | None, delimiter: str | None) -> Extract:
+    layout = sniff_csv(path, encoding=encoding, delimiter=delimiter)
+    header = layout.header
     duplicates = sorted({name for name in header if header.count(name) > 1})
     if duplicates:
+        if layout.temporary:
+            layout.utf8_path.unlink(missing_ok=True)
         raise ExtractError(f"{path}:1: duplicate column {', '.join(repr(n) for n in duplicates)} in the header")
     frame = pl.scan_csv(
-        path,
+        layout.utf8_path,
         has_header=True,
+        separator=layout.delimiter,
         infer_schema=False,
         new_columns=header,
     )
-    return Extract(str(path), frame, {name: pl.String() for name in header})
-
-
-def _csv_header(path: Path) -> list[str]:
-    """The header row, trimmed; the file must look like UTF-8 CSV text."""
-    try:
-        with path.open("rb") as handle:
-            start = handle.read(_SNIFF_BYTES)
-    except OSError as err:
-        raise ExtractError(f"{path}: cannot be read ({err.strerror})") from None
-    if not start.strip():
-        raise ExtractError(f"{path}: is empty; expected a CSV file with a header row")
-    if b"\x00" in start:
-        raise ExtractError(f"{path}: is not a CSV file (it holds binary data)")
-    first_line = start.split(b"\n", 1)[0]
-    try:
-        text = first_line.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise ExtractError(f"{path}:1: is not UTF-8 text (byte {err.start + 1} of the header)") from None
-    row = next(csv.reader(io.StringIO(text)), [])
-    header = [name.strip() for name in row]
-    if not any(header):
-        raise ExtractError(f"{path}:1: the header row is empty")
-    return header
+    temporary = (layout.utf8_path,) if layout.temporary else ()
+    return Extract(str(path), frame, {name: pl.String() for name in header}, temporary)
 
 
 def missing_columns(extract: Extract, needed: Iterable[str]) -> list[str]:

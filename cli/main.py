@@ -90,15 +90,21 @@ def cli() -> None:
               help="A bundled schema name or a schema file.")
 @click.option("--as-of", type=AsOfDate(), default=None,
               help="The date 'due' and 'future' are judged against.  [default: today]")
+@click.option("--encoding", default=None, metavar="NAME",
+              help="CSV encoding: utf-8, windows-1252 or latin-1.  [default: sniffed]")
+@click.option("--delimiter", default=None, metavar="CHAR",
+              help="CSV delimiter, such as ';' or '\\t'.  [default: sniffed from , ; tab |]")
 @click.option("--json", "json_path", metavar="PATH|-", default=None,
               help="Write the JSON report to PATH, or to stdout with '-'.")
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="error", show_default=True,
               help="The lowest severity whose failures make the exit code 1.")
-def check(extract: Path, schema: str, as_of: dt.date | None, json_path: str | None, fail_on: str) -> None:
+def check(extract: Path, schema: str, as_of: dt.date | None, encoding: str | None, delimiter: str | None,
+          json_path: str | None, fail_on: str) -> None:
     """Check EXTRACT (CSV or Parquet) against a schema and summarise what failed, team by team."""
     gate = FAIL_ON[fail_on]
     try:
-        report = validate(extract, load_schema(schema), as_of=as_of)
+        report = validate(extract, load_schema(schema), as_of=as_of, encoding=encoding,
+                          delimiter=_delimiter(delimiter))
     except RefcheckError as err:
         raise _fail(err) from None
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 10_000
@@ -139,6 +145,16 @@ class _Progress:
             click.echo(f"[{time.perf_counter() - self.start:5.1f}s] {stage}", err=True)
 
 
+def _delimiter(value: str | None) -> str | None:
+    """A delimiter option: one character; a backslash-t or the word tab means a tab."""
+    if value is None:
+        return None
+    text = {"\\t": "\t", "tab": "\t"}.get(value.lower(), value)
+    if len(text) != 1:
+        raise click.BadParameter(f"{value!r} is not one character", param_hint="'--delimiter'")
+    return text
+
+
 def _team_names(value: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ...]:
     if not value:
         return known
@@ -158,6 +174,10 @@ def _team_names(value: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ..
               help="A bundled schema name or a schema file.")
 @click.option("--as-of", type=AsOfDate(), default=None,
               help="The date 'due' and 'future' are judged against.  [default: today]")
+@click.option("--encoding", default=None, metavar="NAME",
+              help="CSV encoding: utf-8, windows-1252 or latin-1.  [default: sniffed]")
+@click.option("--delimiter", default=None, metavar="CHAR",
+              help="CSV delimiter, such as ';' or '\\t'.  [default: sniffed from , ; tab |]")
 @click.option("--history", "history_path", type=click.Path(dir_okay=False, path_type=Path),
               default=DEFAULT_HISTORY, show_default=True, help="The SQLite file that keeps every run's figures.")
 @click.option("--no-history", is_flag=True, help="Neither read nor write the history file.")
@@ -166,15 +186,17 @@ def _team_names(value: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ..
               help="Extract columns to add to the worklists (personal data: only when needed).")
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="never", show_default=True,
               help="The lowest severity whose failures make the exit code 1.")
-def scorecard(extract: Path, out: Path, schema: str, as_of: dt.date | None, history_path: Path, no_history: bool,
-              teams: tuple[str, ...], include_columns: str, fail_on: str) -> None:
+def scorecard(extract: Path, out: Path, schema: str, as_of: dt.date | None, encoding: str | None,
+              delimiter: str | None, history_path: Path, no_history: bool, teams: tuple[str, ...],
+              include_columns: str, fail_on: str) -> None:
     """Write team scorecards, worklists and the JSON report for EXTRACT into --out."""
     progress = _Progress()
     gate = FAIL_ON[fail_on]
     carry = tuple(name.strip() for name in include_columns.split(",") if name.strip())
     try:
         progress("reading and checking")
-        report = validate(extract, load_schema(schema), as_of=as_of, findings=True, carry=carry)
+        report = validate(extract, load_schema(schema), as_of=as_of, findings=True, carry=carry,
+                          encoding=encoding, delimiter=_delimiter(delimiter))
         shown = _team_names(teams, report.teams)
         made_at = dt.datetime.now().replace(microsecond=0)
         inputs = ScorecardInputs(report=report, teams=shown, include_columns=carry)

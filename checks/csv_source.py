@@ -1,0 +1,116 @@
+"""CSV as data officers actually have it: sniff the encoding and the delimiter, then read as text.
+
+UTF-8 (with or without a byte-order mark) is read in place. Anything that is not valid UTF-8 is
+taken as Windows-1252 (Latin-1 for the five bytes Windows-1252 leaves undefined) and transcoded
+to a temporary UTF-8 file first, because Polars reads UTF-8 only. The delimiter is the one of
+``, ; TAB |`` that the header row uses most, outside quotes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from refcheck.checks.errors import ExtractError
+
+DELIMITERS = (",", ";", "\t", "|")
+ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "utf-8-sig": "utf-8", "windows-1252": "cp1252",
+             "cp1252": "cp1252", "latin-1": "latin-1", "latin1": "latin-1", "iso-8859-1": "latin-1"}
+_SNIFF_BYTES = 64 * 1024
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class CsvLayout:
+    """How a CSV file is written: its encoding, delimiter and header, and a UTF-8 path to read."""
+
+    encoding: str
+    delimiter: str
+    header: list[str]
+    utf8_path: Path
+    temporary: bool
+
+
+def sniff_csv(path: Path, *, encoding: str | None = None, delimiter: str | None = None) -> CsvLayout:
+    """Work out encoding, delimiter and header; transcode to UTF-8 when needed."""
+    start = _head(path)
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ExtractError(f"{path}: is UTF-16 text; save it as UTF-8 or Windows-1252 CSV")
+    if b"\x00" in start:
+        raise ExtractError(f"{path}: is not a CSV file (it holds binary data)")
+    if not start.strip(b"\xef\xbb\xbf \t\r\n"):
+        raise ExtractError(f"{path}: is empty; expected a CSV file with a header row")
+    chosen = _encoding(path, encoding)
+    first_line = start.removeprefix(codecs.BOM_UTF8).split(b"\n", 1)[0]
+    text = first_line.decode("utf-8" if chosen == "utf-8" else chosen, errors="replace")
+    separator = delimiter if delimiter is not None else _delimiter(text)
+    row = next(csv.reader(io.StringIO(text), delimiter=separator), [])
+    header = [name.strip() for name in row]
+    if not any(header):
+        raise ExtractError(f"{path}:1: the header row is empty")
+    if chosen == "utf-8":
+        return CsvLayout("utf-8", separator, header, path, temporary=False)
+    return CsvLayout(chosen, separator, header, _transcode(path, chosen), temporary=True)
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(_SNIFF_BYTES)
+    except OSError as err:
+        raise ExtractError(f"{path}: cannot be read ({err.strerror})") from None
+
+
+def _encoding(path: Path, requested: str | None) -> str:
+    """The encoding asked for, else UTF-8 when the whole file is valid UTF-8, else Windows-1252."""
+    if requested is not None:
+        key = requested.strip().lower()
+        if key not in ENCODINGS:
+            raise ExtractError(f"{path}: unknown encoding {requested!r}; use one of utf-8, windows-1252, latin-1")
+        return ENCODINGS[key]
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        try:
+            for block in iter(lambda: handle.read(_CHUNK), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8"
+
+
+def _delimiter(header: str) -> str:
+    """The candidate delimiter used most in the header row outside quoted names."""
+    unquoted = "".join(part for index, part in enumerate(header.split('"')) if index % 2 == 0)
+    counts = {candidate: unquoted.count(candidate) for candidate in DELIMITERS}
+    best = max(DELIMITERS, key=lambda candidate: counts[candidate])
+    return best if counts[best] else ","
+
+
+def _transcode(path: Path, encoding: str) -> Path:
+    """A temporary UTF-8 copy of a Windows-1252 or Latin-1 file."""
+    handle, name = tempfile.mkstemp(prefix="refcheck-", suffix=".csv")
+    # NOTE: Windows-1252 leaves five bytes undefined; Latin-1 reads them as the C1 controls they are.
+    decoder = codecs.getincrementaldecoder(encoding)(errors="refcheck-latin1")
+    try:
+        with path.open("rb") as source, os.fdopen(handle, "wb") as target:
+            for block in iter(lambda: source.read(_CHUNK), b""):
+                target.write(decoder.decode(block).encode("utf-8"))
+            target.write(decoder.decode(b"", final=True).encode("utf-8"))
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)
+
+
+def _latin1_fallback(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+codecs.register_error("refcheck-latin1", _latin1_fallback)
