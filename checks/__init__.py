@@ -10,6 +10,7 @@ Example:
 
 from refcheck.checks.engine import flag_frame, validate
 from refcheck.checks.errors import ExtractError
+from refcheck.checks.extract import SourceOptions
 from refcheck.checks.kinds import KINDS, RuleKind, rule_kind
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount, pass_rate
 from refcheck.checks.rules import Rule, bind_rules
@@ -23,6 +24,7 @@ __all__ = [
     "RuleKind",
     "RuleResult",
     "Source",
+    "SourceOptions",
     "TeamCount",
     "bind_rules",
     "flag_frame",

@@ -15,7 +15,7 @@ import polars as pl
 from refcheck.checks.calendar import WorkingDays
 from refcheck.checks.context import Context
 from refcheck.checks.errors import ExtractError
-from refcheck.checks.extract import Extract, missing_columns, open_extract
+from refcheck.checks.extract import Extract, SourceOptions, missing_columns, open_extract
 from refcheck.checks.kinds import applies
 from refcheck.checks.parsing import typed_columns
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
@@ -38,14 +38,13 @@ def validate(
     as_of: dt.date | None = None,
     findings: bool = False,
     carry: Sequence[str] = (),
-    encoding: str | None = None,
-    delimiter: str | None = None,
+    options: SourceOptions | None = None,
 ) -> Report:
     """Check an extract against a schema and count, per rule and team, rows checked and failed.
 
     With ``findings`` the report also lists every (record, failed rule) pair, for worklists;
     ``carry`` names extract columns to copy into those findings (personal columns, on request only).
-    ``encoding`` and ``delimiter`` override what is sniffed from a CSV file.
+    ``options`` say what sniffing cannot: CSV encoding or delimiter, Excel sheet, database table or query.
 
     Example:
         >>> from refcheck.checks import validate
@@ -55,7 +54,7 @@ def validate(
     """
     resolved = schema if isinstance(schema, Schema) else load_schema(schema)
     rules = bind_rules(resolved)
-    extract = open_extract(source, encoding=encoding, delimiter=delimiter)
+    extract = open_extract(source, options)
     try:
         return run(extract, resolved, rules, as_of or dt.date.today(), findings=findings, carry=carry)
     finally:

@@ -14,7 +14,9 @@ from pathlib import Path
 import polars as pl
 
 from refcheck.checks.csv_source import sniff_csv
+from refcheck.checks.database_source import is_database_uri, read_database, safe_label
 from refcheck.checks.errors import ExtractError
+from refcheck.checks.excel_source import EXCEL_SUFFIXES, read_excel
 
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 
@@ -34,16 +36,26 @@ class Extract:
             path.unlink(missing_ok=True)
 
 
-def open_extract(
-    source: str | Path | pl.DataFrame | pl.LazyFrame,
-    *,
-    encoding: str | None = None,
-    delimiter: str | None = None,
-) -> Extract:
-    """Open a CSV or Parquet file, or wrap a frame a caller already has."""
+@dataclass(frozen=True, slots=True)
+class SourceOptions:
+    """How to read a source where sniffing cannot tell: CSV encoding and delimiter, sheet, table or query."""
+
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    table: str | None = None
+    query: str | None = None
+
+
+def open_extract(source: str | Path | pl.DataFrame | pl.LazyFrame, options: SourceOptions | None = None) -> Extract:
+    """Open a CSV, Parquet or Excel file or a database table, or wrap a frame a caller already has."""
+    options = options or SourceOptions()
     if isinstance(source, pl.DataFrame | pl.LazyFrame):
         frame = source.lazy()
         return Extract("<frame>", frame, dict(frame.collect_schema()))
+    if isinstance(source, str) and is_database_uri(source):
+        data = read_database(source, table=options.table, query=options.query)
+        return Extract(safe_label(source), data.lazy(), dict(data.schema))
     path = Path(source)
     if not path.exists():
         raise ExtractError(f"{path}: no such file")
@@ -51,7 +63,22 @@ def open_extract(
         raise ExtractError(f"{path}: is a directory, not an extract")
     if path.suffix.lower() in PARQUET_SUFFIXES:
         return _open_parquet(path)
-    return _open_csv(path, encoding=encoding, delimiter=delimiter)
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return _open_excel(path, options.sheet)
+    return _open_csv(path, encoding=options.encoding, delimiter=options.delimiter)
+
+
+def _open_excel(path: Path, sheet: str | None) -> Extract:
+    data, header = read_excel(path, sheet)
+    _refuse_duplicates(path, header)
+    data = data.rename(dict(zip(data.columns, header, strict=True)))
+    return Extract(str(path), data.lazy(), {name: pl.String() for name in header})
+
+
+def _refuse_duplicates(path: Path, header: list[str]) -> None:
+    duplicates = sorted({name for name in header if name and header.count(name) > 1})
+    if duplicates:
+        raise ExtractError(f"{path}:1: duplicate column {', '.join(repr(n) for n in duplicates)} in the header")
 
 
 def _open_parquet(path: Path) -> Extract:
@@ -66,11 +93,12 @@ def _open_parquet(path: Path) -> Extract:
 def _open_csv(path: Path, *, encoding: str | None, delimiter: str | None) -> Extract:
     layout = sniff_csv(path, encoding=encoding, delimiter=delimiter)
     header = layout.header
-    duplicates = sorted({name for name in header if header.count(name) > 1})
-    if duplicates:
+    try:
+        _refuse_duplicates(path, header)
+    except ExtractError:
         if layout.temporary:
             layout.utf8_path.unlink(missing_ok=True)
-        raise ExtractError(f"{path}:1: duplicate column {', '.join(repr(n) for n in duplicates)} in the header")
+        raise
     frame = pl.scan_csv(
         layout.utf8_path,
         has_header=True,

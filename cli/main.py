@@ -8,12 +8,13 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from refcheck.checks import validate
+from refcheck.checks import SourceOptions, validate
 from refcheck.cli.exit_codes import ExitCode, exit_code_help
 from refcheck.reports import refcheck_version, render_json, render_terminal
 from refcheck.reports.files import write_atomically
@@ -78,6 +79,26 @@ def _use_color() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
+def source_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options that say how to read EXTRACT where sniffing cannot tell."""
+    for option in reversed([
+        click.option("--encoding", default=None, metavar="NAME",
+                     help="CSV encoding: utf-8, windows-1252 or latin-1.  [default: sniffed]"),
+        click.option("--delimiter", default=None, metavar="CHAR",
+                     help="CSV delimiter, such as ';' or '\\t'.  [default: sniffed from , ; tab |]"),
+        click.option("--sheet", default=None, metavar="NAME", help="Excel sheet.  [default: the first]"),
+        click.option("--table", default=None, metavar="NAME", help="Database table (with a database URI)."),
+        click.option("--query", default=None, metavar="SQL", help="Database query (with a database URI)."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _source(encoding: str | None, delimiter: str | None, sheet: str | None, table: str | None,
+            query: str | None) -> SourceOptions:
+    return SourceOptions(encoding=encoding, delimiter=_delimiter(delimiter), sheet=sheet, table=table, query=query)
+
+
 @click.group(epilog=exit_code_help(), context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(refcheck_version(), "--version", prog_name="refcheck", message="%(prog)s %(version)s")
 def cli() -> None:
@@ -85,26 +106,27 @@ def cli() -> None:
 
 
 @cli.command(epilog="Example:\n\n  refcheck check sample_data/referrals.csv --json report.json\n\n" + exit_code_help())
-@click.argument("extract", type=click.Path(path_type=Path))
+@click.argument("extract", metavar="EXTRACT")
 @click.option("--schema", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
               help="A bundled schema name or a schema file.")
 @click.option("--as-of", type=AsOfDate(), default=None,
               help="The date 'due' and 'future' are judged against.  [default: today]")
-@click.option("--encoding", default=None, metavar="NAME",
-              help="CSV encoding: utf-8, windows-1252 or latin-1.  [default: sniffed]")
-@click.option("--delimiter", default=None, metavar="CHAR",
-              help="CSV delimiter, such as ';' or '\\t'.  [default: sniffed from , ; tab |]")
+@source_options
 @click.option("--json", "json_path", metavar="PATH|-", default=None,
               help="Write the JSON report to PATH, or to stdout with '-'.")
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="error", show_default=True,
               help="The lowest severity whose failures make the exit code 1.")
-def check(extract: Path, schema: str, as_of: dt.date | None, encoding: str | None, delimiter: str | None,
-          json_path: str | None, fail_on: str) -> None:
-    """Check EXTRACT (CSV or Parquet) against a schema and summarise what failed, team by team."""
+def check(extract: str, schema: str, as_of: dt.date | None, encoding: str | None, delimiter: str | None,
+          sheet: str | None, table: str | None, query: str | None, json_path: str | None, fail_on: str) -> None:
+    """Check EXTRACT against a schema and summarise what failed, team by team.
+
+    EXTRACT is a CSV, Parquet or Excel file, or a database URI (sqlite:///path.db,
+    postgresql://user@host/db) with --table or --query.
+    """
     gate = FAIL_ON[fail_on]
     try:
-        report = validate(extract, load_schema(schema), as_of=as_of, encoding=encoding,
-                          delimiter=_delimiter(delimiter))
+        report = validate(extract, load_schema(schema), as_of=as_of,
+                          options=_source(encoding, delimiter, sheet, table, query))
     except RefcheckError as err:
         raise _fail(err) from None
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 10_000
@@ -167,17 +189,14 @@ def _team_names(value: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ..
 @cli.command(
     epilog="Example:\n\n  refcheck scorecard sample_data/referrals.csv --out scorecard\n\n" + exit_code_help()
 )
-@click.argument("extract", type=click.Path(path_type=Path))
+@click.argument("extract", metavar="EXTRACT")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="The folder to write index.html, scorecard.xlsx, summary.md, worklists/ and report.json to.")
 @click.option("--schema", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
               help="A bundled schema name or a schema file.")
 @click.option("--as-of", type=AsOfDate(), default=None,
               help="The date 'due' and 'future' are judged against.  [default: today]")
-@click.option("--encoding", default=None, metavar="NAME",
-              help="CSV encoding: utf-8, windows-1252 or latin-1.  [default: sniffed]")
-@click.option("--delimiter", default=None, metavar="CHAR",
-              help="CSV delimiter, such as ';' or '\\t'.  [default: sniffed from , ; tab |]")
+@source_options
 @click.option("--history", "history_path", type=click.Path(dir_okay=False, path_type=Path),
               default=DEFAULT_HISTORY, show_default=True, help="The SQLite file that keeps every run's figures.")
 @click.option("--no-history", is_flag=True, help="Neither read nor write the history file.")
@@ -186,24 +205,25 @@ def _team_names(value: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ..
               help="Extract columns to add to the worklists (personal data: only when needed).")
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="never", show_default=True,
               help="The lowest severity whose failures make the exit code 1.")
-def scorecard(extract: Path, out: Path, schema: str, as_of: dt.date | None, encoding: str | None,
-              delimiter: str | None, history_path: Path, no_history: bool, teams: tuple[str, ...],
-              include_columns: str, fail_on: str) -> None:
+def scorecard(extract: str, out: Path, schema: str, as_of: dt.date | None, encoding: str | None,
+              delimiter: str | None, sheet: str | None, table: str | None, query: str | None,
+              history_path: Path, no_history: bool, teams: tuple[str, ...], include_columns: str,
+              fail_on: str) -> None:
     """Write team scorecards, worklists and the JSON report for EXTRACT into --out."""
     progress = _Progress()
     gate = FAIL_ON[fail_on]
     carry = tuple(name.strip() for name in include_columns.split(",") if name.strip())
     try:
         progress("reading and checking")
-        report = validate(extract, load_schema(schema), as_of=as_of, findings=True, carry=carry,
-                          encoding=encoding, delimiter=_delimiter(delimiter))
+        options = _source(encoding, delimiter, sheet, table, query)
+        report = validate(extract, load_schema(schema), as_of=as_of, findings=True, carry=carry, options=options)
         shown = _team_names(teams, report.teams)
         made_at = dt.datetime.now().replace(microsecond=0)
         inputs = ScorecardInputs(report=report, teams=shown, include_columns=carry)
         if not no_history:
             progress("updating history")
             history = History(history_path)
-            run = history.record(report, fingerprint(extract), made_at)
+            run = history.record(report, fingerprint(extract, options), made_at)
             inputs = dataclasses.replace(
                 inputs, changes=tuple(history.changes(run)), trend=tuple(history.trend(report.schema.name)),
                 compared=history.previous(run) is not None,

@@ -19,7 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from refcheck.checks import Report
+from refcheck.checks import Report, SourceOptions
+from refcheck.checks.database_source import is_database_uri, safe_label
 from refcheck.reports.scorecard import kpi_figure
 from refcheck.schemas import RefcheckError
 
@@ -91,12 +92,21 @@ class TrendPoint:
     values: dict[tuple[str, str], float | None]
 
 
-def fingerprint(path: Path) -> str:
-    """A SHA-256 of the extract's bytes, so that a re-run of the same file replaces its run."""
+def fingerprint(source: str, options: SourceOptions) -> str:
+    """Which extract a run checked, so that a re-run of the same one replaces its run.
+
+    A file is known by the SHA-256 of its bytes (and the sheet read); a database by its URI
+    (without password) and the table or query.
+    """
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    path = Path(source)
+    if not is_database_uri(source) and path.is_file():
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        digest.update(f"|{options.sheet}".encode())
+    else:
+        digest.update(f"{safe_label(source)}|{options.table}|{options.query}".encode())
     return digest.hexdigest()
 
 

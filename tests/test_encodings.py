@@ -89,3 +89,81 @@ def test_no_temporary_copy_is_left_behind(tmp_path: Path, invoke: Invoke, referr
     monkeypatch.setattr(tempfile, "tempdir", None)
     _rules(invoke, _write(referrals, tmp_path / "windows.csv", separator=";", encoding="cp1252"))
     assert list(scratch.iterdir()) == []
+
+
+def _xlsx(frame: pl.DataFrame, path: Path) -> Path:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(path, {"strings_to_numbers": False, "strings_to_formulas": False})
+    sheet = book.add_worksheet("Referrals")
+    sheet.write_row(0, 0, frame.columns)
+    for row, values in enumerate(frame.iter_rows(), start=1):
+        for col, value in enumerate(values):
+            if value is not None:
+                sheet.write_string(row, col, value)
+    book.close()
+    return path
+
+
+def _sqlite(frame: pl.DataFrame, path: Path) -> str:
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        db.execute(f"CREATE TABLE referrals ({', '.join(f'{name} TEXT' for name in frame.columns)})")
+        db.executemany(f"INSERT INTO referrals VALUES ({', '.join('?' for _ in frame.columns)})", frame.iter_rows())
+    return f"sqlite:///{path}"
+
+
+def test_every_format_gives_the_same_report(tmp_path: Path, invoke: Invoke, referrals: pl.DataFrame) -> None:
+    baseline = _rules(invoke, _write(referrals, tmp_path / "utf8.csv"))
+    referrals.write_parquet(tmp_path / "extract.parquet")
+    assert _rules(invoke, tmp_path / "extract.parquet") == baseline
+    assert _rules(invoke, _xlsx(referrals, tmp_path / "extract.xlsx"), "--sheet", "Referrals") == baseline
+    uri = _sqlite(referrals, tmp_path / "extract.db")
+    assert _rules(invoke, uri, "--table", "referrals") == baseline  # type: ignore[arg-type]
+    assert _rules(invoke, uri, "--query", "SELECT * FROM referrals") == baseline  # type: ignore[arg-type]
+
+
+def test_postgresql_table_gives_the_same_report(tmp_path: Path, invoke: Invoke, referrals: pl.DataFrame) -> None:
+    import os
+
+    uri = os.environ.get("REFCHECK_TEST_POSTGRES")
+    if not uri:
+        pytest.skip("no PostgreSQL server: .ci/run starts one and sets REFCHECK_TEST_POSTGRES")
+    import psycopg
+
+    with psycopg.connect(uri) as db:
+        db.execute("DROP TABLE IF EXISTS referrals_test")
+        db.execute(f"CREATE TABLE referrals_test ({', '.join(f'{name} TEXT' for name in referrals.columns)})")
+        with db.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO referrals_test VALUES ({', '.join('%s' for _ in referrals.columns)})",
+                list(referrals.iter_rows()),
+            )
+    baseline = _rules(invoke, _write(referrals, tmp_path / "utf8.csv"))
+    assert _rules(invoke, uri, "--table", "referrals_test") == baseline  # type: ignore[arg-type]
+
+
+def test_database_and_workbook_mistakes_are_one_line(tmp_path: Path, invoke: Invoke,
+                                                     referrals: pl.DataFrame) -> None:
+    uri = _sqlite(referrals.head(3), tmp_path / "extract.db")
+    cases = [
+        ((uri,), f"Error: {uri}: give --table or --query (one of them)"),
+        ((uri, "--table", "nope"), f"Error: {uri}: no such table: nope"),
+        (("sqlite:///" + str(tmp_path / "missing.db"), "--table", "t"),
+         f"Error: sqlite:///{tmp_path / 'missing.db'}: no such database file"),
+        ((_xlsx(referrals.head(3), tmp_path / "x.xlsx"), "--sheet", "Sheet9"),
+         f"Error: {tmp_path / 'x.xlsx'}: no sheet 'Sheet9'; the workbook has 'Referrals'"),
+    ]
+    (tmp_path / "bad.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    cases.append(((tmp_path / "bad.xlsx",), f"Error: {tmp_path / 'bad.xlsx'}: not a readable Excel workbook"))
+    for args, line in cases:
+        result = invoke("check", *args)
+        assert result.exit_code == 4, (args, result.output)
+        assert result.stderr.splitlines() == [line]
+
+
+def test_passwords_never_appear(tmp_path: Path, invoke: Invoke) -> None:
+    result = invoke("check", "postgresql://clerk:s3cret-pw@127.0.0.1:1/db", "--table", "t", "--json", "-")
+    assert result.exit_code == 4
+    assert "s3cret-pw" not in result.output and "clerk:***@" in result.stderr
