@@ -34,15 +34,15 @@ def read_database(uri: str, *, table: str | None, query: str | None) -> pl.DataF
     label = safe_label(uri)
     if (table is None) == (query is None):
         raise ExtractError(f"{label}: give --table or --query (one of them)")
-    base = query if query is not None else _quote(table or "")
+    source = f"({query})" if query is not None else _quote(table or "")
     connection = _connect(uri, label)
     try:
         cursor = connection.cursor()
-        cursor.execute(f"SELECT * FROM ({base}) AS src LIMIT 0")
+        cursor.execute(f"SELECT * FROM {source} AS src LIMIT 0")
         names = [column[0] for column in cursor.description or []]
         cursor.close()
         columns = ", ".join(f"CAST({_quote(name)} AS TEXT) AS {_quote(name)}" for name in names)
-        text = f"SELECT {columns} FROM ({base}) AS src"
+        text = f"SELECT {columns} FROM {source} AS src"
         frame = pl.read_database(text, connection, schema_overrides=dict.fromkeys(names, pl.String))
     except ExtractError:
         raise
