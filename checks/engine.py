@@ -6,6 +6,7 @@ result is grouped by team once, so the records are read once and only counts com
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,7 +21,7 @@ from refcheck.checks.kinds import applies
 from refcheck.checks.parsing import typed_columns
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
 from refcheck.checks.rules import Rule, bind_rules
-from refcheck.schemas import DEFAULT_SCHEMA, Schema, load_schema
+from refcheck.schemas import DEFAULT_SCHEMA, ExtractMapping, Schema, load_schema
 
 TEAM = "\x00team"
 ROWS = "\x00rows"
@@ -39,12 +40,14 @@ def validate(
     findings: bool = False,
     carry: Sequence[str] = (),
     options: SourceOptions | None = None,
+    mapping: ExtractMapping | None = None,
 ) -> Report:
     """Check an extract against a schema and count, per rule and team, rows checked and failed.
 
     With ``findings`` the report also lists every (record, failed rule) pair, for worklists;
     ``carry`` names extract columns to copy into those findings (personal columns, on request only).
     ``options`` say what sniffing cannot: CSV encoding or delimiter, Excel sheet, database table or query.
+    ``mapping`` reads another system's headers and codes (default: the schema's own ``mapping:``).
 
     Example:
         >>> from refcheck.checks import validate
@@ -53,6 +56,8 @@ def validate(
         [('referral_id.unique', 6), ('nhs_number.valid', 31)]
     """
     resolved = schema if isinstance(schema, Schema) else load_schema(schema)
+    if mapping is not None:
+        resolved = dataclasses.replace(resolved, mapping=mapping)
     rules = bind_rules(resolved)
     extract = open_extract(source, options)
     try:
@@ -72,7 +77,12 @@ def run(
 ) -> Report:
     """Evaluate bound rules over an opened extract."""
     collected = [field for field in schema.fields.values() if field.collected]
-    missing = missing_columns(extract, [field.name for field in collected])
+    sources = {schema.mapping.column(field.name): field.name for field in collected}
+    missing = [
+        source if source == name else f"{source} ({name})"
+        for source, name in sources.items()
+        if source not in extract.columns
+    ]
     if missing:
         raise ExtractError(f"{extract.label}: missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
     if not schema.fields[schema.group_by].collected:
@@ -119,8 +129,17 @@ def flag_frame(
     ``detail`` adds what a worklist needs: row number, record id, worker and working days taken.
     """
     fields = [field for field in schema.fields.values() if field.collected]
+    mapping = schema.mapping
     typed = extract.frame.select(
-        *(expr for field in fields for expr in typed_columns(field.name, field.type, extract.columns[field.name])),
+        *(
+            expr
+            for field in fields
+            for expr in typed_columns(
+                field.name, field.type, extract.columns[mapping.column(field.name)],
+                column=mapping.column(field.name), mapping=mapping.fields.get(field.name),
+                null_tokens=mapping.null_tokens,
+            )
+        ),
         *(pl.col(name).cast(pl.String).alias(CARRY + name) for name in (carry if detail else ())),
     )
     ctx = Context(

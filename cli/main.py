@@ -15,13 +15,23 @@ from typing import Any
 import click
 
 from refcheck.checks import SourceOptions, validate
+from refcheck.checks.extract import open_extract
 from refcheck.cli.exit_codes import ExitCode, exit_code_help
 from refcheck.reports import refcheck_version, render_json, render_terminal
 from refcheck.reports.files import write_atomically
 from refcheck.reports.history import DEFAULT_HISTORY, History, HistoryError, fingerprint, render_history
 from refcheck.reports.outputs import write_scorecard
 from refcheck.reports.scorecard_inputs import ScorecardInputs
-from refcheck.schemas import DEFAULT_SCHEMA, RefcheckError, SchemaError, Severity, load_schema
+from refcheck.schemas import (
+    DEFAULT_SCHEMA,
+    RefcheckError,
+    SchemaError,
+    Severity,
+    load_mapping,
+    load_schema,
+    proposal_yaml,
+    propose_mapping,
+)
 
 
 class BadSchema(click.ClickException):
@@ -89,6 +99,8 @@ def source_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--sheet", default=None, metavar="NAME", help="Excel sheet.  [default: the first]"),
         click.option("--table", default=None, metavar="NAME", help="Database table (with a database URI)."),
         click.option("--query", default=None, metavar="SQL", help="Database query (with a database URI)."),
+        click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="A column mapping (see refcheck map) for another system's headers and codes."),
     ]):
         command = option(command)
     return command
@@ -117,7 +129,8 @@ def cli() -> None:
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="error", show_default=True,
               help="The lowest severity whose failures make the exit code 1.")
 def check(extract: str, schema: str, as_of: dt.date | None, encoding: str | None, delimiter: str | None,
-          sheet: str | None, table: str | None, query: str | None, json_path: str | None, fail_on: str) -> None:
+          sheet: str | None, table: str | None, query: str | None, mapping_path: Path | None,
+          json_path: str | None, fail_on: str) -> None:
     """Check EXTRACT against a schema and summarise what failed, team by team.
 
     EXTRACT is a CSV, Parquet or Excel file, or a database URI (sqlite:///path.db,
@@ -125,8 +138,9 @@ def check(extract: str, schema: str, as_of: dt.date | None, encoding: str | None
     """
     gate = FAIL_ON[fail_on]
     try:
-        report = validate(extract, load_schema(schema), as_of=as_of,
-                          options=_source(encoding, delimiter, sheet, table, query))
+        resolved = load_schema(schema)
+        report = validate(extract, resolved, as_of=as_of, options=_source(encoding, delimiter, sheet, table, query),
+                          mapping=load_mapping(mapping_path, resolved) if mapping_path else None)
     except RefcheckError as err:
         raise _fail(err) from None
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 10_000
@@ -207,8 +221,8 @@ def _team_names(value: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ..
               help="The lowest severity whose failures make the exit code 1.")
 def scorecard(extract: str, out: Path, schema: str, as_of: dt.date | None, encoding: str | None,
               delimiter: str | None, sheet: str | None, table: str | None, query: str | None,
-              history_path: Path, no_history: bool, teams: tuple[str, ...], include_columns: str,
-              fail_on: str) -> None:
+              mapping_path: Path | None, history_path: Path, no_history: bool, teams: tuple[str, ...],
+              include_columns: str, fail_on: str) -> None:
     """Write team scorecards, worklists and the JSON report for EXTRACT into --out."""
     progress = _Progress()
     gate = FAIL_ON[fail_on]
@@ -216,7 +230,10 @@ def scorecard(extract: str, out: Path, schema: str, as_of: dt.date | None, encod
     try:
         progress("reading and checking")
         options = _source(encoding, delimiter, sheet, table, query)
-        report = validate(extract, load_schema(schema), as_of=as_of, findings=True, carry=carry, options=options)
+        resolved = load_schema(schema)
+        mapping = load_mapping(mapping_path, resolved) if mapping_path else None
+        report = validate(extract, resolved, as_of=as_of, findings=True, carry=carry, options=options,
+                          mapping=mapping)
         shown = _team_names(teams, report.teams)
         made_at = dt.datetime.now().replace(microsecond=0)
         inputs = ScorecardInputs(report=report, teams=shown, include_columns=carry)
@@ -252,6 +269,35 @@ def history(history_path: Path, schema_name: str | None) -> None:
         click.echo(render_history(store, schema_name), nl=False)
     except RefcheckError as err:
         raise _fail(err) from None
+
+
+@cli.command(name="map", epilog="Example:\n\n  refcheck map their-export.csv --out mapping.yaml\n\n" + exit_code_help())
+@click.argument("extract", metavar="EXTRACT")
+@click.option("--schema", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
+              help="The schema whose fields the headers are matched to.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the proposed mapping here (default: standard output).")
+@click.option("--sheet", default=None, metavar="NAME", help="Excel sheet.  [default: the first]")
+@click.option("--table", default=None, metavar="NAME", help="Database table (with a database URI).")
+@click.option("--query", default=None, metavar="SQL", help="Database query (with a database URI).")
+def map_(extract: str, schema: str, out: Path | None, sheet: str | None, table: str | None,
+         query: str | None) -> None:
+    """Propose a column mapping from EXTRACT's headers to the schema's fields, for you to check and edit."""
+    try:
+        resolved = load_schema(schema)
+        source = open_extract(extract, SourceOptions(sheet=sheet, table=table, query=query))
+        source.close()
+    except RefcheckError as err:
+        raise _fail(err) from None
+    proposal = propose_mapping(list(source.columns), resolved)
+    text = proposal_yaml(proposal, source.label)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        _write(out, text)
+    exact = sum(1 for _, how in proposal.matches.values() if how == "exact")
+    click.echo(f"{len(proposal.matches)} of {len(resolved.fields)} fields matched ({exact} exactly); "
+               f"not matched: {', '.join(proposal.unmapped_fields) or 'none'}", err=True)
 
 
 def main() -> None:

@@ -2,11 +2,13 @@
 
 from refcheck.schemas.errors import RefcheckError, SchemaError
 from refcheck.schemas.loader import DEFAULT_SCHEMA, bundled_schemas, load_schema
+from refcheck.schemas.mapping import load_mapping, proposal_yaml, propose_mapping
 from refcheck.schemas.model import (
     CATEGORIES,
     Bands,
     Calendar,
     CodeList,
+    ExtractMapping,
     Field,
     FieldType,
     Kpi,
@@ -27,6 +29,7 @@ __all__ = [
     "DEFAULT_SCHEMA",
     "Calendar",
     "CodeList",
+    "ExtractMapping",
     "Field",
     "FieldType",
     "Node",
@@ -37,5 +40,8 @@ __all__ = [
     "Severity",
     "Where",
     "bundled_schemas",
+    "load_mapping",
     "load_schema",
+    "proposal_yaml",
+    "propose_mapping",
 ]

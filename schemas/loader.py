@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import TypeVar
 
 from refcheck.schemas.errors import SchemaError
+from refcheck.schemas.mapping import parse_mapping
 from refcheck.schemas.model import (
     CATEGORIES,
     DEFAULT_BANDS,
     KPI_MEASURES,
+    NO_MAPPING,
     REGIONS,
     Bands,
     Calendar,
@@ -40,7 +42,7 @@ DEFAULT_SCHEMA = "wales-referral"
 
 TOP_KEYS = {
     "name", "version", "description", "extends", "record_id", "group_by",
-    "calendar", "codes", "fields", "rules", "remove", "worker", "scorecard",
+    "calendar", "codes", "fields", "rules", "remove", "worker", "scorecard", "mapping",
 }
 FIELD_KEYS = {
     "type", "label", "description", "required", "codes", "format", "unique", "valid", "collected",
@@ -278,6 +280,7 @@ def _build(root: Node) -> Schema:
         source=root.where.file,
         extends=extends,
         worker=_field_ref(top["worker"], fields) if "worker" in top else None,
+        mapping=parse_mapping(top["mapping"], fields) if "mapping" in top else NO_MAPPING,
         scorecard=_scorecard(top.get("scorecard"), fields, {rule.id for rule in rules}),
     )
 

@@ -175,6 +175,32 @@ DEFAULT_BANDS = Bands(green=0.95, amber=0.85)
 
 
 @dataclass(frozen=True, slots=True)
+class FieldMapping:
+    """Where one canonical field comes from and how its values are translated."""
+
+    column: str | None = None
+    values: Mapping[str, str] = field(default_factory=dict)
+    date_format: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractMapping:
+    """How to read an extract whose headers or codes are not the canonical ones."""
+
+    fields: Mapping[str, FieldMapping] = field(default_factory=dict)
+    null_tokens: tuple[str, ...] = ()
+
+    def column(self, name: str) -> str:
+        """The source column a canonical field is read from."""
+        entry = self.fields.get(name)
+        return entry.column if entry and entry.column else name
+
+
+NO_MAPPING = ExtractMapping()
+
+
+
+@dataclass(frozen=True, slots=True)
 class Schema:
     """A resolved schema (``extends`` applied, field shorthands expanded into rules)."""
 
@@ -190,6 +216,7 @@ class Schema:
     source: str
     extends: tuple[str, ...] = field(default=())
     worker: str | None = None
+    mapping: ExtractMapping = field(default_factory=lambda: NO_MAPPING)
     scorecard: Scorecard = field(default_factory=lambda: Scorecard(DEFAULT_BANDS, {}, (), None))
 
     def rule(self, rule_id: str) -> RuleSpec:

@@ -1,0 +1,166 @@
+"""Column mappings: how another system's extract maps onto the canonical fields.
+
+A mapping names, per canonical field, the source column, a map of source values to codes
+(``Male: "1"``) and an extra date format; and the tokens that mean "blank" (``NULL``, ``N/A``).
+It is a file of its own (``--mapping``) or a schema's ``mapping:`` section, validated with the
+same ``file:line: path: problem`` errors. ``propose_mapping`` drafts one from an extract's headers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from refcheck.schemas.model import ExtractMapping, FieldMapping, Schema
+from refcheck.schemas.yamldoc import Node, load_yaml
+
+
+def load_mapping(path: Path, schema: Schema) -> ExtractMapping:
+    """A mapping file, checked against the schema's fields."""
+    return parse_mapping(load_yaml(path), schema.fields)
+
+
+def parse_mapping(node: Node, fields: Iterable[str]) -> ExtractMapping:
+    """A mapping from its YAML node; every mistake names its line."""
+    known = set(fields)
+    top = node.mapping()
+    for key, value in top.items():
+        if key not in ("fields", "null_tokens"):
+            raise value.where.error("unknown key in mapping; expected one of fields, null_tokens")
+    entries: dict[str, FieldMapping] = {}
+    used: dict[str, str] = {}
+    listed = top["fields"].mapping() if "fields" in top and top["fields"].value is not None else {}
+    for name, entry in listed.items():
+        if name not in known:
+            raise entry.where.error(f"unknown field {name!r}")
+        spec = entry.mapping()
+        for key, value in spec.items():
+            if key not in ("column", "values", "date_format"):
+                raise value.where.error("unknown key in mapping; expected one of column, date_format, values")
+        column = spec["column"].text() if "column" in spec else None
+        if column is not None:
+            if column in used:
+                raise spec["column"].where.error(f"column {column!r} is already mapped to {used[column]!r}")
+            used[column] = name
+        values = {key: value.text() for key, value in spec["values"].mapping().items()} if "values" in spec else {}
+        date_format = spec["date_format"].text() if "date_format" in spec else None
+        if date_format is not None:
+            _check_date_format(date_format, spec["date_format"])
+        entries[name] = FieldMapping(column=column, values=values, date_format=date_format)
+    tokens = tuple(item.text() for item in top["null_tokens"].items()) if "null_tokens" in top else ()
+    return ExtractMapping(fields=entries, null_tokens=tokens)
+
+
+def _check_date_format(text: str, node: Node) -> None:
+    if "%" not in text:
+        raise node.where.error(f"a date format uses %d, %m, %Y, %H, %M; got {text!r}")
+    try:
+        dt.datetime(2025, 4, 17, 9, 30).strftime(text)
+    except ValueError as err:
+        raise node.where.error(f"not a date format ({err})") from None
+
+
+# -- proposing a mapping from headers --------------------------------------------------------------
+
+SYNONYMS = {
+    "referral_id": ["referral ref", "referral reference", "referral number", "referral no", "ref id", "contact id"],
+    "child_id": ["person id", "client id", "child ref", "child reference", "person ref", "case id", "child number"],
+    "nhs_number": ["nhs no", "nhs", "nhsno"],
+    "date_of_birth": ["dob", "birth date", "d.o.b", "birthdate"],
+    "expected_date_of_birth": ["edd", "expected dob", "due date", "expected birth date"],
+    "gender": ["sex", "gender code"],
+    "ethnicity": ["ethnic origin", "ethnic group", "ethnicity code"],
+    "postcode": ["post code", "postal code", "home postcode"],
+    "referral_received": ["referral date", "date received", "received date", "contact date", "referral datetime"],
+    "referral_source": ["source", "source of referral", "referrer type", "referral source code"],
+    "primary_need": ["need code", "category of need", "primary need code"],
+    "referral_reason": ["reason for referral", "reason", "presenting issue", "concern"],
+    "team": ["team name", "allocated team", "service team", "locality"],
+    "worker_id": ["worker", "allocated worker", "social worker", "worker ref", "key worker"],
+    "decision_date": ["decision datetime", "outcome date", "date of decision"],
+    "decision_outcome": ["outcome", "next steps", "decision"],
+    "assessment_start": ["assessment start date", "assessment started"],
+    "assessment_completed": ["assessment end date", "assessment completed date", "assessment end"],
+    "assessment_authorised": ["assessment authorised date", "authorised date", "manager sign off"],
+    "strategy_discussion": ["strategy discussion date", "strategy date", "s47 strategy"],
+    "icpc_date": ["icpc", "initial child protection conference", "conference date"],
+    "closure_date": ["closed date", "end date", "date closed"],
+    "closure_reason": ["reason closed", "closure code", "end reason"],
+}
+"""Headers other systems use for the standard's fields (compared normalised)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A drafted mapping: for each field, the header chosen and how sure the match is."""
+
+    matches: dict[str, tuple[str, str]]
+    """field -> (header, how: exact | synonym | label | fuzzy)"""
+    unmapped_fields: list[str]
+    unused_headers: list[str]
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def propose_mapping(headers: list[str], schema: Schema) -> Proposal:
+    """Match headers to the schema's fields: exact names, then labels and synonyms, then close spellings."""
+    free = {_normal(header): header for header in headers if header}
+    matches: dict[str, tuple[str, str]] = {}
+    candidates = {
+        name: [("exact", name), ("label", field_.label), *(("synonym", s) for s in SYNONYMS.get(name, ()))]
+        for name, field_ in schema.fields.items()
+    }
+    for how in ("exact", "label", "synonym"):
+        for name, options in candidates.items():
+            if name in matches:
+                continue
+            for kind, text in options:
+                if kind == how and _normal(text) in free:
+                    matches[name] = (free.pop(_normal(text)), how)
+                    break
+    for name, options in candidates.items():
+        if name in matches:
+            continue
+        for _kind, text in options:
+            close = difflib.get_close_matches(_normal(text), list(free), n=1, cutoff=0.82)
+            if close:
+                matches[name] = (free.pop(close[0]), "fuzzy")
+                break
+    order = list(schema.fields)
+    return Proposal(
+        matches=dict(sorted(matches.items(), key=lambda item: order.index(item[0]))),
+        unmapped_fields=[name for name in schema.fields if name not in matches],
+        unused_headers=[header for header in headers if header and _normal(header) in free],
+    )
+
+
+def proposal_yaml(proposal: Proposal, extract_label: str) -> str:
+    """The proposal as a mapping file to edit: every field listed, doubtful ones commented."""
+    lines = [
+        f"# Column mapping proposed by `refcheck map` for {extract_label}.",
+        "# Check every line; fuzzy matches and unmapped fields need a person's eye.",
+        "# values: maps a source value to the standard's code, e.g. {Male: \"1\", Female: \"2\"}.",
+        "# date_format: an extra form for a date column, e.g. \"%d.%m.%Y %H:%M\".",
+        "null_tokens: []   # values that mean blank in this system, e.g. [NULL, \"N/A\"]",
+        "fields:",
+    ]
+    notes = {"exact": "", "label": "   # matched by its label", "synonym": "   # a usual name for it",
+             "fuzzy": "   # fuzzy match: check it"}
+    for name, (header, how) in proposal.matches.items():
+        lines.append(f"  {name}: {{column: {_quoted(header)}}}{notes[how]}")
+    for name in proposal.unmapped_fields:
+        lines.append(f"  # {name}: {{column: \"?\"}}   # no header found; name the column, or mark the field")
+        lines.append("  #   collected: false in your schema if your system does not hold it")
+    if proposal.unused_headers:
+        lines.append("# Headers not used: " + ", ".join(proposal.unused_headers))
+    return "\n".join(lines) + "\n"
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
