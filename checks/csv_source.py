@@ -46,10 +46,16 @@ def sniff_csv(path: Path, *, encoding: str | None = None, delimiter: str | None 
     if not start.strip(b"\xef\xbb\xbf \t\r\n"):
         raise ExtractError(f"{path}: is empty; expected a CSV file with a header row")
     chosen = _encoding(path, encoding)
-    first_line = start.removeprefix(codecs.BOM_UTF8).split(b"\n", 1)[0]
+    body = start.removeprefix(codecs.BOM_UTF8)
+    if b"\r" in body and b"\n" not in body:
+        raise ExtractError(f"{path}: ends lines with carriage returns alone; save it with Windows or Unix line ends")
+    first_line = body.split(b"\n", 1)[0].removesuffix(b"\r")
     text = first_line.decode("utf-8" if chosen == "utf-8" else chosen, errors="replace")
     separator = delimiter if delimiter is not None else _delimiter(text)
-    row = next(csv.reader(io.StringIO(text), delimiter=separator), [])
+    try:
+        row = next(csv.reader(io.StringIO(text, newline=""), delimiter=separator), [])
+    except csv.Error as err:
+        raise ExtractError(f"{path}:1: the header row cannot be read as CSV ({err})") from None
     header = [name.strip() for name in row]
     if not any(header):
         raise ExtractError(f"{path}:1: the header row is empty")
