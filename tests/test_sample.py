@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -27,14 +25,10 @@ ROWS = 5000
 
 @pytest.fixture(scope="module")
 def sample() -> ModuleType:
-    """The generator module, loaded from its file until the package import is switched on."""
-    path = Path(__file__).resolve().parents[1] / "checks" / "sample.py"
-    spec = importlib.util.spec_from_file_location("refcheck_sample", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
+    """The generator module, as installed."""
+    import refcheck.checks.sample
+
+    return refcheck.checks.sample
 
 
 @pytest.fixture(scope="module")
