@@ -16,6 +16,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
+
 from refcheck.checks.errors import ExtractError
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -120,3 +122,34 @@ def _latin1_fallback(error: UnicodeError) -> tuple[str, int]:
 
 
 codecs.register_error("refcheck-latin1", _latin1_fallback)
+
+
+def record_layout(path: Path, delimiter: str) -> pl.LazyFrame:
+    """Per data record: its first line number, how many fields it has, and whether it is blank.
+
+    Records can span lines (a quoted value holding a newline), so each line's quotes are counted
+    to know whether it starts inside a quoted value; separators outside quotes are counted per
+    line and added up per record. Row ``record`` lines up with Polars' own CSV rows.
+    """
+    line = pl.col("text")
+    quotes = line.str.count_matches('"', literal=True).cast(pl.Int64)
+    open_after = quotes.cum_sum() % 2
+    open_before = open_after.shift(1, fill_value=0)
+    # NOTE: closing an open quote at the line's start and end makes each line's quoting balanced.
+    balanced = (
+        pl.when(open_before == 1).then(pl.lit('"') + line).otherwise(line)
+        + pl.when(open_after == 1).then(pl.lit('"')).otherwise(pl.lit(""))
+    )
+    separators = balanced.str.replace_all(r'"[^"]*"', "").str.count_matches(delimiter, literal=True)
+    return (
+        pl.scan_lines(path, name="text", row_index_name="line")
+        .with_columns(record=(open_before == 0).cast(pl.Int64).cum_sum() - 2, separators=separators,
+                      blank=line.str.strip_chars() == "")
+        .filter(pl.col("record") >= 0)
+        .group_by("record", maintain_order=True)
+        .agg(
+            line=pl.col("line").first().cast(pl.Int64) + 1,
+            fields=pl.col("separators").sum() + 1,
+            blank=pl.col("blank").all() & (pl.len() == 1),
+        )
+    )

@@ -16,7 +16,7 @@ import polars as pl
 from refcheck.checks.calendar import WorkingDays
 from refcheck.checks.context import Context
 from refcheck.checks.errors import ExtractError
-from refcheck.checks.extract import Extract, SourceOptions, missing_columns, open_extract
+from refcheck.checks.extract import LINE, Extract, SourceOptions, missing_columns, open_extract
 from refcheck.checks.kinds import applies
 from refcheck.checks.parsing import typed_columns
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
@@ -92,9 +92,14 @@ def run(
         raise ExtractError(f"{extract.label}: no column {', '.join(repr(name) for name in absent)} to include")
     runnable = [rule for rule in rules if all(schema.fields[name].collected for name in rule.kind.fields())]
     plan = flag_frame(extract, schema, runnable, as_of, detail=findings, carry=carry)
+    unreadable_plan = extract.unreadable if extract.unreadable is not None else pl.LazyFrame(schema=UNREADABLE_SCHEMA)
     try:
-        flags = plan.collect(engine="streaming") if findings else None
-        table = _count(flags.lazy() if flags is not None else plan, runnable).collect(engine="streaming")
+        if findings:
+            flags, unreadable = pl.collect_all([plan, unreadable_plan], engine="streaming")
+            table = _count(flags.lazy(), runnable).collect()
+        else:
+            flags = None
+            table, unreadable = pl.collect_all([_count(plan, runnable), unreadable_plan], engine="streaming")
     except pl.exceptions.PolarsError as err:
         raise ExtractError(f"{extract.label}: cannot be read ({_polars_reason(err)})") from None
     teams = tuple(table[TEAM].to_list())
@@ -104,7 +109,8 @@ def run(
         RuleResult(rule=rule, ran=rule.id in counted, by_team=_team_counts(table, rule.id, teams, rule.id in counted))
         for rule in rules
     )
-    source = Source(path=extract.label, rows_read=rows, rows_checked=rows, rows_unreadable=0)
+    source = Source(path=extract.label, rows_read=rows + unreadable.height, rows_checked=rows,
+                    rows_unreadable=unreadable.height)
     team_rows = tuple(int(n) for n in table[ROWS].to_list())
     measures = {}
     if f"{RE_REFERRAL}\x00checked" in table.columns:
@@ -112,6 +118,7 @@ def run(
     return Report(
         schema=schema, as_of=as_of, source=source, teams=teams, team_rows=team_rows, results=results,
         measures=measures, findings=_findings(flags, runnable, carry) if flags is not None else None,
+        unreadable=unreadable.sort("line"),
     )
 
 
@@ -130,6 +137,7 @@ def flag_frame(
     """
     fields = [field for field in schema.fields.values() if field.collected]
     mapping = schema.mapping
+    has_line = detail and LINE in extract.frame.collect_schema().names()
     typed = extract.frame.select(
         *(
             expr
@@ -141,6 +149,7 @@ def flag_frame(
             )
         ),
         *(pl.col(name).cast(pl.String).alias(CARRY + name) for name in (carry if detail else ())),
+        *([pl.col(LINE)] if has_line else []),
     )
     ctx = Context(
         as_of=as_of,
@@ -154,7 +163,8 @@ def flag_frame(
         columns.append(_re_referral(re_referrals.person, re_referrals.date, re_referrals.within_days, ctx))
     if detail:
         columns += [
-            pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW),
+            (pl.col(LINE) if has_line else
+             pl.int_range(extract.first_row, pl.len() + extract.first_row, dtype=pl.Int64)).alias(ROW),
             pl.col(schema.record_id).cast(pl.String).alias(RECORD),
             (pl.col(schema.worker).cast(pl.String) if schema.worker else pl.lit(None, pl.String)).alias(WORKER),
         ]
@@ -208,6 +218,7 @@ def _findings(flags: pl.DataFrame, rules: Sequence[Rule], carry: Sequence[str]) 
     return pl.concat(parts).collect()
 
 
+UNREADABLE_SCHEMA = {"line": pl.Int64, "reason": pl.String}
 FINDINGS_SCHEMA = {"row": pl.Int64, "record_id": pl.String, "team": pl.String, "worker": pl.String,
                    "rule_id": pl.String, "working_days": pl.Int64}
 

@@ -13,12 +13,14 @@ from pathlib import Path
 
 import polars as pl
 
-from refcheck.checks.csv_source import sniff_csv
+from refcheck.checks.csv_source import record_layout, sniff_csv
 from refcheck.checks.database_source import is_database_uri, read_database, safe_label
 from refcheck.checks.errors import ExtractError
 from refcheck.checks.excel_source import EXCEL_SUFFIXES, read_excel
 
 PARQUET_SUFFIXES = {".parquet", ".pq"}
+LINE = "\x00line"
+"""Hidden column of a CSV row's first line number in the file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,10 @@ class Extract:
     frame: pl.LazyFrame
     columns: dict[str, pl.DataType]
     temporary: tuple[Path, ...] = ()
+    unreadable: pl.LazyFrame | None = None
+    """Rows that could not be read: ``line`` and ``reason`` (CSV only; other sources have none)."""
+    first_row: int = 1
+    """The row number of the first record (2 in a sheet under its header) when there is no line column."""
 
     def close(self) -> None:
         """Remove temporary files (a transcoded copy of the extract)."""
@@ -72,7 +78,7 @@ def _open_excel(path: Path, sheet: str | None) -> Extract:
     data, header = read_excel(path, sheet)
     _refuse_duplicates(path, header)
     data = data.rename(dict(zip(data.columns, header, strict=True)))
-    return Extract(str(path), data.lazy(), {name: pl.String() for name in header})
+    return Extract(str(path), data.lazy(), {name: pl.String() for name in header}, first_row=2)
 
 
 def _refuse_duplicates(path: Path, header: list[str]) -> None:
@@ -99,15 +105,24 @@ def _open_csv(path: Path, *, encoding: str | None, delimiter: str | None) -> Ext
         if layout.temporary:
             layout.utf8_path.unlink(missing_ok=True)
         raise
-    frame = pl.scan_csv(
+    data = pl.scan_csv(
         layout.utf8_path,
         has_header=True,
         separator=layout.delimiter,
         infer_schema=False,
         new_columns=header,
+        truncate_ragged_lines=True,
+    )
+    records = record_layout(layout.utf8_path, layout.delimiter).select("line", "fields", "blank")
+    rows = pl.concat([data, records.rename({"line": LINE})], how="horizontal").filter(~pl.col("blank"))
+    width = len(header)
+    readable = rows.filter(pl.col("fields") == width).drop("fields", "blank")
+    unreadable = rows.filter(pl.col("fields") != width).select(
+        pl.col(LINE).alias("line"),
+        pl.format("{} fields where the header has {}", pl.col("fields"), pl.lit(width)).alias("reason"),
     )
     temporary = (layout.utf8_path,) if layout.temporary else ()
-    return Extract(str(path), frame, {name: pl.String() for name in header}, temporary)
+    return Extract(str(path), readable, {name: pl.String() for name in header}, temporary, unreadable)
 
 
 def missing_columns(extract: Extract, needed: Iterable[str]) -> list[str]:

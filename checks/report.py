@@ -90,6 +90,10 @@ class Report:
     measures: Mapping[str, tuple[TeamCount, ...]] = field(default_factory=dict)
     """Counts that are not rules, per team: ``re_referrals`` (checked = referrals, failed = re-referrals)."""
     findings: pl.DataFrame | None = field(default=None, compare=False)
+    unreadable: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema={"line": pl.Int64, "reason": pl.String}), compare=False
+    )
+    """Rows that could not be read: their line in the file and why (never their content)."""
     """With ``validate(findings=True)``: one row per (record, failed rule); no other record values."""
 
     def result(self, rule_id: str) -> RuleResult:

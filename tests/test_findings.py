@@ -40,7 +40,8 @@ def test_findings_rows_point_at_the_record(tmp_path: Path) -> None:
     assert report.findings is not None
     sample = report.findings.filter(pl.col("record_id").is_not_null()).head(50)
     for row in sample.iter_rows(named=True):
-        assert frame["referral_id"][row["row"] - 1].strip() == row["record_id"]
+        # a CSV finding's row is its line in the file: the header is line 1
+        assert frame["referral_id"][row["row"] - 2].strip() == row["record_id"]
 
 
 def test_counts_are_the_same_with_or_without_findings() -> None:
