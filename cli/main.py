@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from refcheck.checks import SourceOptions, validate
+from refcheck.checks import Report, SourceOptions, validate
 from refcheck.checks.extract import open_extract
 from refcheck.cli.exit_codes import ExitCode, exit_code_help
 from refcheck.reports import refcheck_version, render_json, render_terminal
@@ -99,6 +99,10 @@ def source_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--sheet", default=None, metavar="NAME", help="Excel sheet.  [default: the first]"),
         click.option("--table", default=None, metavar="NAME", help="Database table (with a database URI)."),
         click.option("--query", default=None, metavar="SQL", help="Database query (with a database URI)."),
+        click.option("--unreadable", "unreadable_path", type=click.Path(dir_okay=False, path_type=Path),
+                     default=None, help="Write every row that could not be read (line, reason) to this CSV."),
+        click.option("--max-unreadable", default=None, metavar="N|P%",
+                     help="Fail (exit 4) when more rows than this cannot be read: a count or a share."),
         click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="A column mapping (see refcheck map) for another system's headers and codes."),
     ]):
@@ -129,8 +133,8 @@ def cli() -> None:
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="error", show_default=True,
               help="The lowest severity whose failures make the exit code 1.")
 def check(extract: str, schema: str, as_of: dt.date | None, encoding: str | None, delimiter: str | None,
-          sheet: str | None, table: str | None, query: str | None, mapping_path: Path | None,
-          json_path: str | None, fail_on: str) -> None:
+          sheet: str | None, table: str | None, query: str | None, unreadable_path: Path | None,
+          max_unreadable: str | None, mapping_path: Path | None, json_path: str | None, fail_on: str) -> None:
     """Check EXTRACT against a schema and summarise what failed, team by team.
 
     EXTRACT is a CSV, Parquet or Excel file, or a database URI (sqlite:///path.db,
@@ -143,6 +147,7 @@ def check(extract: str, schema: str, as_of: dt.date | None, encoding: str | None
                           mapping=load_mapping(mapping_path, resolved) if mapping_path else None)
     except RefcheckError as err:
         raise _fail(err) from None
+    _account_unreadable(report, unreadable_path, max_unreadable)
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 10_000
     summary = render_terminal(report, gate, color=_use_color(), width=width)
     if json_path == "-":
@@ -191,6 +196,25 @@ def _delimiter(value: str | None) -> str | None:
     return text
 
 
+def _account_unreadable(report: Report, path: Path | None, limit: str | None) -> None:
+    """Write the unreadable rows if asked, and stop the run when there are more than allowed."""
+    if path is not None:
+        _write(path, report.unreadable.write_csv())
+    if limit is None:
+        return
+    text = limit.strip()
+    try:
+        allowed = float(text[:-1]) / 100 * report.source.rows_read if text.endswith("%") else int(text)
+    except ValueError:
+        raise click.BadParameter(f"{limit!r} is not a count or a share such as 1%",
+                                 param_hint="'--max-unreadable'") from None
+    count = report.source.rows_unreadable
+    if count > allowed:
+        where = f"; see {path}" if path else "; --unreadable FILE lists them"
+        raise BadExtract(f"{report.source.path}: {count:,} of {report.source.rows_read:,} rows could not be read, "
+                         f"more than --max-unreadable {text} allows{where}")
+
+
 def _team_names(value: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ...]:
     if not value:
         return known
@@ -221,8 +245,9 @@ def _team_names(value: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ..
               help="The lowest severity whose failures make the exit code 1.")
 def scorecard(extract: str, out: Path, schema: str, as_of: dt.date | None, encoding: str | None,
               delimiter: str | None, sheet: str | None, table: str | None, query: str | None,
-              mapping_path: Path | None, history_path: Path, no_history: bool, teams: tuple[str, ...],
-              include_columns: str, fail_on: str) -> None:
+              unreadable_path: Path | None, max_unreadable: str | None, mapping_path: Path | None,
+              history_path: Path, no_history: bool, teams: tuple[str, ...], include_columns: str,
+              fail_on: str) -> None:
     """Write team scorecards, worklists and the JSON report for EXTRACT into --out."""
     progress = _Progress()
     gate = FAIL_ON[fail_on]
@@ -234,6 +259,7 @@ def scorecard(extract: str, out: Path, schema: str, as_of: dt.date | None, encod
         mapping = load_mapping(mapping_path, resolved) if mapping_path else None
         report = validate(extract, resolved, as_of=as_of, findings=True, carry=carry, options=options,
                           mapping=mapping)
+        _account_unreadable(report, unreadable_path, max_unreadable)
         shown = _team_names(teams, report.teams)
         made_at = dt.datetime.now().replace(microsecond=0)
         inputs = ScorecardInputs(report=report, teams=shown, include_columns=carry)

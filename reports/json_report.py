@@ -2,7 +2,7 @@
 
 Keys:
     refcheck_version, schema {name, version, extends}, as_of, fail_on,
-    source {path, rows_read, rows_checked, rows_unreadable},
+    source {path, rows_read, rows_checked, rows_unreadable, unreadable [{line, reason}]},
     passed, worst_severity, teams [{team, rows}],
     rules [{id, kind, category, severity, field, message, hint, status, checked, failed,
             pass_rate, tolerance, breached, by_team [{team, checked, failed}]}].
@@ -35,6 +35,7 @@ def report_dict(report: Report, fail_on: Severity | None) -> dict[str, Any]:
             "rows_read": report.source.rows_read,
             "rows_checked": report.source.rows_checked,
             "rows_unreadable": report.source.rows_unreadable,
+            "unreadable": report.unreadable.head(UNREADABLE_LISTED).to_dicts(),
         },
         "passed": report.passed(fail_on),
         "worst_severity": worst.value if worst else None,
@@ -46,6 +47,10 @@ def report_dict(report: Report, fail_on: Severity | None) -> dict[str, Any]:
 def render_json(report: Report, fail_on: Severity | None) -> str:
     """The report as indented JSON text."""
     return json.dumps(report_dict(report, fail_on), indent=2, ensure_ascii=False) + "\n"
+
+
+UNREADABLE_LISTED = 1000
+"""How many unreadable rows the JSON lists (all are counted; --unreadable writes every one)."""
 
 
 def _version(text: str) -> int | str:

@@ -44,7 +44,10 @@ def _lines(report: Report, fail_on: Severity | None, ink: _Ink, width: int) -> I
         f" · as of {report.as_of.isoformat()} · {len(report.teams)} teams"
     )
     if source.rows_unreadable:
-        yield ink(f"{source.rows_unreadable:,} rows could not be read", "red")
+        lines = report.unreadable["line"].head(5).to_list()
+        more = " …" if source.rows_unreadable > len(lines) else ""
+        where = ", ".join(str(line) for line in lines)
+        yield ink(f"{source.rows_unreadable:,} rows could not be read (lines {where}{more})", "red")
     not_run = [result.rule.id for result in report.results if not result.ran]
     if not_run:
         yield ink(f"Not run (field not collected): {', '.join(not_run)}", "dim")

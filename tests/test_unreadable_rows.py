@@ -1,0 +1,72 @@
+"""Rows that cannot be read never stop the run: they are listed by line, with a reason, and counted."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+
+from refcheck.cli import ExitCode
+from tests.conftest import Invoke
+from tests.test_extract_errors import HEADER, ROW
+
+
+def _write(tmp_path: Path, lines: list[str], newline: str = "\n") -> Path:
+    path = tmp_path / "extract.csv"
+    path.write_text(HEADER + newline + newline.join(lines) + newline)
+    return path
+
+
+def _check(invoke: Invoke, path: Path, *extra: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    result = invoke("check", path, "--as-of", "2025-06-30", "--json", "-", *extra)
+    return result.exit_code, json.loads(result.stdout) if result.stdout else {}
+
+
+def test_too_many_and_too_few_fields_are_unreadable_with_their_lines(tmp_path: Path, invoke: Invoke) -> None:
+    good = [ROW.replace("R1,", f"R{i},", 1) for i in range(1, 5)]
+    lines = [good[0], good[1] + ",extra", good[2].rsplit(",", 3)[0], good[3]]
+    code, report = _check(invoke, _write(tmp_path, lines))
+    assert code == ExitCode.PASSED
+    source = report["source"]
+    assert (source["rows_read"], source["rows_checked"], source["rows_unreadable"]) == (4, 2, 2)
+    assert source["unreadable"] == [
+        {"line": 3, "reason": "24 fields where the header has 23"},
+        {"line": 4, "reason": "20 fields where the header has 23"},
+    ]
+    rules = {rule["id"]: rule for rule in report["rules"]}
+    assert rules["referral_id.required"]["checked"] == 2
+
+
+def test_quoted_newlines_keep_line_numbers_right_and_blank_lines_are_skipped(tmp_path: Path,
+                                                                            invoke: Invoke) -> None:
+    quoted = ROW.replace("R1,", "R2,", 1).replace("School reports bruising on the arm", '"School reports,\nbruising"')
+    lines = [ROW, quoted, "", ROW.replace("R1,", "R3,", 1) + ",x", "", ROW.replace("R1,", "R4,", 1)]
+    code, report = _check(invoke, _write(tmp_path, lines, newline="\r\n"))
+    assert code == ExitCode.PASSED
+    assert report["source"]["rows_read"] == 4 and report["source"]["rows_checked"] == 3
+    assert report["source"]["unreadable"] == [{"line": 6, "reason": "24 fields where the header has 23"}]
+
+
+def test_unreadable_rows_file_and_the_limit(tmp_path: Path, invoke: Invoke) -> None:
+    lines = [ROW, ROW.replace("R1,", "R2,", 1) + ",x", "R3,only,three"]
+    path = _write(tmp_path, lines)
+    out = tmp_path / "unreadable.csv"
+    code, _ = _check(invoke, path, "--unreadable", str(out), "--max-unreadable", "2")
+    assert code == ExitCode.PASSED
+    assert pl.read_csv(out).rows() == [
+        (3, "24 fields where the header has 23"), (4, "3 fields where the header has 23")]
+    assert "R2" not in out.read_text()
+    result = invoke("check", path, "--max-unreadable", "50%")
+    assert result.exit_code == ExitCode.BAD_EXTRACT
+    assert result.stderr.splitlines() == [
+        f"Error: {path}: 2 of 3 rows could not be read, more than --max-unreadable 50% allows; "
+        "--unreadable FILE lists them"]
+    result = invoke("check", path, "--max-unreadable", "lots")
+    assert result.exit_code == ExitCode.USAGE and "'lots' is not a count or a share such as 1%" in result.stderr
+
+
+def test_the_terminal_names_the_first_unreadable_lines(tmp_path: Path, invoke: Invoke) -> None:
+    path = _write(tmp_path, [ROW, "x,y"])
+    result = invoke("check", path, "--as-of", "2025-06-30")
+    assert "1 rows could not be read (lines 3)" in result.stdout
