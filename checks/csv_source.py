@@ -151,5 +151,6 @@ def record_layout(path: Path, delimiter: str) -> pl.LazyFrame:
             line=pl.col("line").first().cast(pl.Int64) + 1,
             fields=pl.col("separators").sum() + 1,
             blank=pl.col("blank").all() & (pl.len() == 1),
+            lines=pl.len(),
         )
     )

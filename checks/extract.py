@@ -19,6 +19,7 @@ from refcheck.checks.errors import ExtractError
 from refcheck.checks.excel_source import EXCEL_SUFFIXES, read_excel
 
 PARQUET_SUFFIXES = {".parquet", ".pq"}
+INDEX = "\x00index"
 LINE = "\x00line"
 """Hidden column of a CSV row's first line number in the file."""
 
@@ -105,22 +106,28 @@ def _open_csv(path: Path, *, encoding: str | None, delimiter: str | None) -> Ext
         if layout.temporary:
             layout.utf8_path.unlink(missing_ok=True)
         raise
-    data = pl.scan_csv(
-        layout.utf8_path,
-        has_header=True,
-        separator=layout.delimiter,
-        infer_schema=False,
-        new_columns=header,
-        truncate_ragged_lines=True,
-    )
-    records = record_layout(layout.utf8_path, layout.delimiter).select("line", "fields", "blank")
-    rows = pl.concat([data, records.rename({"line": LINE})], how="horizontal").filter(~pl.col("blank"))
+    def scan() -> pl.LazyFrame:
+        return pl.scan_csv(layout.utf8_path, has_header=True, separator=layout.delimiter, infer_schema=False,
+                           new_columns=header, truncate_ragged_lines=True)
+
+    records = record_layout(layout.utf8_path, layout.delimiter).collect()
+    try:
+        parsed = scan().select(pl.len()).collect().item()
+    except pl.exceptions.PolarsError:
+        parsed = -1
+    if parsed != records.height:
+        if layout.temporary:
+            layout.utf8_path.unlink(missing_ok=True)
+        raise ExtractError(f"{path}:{_first_spanning_line(records)}: a quote here does not close the way CSV "
+                           "expects, so rows cannot be told apart; check the quotes from this line on")
     width = len(header)
-    readable = rows.filter(pl.col("fields") == width).drop("fields", "blank")
-    unreadable = rows.filter(pl.col("fields") != width).select(
-        pl.col(LINE).alias("line"),
-        pl.format("{} fields where the header has {}", pl.col("fields"), pl.lit(width)).alias("reason"),
-    )
+    bad = records.filter(pl.col("blank") | (pl.col("fields") != width))
+    readable = scan().with_columns(pl.lit(records["line"]).alias(LINE))
+    if bad.height:
+        readable = readable.with_row_index(INDEX).filter(~pl.col(INDEX).is_in(bad["record"].implode())).drop(INDEX)
+    unreadable = bad.filter(~pl.col("blank")).select(
+        "line", pl.format("{} fields where the header has {}", pl.col("fields"), pl.lit(width)).alias("reason")
+    ).lazy()
     temporary = (layout.utf8_path,) if layout.temporary else ()
     return Extract(str(path), readable, {name: pl.String() for name in header}, temporary, unreadable)
 
@@ -128,3 +135,9 @@ def _open_csv(path: Path, *, encoding: str | None, delimiter: str | None) -> Ext
 def missing_columns(extract: Extract, needed: Iterable[str]) -> list[str]:
     """The needed columns the extract does not have, in the order asked."""
     return [name for name in needed if name not in extract.columns]
+
+
+def _first_spanning_line(records: pl.DataFrame) -> int:
+    """The first line where a record runs on over several lines: where an unbalanced quote most likely is."""
+    spans = records.filter(pl.col("lines") > 1)
+    return int(spans["line"][0]) if spans.height else 1

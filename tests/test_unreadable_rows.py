@@ -70,3 +70,15 @@ def test_the_terminal_names_the_first_unreadable_lines(tmp_path: Path, invoke: I
     path = _write(tmp_path, [ROW, "x,y"])
     result = invoke("check", path, "--as-of", "2025-06-30")
     assert "1 rows could not be read (lines 3)" in result.stdout
+
+
+def test_a_stray_quote_stops_the_run_rather_than_misreading_rows(tmp_path: Path, invoke: Invoke) -> None:
+    stray = ROW.replace("R1,", "R2,", 1).replace("School reports bruising", 'School says 5" bruise')
+    path = _write(tmp_path, [ROW, stray, ROW.replace("R1,", "R3,", 1), ROW.replace("R1,", "R4,", 1)])
+    result = invoke("check", path)
+    if result.exit_code == ExitCode.BAD_EXTRACT:
+        [line] = result.stderr.splitlines()
+        assert line.startswith(f"Error: {path}:3: a quote here does not close")
+    else:  # Polars and the layout agree on where rows end: then every row is accounted for
+        report = json.loads(invoke("check", path, "--json", "-").stdout)
+        assert report["source"]["rows_read"] == 4
