@@ -62,8 +62,11 @@ def sniff_csv(path: Path, *, encoding: str | None = None, delimiter: str | None 
     if not any(header):
         raise ExtractError(f"{path}:1: the header row is empty")
     if chosen == "utf-8":
+        if encoding is not None and not _is_utf8(path):
+            # NOTE: UTF-8 was asked for, but some bytes are not: those rows are marked, then unreadable.
+            return CsvLayout("utf-8", separator, header, _transcode(path, "utf-8", "refcheck-mark"), temporary=True)
         return CsvLayout("utf-8", separator, header, path, temporary=False)
-    return CsvLayout(chosen, separator, header, _transcode(path, chosen), temporary=True)
+    return CsvLayout(chosen, separator, header, _transcode(path, chosen, "refcheck-latin1"), temporary=True)
 
 
 def _head(path: Path) -> bytes:
@@ -81,6 +84,10 @@ def _encoding(path: Path, requested: str | None) -> str:
         if key not in ENCODINGS:
             raise ExtractError(f"{path}: unknown encoding {requested!r}; use one of utf-8, windows-1252, latin-1")
         return ENCODINGS[key]
+    return "utf-8" if _is_utf8(path) else "cp1252"
+
+
+def _is_utf8(path: Path) -> bool:
     decoder = codecs.getincrementaldecoder("utf-8")()
     with path.open("rb") as handle:
         try:
@@ -88,8 +95,8 @@ def _encoding(path: Path, requested: str | None) -> str:
                 decoder.decode(block)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return "cp1252"
-    return "utf-8"
+            return False
+    return True
 
 
 def _delimiter(header: str) -> str:
@@ -100,11 +107,11 @@ def _delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
-def _transcode(path: Path, encoding: str) -> Path:
-    """A temporary UTF-8 copy of a Windows-1252 or Latin-1 file."""
+def _transcode(path: Path, encoding: str, errors: str) -> Path:
+    """A temporary UTF-8 copy of a file in another encoding (or of invalid UTF-8, marked)."""
     handle, name = tempfile.mkstemp(prefix="refcheck-", suffix=".csv")
     # NOTE: Windows-1252 leaves five bytes undefined; Latin-1 reads them as the C1 controls they are.
-    decoder = codecs.getincrementaldecoder(encoding)(errors="refcheck-latin1")
+    decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
     try:
         with path.open("rb") as source, os.fdopen(handle, "wb") as target:
             for block in iter(lambda: source.read(_CHUNK), b""):
@@ -121,7 +128,17 @@ def _latin1_fallback(error: UnicodeError) -> tuple[str, int]:
     return error.object[error.start : error.end].decode("latin-1"), error.end
 
 
+UNDECODABLE = "\ufffe"
+"""Stands in for bytes that are not valid UTF-8 (a noncharacter: never in real text)."""
+
+
+def _mark(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    return UNDECODABLE, error.end
+
+
 codecs.register_error("refcheck-latin1", _latin1_fallback)
+codecs.register_error("refcheck-mark", _mark)
 
 
 def record_layout(path: Path, delimiter: str) -> pl.LazyFrame:
@@ -144,7 +161,8 @@ def record_layout(path: Path, delimiter: str) -> pl.LazyFrame:
     return (
         pl.scan_lines(path, name="text", row_index_name="line")
         .with_columns(record=(open_before == 0).cast(pl.Int64).cum_sum() - 2, separators=separators,
-                      blank=line.str.strip_chars() == "")
+                      blank=line.str.strip_chars() == "",
+                      undecodable=line.str.contains(UNDECODABLE, literal=True))
         .filter(pl.col("record") >= 0)
         .group_by("record", maintain_order=True)
         .agg(
@@ -152,5 +170,6 @@ def record_layout(path: Path, delimiter: str) -> pl.LazyFrame:
             fields=pl.col("separators").sum() + 1,
             blank=pl.col("blank").all() & (pl.len() == 1),
             lines=pl.len(),
+            undecodable=pl.col("undecodable").any(),
         )
     )

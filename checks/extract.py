@@ -121,12 +121,15 @@ def _open_csv(path: Path, *, encoding: str | None, delimiter: str | None) -> Ext
         raise ExtractError(f"{path}:{_first_spanning_line(records)}: a quote here does not close the way CSV "
                            "expects, so rows cannot be told apart; check the quotes from this line on")
     width = len(header)
-    bad = records.filter(pl.col("blank") | (pl.col("fields") != width))
+    bad = records.filter(pl.col("blank") | (pl.col("fields") != width) | pl.col("undecodable"))
     readable = scan().with_columns(pl.lit(records["line"]).alias(LINE))
     if bad.height:
         readable = readable.with_row_index(INDEX).filter(~pl.col(INDEX).is_in(bad["record"].implode())).drop(INDEX)
     unreadable = bad.filter(~pl.col("blank")).select(
-        "line", pl.format("{} fields where the header has {}", pl.col("fields"), pl.lit(width)).alias("reason")
+        "line",
+        pl.when(pl.col("undecodable")).then(pl.lit("bytes that are not valid UTF-8"))
+        .otherwise(pl.format("{} fields where the header has {}", pl.col("fields"), pl.lit(width)))
+        .alias("reason"),
     ).lazy()
     temporary = (layout.utf8_path,) if layout.temporary else ()
     return Extract(str(path), readable, {name: pl.String() for name in header}, temporary, unreadable)

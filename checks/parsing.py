@@ -21,6 +21,10 @@ TIME_OF_DAY = r"^(?:[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{
 """What may follow the date part: nothing, or ``T``/space and HH:MM, HH:MM:SS or HH:MM:SS.fff."""
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+"""Dates outside these years are taken as mistakes (two-digit years, typos), so they are unreadable."""
+
+
 def present_name(field: str) -> str:
     """Name of the hidden column saying whether a parsed field's raw value was present."""
     return field + "\x00present"
@@ -43,6 +47,8 @@ def parse_temporal(text: pl.Expr, field_type: FieldType, extra_format: str | Non
     """
     head, tail = text.str.slice(0, 10), text.str.slice(10)
     day = pl.coalesce([head.str.strptime(pl.Date, fmt, strict=False) for fmt in DATE_FORMATS])
+    # NOTE: a year outside 1900-2100 (a two-digit year read as 0025, 0201, 9999) is no real date here.
+    day = pl.when(day.dt.year().is_between(FIRST_YEAR, LAST_YEAR)).then(day)
     well_formed = tail.str.contains(TIME_OF_DAY)
     if field_type is FieldType.DATE:
         standard = pl.when(well_formed).then(day)
@@ -53,6 +59,7 @@ def parse_temporal(text: pl.Expr, field_type: FieldType, extra_format: str | Non
     if extra_format is None:
         return standard
     extra = text.str.strptime(pl.Datetime("us"), extra_format, strict=False)
+    extra = pl.when(extra.dt.year().is_between(FIRST_YEAR, LAST_YEAR)).then(extra)
     return pl.coalesce(extra.dt.date() if field_type is FieldType.DATE else extra, standard)
 
 

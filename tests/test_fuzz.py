@@ -58,3 +58,36 @@ def test_valid_looking_csvs_full_of_edge_values_are_accounted_for(rows: list[lis
         assert source["rows_read"] == source["rows_checked"] + source["rows_unreadable"]
         non_blank = [row for row in rows if any(value.strip() for value in row)]
         assert source["rows_read"] >= len(non_blank)
+
+
+@SETTINGS
+@given(
+    st.dictionaries(
+        st.sampled_from([*FIELDS, "nonsense", ""]),
+        st.fixed_dictionaries({}, optional={
+            "column": st.sampled_from([*FIELDS, "Missing", "", "x" * 300]),
+            "values": st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=3),
+            "date_format": st.sampled_from(["%d.%m.%Y", "%Y", "dd/mm", "%Q", ""]),
+        }),
+        max_size=5,
+    ),
+    st.lists(st.sampled_from(["NULL", "NA", "", " ", "1"]), max_size=3),
+)
+def test_random_mappings_give_only_documented_exit_codes(fields: dict, tokens: list[str]) -> None:  # type: ignore[type-arg]
+    import yaml
+
+    from tests.test_extract_errors import HEADER, ROW
+
+    with tempfile.TemporaryDirectory() as folder:
+        extract = Path(folder) / "extract.csv"
+        extract.write_text(HEADER + "\n" + ROW + "\n" + ROW.replace("R1,", "R2,", 1) + "\n")
+        mapping = Path(folder) / "mapping.yaml"
+        mapping.write_text(yaml.safe_dump({"fields": fields, "null_tokens": tokens}))
+        result = CliRunner().invoke(cli, ["check", str(extract), "--mapping", str(mapping), "--json", "-"])
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+        assert result.exit_code in (0, 1, 3, 4), result.output
+        if result.exit_code in (0, 1):
+            source = json.loads(result.stdout)["source"]
+            assert source["rows_read"] == source["rows_checked"] + source["rows_unreadable"] == 2
+        else:
+            assert len(result.stderr.splitlines()) == 1
