@@ -79,3 +79,15 @@ def test_a_file_that_is_only_a_header_of_blank_lines(tmp_path: Path, invoke: Inv
     result = invoke("check", path)
     assert result.exit_code == ExitCode.BAD_EXTRACT
     assert result.stderr.splitlines() == [f"Error: {path}: is empty; expected a CSV file with a header row"]
+
+
+def test_a_path_that_cannot_be_opened_as_a_file(tmp_path: Path, invoke: Invoke) -> None:
+    import socket
+
+    path = tmp_path / "extract.csv"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(path))  # a socket: there, but no file to read, even for root
+        result = invoke("check", path)
+    assert result.exit_code == ExitCode.BAD_EXTRACT
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"Error: {path}: cannot be read (")
