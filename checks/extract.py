@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from refcheck.checks.csv_source import record_layout, sniff_csv
+from refcheck.checks.csv_source import CsvLayout, record_layout, sniff_csv
 from refcheck.checks.database_source import is_database_uri, read_database, safe_label
 from refcheck.checks.errors import ExtractError
 from refcheck.checks.excel_source import EXCEL_SUFFIXES, read_excel
@@ -99,16 +99,23 @@ def _open_parquet(path: Path) -> Extract:
 
 def _open_csv(path: Path, *, encoding: str | None, delimiter: str | None) -> Extract:
     layout = sniff_csv(path, encoding=encoding, delimiter=delimiter)
-    header = layout.header
     try:
-        _refuse_duplicates(path, header)
-    except ExtractError:
+        _refuse_duplicates(path, layout.header)
+        readable, unreadable = _split_rows(path, layout)
+    except BaseException:
         if layout.temporary:
             layout.utf8_path.unlink(missing_ok=True)
         raise
+    temporary = (layout.utf8_path,) if layout.temporary else ()
+    return Extract(str(path), readable, {name: pl.String() for name in layout.header}, temporary, unreadable)
+
+
+def _split_rows(path: Path, layout: CsvLayout) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """The rows to check (with their line numbers), and the rows that cannot be read (line, reason)."""
+
     def scan() -> pl.LazyFrame:
         return pl.scan_csv(layout.utf8_path, has_header=True, separator=layout.delimiter, infer_schema=False,
-                           new_columns=header, truncate_ragged_lines=True)
+                           new_columns=layout.header, truncate_ragged_lines=True)
 
     records = record_layout(layout.utf8_path, layout.delimiter).collect()
     try:
@@ -116,11 +123,9 @@ def _open_csv(path: Path, *, encoding: str | None, delimiter: str | None) -> Ext
     except pl.exceptions.PolarsError:
         parsed = -1
     if parsed != records.height:
-        if layout.temporary:
-            layout.utf8_path.unlink(missing_ok=True)
         raise ExtractError(f"{path}:{_first_spanning_line(records)}: a quote here does not close the way CSV "
                            "expects, so rows cannot be told apart; check the quotes from this line on")
-    width = len(header)
+    width = len(layout.header)
     bad = records.filter(pl.col("blank") | (pl.col("fields") != width) | pl.col("undecodable"))
     readable = scan().with_columns(pl.lit(records["line"]).alias(LINE))
     if bad.height:
@@ -130,9 +135,8 @@ def _open_csv(path: Path, *, encoding: str | None, delimiter: str | None) -> Ext
         pl.when(pl.col("undecodable")).then(pl.lit("bytes that are not valid UTF-8"))
         .otherwise(pl.format("{} fields where the header has {}", pl.col("fields"), pl.lit(width)))
         .alias("reason"),
-    ).lazy()
-    temporary = (layout.utf8_path,) if layout.temporary else ()
-    return Extract(str(path), readable, {name: pl.String() for name in header}, temporary, unreadable)
+    )
+    return readable, unreadable.lazy()
 
 
 def missing_columns(extract: Extract, needed: Iterable[str]) -> list[str]:
