@@ -32,6 +32,7 @@ from refcheck.schemas import (
     proposal_yaml,
     propose_mapping,
 )
+from refcheck.schemas.yamldoc import printable
 
 
 class BadSchema(click.ClickException):
@@ -53,11 +54,12 @@ class BadOutput(click.ClickException):
 
 
 def _fail(err: RefcheckError) -> click.ClickException:
+    message = printable(str(err))  # one line, whatever a file name or a key held
     if isinstance(err, SchemaError):
-        return BadSchema(str(err))
+        return BadSchema(message)
     if isinstance(err, HistoryError):
-        return BadOutput(str(err))
-    return BadExtract(str(err))
+        return BadOutput(message)
+    return BadExtract(message)
 
 
 def _write(path: Path, content: str | bytes) -> None:

@@ -43,7 +43,8 @@ class Where:
         if isinstance(key, int):
             path = f"{self.path}[{key}]"
         else:
-            path = f"{self.path}.{key}" if self.path else key
+            name = printable(key)
+            path = f"{self.path}.{name}" if self.path else name
         return Where(self.file, line, path)
 
     def error(self, problem: str) -> SchemaError:
@@ -107,6 +108,11 @@ class Node:
         children = self.value.values() if self.is_mapping else self.value if self.is_list else ()
         for child in children:
             yield from child.walk()
+
+
+def printable(text: str) -> str:
+    """Text with every non-printable character escaped, so that a message stays on one line."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 def _describe(node: Node) -> str:
