@@ -20,6 +20,7 @@ from refcheck.cli.exit_codes import ExitCode, exit_code_help
 from refcheck.reports import refcheck_version, render_json, render_terminal
 from refcheck.reports.files import write_atomically
 from refcheck.reports.history import DEFAULT_HISTORY, History, HistoryError, fingerprint, render_history
+from refcheck.reports.junit import render_junit
 from refcheck.reports.outputs import write_scorecard
 from refcheck.reports.scorecard_inputs import ScorecardInputs
 from refcheck.schemas import (
@@ -132,11 +133,14 @@ def cli() -> None:
 @source_options
 @click.option("--json", "json_path", metavar="PATH|-", default=None,
               help="Write the JSON report to PATH, or to stdout with '-'.")
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write JUnit XML for CI: a testsuite per category, a testcase per rule.")
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="error", show_default=True,
               help="The lowest severity whose failures make the exit code 1.")
 def check(extract: str, schema: str, as_of: dt.date | None, encoding: str | None, delimiter: str | None,
           sheet: str | None, table: str | None, query: str | None, unreadable_path: Path | None,
-          max_unreadable: str | None, mapping_path: Path | None, json_path: str | None, fail_on: str) -> None:
+          max_unreadable: str | None, mapping_path: Path | None, json_path: str | None,
+          junit_path: Path | None, fail_on: str) -> None:
     """Check EXTRACT against a schema and summarise what failed, team by team.
 
     EXTRACT is a CSV, Parquet or Excel file, or a database URI (sqlite:///path.db,
@@ -150,6 +154,8 @@ def check(extract: str, schema: str, as_of: dt.date | None, encoding: str | None
     except RefcheckError as err:
         raise _fail(err) from None
     _account_unreadable(report, unreadable_path, max_unreadable)
+    if junit_path is not None:
+        _write(junit_path, render_junit(report, gate))
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 10_000
     summary = render_terminal(report, gate, color=_use_color(), width=width)
     if json_path == "-":

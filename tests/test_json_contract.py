@@ -78,3 +78,18 @@ def test_passed_agrees_with_the_exit_code_and_fail_on(tmp_path: Path, invoke: In
 def test_every_documented_top_level_key_is_in_the_report(sample_report: dict[str, Any]) -> None:
     documented = {key.split(".")[0] for key in re.findall(r"^\| `([a-z_.]+)`", DOC.read_text(), re.MULTILINE)}
     assert documented == set(sample_report)
+
+
+def test_reports_validate_against_the_published_json_schema(sample_report: dict[str, Any], tmp_path: Path,
+                                                            invoke: Invoke) -> None:
+    import jsonschema
+
+    schema = json.loads((DOC.parent / "report.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(sample_report, schema)
+    ragged = tmp_path / "extract.csv"
+    ragged.write_text(SAMPLE.read_text().splitlines()[0] + "\nR1,only,three\n")
+    result = invoke("check", ragged, "--json", "-", "--fail-on", "never")
+    report = json.loads(result.stdout)
+    jsonschema.validate(report, schema)
+    assert report["source"]["unreadable"] == [{"line": 2, "reason": "3 fields where the header has 23"}]
