@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from refcheck.checks import Report, SourceOptions, validate
+from refcheck.checks import Report, SourceOptions, bind_rules, validate
 from refcheck.checks.extract import open_extract
 from refcheck.cli.exit_codes import ExitCode, exit_code_help
 from refcheck.reports import refcheck_version, render_json, render_terminal
@@ -33,6 +33,8 @@ from refcheck.schemas import (
     proposal_yaml,
     propose_mapping,
 )
+from refcheck.schemas.loader import schema_text
+from refcheck.schemas.show import resolved_yaml
 from refcheck.schemas.yamldoc import printable
 
 
@@ -332,6 +334,43 @@ def map_(extract: str, schema: str, out: Path | None, sheet: str | None, table: 
     exact = sum(1 for _, how in proposal.matches.values() if how == "exact")
     click.echo(f"{len(proposal.matches)} of {len(resolved.fields)} fields matched ({exact} exactly); "
                f"not matched: {', '.join(proposal.unmapped_fields) or 'none'}", err=True)
+
+
+@cli.group()
+def schema() -> None:
+    """Check a schema without data, or show the effective schema after extends."""
+
+
+@schema.command(name="check", epilog="Example:\n\n  refcheck schema check council.yaml\n\n" + exit_code_help())
+@click.argument("schema_file", metavar="FILE|NAME")
+def schema_check(schema_file: str) -> None:
+    """Validate a schema: every key, kind, parameter, field and id, with the same file:line errors."""
+    try:
+        resolved = load_schema(schema_file)
+        rules = bind_rules(resolved)
+    except RefcheckError as err:
+        raise _fail(err) from None
+    extends = f" (extends {' -> '.join(resolved.extends)})" if resolved.extends else ""
+    click.echo(f"{schema_file}: valid schema {resolved.name!r} v{resolved.version}{extends}: "
+               f"{len(resolved.fields)} fields, {len(rules)} rules, {len(resolved.scorecard.kpis)} headline figures")
+
+
+@schema.command(name="show", epilog="Example:\n\n  refcheck schema show --schema council.yaml --resolved\n\n"
+                + exit_code_help())
+@click.option("--schema", "schema_name", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
+              help="A bundled schema name or a schema file.")
+@click.option("--resolved", is_flag=True, help="The effective schema: extends applied and shorthands expanded.")
+def schema_show(schema_name: str, resolved: bool) -> None:
+    """Print a schema as written, or resolved (a valid schema itself, ready to save and edit)."""
+    try:
+        loaded = load_schema(schema_name)
+        bind_rules(loaded)
+    except RefcheckError as err:
+        raise _fail(err) from None
+    if resolved:
+        click.echo(resolved_yaml(loaded), nl=False)
+    else:
+        click.echo(schema_text(schema_name), nl=False)
 
 
 def main() -> None:

@@ -71,6 +71,14 @@ def load_schema(name_or_path: str | Path = DEFAULT_SCHEMA) -> Schema:
     return _build(merged)
 
 
+def schema_text(name_or_path: str | Path) -> str:
+    """A schema's own text, as written (a bundled one or a file)."""
+    text = str(name_or_path)
+    if isinstance(name_or_path, str) and _is_bundled_name(text):
+        return (resources.files("refcheck.schemas") / f"{text}.yaml").read_text(encoding="utf-8")
+    return Path(text).read_text(encoding="utf-8")
+
+
 # -- reading and extends -------------------------------------------------------------------
 
 
