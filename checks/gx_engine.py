@@ -1,0 +1,204 @@
+"""Run the rule set with Great Expectations, against a SQL table or a pandas frame, into a Report.
+
+This is the path for data that already lives in a warehouse, and the proof that the exported suite
+means what the engine means: the same rules, the same counts. GX reads the extract's text trimmed
+with blanks as null; on SQL a query does that, so the table itself is never changed. The only
+thing written to the database is the working-day calendar table, when it is missing or stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from refcheck.checks.calendar_table import COLUMNS, TABLE, calendar_rows
+from refcheck.checks.errors import ExtractError
+from refcheck.checks.gx_suite import Export, expectations, gx_status
+from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
+from refcheck.checks.rules import Rule, bind_rules
+from refcheck.checks.sql_rules import Dialect, dialect_of, literal, quoted, trimmed_query
+from refcheck.schemas import Schema
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """One rule's counts from GX."""
+
+    checked: int
+    failed: int
+
+
+def validate_sql(url: str, table: str, schema: Schema, *, as_of: dt.date) -> Report:
+    """Check a database table with GX: one validation per team, mapped into a refcheck Report."""
+    import sqlalchemy as sa
+
+    dialect = _dialect(url)
+    rules = bind_rules(schema)
+    label = f"{_masked(url)} table {table}"
+    try:
+        engine = sa.create_engine(url)
+        with engine.connect() as connection:
+            columns = {column["name"] for column in sa.inspect(connection).get_columns(table)}
+    except sa.exc.NoSuchTableError:
+        raise ExtractError(f"{label}: no such table") from None
+    except sa.exc.SQLAlchemyError as err:
+        raise ExtractError(f"{label}: cannot be read ({type(err).__name__})") from None
+    collected = [field.name for field in schema.fields.values() if field.collected]
+    missing = [schema.mapping.column(name) for name in collected if schema.mapping.column(name) not in columns]
+    if missing:
+        raise ExtractError(f"{label}: missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
+    ensure_calendar(engine, schema)
+    base = trimmed_query(table, [schema.mapping.column(name) for name in collected], dialect, as_names=collected)
+    team = quoted(schema.group_by)
+    with engine.connect() as connection:
+        teams = [row[0] for row in connection.execute(sa.text(f"SELECT DISTINCT {team} FROM ({base}) AS t"))]
+    engine.dispose()
+    teams.sort(key=lambda name: (name is None, name or ""))
+    types = {field.name: field.type for field in schema.fields.values()}
+    runnable = [rule for rule in rules if gx_status(rule, types).status is not Export.NONE]
+    by_team: dict[str, dict[str, Counts]] = {}
+    rows: dict[str, int] = {}
+    with _quiet_context() as context:
+        source = context.data_sources.add_sql("refcheck", connection_string=url)
+        suite = _suite(context, schema, runnable, dialect, as_of, whole_table=base)
+        for number, value in enumerate(teams):
+            where = f"{team} IS NULL" if value is None else f"{team} = {literal(value)}"
+            asset = source.add_query_asset(f"team{number}", query=f"SELECT * FROM ({base}) AS t WHERE {where}")
+            name = NO_TEAM if value is None else value
+            rows[name], by_team[name] = _validate(context, asset.add_batch_definition_whole_table("all"), suite)
+    names = tuple(NO_TEAM if value is None else value for value in teams)
+    ran = {rule.id for rule in runnable}
+    results = tuple(
+        RuleResult(rule=rule, ran=rule.id in ran, by_team=tuple(
+            TeamCount(name, *_pair(by_team[name].get(rule.id))) for name in names))
+        for rule in rules
+    )
+    total = sum(rows.values())
+    return Report(schema=schema, as_of=as_of, source=Source(label, total, total, 0), teams=names,
+                  team_rows=tuple(rows[name] for name in names), results=results)
+
+
+def counts_on_frame(frame: pl.DataFrame, schema: Schema, rules: Sequence[Rule]) -> dict[str, Counts]:
+    """Run the suite's exact (pandas) expectations on a frame of the extract's trimmed text."""
+    import pandas as pd
+
+    types = {field.name: field.type for field in schema.fields.values()}
+    runnable = [rule for rule in rules if gx_status(rule, types).status is Export.EXACT]
+    data = pd.DataFrame({name: pd.Series(frame[name].to_list(), dtype=object) for name in frame.columns})
+    with _quiet_context() as context:
+        asset = context.data_sources.add_pandas("refcheck").add_dataframe_asset("extract")
+        suite = _suite(context, schema, runnable, None, None)
+        _, counts = _validate(context, asset.add_batch_definition_whole_dataframe("all"), suite, {"dataframe": data})
+    return counts
+
+
+def ensure_calendar(engine: Any, schema: Schema) -> None:
+    """Create or refresh the calendar table when it does not hold this schema's calendar."""
+    import sqlalchemy as sa
+
+    rows = list(calendar_rows(schema.calendar))
+    expected = (len(rows), rows[-1][2] + rows[-1][3])
+    with engine.begin() as connection:
+        if sa.inspect(connection).has_table(TABLE):
+            found = connection.execute(sa.text(f"SELECT COUNT(*), MAX(working_before + working_day) FROM {TABLE}"))
+            if tuple(found.one()) == expected:
+                return
+            connection.execute(sa.text(f"DROP TABLE {TABLE}"))
+        connection.execute(sa.text(
+            f"CREATE TABLE {TABLE} (day_number INTEGER PRIMARY KEY, day CHAR(10) NOT NULL, "
+            "working_before INTEGER NOT NULL, working_day SMALLINT NOT NULL)"))
+        insert = sa.text(f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES (:day_number, :day, :working_before, "
+                         ":working_day)")
+        connection.execute(insert, [dict(zip(COLUMNS, row, strict=True)) for row in rows])
+
+
+def _dialect(url: str) -> Dialect:
+    try:
+        return dialect_of(url)
+    except ValueError as err:
+        raise ExtractError(f"{_masked(url)}: {err}") from None
+
+
+def _masked(url: str) -> str:
+    """A URL without its password."""
+    scheme, sep, rest = url.partition("://")
+    if "@" in rest and ":" in rest.split("@", 1)[0]:
+        user = rest.split("@", 1)[0].split(":", 1)[0]
+        return f"{scheme}{sep}{user}:***@{rest.split('@', 1)[1]}"
+    return url
+
+
+def _pair(counts: Counts | None) -> tuple[int, int]:
+    return (0, 0) if counts is None else (counts.checked, counts.failed)
+
+
+def _suite(context: Any, schema: Schema, rules: Sequence[Rule], dialect: Dialect | None,
+           as_of: dt.date | None, whole_table: str | None = None) -> Any:
+    import great_expectations as gx
+
+    found = expectations(schema, rules, dialect, as_of=as_of, counting=True, whole_table=whole_table)
+    return context.suites.add(gx.ExpectationSuite(name="refcheck", expectations=found))
+
+
+def _validate(context: Any, batch: Any, suite: Any, parameters: Mapping[str, Any] | None = None,
+              ) -> tuple[int, dict[str, Counts]]:
+    """Run a suite on one batch; the row count and, per rule id, checked and failed."""
+    import great_expectations as gx
+
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=f"run{len(context.validation_definitions.all())}", data=batch, suite=suite))
+    result = definition.run(batch_parameters=parameters, result_format="BASIC")
+    rows = 0
+    failed: dict[str, int] = {}
+    checked: dict[str, int] = {}
+    for item in result.results:
+        tag = item.expectation_config.meta["refcheck"]
+        values = item.result
+        if "observed_value" not in values and "unexpected_count" not in values:
+            raise ExtractError(f"Great Expectations could not run {item.expectation_config.type} "
+                               f"for {tag.get('rule', 'the row count')}: {_reason(item.exception_info)}")
+        if tag["role"] == "rows":
+            rows = int(values["observed_value"])
+        elif tag["role"] == "checked":
+            checked[tag["rule"]] = int(values["observed_value"])
+        elif "unexpected_count" not in values:
+            failed[tag["rule"]] = failed.get(tag["rule"], 0) + int(values["observed_value"])
+        else:
+            failed[tag["rule"]] = failed.get(tag["rule"], 0) + int(values["unexpected_count"])
+            if tag.get("checked") not in ("rows", "none"):
+                checked.setdefault(tag["rule"], int(values["element_count"]) - int(values.get("missing_count") or 0))
+    return rows, {rule: Counts(checked.get(rule, rows), count) for rule, count in failed.items()}
+
+
+def _reason(info: Mapping[str, Any]) -> str:
+    """The first line of GX's exception message, wherever GX put it."""
+    found = [value for value in info.values() if isinstance(value, Mapping)] + [info]
+    for entry in found:
+        message = entry.get("exception_message")
+        if message:
+            return str(message).splitlines()[0][:300]
+    return "no reason given"
+
+
+@contextmanager
+def _quiet_context() -> Iterator[Any]:
+    """An ephemeral GX context with no progress bars, usage statistics or chatter on stderr."""
+    import os
+
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        context = gx.get_context(mode="ephemeral")
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        yield context

@@ -1,0 +1,86 @@
+"""Rule semantics as plain regular expressions, for engines that cannot run Polars expressions.
+
+The pandera and Great Expectations exports, and the SQL forms, must agree with the engine row for
+row. Where a rule can be decided by looking at one value, it is written here once as a regular
+expression that accepts exactly what the engine accepts: surrounding whitespace is tolerated,
+because the engine trims before it looks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from refcheck.schemas import FieldType
+
+_YEAR = r"(?:19[0-9]{2}|20[0-9]{2}|2100)"
+"""The years the engine reads (1900 to 2100)."""
+
+_LEAP_YEAR = r"(?:19(?:0[48]|[2468][048]|[13579][26])|20(?:[02468][048]|[13579][26]))"
+"""Leap years from 1900 to 2100 (neither 1900 nor 2100 is one; 2000 is)."""
+
+
+def _month_day(pad: str, separator: str, day_first: bool) -> str:
+    """A real month and day of a common year; ``pad`` is ``0`` or ``0?`` (zero padding optional)."""
+    long, short, february = f"(?:{pad}[13578]|1[02])", f"(?:{pad}[469]|11)", f"{pad}2"
+    day31, day30, day28 = (
+        f"(?:{pad}[1-9]|[12][0-9]|3[01])",
+        f"(?:{pad}[1-9]|[12][0-9]|30)",
+        f"(?:{pad}[1-9]|1[0-9]|2[0-8])",
+    )
+    pairs = ((long, day31), (short, day30), (february, day28))
+    if day_first:
+        return "(?:" + "|".join(f"{day}{separator}{month}" for month, day in pairs) + ")"
+    return "(?:" + "|".join(f"{month}{separator}{day}" for month, day in pairs) + ")"
+
+
+def _date(pad: str) -> str:
+    iso = f"{_YEAR}-{_month_day(pad, '-', day_first=False)}|{_LEAP_YEAR}-{pad}2-29"
+    uk = f"{_month_day(pad, '/', day_first=True)}/{_YEAR}|29/{pad}2/{_LEAP_YEAR}"
+    return f"(?:{iso}|{uk})"
+
+
+TIME_OF_DAY = r"[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,9})?)?"
+"""A time of day after the date part, as ``checks.parsing`` reads it."""
+
+READABLE_DATE = rf"(?:{_date('0?')}|{_date('0')}{TIME_OF_DAY})"
+"""A value the engine reads as a date or date-time.
+
+NOTE: the engine parses the first ten characters as the date; a date written without zero padding
+is shorter than ten, so it is readable only when nothing follows it.
+"""
+
+READABLE_INTEGER = r"[+-]?0*[0-9]{1,18}"
+"""A value the engine reads as an integer (up to 18 significant digits; 19 may overflow)."""
+
+
+def whole(pattern: str, *, ignore_case: bool = False) -> str:
+    """A regex matching a whole value that, trimmed, matches ``pattern``, or a blank value.
+
+    Blank values are not checked by any rule that uses this, so they must never be reported.
+    """
+    flags = "(?i)" if ignore_case else ""
+    return rf"{flags}^\s*(?:{pattern})?\s*$"
+
+
+def alternatives(values: Iterable[str]) -> str:
+    """A regex alternation matching exactly the given literal values."""
+    return "|".join(_escape(value) for value in values)
+
+
+def _escape(value: str) -> str:
+    """Escape a literal's metacharacters; the Python, Rust and PostgreSQL dialects agree on these."""
+    return "".join("\\" + char if char in r".^$*+?()[]{}|\\" else char for char in value)
+
+
+def readable(field_type: FieldType) -> str:
+    """The regex of values a field's type accepts."""
+    if field_type is FieldType.INTEGER:
+        return READABLE_INTEGER
+    return READABLE_DATE
+
+
+def fewer_words(count: int) -> str:
+    """A regex matching text of at least one but fewer than ``count`` words (runs of non-space)."""
+    if count <= 1:
+        return r"[^\s\S]"
+    return rf"^\s*\S+(?:\s+\S+){{0,{count - 2}}}\s*$"
