@@ -10,23 +10,26 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
 from refcheck.checks import Report, SourceOptions, bind_rules, validate
 from refcheck.checks.extract import open_extract
+from refcheck.cli.common import AsOfDate, BadExtract, BadOutput
+from refcheck.cli.common import fail as _fail
+from refcheck.cli.common import write as _write
 from refcheck.cli.exit_codes import ExitCode, exit_code_help
+from refcheck.cli.export import export
 from refcheck.reports import refcheck_version, render_json, render_terminal
-from refcheck.reports.files import write_atomically
-from refcheck.reports.history import DEFAULT_HISTORY, History, HistoryError, fingerprint, render_history
+from refcheck.reports.history import DEFAULT_HISTORY, History, fingerprint, render_history
 from refcheck.reports.junit import render_junit
 from refcheck.reports.outputs import write_scorecard
 from refcheck.reports.scorecard_inputs import ScorecardInputs
 from refcheck.schemas import (
     DEFAULT_SCHEMA,
+    ExtractMapping,
     RefcheckError,
-    SchemaError,
+    Schema,
     Severity,
     load_mapping,
     load_schema,
@@ -35,57 +38,6 @@ from refcheck.schemas import (
 )
 from refcheck.schemas.loader import schema_text
 from refcheck.schemas.show import resolved_yaml
-from refcheck.schemas.yamldoc import printable
-
-
-class BadSchema(click.ClickException):
-    """An invalid schema: one line on stderr, exit 3."""
-
-    exit_code = ExitCode.BAD_SCHEMA
-
-
-class BadExtract(click.ClickException):
-    """An unreadable or unusable extract: one line on stderr, exit 4."""
-
-    exit_code = ExitCode.BAD_EXTRACT
-
-
-class BadOutput(click.ClickException):
-    """An output or history file that cannot be written or read: one line on stderr, exit 2."""
-
-    exit_code = ExitCode.USAGE
-
-
-def _fail(err: RefcheckError) -> click.ClickException:
-    message = printable(str(err))  # one line, whatever a file name or a key held
-    if isinstance(err, SchemaError):
-        return BadSchema(message)
-    if isinstance(err, HistoryError):
-        return BadOutput(message)
-    return BadExtract(message)
-
-
-def _write(path: Path, content: str | bytes) -> None:
-    try:
-        write_atomically(path, content)
-    except OSError as err:
-        raise BadOutput(f"{path}: cannot be written ({err.strerror})") from None
-
-
-class AsOfDate(click.ParamType):  # type: ignore[type-arg] # NOTE: generic only in newer click stubs
-    """A date written YYYY-MM-DD."""
-
-    name = "YYYY-MM-DD"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
-        """Parse the date or fail with a usage error."""
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
-
 
 FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
 
@@ -126,8 +78,9 @@ def cli() -> None:
     """Check children's services referral records for completeness, validity and timeliness."""
 
 
-@cli.command(epilog="Example:\n\n  refcheck check sample_data/referrals.csv --json report.json\n\n" + exit_code_help())
-@click.argument("extract", metavar="EXTRACT")
+@cli.command(epilog="Examples:\n\n  refcheck check sample_data/referrals.csv --json report.json\n\n"
+             "  refcheck check --engine gx --source postgresql://user@host/db --table referrals\n\n" + exit_code_help())
+@click.argument("extract", metavar="EXTRACT", required=False)
 @click.option("--schema", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
               help="A bundled schema name or a schema file.")
 @click.option("--as-of", type=AsOfDate(), default=None,
@@ -139,20 +92,32 @@ def cli() -> None:
               help="Write JUnit XML for CI: a testsuite per category, a testcase per rule.")
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="error", show_default=True,
               help="The lowest severity whose failures make the exit code 1.")
-def check(extract: str, schema: str, as_of: dt.date | None, encoding: str | None, delimiter: str | None,
+@click.option("--engine", type=click.Choice(["polars", "gx"]), default="polars", show_default=True,
+              help="polars reads the extract here; gx runs the rules with Great Expectations inside a SQL "
+                   "database (--source and --table), for tables too big to move.")
+@click.option("--source", "source_url", default=None, metavar="URI",
+              help="With --engine gx: the database, such as postgresql://user@host/db or sqlite:///file.db.")
+def check(extract: str | None, schema: str, as_of: dt.date | None, encoding: str | None, delimiter: str | None,
           sheet: str | None, table: str | None, query: str | None, unreadable_path: Path | None,
           max_unreadable: str | None, mapping_path: Path | None, json_path: str | None,
-          junit_path: Path | None, fail_on: str) -> None:
+          junit_path: Path | None, fail_on: str, engine: str, source_url: str | None) -> None:
     """Check EXTRACT against a schema and summarise what failed, team by team.
 
     EXTRACT is a CSV, Parquet or Excel file, or a database URI (sqlite:///path.db,
-    postgresql://user@host/db) with --table or --query.
+    postgresql://user@host/db) with --table or --query. With --engine gx the rules run inside
+    the database instead: give --source URI and --table.
     """
     gate = FAIL_ON[fail_on]
     try:
         resolved = load_schema(schema)
-        report = validate(extract, resolved, as_of=as_of, options=_source(encoding, delimiter, sheet, table, query),
-                          mapping=load_mapping(mapping_path, resolved) if mapping_path else None)
+        mapping = load_mapping(mapping_path, resolved) if mapping_path else None
+        if engine == "gx":
+            report = _check_with_gx(extract, source_url, table, query, resolved, mapping, as_of)
+        elif extract is None or source_url is not None:
+            raise click.UsageError("give EXTRACT (--source is for --engine gx)")
+        else:
+            report = validate(extract, resolved, as_of=as_of, mapping=mapping,
+                              options=_source(encoding, delimiter, sheet, table, query))
     except RefcheckError as err:
         raise _fail(err) from None
     _account_unreadable(report, unreadable_path, max_unreadable)
@@ -168,6 +133,21 @@ def check(extract: str, schema: str, as_of: dt.date | None, encoding: str | None
             _write(Path(json_path), render_json(report, gate))
         click.echo(summary, nl=False)
     sys.exit(ExitCode.PASSED if report.passed(gate) else ExitCode.FINDINGS)
+
+
+def _check_with_gx(extract: str | None, source_url: str | None, table: str | None, query: str | None,
+                   schema: Schema, mapping: ExtractMapping | None, as_of: dt.date | None) -> Report:
+    """Run the rules with Great Expectations in the database the user named."""
+    from refcheck.checks.gx_engine import validate_sql
+
+    url = source_url or extract
+    if url is None or (source_url is not None and extract is not None):
+        raise click.UsageError("--engine gx needs the database as --source URI (and no EXTRACT)")
+    if table is None or query is not None:
+        raise click.UsageError("--engine gx needs --table (a query is not supported)")
+    if mapping is not None:
+        schema = dataclasses.replace(schema, mapping=mapping)
+    return validate_sql(url, table, schema, as_of=as_of or dt.date.today())
 
 
 @cli.command(epilog="Example:\n\n  refcheck sample --rows 1000000 --seed 7 --out big.csv\n\n" + exit_code_help())
@@ -371,6 +351,9 @@ def schema_show(schema_name: str, resolved: bool) -> None:
         click.echo(resolved_yaml(loaded), nl=False)
     else:
         click.echo(schema_text(schema_name), nl=False)
+
+
+cli.add_command(export)
 
 
 def main() -> None:

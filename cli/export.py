@@ -1,0 +1,100 @@
+"""``refcheck export``: the rule set for pandera, Great Expectations, and SQL's working-day calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import click
+
+from refcheck.checks import bind_rules
+from refcheck.checks.calendar_table import calendar_csv, calendar_sql
+from refcheck.checks.gx_suite import Export, gx_status, pandera_status, suite
+from refcheck.checks.pandera_module import pandera_module
+from refcheck.checks.rules import Rule
+from refcheck.checks.sql_rules import DIALECTS
+from refcheck.cli.common import AsOfDate, fail, write
+from refcheck.cli.exit_codes import exit_code_help
+from refcheck.reports import refcheck_version
+from refcheck.schemas import DEFAULT_SCHEMA, RefcheckError, Schema, load_schema
+
+_SCHEMA = click.option("--schema", "schema_name", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
+                       help="A bundled schema name or a schema file.")
+_OUT = click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                    help="Write here.  [default: standard output]")
+_AS_OF = click.option("--as-of", type=AsOfDate(), default=None,
+                      help="Fix the date 'future' and 'overdue' are judged against.  [default: the day it runs]")
+
+
+def _load(name: str) -> tuple[Schema, tuple[Rule, ...]]:
+    try:
+        schema = load_schema(name)
+        return schema, bind_rules(schema)
+    except RefcheckError as err:
+        raise fail(err) from None
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write(out, text)
+
+
+@click.group()
+def export() -> None:
+    """Write the rule set for another engine: pandera, Great Expectations, or SQL."""
+
+
+@export.command(epilog="Example:\n\n  refcheck export pandera --out referral_schema.py\n\n" + exit_code_help())
+@_SCHEMA
+@_OUT
+@_AS_OF
+def pandera(schema_name: str, out: Path | None, as_of: dt.date | None) -> None:
+    """A Python module defining a pandera.polars schema: every rule, exactly, named by its id."""
+    schema, rules = _load(schema_name)
+    module = out.stem if out is not None else "referral_schema"
+    _emit(pandera_module(schema, rules, module=module, refcheck=refcheck_version(), as_of=as_of), out)
+    exact = sum(pandera_status(rule).status is Export.EXACT for rule in rules)
+    click.echo(f"{exact} of {len(rules)} rules exported exactly", err=True)
+
+
+@export.command(epilog="Example:\n\n  refcheck export gx --dialect postgresql --out referral_suite.json\n\n"
+                + exit_code_help())
+@_SCHEMA
+@_OUT
+@_AS_OF
+@click.option("--dialect", type=click.Choice([*DIALECTS, "none"]), default="postgresql", show_default=True,
+              help="SQL dialect of the SQL-only expectations; 'none' leaves them out (pandas, Spark).")
+def gx(schema_name: str, out: Path | None, as_of: dt.date | None, dialect: str) -> None:
+    """A Great Expectations 1.x ExpectationSuite (JSON), and each rule's export status on stderr.
+
+    The suite expects the extract's fields as text, trimmed, with blanks as null; SQL-only rules
+    also need the calendar table (refcheck export calendar).
+    """
+    schema, rules = _load(schema_name)
+    chosen = None if dialect == "none" else DIALECTS[dialect]
+    built = suite(schema, rules, chosen, as_of=as_of)
+    _emit(json.dumps(built.to_json_dict(), indent=2) + "\n", out)
+    types = {field.name: field.type for field in schema.fields.values()}
+    statuses = [(rule.id, gx_status(rule, types)) for rule in rules]
+    width = max(len(rule_id) for rule_id, _ in statuses)
+    for rule_id, status in statuses:
+        why = f"  {status.reason}" if status.reason else ""
+        shown = status.status.value if status.status is not Export.SQL_ONLY or chosen else "left out (sql-only)"
+        click.echo(f"{rule_id:<{width}}  {shown}{why}", err=True)
+    counts = {kind: sum(status.status is kind for _, status in statuses) for kind in Export}
+    click.echo(f"{counts[Export.EXACT]} exact, {counts[Export.SQL_ONLY]} SQL-only, "
+               f"{counts[Export.NONE]} not exportable, of {len(rules)} rules", err=True)
+
+
+@export.command(epilog="Example:\n\n  refcheck export calendar --format sql --out calendar.sql\n\n" + exit_code_help())
+@_SCHEMA
+@_OUT
+@click.option("--format", "form", type=click.Choice(["csv", "sql"]), default="csv", show_default=True,
+              help="CSV, or SQL that creates and fills the refcheck_calendar table.")
+def calendar(schema_name: str, out: Path | None, form: str) -> None:
+    """The working-day calendar (1900-2100) that SQL-only rules count working days with."""
+    schema, _ = _load(schema_name)
+    _emit(calendar_csv(schema.calendar) if form == "csv" else calendar_sql(schema.calendar), out)
