@@ -78,7 +78,7 @@ def cli() -> None:
     """Check children's services referral records for completeness, validity and timeliness."""
 
 
-@cli.command(epilog="Examples:\n\n  refcheck check sample_data/referrals.csv --json report.json\n\n"
+@cli.command(epilog="Example:\n\n  refcheck check sample_data/referrals.csv --json report.json\n\n"
              "  refcheck check --engine gx --source postgresql://user@host/db --table referrals\n\n" + exit_code_help())
 @click.argument("extract", metavar="EXTRACT", required=False)
 @click.option("--schema", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",

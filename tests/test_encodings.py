@@ -126,26 +126,6 @@ def test_every_format_gives_the_same_report(tmp_path: Path, invoke: Invoke, refe
     assert _rules(invoke, uri, "--query", "SELECT * FROM referrals") == baseline  # type: ignore[arg-type]
 
 
-@pytest.fixture(scope="session")
-def postgres_uri() -> str:
-    """A PostgreSQL server to test against: REFCHECK_TEST_POSTGRES, or one started by .ci/postgres.sh."""
-    import os
-    import subprocess
-
-    if os.environ.get("REFCHECK_TEST_POSTGRES"):
-        return os.environ["REFCHECK_TEST_POSTGRES"]
-    script = Path(__file__).resolve().parents[1] / ".ci" / "postgres.sh"
-    try:
-        done = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=600)
-    except (OSError, subprocess.TimeoutExpired) as err:
-        pytest.skip(f"no PostgreSQL server could be started ({err})")
-    exports = [line for line in done.stdout.splitlines() if line.startswith("export REFCHECK_TEST_POSTGRES=")]
-    if done.returncode != 0 or not exports:
-        reason = (done.stderr.strip().splitlines() or ["unknown reason"])[-1]
-        pytest.skip(f"no PostgreSQL server could be started: {reason}")
-    return exports[0].split("=", 1)[1]
-
-
 def test_postgresql_table_gives_the_same_report(tmp_path: Path, invoke: Invoke, referrals: pl.DataFrame,
                                                 postgres_uri: str) -> None:
     import psycopg
