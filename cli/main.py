@@ -15,6 +15,7 @@ import click
 
 from refcheck.checks import Report, SourceOptions, bind_rules, validate
 from refcheck.checks.extract import open_extract
+from refcheck.cli.catalogue import rules
 from refcheck.cli.common import AsOfDate, BadExtract, BadOutput
 from refcheck.cli.common import fail as _fail
 from refcheck.cli.common import write as _write
@@ -354,6 +355,7 @@ def schema_show(schema_name: str, resolved: bool) -> None:
 
 
 cli.add_command(export)
+cli.add_command(rules)
 
 
 def main() -> None:

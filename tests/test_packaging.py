@@ -38,6 +38,14 @@ def test_bundled_schemas_are_installed() -> None:
     assert {"wales-referral", "england-referral"} <= set(bundled_schemas())
 
 
+def test_rule_cases_ship_with_the_package() -> None:
+    """``refcheck rules`` takes its examples from them, installed or not."""
+    from refcheck.checks import KINDS
+    from refcheck.checks.catalogue import rule_cases
+
+    assert set(rule_cases()) == set(KINDS)
+
+
 @pytest.mark.parametrize("folder", LAYERS)
 def test_layers_import_one_way(folder: str) -> None:
     allowed = {f"refcheck.{name}" for name in LAYERS[: LAYERS.index(folder) + 1]}

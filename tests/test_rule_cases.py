@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
-import polars as pl
 import pytest
 import yaml
 
 from refcheck.checks import KINDS
-from refcheck.checks.calendar import WorkingDays
-from refcheck.checks.context import Context
-from refcheck.checks.parsing import typed_columns
-from refcheck.schemas import Calendar, FieldType
-
-CASES_DIR = Path(__file__).parent / "rule_cases"
-OUTCOME = {True: "fail", False: "pass", None: "n/a"}
+from refcheck.checks.catalogue import CASES_DIR
+from refcheck.checks.catalogue import evaluate as run_kind
+from refcheck.schemas import FieldType
 
 
 def _specs() -> list[tuple[str, dict[str, Any]]]:
@@ -33,19 +27,11 @@ def _cases() -> list[Any]:
 
 
 def evaluate(kind: str, params: dict[str, Any], fields: dict[str, str], rows: list[dict[str, Any]],
-             as_of: dt.date, calendar: Calendar | None = None) -> list[str]:
+             as_of: dt.date) -> list[str]:
     """Run one kind over raw text rows through the real reading path; pass/fail/n/a per row."""
-    types = {name: FieldType(type_name) for name, type_name in fields.items()}
-    raw = pl.DataFrame(
-        {name: [None if row.get(name) is None else str(row[name]) for row in rows] for name in types},
-        schema=dict.fromkeys(types, pl.String),
-    )
-    typed = raw.select(expr for name, ftype in types.items() for expr in typed_columns(name, ftype, pl.String))
     values = {key: tuple(value) if isinstance(value, list) else value for key, value in params.items()}
-    rule = KINDS[kind](**values)
-    ctx = Context(as_of=as_of, working_days=WorkingDays(calendar or Calendar("england-and-wales")), field_types=types)
-    flags = typed.select(rule.violation(ctx).alias("flag"))["flag"].to_list()
-    return [OUTCOME[flag] for flag in flags]
+    types = {name: FieldType(type_name) for name, type_name in fields.items()}
+    return run_kind(KINDS[kind](**values), types, rows, as_of)
 
 
 @pytest.mark.parametrize(("spec", "name", "case"), _cases())

@@ -1,0 +1,207 @@
+"""The rule catalogue: what each rule checks, why, how to fix it, examples, and where it exports.
+
+Examples come from the rule-case tables (``rule_cases/*.yml``, one per kind), renamed to the
+rule's own fields and re-evaluated with the rule's own parameters, so an example in the
+catalogue is always true of the rule it illustrates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import yaml
+
+from refcheck.checks.calendar import WorkingDays
+from refcheck.checks.context import Context
+from refcheck.checks.gx_suite import ExportStatus, gx_status, pandera_status
+from refcheck.checks.kinds import RuleKind
+from refcheck.checks.parsing import typed_columns
+from refcheck.checks.portable import readable
+from refcheck.checks.rules import Rule, bind_rules
+from refcheck.schemas import Calendar, FieldType, Schema
+
+CASES_DIR = Path(__file__).parent / "rule_cases"
+OUTCOME = {True: "fail", False: "pass", None: "n/a"}
+DEFAULT_AS_OF = dt.date(2025, 6, 30)
+
+WHY = {
+    "completeness": "A missing value hides what happened for the child and leaves the team's figures blind.",
+    "validity": "A value outside its code list or format cannot be counted, matched or returned to government.",
+    "plausibility": "An impossible date means the record is wrong somewhere, and so is every timescale built on it.",
+    "integrity": "A duplicated record double-counts referrals and splits a child's history in two.",
+    "timeliness": "Statutory timescales protect children: a late decision, assessment or conference leaves them "
+                  "waiting while at risk.",
+    "oversight": "Managers' sign-off is the evidence that senior managers are sighted on front-line work.",
+    "quality": "Whoever reads the referral next must understand the concern from what was recorded.",
+}
+"""Why each category of rule matters (the inspectors' findings behind the standard)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A row of raw values and what the rule says of it."""
+
+    values: Mapping[str, str | None]
+    as_of: dt.date | None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One rule in the catalogue."""
+
+    rule: Rule
+    checks: str
+    why: str
+    passing: Example | None
+    failing: Example | None
+    pandera: ExportStatus
+    gx: ExportStatus
+
+
+def catalogue(schema: Schema) -> list[Entry]:
+    """Every rule of the schema, in the schema's order, with examples and export status."""
+    rules = bind_rules(schema)
+    types = {field.name: field.type for field in schema.fields.values()}
+    entries = []
+    for rule in rules:
+        passing, failing = examples(rule, schema)
+        entries.append(Entry(
+            rule=rule, checks=describe(rule.kind), why=WHY.get(rule.category, ""), passing=passing,
+            failing=failing, pandera=pandera_status(rule), gx=gx_status(rule, types),
+        ))
+    return entries
+
+
+def describe(kind: RuleKind) -> str:
+    """What a rule checks: its kind's summary and its parameters."""
+    summary = (type(kind).__doc__ or "").strip().splitlines()[0].replace("``", "`")
+    params = ", ".join(f"{spec.name}: {_shown(getattr(kind, spec.name))}" for spec in fields(kind)  # type: ignore[arg-type]
+                       if getattr(kind, spec.name) not in (None, ()))
+    return f"{summary} ({kind.name}; {params})"
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(str(item) for item in value) + "]"
+    return str(value)
+
+
+@cache
+def rule_cases() -> Mapping[str, tuple[dict[str, Any], ...]]:
+    """The rule-case tables, by kind."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for path in sorted(CASES_DIR.glob("*.yml")):
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        found.setdefault(spec["kind"], []).append(spec)
+    return {kind: tuple(specs) for kind, specs in found.items()}
+
+
+def evaluate(kind: RuleKind, types: Mapping[str, FieldType], rows: Sequence[Mapping[str, Any]], as_of: dt.date,
+             calendar: Calendar | None = None) -> list[str]:
+    """Run a rule over raw text rows through the real reading path: pass, fail or n/a per row."""
+    raw = pl.DataFrame(
+        {name: [None if row.get(name) is None else str(row[name]) for row in rows] for name in types},
+        schema=dict.fromkeys(types, pl.String),
+    )
+    typed = raw.select(expr for name, ftype in types.items() for expr in typed_columns(name, ftype, pl.String()))
+    ctx = Context(as_of=as_of, working_days=WorkingDays(calendar or Calendar("england-and-wales")), field_types=types)
+    flags = typed.select(kind.violation(ctx).alias("flag"))["flag"].to_list()
+    return [OUTCOME[flag] for flag in flags]
+
+
+def examples(rule: Rule, schema: Schema) -> tuple[Example | None, Example | None]:
+    """A passing and a failing row for the rule, from its kind's rule cases.
+
+    Rows whose dates cannot be read only illustrate the ``.type`` rules; when the cases give no
+    passing row for this rule's codes or fields, a row of typical valid values stands in.
+    """
+    types = {field.name: field.type for field in schema.fields.values()}
+    calendar = schema.calendar
+    candidates: dict[dt.date | None, list[dict[str, Any]]] = {}
+    found: dict[str, Example] = {}
+    for spec in rule_cases().get(rule.kind.name, ()):
+        for case in spec["cases"].values():
+            renames = _renames({**spec["params"], **case.get("params", {})}, rule.kind)
+            if renames is None:
+                continue
+            as_of = case.get("as_of", spec.get("as_of")) if rule.kind.name in _AS_OF_KINDS else None
+            rows = [{renames[name]: value for name, value in row.items()} for row in case["rows"]
+                    if set(row) <= set(renames)]
+            if rule.kind.name != "readable":
+                rows = [row for row in rows if all(_readable(value, types[name]) for name, value in row.items())]
+            if rule.kind.name in _ROW_SET_KINDS:
+                _first_outcomes(rule, types, calendar, rows, None, found, note=_ROW_SET_KINDS[rule.kind.name])
+            else:
+                candidates.setdefault(as_of, []).extend(rows)
+    for as_of, rows in candidates.items():
+        _first_outcomes(rule, types, calendar, rows, as_of, found)
+    if "pass" not in found:
+        _first_outcomes(rule, types, calendar, [_typical(rule, schema)], None, found)
+    return found.get("pass"), found.get("fail")
+
+
+def _readable(value: object, field_type: FieldType) -> bool:
+    """Whether a raw value is blank or readable as its type."""
+    if value is None or not str(value).strip() or not field_type.is_parsed:
+        return True
+    return re.fullmatch(readable(field_type), str(value).strip()) is not None
+
+
+def _typical(rule: Rule, schema: Schema) -> dict[str, Any]:
+    """A row of ordinary valid values for the fields a rule reads."""
+    typical = {FieldType.DATE: "2025-04-07", FieldType.DATETIME: "2025-04-07 09:00", FieldType.INTEGER: "1"}
+    row: dict[str, Any] = {}
+    for name in rule.kind.fields():
+        field = schema.fields[name]
+        if field.codes is not None:
+            row[name] = next(iter(schema.codes[field.codes].codes))
+        else:
+            row[name] = typical.get(field.type, "R1")
+    return row
+
+
+def _first_outcomes(rule: Rule, types: Mapping[str, FieldType], calendar: Calendar, rows: list[dict[str, Any]],
+                    as_of: dt.date | None, found: dict[str, Example], note: str = "") -> None:
+    """Evaluate candidate rows together; keep the first row of each outcome not yet found."""
+    if not rows:
+        return
+    wanted = dict.fromkeys(rule.kind.fields())
+    rows = [{**wanted, **row} for row in rows]
+    day = as_of or DEFAULT_AS_OF
+    outcomes = evaluate(rule.kind, {name: types[name] for name in wanted}, rows, day, calendar)
+    for row, outcome in zip(rows, outcomes, strict=True):
+        shown = note if outcome == "fail" else ""
+        found.setdefault(outcome, Example(values=row, as_of=day if rule.kind.name in _AS_OF_KINDS else None,
+                                          note=shown))
+
+
+_ROW_SET_KINDS = {"unique": "while another record has the same value"}
+"""Kinds whose outcome depends on the other rows: their examples come from one case's rows."""
+
+
+_AS_OF_KINDS = {"not_in_future", "required_when"}
+"""Kinds whose outcome can depend on the run's as-of date."""
+
+
+def _renames(case_params: Mapping[str, Any], kind: RuleKind) -> dict[str, str] | None:
+    """Case field names to the rule's field names, matched through the kind's field parameters."""
+    renames: dict[str, str] = {}
+    for spec in fields(kind):  # type: ignore[arg-type]
+        if not spec.metadata.get("field"):
+            continue
+        ours, theirs = getattr(kind, spec.name), case_params.get(spec.name)
+        ours_list = list(ours) if isinstance(ours, tuple) else ([] if ours is None else [ours])
+        theirs_list = list(theirs) if isinstance(theirs, list) else ([] if theirs is None else [theirs])
+        if len(ours_list) != len(theirs_list):
+            return None
+        renames.update(zip(theirs_list, ours_list, strict=True))
+    return renames
+
