@@ -317,6 +317,46 @@ def map_(extract: str, schema: str, out: Path | None, sheet: str | None, table: 
                f"not matched: {', '.join(proposal.unmapped_fields) or 'none'}", err=True)
 
 
+@cli.command(epilog="Example:\n\n  refcheck init --from their-export.csv\n\n" + exit_code_help())
+@click.option("--extends", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
+              help="The schema to build on: a bundled name or a schema file.")
+@click.option("--from", "extract", default=None, metavar="EXTRACT",
+              help="An extract from your system: its headers give a proposed mapping.yaml.")
+@click.option("--name", default=None, help="The schema's name.  [default: the folder's name]")
+@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Where to write the files.")
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@click.option("--sheet", default=None, metavar="NAME", help="Excel sheet of --from.  [default: the first]")
+@click.option("--table", default=None, metavar="NAME", help="Database table of --from (a database URI).")
+def init(extends: str, extract: str | None, name: str | None, folder: Path, force: bool, sheet: str | None,
+         table: str | None) -> None:
+    """Start a council's folder: a schema extending the standard, a proposed mapping, a README."""
+    from refcheck.schemas.scaffold import scaffold, slug
+
+    extends_as = os.path.relpath(Path(extends).resolve(), folder.resolve()) if Path(extends).is_file() else None
+    try:
+        headers = None
+        if extract is not None:
+            source = open_extract(extract, SourceOptions(sheet=sheet, table=table))
+            source.close()
+            headers = list(source.columns)
+        made = scaffold(name or slug(folder.resolve().name), extends, headers=headers, extract=extract,
+                        extends_as=extends_as)
+    except RefcheckError as err:
+        raise _fail(err) from None
+    existing = [file for file in made.files if (folder / file).exists()]
+    if existing and not force:
+        raise BadOutput(f"{folder / existing[0]}: exists; use --force to overwrite")
+    folder.mkdir(parents=True, exist_ok=True)
+    for file, text in made.files.items():
+        _write(folder / file, text)
+    click.echo(f"wrote {', '.join(str(folder / file) for file in made.files)}")
+    if extract is not None:
+        click.echo(f"mapping: {made.matched} fields matched; check mapping.yaml"
+                   + (f"; not matched: {', '.join(made.unmatched)}" if made.unmatched else ""))
+    click.echo(f"next: refcheck schema check {folder / 'schema.yaml'}")
+
+
 @cli.group()
 def schema() -> None:
     """Check a schema without data, or show the effective schema after extends."""

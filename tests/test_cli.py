@@ -21,7 +21,8 @@ def test_version(invoke: Invoke) -> None:
     assert result.stdout == f"refcheck {refcheck_version()}\n"
 
 
-@pytest.mark.parametrize("command", [[], ["check"], ["sample"], ["scorecard"], ["history"], ["export", "pandera"],
+@pytest.mark.parametrize("command", [[], ["check"], ["sample"], ["scorecard"], ["history"], ["init"], ["rules"],
+                                     ["export", "pandera"],
                                      ["export", "gx"], ["export", "calendar"]])
 def test_help_shows_exit_codes_and_an_example(invoke: Invoke, command: list[str]) -> None:
     result = invoke(*command, "--help")
