@@ -1,29 +1,39 @@
-"""Whole-process time and peak memory of ``refcheck check`` beside a plain Polars read of the same file.
+"""Whole-process time and peak memory of refcheck beside a plain Polars read, pandera and Great Expectations.
 
-Usage: python bench/run.py --rows 1000000 [--runs 5] [--data bench/data]
+Usage:
+    python bench/run.py [--rows 200000 1000000 5000000] [--runs 5] [--heavy-max-rows 1000000]
+                        [--write docs/performance.md]
 
-Each contender runs as its own process, alternating, after one warm-up each; the median wall
-time and the median peak resident memory (from ``os.wait4``) are printed with their ratios.
-Never part of the test suite: speed is measured here, not asserted in tests.
+For each size it makes an extract with ``refcheck sample`` (kept in bench/data), then times each
+contender as its own process: one warm-up each, then ``--runs`` rounds that alternate the
+contenders (the starting one rotates), reporting the median wall time and the median peak
+resident memory (``os.wait4``) with their ratios to the floor, a typed ``polars.read_csv``.
+pandera and GX run the exported rule set as a user would (bench/contenders.py); they are slow,
+so they run only up to ``--heavy-max-rows``. ``--write`` saves the tables, the machine, the
+versions and this command as Markdown. Never part of the test suite.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import platform
 import shutil
 import statistics
 import subprocess
 import sys
 import time
+from importlib.metadata import version
 from pathlib import Path
 
-FLOOR = "import polars as pl, sys; pl.read_csv(sys.argv[1], infer_schema=False)"
-FLOOR_TYPED = "import polars as pl, sys; pl.read_csv(sys.argv[1], try_parse_dates=True, infer_schema_length=10000)"
+HERE = Path(__file__).resolve().parent
+FLOOR_TEXT = "import polars as pl, sys; pl.read_csv(sys.argv[1], infer_schema=False)"
+FLOOR = "import polars as pl, sys; pl.read_csv(sys.argv[1], try_parse_dates=True, infer_schema_length=10000)"
+AS_OF = "2026-11-20"
 
 
 def measure(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MiB of one process."""
+    """Wall seconds and peak resident MiB of one process (exit 0 or 1: findings are not failures)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
@@ -33,42 +43,130 @@ def measure(command: list[str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
+def contenders(extract: Path, work: Path, refcheck: str, heavy: bool) -> dict[str, list[str]]:
+    """The commands to time on one extract, the floor first."""
+    found = {
+        "polars.read_csv (typed): the floor": [sys.executable, "-c", FLOOR, str(extract)],
+        "polars.read_csv (all text)": [sys.executable, "-c", FLOOR_TEXT, str(extract)],
+        "refcheck check --json": [refcheck, "check", str(extract), "--as-of", AS_OF, "--json", str(work / "r.json")],
+        "refcheck scorecard": [refcheck, "scorecard", str(extract), "--as-of", AS_OF, "--no-history",
+                               "--out", str(work / "scorecard")],
+    }
+    if heavy:
+        found["pandera (exported schema)"] = [sys.executable, str(HERE / "contenders.py"), "pandera", str(extract),
+                                              str(work / "referral_schema.py")]
+        found["Great Expectations on pandas"] = [sys.executable, str(HERE / "contenders.py"), "gx", str(extract),
+                                                 str(work / "referral_suite.json")]
+    return found
+
+
+def run_size(rows: int, runs: int, data: Path, refcheck: str, heavy: bool) -> list[tuple[str, float, float]]:
+    """Median wall and memory of every contender on an extract of ``rows`` rows."""
+    extract = data / f"referrals-{rows}.csv"
+    if not extract.exists():
+        subprocess.run([refcheck, "sample", "--rows", str(rows), "--seed", "7", "--out", str(extract)], check=True,
+                       stdout=subprocess.DEVNULL)
+    work = data / "work"
+    work.mkdir(exist_ok=True)
+    commands = contenders(extract, work, refcheck, heavy)
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for command in commands.values():
+        measure(command)  # warm-up: file cache, imports, compiled regexes
+    names = list(commands)
+    for round_number in range(runs):
+        start = round_number % len(names)
+        for name in names[start:] + names[:start]:
+            results[name].append(measure(commands[name]))
+            print(f"  {rows:,} rows, round {round_number + 1}: {name} {results[name][-1][0]:.2f} s", file=sys.stderr)
+    return [(name, statistics.median(w for w, _ in samples), statistics.median(m for _, m in samples))
+            for name, samples in results.items()]
+
+
+def startup(runs: int, data: Path, refcheck: str) -> tuple[float, float]:
+    """Median wall of ``refcheck check`` on a 100-row file, and of ``import polars``."""
+    small = data / "referrals-100.csv"
+    if not small.exists():
+        subprocess.run([refcheck, "sample", "--rows", "100", "--out", str(small)], check=True,
+                       stdout=subprocess.DEVNULL)
+    check = [refcheck, "check", str(small), "--as-of", AS_OF]
+    bare = [sys.executable, "-c", "import polars"]
+    measure(check), measure(bare)
+    walls: dict[str, list[float]] = {"check": [], "bare": []}
+    for _ in range(max(runs, 5)):
+        walls["check"].append(measure(check)[0])
+        walls["bare"].append(measure(bare)[0])
+    return statistics.median(walls["check"]), statistics.median(walls["bare"])
+
+
+def table(rows: int, size_mib: float, runs: int, results: list[tuple[str, float, float]]) -> list[str]:
+    """One size's results as a Markdown table, with ratios to the floor and to refcheck check."""
+    floor_wall, floor_mem = results[0][1], results[0][2]
+    check_wall = dict((name, wall) for name, wall, _ in results)["refcheck check --json"]
+    lines = [f"### {rows:,} rows ({size_mib:,.0f} MiB CSV), median of {runs} runs", "",
+             "| contender | wall s | peak MiB | time / floor | memory / floor | time / refcheck check |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for name, wall, mem in results:
+        lines.append(f"| {name} | {wall:.2f} | {mem:,.0f} | {wall / floor_wall:.2f}x | {mem / floor_mem:.2f}x | "
+                     f"{wall / check_wall:.2f}x |")
+    return lines
+
+
+def machine() -> str:
+    """CPU model, cores and memory, and the versions that matter."""
+    model = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    versions = ", ".join(f"{name} {version(name)}" for name in
+                         ("refcheck", "polars", "pandera", "great_expectations", "pandas"))
+    return (f"{model}, {os.cpu_count()} cores, {memory:.0f} GiB; {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}; {versions}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--rows", type=int, nargs="+", default=[200_000, 1_000_000, 5_000_000])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--data", type=Path, default=Path(__file__).parent / "data")
+    parser.add_argument("--heavy-max-rows", type=int, default=1_000_000,
+                        help="Run pandera and GX only on extracts up to this many rows.")
+    parser.add_argument("--data", type=Path, default=HERE / "data")
+    parser.add_argument("--write", type=Path, default=None, help="Write the results as Markdown here.")
     args = parser.parse_args()
 
     refcheck = shutil.which("refcheck") or str(Path(sys.executable).with_name("refcheck"))
-    extract = args.data / f"referrals-{args.rows}.csv"
-    if not extract.exists():
-        subprocess.run([refcheck, "sample", "--rows", str(args.rows), "--seed", str(args.seed), "--out",
-                        str(extract)], check=True)
-    report = args.data / "report.json"
-    contenders = {
-        "polars.read_csv (all text)": [sys.executable, "-c", FLOOR, str(extract)],
-        "polars.read_csv (typed)": [sys.executable, "-c", FLOOR_TYPED, str(extract)],
-        "refcheck check --json": [refcheck, "check", str(extract), "--as-of", "2026-11-20", "--json", str(report)],
-    }
-    results: dict[str, list[tuple[float, float]]] = {name: [] for name in contenders}
-    for command in contenders.values():
-        measure(command)  # warm-up: file cache, imports
-    for _ in range(args.runs):
-        for name, command in contenders.items():
-            results[name].append(measure(command))
-
-    floor_name = "polars.read_csv (typed)"
-    floor_wall = statistics.median(wall for wall, _ in results[floor_name])
-    floor_mem = statistics.median(mem for _, mem in results[floor_name])
-    size = extract.stat().st_size / 2**20
-    print(f"{args.rows:,} rows, {size:,.0f} MiB CSV, median of {args.runs} runs, {os.cpu_count()} cores")
-    print(f"{'contender':32} {'wall s':>8} {'peak MiB':>9} {'x time':>7} {'x mem':>6}")
-    for name, samples in results.items():
-        wall = statistics.median(w for w, _ in samples)
-        mem = statistics.median(m for _, m in samples)
-        print(f"{name:32} {wall:8.2f} {mem:9.0f} {wall / floor_wall:7.2f} {mem / floor_mem:6.2f}")
+    args.data.mkdir(exist_ok=True)
+    work = args.data / "work"
+    work.mkdir(exist_ok=True)
+    subprocess.run([refcheck, "export", "pandera", "--out", str(work / "referral_schema.py")], check=True,
+                   stderr=subprocess.DEVNULL)
+    subprocess.run([refcheck, "export", "gx", "--dialect", "none", "--out", str(work / "referral_suite.json")],
+                   check=True, stderr=subprocess.DEVNULL)
+    command = "python bench/run.py " + " ".join(sys.argv[1:])
+    lines = ["# Performance", "",
+             "Generated by `bench/run.py` (do not edit by hand). To reproduce:", "",
+             "```sh", "python -m pip install .", command, "```", "",
+             f"Machine: {machine()}.", "",
+             "Each contender is a whole process (start-up, reading and checking included); the floor is a typed "
+             "`polars.read_csv` of the same file. pandera runs the exported schema (`refcheck export pandera`, every "
+             "rule) on the text frame; Great Expectations runs the exported suite on pandas "
+             "(`refcheck export gx --dialect none`: the 30 of 43 rules GX can run on pandas).", ""]
+    for rows in args.rows:
+        results = run_size(rows, args.runs, args.data, refcheck, heavy=rows <= args.heavy_max_rows)
+        size = (args.data / f"referrals-{rows}.csv").stat().st_size / 2**20
+        section = table(rows, size, args.runs, results)
+        print("\n".join(section) + "\n")
+        lines += section + [""]
+    check_wall, bare_wall = startup(args.runs, args.data, refcheck)
+    start_line = (f"Start-up: `refcheck check` on a 100-row file takes {check_wall:.2f} s, "
+                  f"`python -c \"import polars\"` {bare_wall:.2f} s: {check_wall - bare_wall:+.2f} s.")
+    print(start_line)
+    lines += ["### Start-up", "", start_line, ""]
+    if args.write is not None:
+        args.write.write_text("\n".join(lines))
 
 
 if __name__ == "__main__":
