@@ -8,9 +8,12 @@ subtracted by a sorted lookup. Tests pin this to ``pl.business_day_count(..., ho
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
 
-import holidays
 import polars as pl
 
 from refcheck.schemas import Calendar
@@ -23,10 +26,52 @@ LAST_YEAR = 2100
 @lru_cache(maxsize=8)
 def closure_days(calendar: Calendar) -> tuple[dt.date, ...]:
     """The weekday bank holidays and extra closures of a calendar, sorted."""
-    region = holidays.country_holidays("GB", subdiv=REGIONS[calendar.region], years=range(FIRST_YEAR, LAST_YEAR + 1))
-    days = {day for day in region if day.weekday() < 5}
+    days = {day for day in bank_holidays(calendar.region) if day.weekday() < 5}
     days.update(day for day in calendar.extra_closures if day.weekday() < 5)
     return tuple(sorted(days))
+
+
+@lru_cache(maxsize=4)
+def bank_holidays(region: str) -> tuple[dt.date, ...]:
+    """A region's bank holidays from 1950 to 2100, as the ``holidays`` package has them.
+
+    NOTE: importing ``holidays`` and building 151 years costs about 0.35 s, most of a small run,
+    so the list is kept in a cache file named after the installed package (recomputed on upgrade).
+    """
+    cache = cache_dir() / f"bank-holidays-{region}-{_holidays_stamp()}-{FIRST_YEAR}-{LAST_YEAR}.txt"
+    try:
+        return tuple(dt.date.fromisoformat(line) for line in cache.read_text().split())
+    except (OSError, ValueError):
+        pass
+    import holidays
+
+    found = holidays.country_holidays("GB", subdiv=REGIONS[region], years=range(FIRST_YEAR, LAST_YEAR + 1))
+    days = tuple(sorted(found))
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=cache.parent, delete=False, suffix=".tmp") as out:
+            out.write("\n".join(day.isoformat() for day in days) + "\n")
+        os.replace(out.name, cache)
+    except OSError:
+        pass  # NOTE: a read-only home only costs the time
+    return days
+
+
+def _holidays_stamp() -> str:
+    """Which ``holidays`` is installed, without importing it: its version file's size and time."""
+    spec = find_spec("holidays")
+    if spec is None or spec.origin is None:
+        return "none"
+    stat = (Path(spec.origin).parent / "version.py").stat()
+    return f"{stat.st_size}-{stat.st_mtime_ns}"
+
+
+def cache_dir() -> Path:
+    """Where refcheck keeps derived files: $REFCHECK_CACHE_DIR, else the user's cache folder."""
+    if os.environ.get("REFCHECK_CACHE_DIR"):
+        return Path(os.environ["REFCHECK_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "refcheck"
 
 
 class WorkingDays:

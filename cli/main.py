@@ -24,8 +24,6 @@ from refcheck.cli.export import export
 from refcheck.reports import refcheck_version, render_json, render_terminal
 from refcheck.reports.history import DEFAULT_HISTORY, History, fingerprint, render_history
 from refcheck.reports.junit import render_junit
-from refcheck.reports.outputs import write_scorecard
-from refcheck.reports.scorecard_inputs import ScorecardInputs
 from refcheck.schemas import (
     DEFAULT_SCHEMA,
     ExtractMapping,
@@ -253,6 +251,9 @@ def scorecard(extract: str, out: Path, schema: str, as_of: dt.date | None, encod
         _account_unreadable(report, unreadable_path, max_unreadable)
         shown = _team_names(teams, report.teams)
         made_at = dt.datetime.now().replace(microsecond=0)
+        from refcheck.reports.outputs import write_scorecard  # NOTE: Jinja2 and XlsxWriter, only when needed
+        from refcheck.reports.scorecard_inputs import ScorecardInputs
+
         inputs = ScorecardInputs(report=report, teams=shown, include_columns=carry)
         if not no_history:
             progress("updating history")
