@@ -22,7 +22,7 @@ from refcheck.checks.calendar import WorkingDays
 from refcheck.checks.context import Context
 from refcheck.checks.gx_suite import ExportStatus, gx_status, pandera_status
 from refcheck.checks.kinds import RuleKind
-from refcheck.checks.parsing import typed_columns
+from refcheck.checks.parsing import read_typed, typed_stages
 from refcheck.checks.portable import readable
 from refcheck.checks.rules import Rule, bind_rules
 from refcheck.schemas import Calendar, FieldType, Schema
@@ -111,9 +111,10 @@ def evaluate(kind: RuleKind, types: Mapping[str, FieldType], rows: Sequence[Mapp
         {name: [None if row.get(name) is None else str(row[name]) for row in rows] for name in types},
         schema=dict.fromkeys(types, pl.String),
     )
-    typed = raw.select(expr for name, ftype in types.items() for expr in typed_columns(name, ftype, pl.String()))
+    typed = read_typed(raw.lazy(), [typed_stages(name, ftype, pl.String()) for name, ftype in types.items()]).collect()
     ctx = Context(as_of=as_of, working_days=WorkingDays(calendar or Calendar("england-and-wales")), field_types=types)
-    flags = typed.select(kind.violation(ctx).alias("flag"))["flag"].to_list()
+    violation = kind.violation(ctx)
+    flags = ctx.apply(typed.lazy()).select(violation.alias("flag")).collect()["flag"].to_list()
     return [OUTCOME[flag] for flag in flags]
 
 

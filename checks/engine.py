@@ -18,7 +18,7 @@ from refcheck.checks.context import Context
 from refcheck.checks.errors import ExtractError
 from refcheck.checks.extract import LINE, Extract, SourceOptions, missing_columns, open_extract
 from refcheck.checks.kinds import applies
-from refcheck.checks.parsing import typed_columns
+from refcheck.checks.parsing import read_typed, typed_stages
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
 from refcheck.checks.rules import Rule, bind_rules
 from refcheck.schemas import DEFAULT_SCHEMA, ExtractMapping, Schema, load_schema
@@ -138,19 +138,16 @@ def flag_frame(
     fields = [field for field in schema.fields.values() if field.collected]
     mapping = schema.mapping
     has_line = detail and LINE in extract.frame.collect_schema().names()
-    typed = extract.frame.select(
-        *(
-            expr
-            for field in fields
-            for expr in typed_columns(
-                field.name, field.type, extract.columns[mapping.column(field.name)],
-                column=mapping.column(field.name), mapping=mapping.fields.get(field.name),
-                null_tokens=mapping.null_tokens,
-            )
-        ),
+    stages = [
+        typed_stages(field.name, field.type, extract.columns[mapping.column(field.name)],
+                     column=mapping.column(field.name), mapping=mapping.fields.get(field.name),
+                     null_tokens=mapping.null_tokens)
+        for field in fields
+    ]
+    typed = read_typed(extract.frame, stages, keep=[
         *(pl.col(name).cast(pl.String).alias(CARRY + name) for name in (carry if detail else ())),
         *([pl.col(LINE)] if has_line else []),
-    )
+    ])
     ctx = Context(
         as_of=as_of,
         working_days=WorkingDays(schema.calendar),
@@ -174,7 +171,7 @@ def flag_frame(
             for rule in rules
             if (days := rule.kind.days_taken(ctx)) is not None
         ]
-    return typed.select(columns)
+    return ctx.apply(typed).select(columns)
 
 
 def _re_referral(person: str, date: str, within_days: int, ctx: Context) -> pl.Expr:

@@ -39,31 +39,22 @@ def blank_to_null(text: pl.Expr, null_tokens: Sequence[str] = ()) -> pl.Expr:
     return pl.when(present).then(trimmed)
 
 
-def parse_temporal(text: pl.Expr, field_type: FieldType, extra_format: str | None = None) -> pl.Expr:
-    """Read trimmed text as a date or date-time in the ISO and UK forms; anything else is null.
+Stages = list[list[pl.Expr]]
+"""Expressions applied in turn (``select``, then ``with_columns``...): each later stage reads the
+columns the earlier ones made, so no subexpression is evaluated twice.
 
-    NOTE: trying every whole-value format costs a parse per format per value; the date part is
-    always the first ten characters, so two parses and one regex over the rest are enough.
-    """
-    head, tail = text.str.slice(0, 10), text.str.slice(10)
-    day = pl.coalesce([head.str.strptime(pl.Date, fmt, strict=False) for fmt in DATE_FORMATS])
-    # NOTE: a year outside 1900-2100 (a two-digit year read as 0025, 0201, 9999) is no real date here.
-    day = pl.when(day.dt.year().is_between(FIRST_YEAR, LAST_YEAR)).then(day)
-    well_formed = tail.str.contains(TIME_OF_DAY)
-    if field_type is FieldType.DATE:
-        standard = pl.when(well_formed).then(day)
-    else:
-        hours, minutes, seconds = (tail.str.slice(start, 2).cast(pl.Int64, strict=False) for start in (1, 4, 7))
-        time_of_day = pl.duration(hours=hours.fill_null(0), minutes=minutes.fill_null(0), seconds=seconds.fill_null(0))
-        standard = pl.when(well_formed).then(day.cast(pl.Datetime("us")) + time_of_day)
-    if extra_format is None:
-        return standard
-    extra = text.str.strptime(pl.Datetime("us"), extra_format, strict=False)
-    extra = pl.when(extra.dt.year().is_between(FIRST_YEAR, LAST_YEAR)).then(extra)
-    return pl.coalesce(extra.dt.date() if field_type is FieldType.DATE else extra, standard)
+NOTE: Polars evaluates a subexpression once per use (``pl.when(day...).then(day)`` parses twice),
+and parsing is most of the cost of a check, so a field's reading is split into four stages.
+"""
+
+STAGES = 5
 
 
-def typed_columns(
+def _hidden(field: str, part: str) -> str:
+    return f"{field}\x00{part}"
+
+
+def typed_stages(
     field: str,
     field_type: FieldType,
     source: pl.DataType,
@@ -71,25 +62,87 @@ def typed_columns(
     column: str | None = None,
     mapping: FieldMapping | None = None,
     null_tokens: Sequence[str] = (),
-) -> list[pl.Expr]:
-    """Expressions giving a field's typed column and, for parsed types, whether it was present.
+) -> Stages:
+    """The stages giving a field's typed column and, for parsed types, whether it was present.
 
     ``column`` is the source column (default: the field's own name); ``mapping`` translates its
     values and adds a date format; ``null_tokens`` are values that mean blank.
     """
     raw = pl.col(column or field)
     if field_type.is_parsed and _already_typed(field_type, source):
-        return [_cast(raw, field_type).alias(field), raw.is_not_null().alias(present_name(field))]
-    text = blank_to_null(raw if source == pl.String else raw.cast(pl.String), null_tokens)
+        return [[_cast(raw, field_type).alias(field), raw.is_not_null().alias(present_name(field))], [], [], [], []]
+    trimmed, text = _hidden(field, "trimmed"), _hidden(field, "text") if field_type.is_parsed else field
+    present = pl.col(trimmed) != ""
+    if null_tokens:
+        present = present & ~pl.col(trimmed).is_in(list(null_tokens))
+    value: pl.Expr = pl.when(present).then(pl.col(trimmed))
     if mapping is not None and mapping.values:
-        text = text.replace(dict(mapping.values))
+        value = value.replace(dict(mapping.values))
+    stages: Stages = [
+        [(raw if source == pl.String else raw.cast(pl.String)).str.strip_chars().alias(trimmed)],
+        [value.alias(text)],
+        [],
+        [],
+        [],
+    ]
     if not field_type.is_parsed:
-        return [text.alias(field)]
+        return stages
+    stages[2].append(pl.col(text).is_not_null().alias(present_name(field)))
     if field_type is FieldType.INTEGER:
-        parsed = text.cast(pl.Int64, strict=False)
+        stages[2].append(pl.col(text).cast(pl.Int64, strict=False).alias(field))
+        return stages
+    head, tail = _hidden(field, "head"), _hidden(field, "tail")
+    stages[2] += [pl.col(text).str.slice(0, 10).alias(head), pl.col(text).str.slice(10).alias(tail)]
+    extra_format = mapping.date_format if mapping else None
+    stages[3] += _temporal_parts(field, pl.col(text), pl.col(head), pl.col(tail), field_type, extra_format)
+    stages[4].append(_temporal_value(field, field_type, extra_format is not None))
+    return stages
+
+
+def _temporal_parts(field: str, text: pl.Expr, head: pl.Expr, tail: pl.Expr, field_type: FieldType,
+                    extra_format: str | None) -> list[pl.Expr]:
+    """The date part (ISO or UK), whether what follows it is a time of day, and that time.
+
+    NOTE: the date part is always the first ten characters; trying whole-value formats instead
+    costs a parse per format per value.
+    """
+    day = pl.coalesce([head.str.strptime(pl.Date, fmt, strict=False) for fmt in DATE_FORMATS])
+    parts = [day.alias(_hidden(field, "day")), tail.str.contains(TIME_OF_DAY).alias(_hidden(field, "timed"))]
+    if field_type is FieldType.DATETIME:
+        hours, minutes, seconds = (tail.str.slice(start, 2).cast(pl.Int64, strict=False) for start in (1, 4, 7))
+        parts.append(pl.duration(hours=hours.fill_null(0), minutes=minutes.fill_null(0),
+                                 seconds=seconds.fill_null(0)).alias(_hidden(field, "time")))
+    if extra_format is not None:
+        parts.append(text.str.strptime(pl.Datetime("us"), extra_format, strict=False).alias(_hidden(field, "extra")))
+    return parts
+
+
+def _temporal_value(field: str, field_type: FieldType, has_extra: bool) -> pl.Expr:
+    """The date or date-time: a real date part in 1900-2100 and a well-formed time, else null.
+
+    NOTE: a year outside 1900-2100 (a two-digit year read as 0025, 0201, 9999) is no real date here.
+    """
+    day = pl.col(_hidden(field, "day"))
+    readable = day.dt.year().is_between(FIRST_YEAR, LAST_YEAR) & pl.col(_hidden(field, "timed"))
+    if field_type is FieldType.DATE:
+        standard = pl.when(readable).then(day)
     else:
-        parsed = parse_temporal(text, field_type, mapping.date_format if mapping else None)
-    return [parsed.alias(field), text.is_not_null().alias(present_name(field))]
+        standard = pl.when(readable).then(day.cast(pl.Datetime("us")) + pl.col(_hidden(field, "time")))
+    if not has_extra:
+        return standard.alias(field)
+    extra = pl.col(_hidden(field, "extra"))
+    extra = pl.when(extra.dt.year().is_between(FIRST_YEAR, LAST_YEAR)).then(extra)
+    return pl.coalesce(extra.dt.date() if field_type is FieldType.DATE else extra, standard).alias(field)
+
+
+def read_typed(frame: pl.LazyFrame, stages: Sequence[Stages], keep: Sequence[pl.Expr] = ()) -> pl.LazyFrame:
+    """Apply every field's stages together; ``keep`` are further columns to carry from the source."""
+    out = frame.select(*(expr for field in stages for expr in field[0]), *keep)
+    for number in range(1, STAGES):
+        step = [expr for field in stages for expr in field[number]]
+        if step:
+            out = out.with_columns(step)
+    return out
 
 
 def _already_typed(field_type: FieldType, source: pl.DataType) -> bool:
