@@ -57,3 +57,18 @@ def test_re_referrals_agree_with_a_plain_count(tmp_path: Path) -> None:
     got = {count.team: (count.checked, count.failed) for count in report.measures["re_referrals"]}
     assert got == reference_re_referrals(path)
     assert sum(failed for _, failed in got.values()) > 0
+
+
+def test_re_referrals_count_the_latest_strictly_earlier_referral_across_ties(tmp_path: Path) -> None:
+    """Two referrals at the same moment are not earlier than each other, but both follow an earlier one."""
+    rows = pl.read_csv(SAMPLE, infer_schema=False).head(6).with_columns(
+        child_id=pl.Series(["C1", "C1", "C1", "C2", "C2", None]),
+        referral_received=pl.Series(["2025-01-06 09:00", "2025-03-03 10:00", "03/03/2025 10:00",
+                                     "2025-05-05 12:00", "2025-05-05 12:00", "2025-05-06 12:00"]),
+        team=pl.Series(["T"] * 6),
+    )
+    path = tmp_path / "ties.csv"
+    rows.write_csv(path)
+    report = validate(path, as_of=SAMPLE_AS_OF)
+    got = {count.team: (count.checked, count.failed) for count in report.measures["re_referrals"]}
+    assert got == reference_re_referrals(path) == {"T": (5, 2)}
