@@ -117,9 +117,12 @@ def _split_rows(path: Path, layout: CsvLayout) -> tuple[pl.LazyFrame, pl.LazyFra
         return pl.scan_csv(layout.utf8_path, has_header=True, separator=layout.delimiter, infer_schema=False,
                            new_columns=layout.header, truncate_ragged_lines=True)
 
-    records = record_layout(layout.utf8_path, layout.delimiter).collect()
+    records = record_layout(layout.utf8_path, layout.delimiter, marked=layout.temporary)
+    # NOTE: when every record is one line, lines and Polars' rows cannot disagree; only records over
+    # several lines (quoted newlines, or a stray quote) need Polars' own count to confirm the split.
+    spanning = records.height > 0 and int(records["lines"].max()) > 1  # type: ignore[arg-type]
     try:
-        parsed = scan().select(pl.len()).collect().item()
+        parsed = scan().select(pl.len()).collect().item() if spanning else records.height
     except pl.exceptions.PolarsError:
         parsed = -1
     if parsed != records.height:
