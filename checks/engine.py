@@ -30,6 +30,7 @@ RECORD = "\x00record"
 WORKER = "\x00worker"
 RE_REFERRAL = "\x00re_referral"
 PERSON = "\x00person"
+KEY = "\x00key\x00"
 MOMENT = "\x00moment"
 CARRY = "\x00carry\x00"
 
@@ -156,7 +157,12 @@ def flag_frame(
         field_types={field.name: field.type for field in fields},
     )
     columns = [pl.col(schema.group_by).cast(pl.String).fill_null(NO_TEAM).alias(TEAM)]
-    columns += [rule.kind.violation(ctx).alias(rule.id) for rule in rules]
+    sorted_later = {rule.id: found for rule in rules if (found := rule.kind.by_sorting(ctx)) is not None}
+    columns += [
+        sorted_later[rule.id][0].alias(KEY + rule.id) if rule.id in sorted_later
+        else rule.kind.violation(ctx).alias(rule.id)
+        for rule in rules
+    ]
     re_referrals = schema.scorecard.re_referrals
     if re_referrals and all(schema.fields[name].collected for name in (re_referrals.person, re_referrals.date)):
         columns += [pl.col(re_referrals.person).alias(PERSON),
@@ -175,6 +181,9 @@ def flag_frame(
             if (days := rule.kind.days_taken(ctx)) is not None
         ]
     flags = ctx.apply(typed).select(columns)
+    for rule_id, (_, violation) in sorted_later.items():
+        key = KEY + rule_id
+        flags = flags.sort(key).with_columns(violation(pl.col(key)).alias(rule_id)).drop(key)
     if PERSON in flags.collect_schema().names():
         assert re_referrals is not None
         flags = _with_re_referrals(flags, re_referrals.within_days)

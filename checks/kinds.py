@@ -71,6 +71,14 @@ class RuleKind:
         """For timeliness kinds, the working days taken (or overdue by), shown in worklists."""
         return None
 
+    def by_sorting(self, ctx: Context) -> tuple[pl.Expr, Callable[[pl.Expr], pl.Expr]] | None:
+        """For kinds that compare rows: a key, and the violation as a function of the key sorted.
+
+        NOTE: a window over all rows (``pl.len().over(value)``) stops Polars streaming the whole
+        select; the engine sorts the narrow frame of flags by the key instead.
+        """
+        return None
+
 
 def _as_tuple(value: object) -> tuple[str, ...]:
     if value is None:
@@ -261,6 +269,12 @@ class Unique(RuleKind):
     def violation(self, ctx: Context) -> pl.Expr:
         value = ctx.col(self.field)
         return applies(value.is_not_null(), pl.len().over(value) > 1)
+
+    def by_sorting(self, ctx: Context) -> tuple[pl.Expr, Callable[[pl.Expr], pl.Expr]]:
+        def shared(key: pl.Expr) -> pl.Expr:
+            return applies(key.is_not_null(), ((key == key.shift(1)) | (key == key.shift(-1))).fill_null(False))
+
+        return ctx.col(self.field), shared
 
 
 @rule_kind("date_order")
