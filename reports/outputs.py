@@ -10,7 +10,7 @@ from refcheck.reports.html import render_html
 from refcheck.reports.json_report import render_json
 from refcheck.reports.markdown import render_markdown
 from refcheck.reports.scorecard_inputs import ScorecardInputs
-from refcheck.reports.worklists import worklist, worklist_csv
+from refcheck.reports.worklists import team_worklists, worklist_csv
 from refcheck.reports.xlsx import render_xlsx
 from refcheck.schemas import Severity
 
@@ -21,10 +21,11 @@ def write_scorecard(inputs: ScorecardInputs, out: Path, made_at: dt.datetime, fa
         out / "index.html": render_html(inputs, made_at),
         out / "summary.md": render_markdown(inputs),
         out / "report.json": render_json(inputs.report, fail_on),
-        out / "scorecard.xlsx": render_xlsx(inputs),
     }
+    worklists = team_worklists(inputs.report, inputs.teams)
+    written[out / "scorecard.xlsx"] = render_xlsx(inputs, worklists)
     for team, stem in safe_file_names(list(inputs.teams)).items():
-        written[out / "worklists" / f"{stem}.csv"] = worklist_csv(worklist(inputs.report, team))
+        written[out / "worklists" / f"{stem}.csv"] = worklist_csv(worklists[team])
     for path, content in written.items():
         write_atomically(path, content)
     return list(written)

@@ -6,6 +6,8 @@ overdue for timeliness rules. Personal columns appear only when the user asks fo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from refcheck.checks import Report
@@ -13,8 +15,15 @@ from refcheck.checks import Report
 COLUMNS = ["record_id", "worker", "rule_id", "category", "severity", "message", "hint", "working_days"]
 
 
+def team_worklists(report: Report, teams: Sequence[str]) -> dict[str, pl.DataFrame]:
+    """Each team's worklist (empty for a team with nothing to fix), from one sort of all findings."""
+    frames = worklist(report).partition_by("team", as_dict=True, include_key=False)
+    empty = worklist(report).clear().drop("team")
+    return {team: frames.get((team,), empty) for team in teams}
+
+
 def worklist(report: Report, team: str | None = None) -> pl.DataFrame:
-    """The worklist of one team (or all): errors first, then the most overdue, then by record."""
+    """The worklist of one team (or all, with a team column): errors first, then the most overdue, then by record."""
     if report.findings is None:
         raise ValueError("worklists need a report made with findings=True")
     rules = pl.DataFrame(

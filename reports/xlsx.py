@@ -1,6 +1,7 @@
 """``scorecard.xlsx``: a Summary sheet (KPIs, team x category matrix) and one worklist sheet per team.
 
-Every text cell is written as a string and formula-neutralised, so no value can run in Excel.
+Every text cell is written as a string and formula-neutralised, so no value can run in Excel. XlsxWriter
+writes the workbook; the worklist rows, many and plain, are put in as XML made column-wise (``sheet_xml``).
 """
 
 from __future__ import annotations
@@ -9,19 +10,20 @@ import io
 import re
 from typing import Any
 
+import polars as pl
 import xlsxwriter
 
 from refcheck.reports.files import safe_cell
 from refcheck.reports.markdown import RAG_WORDS
 from refcheck.reports.scorecard import category_figure
 from refcheck.reports.scorecard_inputs import ScorecardInputs
-from refcheck.reports.worklists import worklist
+from refcheck.reports.sheet_xml import fill_sheets
 
 _FILLS = {"green": ("#DFF3E4", "#0F5323"), "amber": ("#FFF1C2", "#5C4100"), "red": ("#FBE0E0", "#7A1616")}
 
 
-def render_xlsx(inputs: ScorecardInputs) -> bytes:
-    """The workbook as bytes."""
+def render_xlsx(inputs: ScorecardInputs, worklists: dict[str, pl.DataFrame]) -> bytes:
+    """The workbook as bytes; ``worklists`` holds each shown team's worklist (``team_worklists``)."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
@@ -29,9 +31,10 @@ def render_xlsx(inputs: ScorecardInputs) -> bytes:
     _summary(book, inputs, formats)
     names = sheet_names(list(inputs.teams))
     for team in inputs.teams:
-        _team_sheet(book, names[team], inputs, team, formats)
+        _team_sheet(book, names[team], worklists[team], formats)
     book.close()
-    return buffer.getvalue()
+    return fill_sheets(buffer.getvalue(), {position: worklists[team]
+                                          for position, team in enumerate(inputs.teams, start=2)})
 
 
 def sheet_names(teams: list[str]) -> dict[str, str]:
@@ -133,20 +136,14 @@ def _summary(book: Any, inputs: ScorecardInputs, formats: dict[str, Any]) -> Non
     sheet.set_column(2, 3 + len(categories), 14)
 
 
-def _team_sheet(book: Any, name: str, inputs: ScorecardInputs, team: str, formats: dict[str, Any]) -> None:
-    frame = worklist(inputs.report, team)
+def _team_sheet(book: Any, name: str, frame: pl.DataFrame, formats: dict[str, Any]) -> None:
+    """The sheet's header, widths, filter and print setup; ``fill_sheets`` puts in its rows."""
     sheet = book.add_worksheet(name)
     widths = {"record_id": 14, "worker": 10, "rule_id": 36, "category": 13, "severity": 9, "message": 60,
               "hint": 70, "working_days": 13}
     for col, column in enumerate(frame.columns):
         _text(sheet, 0, col, column, formats["head"])
         sheet.set_column(col, col, widths.get(column, 18))
-    for row, values in enumerate(frame.iter_rows(), start=1):
-        for col, value in enumerate(values):
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                sheet.write_number(row, col, value)
-            elif value is not None:
-                _text(sheet, row, col, value)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(frame.height, 1), max(len(frame.columns) - 1, 0))
     _print_setup(sheet, 0)

@@ -32,9 +32,10 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     frame = pl.read_csv(SAMPLE, infer_schema=False)
     frame = frame.with_columns(
         team=pl.when(pl.int_range(0, pl.len()) % 50 == 0).then(pl.lit(EVIL_TEAM)).otherwise(pl.col("team")),
-        referral_id=pl.when(pl.int_range(0, pl.len()) == 7).then(pl.lit("=HYPERLINK(1)")).otherwise(
-            pl.col("referral_id")),
-        gender=pl.when(pl.int_range(0, pl.len()) == 7).then(pl.lit("X")).otherwise(pl.col("gender")),
+        referral_id=pl.when(pl.int_range(0, pl.len()) == 7).then(pl.lit("=HYPERLINK(1)"))
+        .when(pl.int_range(0, pl.len()) == 8).then(pl.lit("R<&>\"1\x07"))
+        .otherwise(pl.col("referral_id")),
+        gender=pl.when(pl.int_range(0, pl.len()).is_in([7, 8])).then(pl.lit("X")).otherwise(pl.col("gender")),
     )
     frame.write_csv(folder / "extract.csv")
     result = CliRunner().invoke(cli, ["scorecard", str(folder / "extract.csv"), "--out", str(folder / "out"),
@@ -90,6 +91,23 @@ def test_worklists_are_sorted_errors_first_then_most_overdue(out: Path) -> None:
     assert severities == sorted(severities)  # "error" < "warning"
     warnings = rows.filter(pl.col("severity") == "warning")["working_days"].cast(pl.Int64).drop_nulls().to_list()
     assert warnings == sorted(warnings, reverse=True)
+
+
+def test_each_worklist_sheet_holds_its_worklist_csv_cell_for_cell(out: Path) -> None:
+    book = openpyxl.load_workbook(out / "scorecard.xlsx")
+    teams = [team["team"] for team in _report(out)["teams"]]
+    sheets = dict(zip(teams, book.sheetnames[1:], strict=True))
+    stems = safe_file_names(teams)
+    for team in teams:
+        csv = pl.read_csv(out / "worklists" / f"{stems[team]}.csv", infer_schema=False)
+        rows = list(book[sheets[team]].iter_rows(values_only=True))
+        assert list(rows[0]) == csv.columns
+        # XML cannot hold control characters: the sheet shows U+FFFD where the CSV has one
+        expected = [tuple(None if v is None else int(v) if name == "working_days" else v.replace("\x07", "\ufffd")
+                          for name, v in zip(csv.columns, row, strict=True)) for row in csv.iter_rows()]
+        assert [tuple(row) for row in rows[1:]] == expected, team
+    ids = [row[0] for sheet in book.worksheets[1:] for row in sheet.iter_rows(values_only=True)]
+    assert "R<&>\"1\ufffd" in ids and "'=HYPERLINK(1)" in ids
 
 
 class _Page(HTMLParser):
@@ -183,3 +201,9 @@ def test_generated_worklists_never_show_sentinel_personal_values(tmp_path: Path,
     for sheet in book:
         for row in sheet.iter_rows(values_only=True):
             assert not any("SENTINEL" in str(value) for value in row if value is not None)
+
+
+def test_column_letters_follow_excel() -> None:
+    from refcheck.reports.sheet_xml import column_letters
+
+    assert [column_letters(i) for i in (0, 7, 25, 26, 51, 701, 702)] == ["A", "H", "Z", "AA", "AZ", "ZZ", "AAA"]
