@@ -318,6 +318,50 @@ def map_(extract: str, schema: str, out: Path | None, sheet: str | None, table: 
                f"not matched: {', '.join(proposal.unmapped_fields) or 'none'}", err=True)
 
 
+@cli.command(epilog="Example:\n\n  refcheck profile their-export.csv --html profile.html\n\n" + exit_code_help())
+@click.argument("extract", metavar="EXTRACT")
+@click.option("--schema", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
+              help="The schema whose fields and code lists the columns are compared with.")
+@click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A column mapping.  [default: the schema's, else headers matched as refcheck map proposes]")
+@click.option("--encoding", default=None, metavar="NAME", help="CSV encoding.  [default: sniffed]")
+@click.option("--delimiter", default=None, metavar="CHAR", help="CSV delimiter.  [default: sniffed]")
+@click.option("--sheet", default=None, metavar="NAME", help="Excel sheet.  [default: the first]")
+@click.option("--table", default=None, metavar="NAME", help="Database table (with a database URI).")
+@click.option("--query", default=None, metavar="SQL", help="Database query (with a database URI).")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many of the most common values to show per column.")
+@click.option("--show-values", is_flag=True,
+              help="Show values of every column, personal ones included (default: code-like columns only).")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the profile as a self-contained HTML page.")
+@click.option("--json", "json_path", metavar="PATH|-", default=None, help="Also write it as JSON ('-': stdout).")
+def profile(extract: str, schema: str, mapping_path: Path | None, encoding: str | None, delimiter: str | None,
+            sheet: str | None, table: str | None, query: str | None, top: int, show_values: bool,
+            html_path: Path | None, json_path: str | None) -> None:
+    """Profile EXTRACT before checking it: fill rates, values, date forms and codes outside the lists."""
+    from refcheck.checks.profile import profile_extract
+    from refcheck.reports.profile import render_profile_html, render_profile_json, render_profile_text
+
+    try:
+        resolved = load_schema(schema)
+        mapping = load_mapping(mapping_path, resolved) if mapping_path else None
+        found = profile_extract(extract, resolved, mapping=mapping, top=top, show_values=show_values,
+                                options=_source(encoding, delimiter, sheet, table, query))
+    except RefcheckError as err:
+        raise _fail(err) from None
+    if html_path is not None:
+        _write(html_path, render_profile_html(found))
+    text = render_profile_text(found)
+    if json_path == "-":
+        click.echo(render_profile_json(found), nl=False)
+        click.echo(text, nl=False, err=True)
+        return
+    if json_path:
+        _write(Path(json_path), render_profile_json(found))
+    click.echo(text, nl=False)
+
+
 @cli.command(epilog="Example:\n\n  refcheck init --from their-export.csv\n\n" + exit_code_help())
 @click.option("--extends", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
               help="The schema to build on: a bundled name or a schema file.")

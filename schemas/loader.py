@@ -45,7 +45,7 @@ TOP_KEYS = {
     "calendar", "codes", "fields", "rules", "remove", "worker", "scorecard", "mapping",
 }
 FIELD_KEYS = {
-    "type", "label", "description", "required", "codes", "format", "unique", "valid", "collected",
+    "type", "label", "description", "required", "codes", "format", "unique", "valid", "collected", "personal",
 }
 RULE_KEYS = {
     "id", "kind", "params", "severity", "category", "message", "hint", "field", "tolerance", "why",
@@ -408,6 +408,7 @@ def _field(name: str, node: Node, codes: dict[str, CodeList]) -> Field:
         codes=code_list,
         collected=collected,
         where=node.where,
+        personal=_flag(spec["personal"]) if "personal" in spec else False,
     )
 
 

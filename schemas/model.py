@@ -69,6 +69,8 @@ class Field:
     codes: str | None
     collected: bool
     where: Where
+    personal: bool = False
+    """Identifies or describes a person (a date of birth, a postcode, free text): shown only on request."""
 
 
 @dataclass(frozen=True, slots=True)

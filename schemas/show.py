@@ -31,6 +31,7 @@ def resolved_document(schema: Schema) -> dict[str, Any]:
                 "label": field.label,
                 **({"description": field.description} if field.description else {}),
                 **({"collected": False} if not field.collected else {}),
+                **({"personal": True} if field.personal else {}),
             }
             for name, field in schema.fields.items()
         },

@@ -1,0 +1,202 @@
+"""Profile an extract before checking it: what each column holds, in one pass, without showing people.
+
+The first thing to run on a new system's export. Per column: how often it is filled, how many
+distinct values it has, its lengths; for a date column the forms its values are written in and the
+range of those that can be read; for a code column the values outside the code list. Values are
+shown only for code-like columns (a code list, or the team) that are not personal, unless asked.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from refcheck.checks.extract import SourceOptions, open_extract
+from refcheck.checks.parsing import blank_to_null, read_typed, typed_stages
+from refcheck.schemas import ExtractMapping, Field, FieldType, Schema, propose_mapping
+
+TEXT = "\x00text\x00"
+_SHAPE_DIGIT, _SHAPE_LETTER = r"[0-9]", r"[A-Za-z]"
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnProfile:
+    """What one extract column holds; values appear only where ``values_shown``."""
+
+    column: str
+    field: str | None
+    """The schema field the column is read as, if any."""
+    matched: str
+    """How it was matched to the field: mapping, name, label, synonym or fuzzy (empty: not matched)."""
+    type: FieldType
+    present: int
+    distinct: int
+    shortest: int | None
+    longest: int | None
+    values_shown: bool
+    top: tuple[tuple[str, int], ...] = ()
+    """The most common values with their counts (empty when values are not shown)."""
+    outside: tuple[tuple[str, int], ...] = ()
+    """Code fields: values (as mapped) that are not in the code list, with counts."""
+    outside_count: int = 0
+    forms: tuple[tuple[str, int], ...] = ()
+    """Date fields: the forms values are written in (digits as 9, letters as A), with counts."""
+    unreadable: int = 0
+    """Parsed fields: present values that cannot be read as the field's type."""
+    earliest: str | None = None
+    latest: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """An extract's profile: its rows and every column; schema fields it has no column for."""
+
+    source: str
+    schema: str
+    rows: int
+    rows_unreadable: int
+    columns: tuple[ColumnProfile, ...]
+    missing_fields: tuple[str, ...]
+    proposed: bool
+    """Whether columns were matched as ``refcheck map`` proposes (no mapping was given)."""
+
+
+def profile_extract(
+    source: str | Path | pl.DataFrame | pl.LazyFrame,
+    schema: Schema,
+    *,
+    mapping: ExtractMapping | None = None,
+    options: SourceOptions | None = None,
+    top: int = 10,
+    show_values: bool = False,
+) -> Profile:
+    """Profile every column of an extract against a schema's fields.
+
+    Columns are matched to fields by ``mapping`` (default: the schema's own); when neither has
+    any entries, by the headers as ``refcheck map`` would propose.
+    """
+    extract = open_extract(source, options)
+    try:
+        columns = [name for name in extract.columns if not name.startswith("\x00")]
+        matches, proposed = _matches(columns, schema, mapping)
+        mapping = mapping if mapping is not None else schema.mapping
+        fields = {column: schema.fields[name] for name, (column, _) in matches.items()}
+        how = {column: kind for _, (column, kind) in matches.items()}
+        plan = _plan(extract.frame, extract.columns, columns, fields, schema, mapping, top, show_values)
+        unreadable = extract.unreadable if extract.unreadable is not None else pl.LazyFrame({"line": []})
+        stats, bad_rows = pl.collect_all([plan, unreadable.select(pl.len())])
+        row = stats.row(0, named=True)
+        profiles = tuple(
+            _column(column, fields.get(column), how.get(column, ""), row, schema, show_values) for column in columns
+        )
+        return Profile(
+            source=extract.label, schema=schema.name, rows=int(row["\x00rows"]), rows_unreadable=int(bad_rows.item()),
+            columns=profiles, missing_fields=tuple(name for name in schema.fields if name not in matches),
+            proposed=proposed,
+        )
+    finally:
+        extract.close()
+
+
+def _matches(columns: list[str], schema: Schema,
+             mapping: ExtractMapping | None) -> tuple[dict[str, tuple[str, str]], bool]:
+    """Each matched field's (column, how), and whether that is a proposal rather than a mapping."""
+    given = mapping if mapping is not None else schema.mapping
+    if mapping is None and not given.fields:
+        proposal = propose_mapping(columns, schema)
+        return {name: (column, "name" if how == "exact" else how)
+                for name, (column, how) in proposal.matches.items()}, True
+    found = {}
+    for name in schema.fields:
+        column = given.column(name)
+        if column in columns:
+            found[name] = (column, "name" if column == name and name not in given.fields else "mapping")
+    return found, False
+
+
+def _code_like(field: Field | None, schema: Schema) -> bool:
+    return field is not None and (field.codes is not None or field.name == schema.group_by)
+
+
+def _shows(field: Field | None, schema: Schema, show_values: bool) -> bool:
+    return show_values or (_code_like(field, schema) and not (field is not None and field.personal))
+
+
+def _plan(frame: pl.LazyFrame, types: dict[str, pl.DataType], columns: list[str], fields: dict[str, Field],
+          schema: Schema, mapping: ExtractMapping, top: int, show_values: bool) -> pl.LazyFrame:
+    """One lazy select whose single row holds every statistic of every column."""
+    stages = [typed_stages(field.name, field.type, types[column], column=column,
+                           mapping=mapping.fields.get(field.name), null_tokens=mapping.null_tokens)
+              for column, field in fields.items()]
+    texts = [blank_to_null(pl.col(name).cast(pl.String), mapping.null_tokens).alias(TEXT + name) for name in columns]
+    typed = read_typed(frame, stages, keep=texts)
+    stats: list[pl.Expr] = [pl.len().alias("\x00rows")]
+    for column in columns:
+        text = pl.col(TEXT + column)
+        key = f"{column}\x00"
+        stats += [text.count().alias(key + "present"), text.drop_nulls().n_unique().alias(key + "distinct"),
+                  text.str.len_chars().min().alias(key + "shortest"),
+                  text.str.len_chars().max().alias(key + "longest")]
+        field = fields.get(column)
+        if _shows(field, schema, show_values):
+            stats.append(_counted(text, top).alias(key + "top"))
+        if field is None:
+            continue
+        if field.codes is not None:
+            value = pl.col(field.name)
+            outside = value.filter(value.is_not_null() & ~value.is_in(list(schema.codes[field.codes].codes)))
+            stats += [outside.count().alias(key + "outside_count"), _counted(outside, 50).alias(key + "outside")]
+        if field.type.is_parsed:
+            value = pl.col(field.name)
+            stats.append((text.is_not_null() & value.is_null()).sum().alias(key + "unreadable"))
+            stats += [value.min().cast(pl.String).alias(key + "earliest"),
+                      value.max().cast(pl.String).alias(key + "latest")]
+        if field.type.is_temporal:
+            shape = text.str.replace_all(_SHAPE_DIGIT, "9").str.replace_all(_SHAPE_LETTER, "A")
+            stats.append(_counted(shape, 5).alias(key + "forms"))
+    return typed.select(stats)
+
+
+def _counted(values: pl.Expr, top: int) -> pl.Expr:
+    """The ``top`` most common non-null values and their counts, as one list (ties by value).
+
+    NOTE: sorted inside the list: keys computed beside ``value_counts`` would count again, in another order.
+    """
+    counts = values.drop_nulls().alias("value").value_counts(name="n").implode()
+    item = pl.element()
+    order = item.sort_by(item.struct.field("n"), item.struct.field("value"), descending=[True, False])
+    return counts.list.eval(order).list.head(top)
+
+
+def _pairs(items: Sequence[dict[str, Any]] | None) -> tuple[tuple[str, int], ...]:
+    return tuple((str(item["value"]), int(item["n"])) for item in items or ())
+
+
+def _column(column: str, field: Field | None, how: str, row: dict[str, Any], schema: Schema,
+            show_values: bool) -> ColumnProfile:
+    key = f"{column}\x00"
+    shown = _shows(field, schema, show_values)
+    personal = field is not None and field.personal and not show_values
+    result = ColumnProfile(
+        column=column, field=field.name if field else None, matched=how,
+        type=field.type if field else FieldType.TEXT, present=int(row[key + "present"]),
+        distinct=int(row[key + "distinct"]), shortest=row[key + "shortest"], longest=row[key + "longest"],
+        values_shown=shown, top=_pairs(row.get(key + "top")) if shown else (),
+    )
+    if field is None:
+        return result
+    if field.codes is not None:
+        result = dataclasses.replace(result, outside_count=int(row[key + "outside_count"]),
+                                     outside=_pairs(row[key + "outside"]) if not personal else ())
+    if field.type.is_parsed:
+        result = dataclasses.replace(result, unreadable=int(row[key + "unreadable"]),
+                                     earliest=None if personal else row[key + "earliest"],
+                                     latest=None if personal else row[key + "latest"])
+    if field.type.is_temporal:
+        result = dataclasses.replace(result, forms=_pairs(row[key + "forms"]))
+    return result
