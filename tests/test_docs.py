@@ -43,3 +43,33 @@ def test_the_scorecard_example_loads_in_a_child_schema(tmp_path: Path) -> None:
     assert kpis["decisions_overdue"].bands.green == 0 and kpis["decisions_overdue"].lower_is_better
     assert "re_referrals" in kpis  # inherited from the standard's scorecard
     assert schema.scorecard.bands_for("timeliness").green == 0.9
+
+
+def test_every_relative_link_in_the_readme_and_docs_resolves() -> None:
+    pages = [ROOT / "README.md", ROOT / "CHANGELOG.md", *sorted((ROOT / "docs").glob("*.md"))]
+    for page in pages:
+        for target in re.findall(r"\]\(([\w./-]+\.(?:md|json|png|yaml|csv))(?:#[\w-]*)?\)", page.read_text()):
+            assert (page.parent / target).exists(), f"{page.name} links to {target}, which does not exist"
+
+
+def test_exit_codes_page_matches_the_enum() -> None:
+    from refcheck.cli import ExitCode
+
+    rows = re.findall(r"^\| (\d) \| ([a-z ]+) \|", (ROOT / "docs" / "exit-codes.md").read_text(), re.MULTILINE)
+    assert [int(code) for code, _ in rows] == [code.value for code in ExitCode]
+    assert [name.replace(" ", "_").upper() for _, name in rows] == [code.name for code in ExitCode]
+
+
+def test_the_mapping_guide_examples_load(tmp_path: Path) -> None:
+    from refcheck.schemas import load_mapping
+
+    blocks = re.findall(r"```yaml\n(.*?)```", (ROOT / "docs" / "mappings.md").read_text(), re.DOTALL)
+    mapping_blocks = [block for block in blocks if block.lstrip().startswith(("null_tokens", "#"))]
+    assert len(mapping_blocks) == 2
+    for block in mapping_blocks:
+        path = tmp_path / "mapping.yaml"
+        path.write_text(block.replace('{column: "?"}', ""))
+        load_mapping(path, load_schema("wales-referral"))
+    schema_block = next(block for block in blocks if block.startswith("name: our-council"))
+    (tmp_path / "council.yaml").write_text(schema_block)
+    assert load_schema(tmp_path / "council.yaml").mapping.column("referral_id") == "Referral Ref"
