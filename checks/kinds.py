@@ -356,20 +356,30 @@ class WithinWorkingDays(RuleKind):
 
     Working days are counted from the start date inclusive to the end date exclusive, Monday to
     Friday less the calendar's bank holidays and closures; times of day are ignored. Applies
-    when both dates are present.
+    when both dates are present and, with ``code_field`` and ``codes``, only where that field
+    holds one of the codes (a strategy discussion after an S47 decision).
     """
 
     category = "timeliness"
     start: str = field_param()
     end: str = field_param()
     days: int
+    code_field: str | None = field_param(default=None)
+    codes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if (self.code_field is None) != (not self.codes):
+            raise ValueError("code_field and codes go together")
 
     def temporal_fields(self) -> tuple[str, ...]:
         return (self.start, self.end)
 
     def violation(self, ctx: Context) -> pl.Expr:
         start, end = ctx.day(self.start), ctx.day(self.end)
-        return applies(start.is_not_null() & end.is_not_null(), self._taken(ctx) > self.days)
+        condition = start.is_not_null() & end.is_not_null()
+        if self.code_field is not None:
+            condition = condition & ctx.col(self.code_field).is_in(self.codes).fill_null(False)
+        return applies(condition, self._taken(ctx) > self.days)
 
     def days_taken(self, ctx: Context) -> pl.Expr:
         return self._taken(ctx)

@@ -214,7 +214,10 @@ def _violation(kind: kinds.RuleKind) -> str:
         return when(f"{birth}.is_not_null() & {at}.is_not_null()", f"{age} >= {kind.years}")
     if isinstance(kind, kinds.WithinWorkingDays):
         start, end = day(kind.start), day(kind.end)
-        return when(f"{start}.is_not_null() & {end}.is_not_null()", f"_working_days({start}, {end}) > {kind.days}")
+        condition = f"{start}.is_not_null() & {end}.is_not_null()"
+        if kind.code_field is not None:
+            condition += f" & {value(kind.code_field)}.is_in({list(kind.codes)!r}).fill_null(False)"
+        return when(condition, f"_working_days({start}, {end}) > {kind.days}")
     if isinstance(kind, kinds.TextQuality):
         text = value(kind.field)
         placeholders = sorted({p.strip().lower() for p in kind.placeholders})

@@ -22,6 +22,11 @@ from refcheck.schemas import ExtractMapping, Field, FieldType, Schema, propose_m
 
 TEXT = "\x00text\x00"
 _SHAPE_DIGIT, _SHAPE_LETTER = r"[0-9]", r"[A-Za-z]"
+PLACEHOLDERS = (
+    "null", "n/a", "na", "none", "nil", "nk", "not known", "unknown", "not recorded", "not applicable", "missing",
+    "blank", "tbc", "tba", "-", "--", ".", "?", "0000-00-00", "00/00/0000", "1900-01-01", "01/01/1900",
+)
+"""Values that often mean "blank" in an export (compared lower-cased): shown for every column, never personal."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +49,16 @@ class ColumnProfile:
     outside: tuple[tuple[str, int], ...] = ()
     """Code fields: values (as mapped) that are not in the code list, with counts."""
     outside_count: int = 0
+    placeholders: tuple[tuple[str, int], ...] = ()
+    """Values that often stand for blank (``NULL``, ``N/A``, ``TBC``…) as written, with counts."""
     forms: tuple[tuple[str, int], ...] = ()
     """Date fields: the forms values are written in (digits as 9, letters as A), with counts."""
     unreadable: int = 0
     """Parsed fields: present values that cannot be read as the field's type."""
+    unreadable_words: tuple[tuple[str, int], ...] = ()
+    """Parsed fields: unreadable values with no digit in them (``unknown``), which cannot be personal."""
+    unreadable_forms: tuple[tuple[str, int], ...] = ()
+    """Parsed fields: the forms of the other unreadable values."""
     earliest: str | None = None
     latest: str | None = None
 
@@ -142,6 +153,8 @@ def _plan(frame: pl.LazyFrame, types: dict[str, pl.DataType], columns: list[str]
         stats += [text.count().alias(key + "present"), text.drop_nulls().n_unique().alias(key + "distinct"),
                   text.str.len_chars().min().alias(key + "shortest"),
                   text.str.len_chars().max().alias(key + "longest")]
+        placeholders = text.filter(text.str.to_lowercase().is_in(PLACEHOLDERS))
+        stats.append(_counted(placeholders, top).alias(key + "placeholders"))
         field = fields.get(column)
         if _shows(field, schema, show_values):
             stats.append(_counted(text, top).alias(key + "top"))
@@ -153,13 +166,21 @@ def _plan(frame: pl.LazyFrame, types: dict[str, pl.DataType], columns: list[str]
             stats += [outside.count().alias(key + "outside_count"), _counted(outside, 50).alias(key + "outside")]
         if field.type.is_parsed:
             value = pl.col(field.name)
-            stats.append((text.is_not_null() & value.is_null()).sum().alias(key + "unreadable"))
+            unreadable = text.is_not_null() & value.is_null()
+            stats.append(unreadable.sum().alias(key + "unreadable"))
+            wordy = text.str.contains(_SHAPE_DIGIT)
+            stats += [_counted(text.filter(unreadable & ~wordy), top).alias(key + "unreadable_words"),
+                      _counted(_shape(text.filter(unreadable & wordy)), 5).alias(key + "unreadable_forms")]
             stats += [value.min().cast(pl.String).alias(key + "earliest"),
                       value.max().cast(pl.String).alias(key + "latest")]
         if field.type.is_temporal:
-            shape = text.str.replace_all(_SHAPE_DIGIT, "9").str.replace_all(_SHAPE_LETTER, "A")
-            stats.append(_counted(shape, 5).alias(key + "forms"))
+            stats.append(_counted(_shape(text), 5).alias(key + "forms"))
     return typed.select(stats)
+
+
+def _shape(text: pl.Expr) -> pl.Expr:
+    """How a value is written, without what it says: digits as 9, letters as A."""
+    return text.str.replace_all(_SHAPE_DIGIT, "9").str.replace_all(_SHAPE_LETTER, "A")
 
 
 def _counted(values: pl.Expr, top: int) -> pl.Expr:
@@ -187,6 +208,7 @@ def _column(column: str, field: Field | None, how: str, row: dict[str, Any], sch
         type=field.type if field else FieldType.TEXT, present=int(row[key + "present"]),
         distinct=int(row[key + "distinct"]), shortest=row[key + "shortest"], longest=row[key + "longest"],
         values_shown=shown, top=_pairs(row.get(key + "top")) if shown else (),
+        placeholders=_pairs(row[key + "placeholders"]),
     )
     if field is None:
         return result
@@ -195,6 +217,8 @@ def _column(column: str, field: Field | None, how: str, row: dict[str, Any], sch
                                      outside=_pairs(row[key + "outside"]) if not personal else ())
     if field.type.is_parsed:
         result = dataclasses.replace(result, unreadable=int(row[key + "unreadable"]),
+                                     unreadable_words=_pairs(row[key + "unreadable_words"]),
+                                     unreadable_forms=_pairs(row[key + "unreadable_forms"]),
                                      earliest=None if personal else row[key + "earliest"],
                                      latest=None if personal else row[key + "latest"])
     if field.type.is_temporal:

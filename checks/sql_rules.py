@@ -218,7 +218,10 @@ class SqlRules:
     def _within_working_days(self, kind: kinds.WithinWorkingDays) -> tuple[str, str]:
         start, end = self.day(kind.start), self.day(kind.end)
         taken = f"({self.working_before(end)} - {self.working_before(start)})"
-        return f"({start} IS NOT NULL AND {end} IS NOT NULL)", f"({taken} > {kind.days})"
+        applies = f"({start} IS NOT NULL AND {end} IS NOT NULL"
+        if kind.code_field is not None:
+            applies += f" AND {quoted(kind.code_field)} IN ({', '.join(literal(c) for c in kind.codes)})"
+        return applies + ")", f"({taken} > {kind.days})"
 
     def unexpected_rows(self, kind: kinds.RuleKind) -> str | None:
         """A query returning the rows that fail the rule (GX's ``UnexpectedRowsExpectation``)."""

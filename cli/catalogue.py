@@ -6,15 +6,15 @@ import click
 
 from refcheck.checks.catalogue import catalogue
 from refcheck.cli.common import fail
-from refcheck.cli.exit_codes import exit_code_help
+from refcheck.cli.exit_codes import READS_SCHEMA, epilog
 from refcheck.reports.catalogue import render_catalogue_json, render_catalogue_markdown, render_catalogue_text
 from refcheck.schemas import DEFAULT_SCHEMA, RefcheckError, load_schema
 
 _RENDER = {"text": render_catalogue_text, "markdown": render_catalogue_markdown, "json": render_catalogue_json}
 
 
-@click.command(epilog="Example:\n\n  refcheck rules --schema council.yaml --format markdown > rules.md\n\n"
-               + exit_code_help())
+@click.command(epilog=epilog("refcheck rules --schema council.yaml --format markdown > rules.md",
+                            codes=READS_SCHEMA))
 @click.option("--schema", "schema_name", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
               help="A bundled schema name or a schema file.")
 @click.option("--format", "form", type=click.Choice(list(_RENDER)), default="text", show_default=True,

@@ -23,14 +23,30 @@ class ExitCode(enum.IntEnum):
 _MEANINGS = {
     ExitCode.PASSED: "passed: no rule at or above --fail-on failed",
     ExitCode.FINDINGS: "findings: a rule at or above --fail-on failed (beyond its tolerance)",
-    ExitCode.USAGE: "usage error: a bad option or argument, or an --out, --json or --history that cannot be used",
+    ExitCode.USAGE: "usage error: a bad option or argument, or an output file or folder that cannot be written",
     ExitCode.BAD_SCHEMA: "invalid schema",
     ExitCode.BAD_EXTRACT: "the extract is missing, unreadable or unusable",
 }
 
 
-def exit_code_help() -> str:
-    """The exit-code table as ``--help`` text."""
+GATED = tuple(ExitCode)
+"""The codes of a command with --fail-on."""
+READS_EXTRACT = (ExitCode.PASSED, ExitCode.USAGE, ExitCode.BAD_SCHEMA, ExitCode.BAD_EXTRACT)
+READS_SCHEMA = (ExitCode.PASSED, ExitCode.USAGE, ExitCode.BAD_SCHEMA)
+READS_HISTORY = (ExitCode.PASSED, ExitCode.USAGE, ExitCode.BAD_EXTRACT)
+WRITES_ONLY = (ExitCode.PASSED, ExitCode.USAGE)
+
+
+def exit_code_help(codes: tuple[ExitCode, ...] = GATED) -> str:
+    """The exit codes a command can give, as ``--help`` text."""
     # NOTE: click re-wraps help paragraphs; a paragraph that starts with \b is kept as written.
-    lines = ["\b", "Exit codes:"] + [f"  {code.value}  {code.meaning}" for code in ExitCode]
+    lines = ["\b", "Exit codes:"] + [
+        f"  {code.value}  {code.meaning if ExitCode.FINDINGS in codes or code is not ExitCode.PASSED else 'done'}"
+        for code in codes
+    ]
     return "\n".join(lines)
+
+
+def epilog(*examples: str, codes: tuple[ExitCode, ...] = GATED) -> str:
+    """A command's ``--help`` epilog: its examples, then the exit codes it can give."""
+    return "Example:\n\n" + "".join(f"  {example}\n\n" for example in examples) + exit_code_help(codes)

@@ -15,7 +15,7 @@ from refcheck.checks.pandera_module import pandera_module
 from refcheck.checks.rules import Rule
 from refcheck.checks.sql_rules import DIALECTS
 from refcheck.cli.common import AsOfDate, fail, write
-from refcheck.cli.exit_codes import exit_code_help
+from refcheck.cli.exit_codes import READS_SCHEMA, epilog
 from refcheck.reports import refcheck_version
 from refcheck.schemas import DEFAULT_SCHEMA, RefcheckError, Schema, load_schema
 
@@ -47,7 +47,7 @@ def export() -> None:
     """Write the rule set for another engine: pandera, Great Expectations, or SQL."""
 
 
-@export.command(epilog="Example:\n\n  refcheck export pandera --out referral_schema.py\n\n" + exit_code_help())
+@export.command(epilog=epilog("refcheck export pandera --out referral_schema.py", codes=READS_SCHEMA))
 @_SCHEMA
 @_OUT
 @_AS_OF
@@ -60,8 +60,8 @@ def pandera(schema_name: str, out: Path | None, as_of: dt.date | None) -> None:
     click.echo(f"{exact} of {len(rules)} rules exported exactly", err=True)
 
 
-@export.command(epilog="Example:\n\n  refcheck export gx --dialect postgresql --out referral_suite.json\n\n"
-                + exit_code_help())
+@export.command(epilog=epilog("refcheck export gx --dialect postgresql --out referral_suite.json",
+                              codes=READS_SCHEMA))
 @_SCHEMA
 @_OUT
 @_AS_OF
@@ -89,7 +89,7 @@ def gx(schema_name: str, out: Path | None, as_of: dt.date | None, dialect: str) 
                f"{counts[Export.NONE]} not exportable, of {len(rules)} rules", err=True)
 
 
-@export.command(epilog="Example:\n\n  refcheck export calendar --format sql --out calendar.sql\n\n" + exit_code_help())
+@export.command(epilog=epilog("refcheck export calendar --format sql --out calendar.sql", codes=READS_SCHEMA))
 @_SCHEMA
 @_OUT
 @click.option("--format", "form", type=click.Choice(["csv", "sql"]), default="csv", show_default=True,

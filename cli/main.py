@@ -19,11 +19,20 @@ from refcheck.cli.catalogue import rules
 from refcheck.cli.common import AsOfDate, BadExtract, BadOutput
 from refcheck.cli.common import fail as _fail
 from refcheck.cli.common import write as _write
-from refcheck.cli.exit_codes import ExitCode, exit_code_help
+from refcheck.cli.exit_codes import (
+    READS_EXTRACT,
+    READS_HISTORY,
+    READS_SCHEMA,
+    WRITES_ONLY,
+    ExitCode,
+    epilog,
+    exit_code_help,
+)
 from refcheck.cli.export import export
 from refcheck.reports import refcheck_version, render_json, render_terminal
 from refcheck.reports.history import DEFAULT_HISTORY, History, fingerprint, render_history
 from refcheck.reports.junit import render_junit
+from refcheck.reports.terminal import verdict
 from refcheck.schemas import (
     DEFAULT_SCHEMA,
     ExtractMapping,
@@ -77,8 +86,8 @@ def cli() -> None:
     """Check children's services referral records for completeness, validity and timeliness."""
 
 
-@cli.command(epilog="Example:\n\n  refcheck check sample_data/referrals.csv --json report.json\n\n"
-             "  refcheck check --engine gx --source postgresql://user@host/db --table referrals\n\n" + exit_code_help())
+@cli.command(epilog=epilog("refcheck check sample_data/referrals.csv --json report.json",
+                           "refcheck check --engine gx --source postgresql://user@host/db --table referrals"))
 @click.argument("extract", metavar="EXTRACT", required=False)
 @click.option("--schema", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
               help="A bundled schema name or a schema file.")
@@ -149,7 +158,7 @@ def _check_with_gx(extract: str | None, source_url: str | None, table: str | Non
     return validate_sql(url, table, schema, as_of=as_of or dt.date.today())
 
 
-@cli.command(epilog="Example:\n\n  refcheck sample --rows 1000000 --seed 7 --out big.csv\n\n" + exit_code_help())
+@cli.command(epilog=epilog("refcheck sample --rows 1000000 --seed 7 --out big.csv", codes=WRITES_ONLY))
 @click.option("--rows", type=click.IntRange(min=1), default=5000, show_default=True, help="How many referrals.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same file.")
 @click.option("--as-of", type=AsOfDate(), default="2026-11-20", show_default=True,
@@ -214,7 +223,7 @@ def _team_names(value: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ..
 
 
 @cli.command(
-    epilog="Example:\n\n  refcheck scorecard sample_data/referrals.csv --out scorecard\n\n" + exit_code_help()
+    epilog=epilog("refcheck scorecard sample_data/referrals.csv --out scorecard")
 )
 @click.argument("extract", metavar="EXTRACT")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
@@ -269,12 +278,15 @@ def scorecard(extract: str, out: Path, schema: str, as_of: dt.date | None, encod
         raise _fail(err) from None
     except OSError as err:
         raise BadOutput(f"{err.filename or out}: cannot be written ({err.strerror})") from None
-    click.echo(f"{report.source.rows_checked:,} records checked as of {report.as_of.isoformat()}; "
-               f"wrote {len(written)} files to {out}")
+    source = report.source
+    click.echo(f"{source.rows_checked:,} records checked ({source.rows_unreadable:,} unreadable) as of "
+               f"{report.as_of.isoformat()}; wrote {len(written)} files to {out}")
+    if gate is not None:
+        click.echo(verdict(report, gate, color=_use_color()))
     sys.exit(ExitCode.PASSED if report.passed(gate) else ExitCode.FINDINGS)
 
 
-@cli.command(epilog="Example:\n\n  refcheck history --history refcheck-history.sqlite\n\n" + exit_code_help())
+@cli.command(epilog=epilog("refcheck history --history refcheck-history.sqlite", codes=READS_HISTORY))
 @click.option("--history", "history_path", type=click.Path(dir_okay=False, path_type=Path),
               default=DEFAULT_HISTORY, show_default=True, help="The SQLite file scorecard runs were kept in.")
 @click.option("--schema", "schema_name", default=None, help="Only runs of this schema name.")
@@ -289,7 +301,9 @@ def history(history_path: Path, schema_name: str | None) -> None:
         raise _fail(err) from None
 
 
-@cli.command(name="map", epilog="Example:\n\n  refcheck map their-export.csv --out mapping.yaml\n\n" + exit_code_help())
+@cli.command(
+    name="map", epilog=epilog("refcheck map their-export.csv --out mapping.yaml", codes=READS_EXTRACT)
+)
 @click.argument("extract", metavar="EXTRACT")
 @click.option("--schema", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
               help="The schema whose fields the headers are matched to.")
@@ -318,7 +332,7 @@ def map_(extract: str, schema: str, out: Path | None, sheet: str | None, table: 
                f"not matched: {', '.join(proposal.unmapped_fields) or 'none'}", err=True)
 
 
-@cli.command(epilog="Example:\n\n  refcheck profile their-export.csv --html profile.html\n\n" + exit_code_help())
+@cli.command(epilog=epilog("refcheck profile their-export.csv --html profile.html", codes=READS_EXTRACT))
 @click.argument("extract", metavar="EXTRACT")
 @click.option("--schema", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
               help="The schema whose fields and code lists the columns are compared with.")
@@ -362,7 +376,7 @@ def profile(extract: str, schema: str, mapping_path: Path | None, encoding: str 
     click.echo(text, nl=False)
 
 
-@cli.command(epilog="Example:\n\n  refcheck init --from their-export.csv\n\n" + exit_code_help())
+@cli.command(epilog=epilog("refcheck init --from their-export.csv", codes=READS_EXTRACT))
 @click.option("--extends", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
               help="The schema to build on: a bundled name or a schema file.")
 @click.option("--from", "extract", default=None, metavar="EXTRACT",
@@ -407,22 +421,28 @@ def schema() -> None:
     """Check a schema without data, or show the effective schema after extends."""
 
 
-@schema.command(name="check", epilog="Example:\n\n  refcheck schema check council.yaml\n\n" + exit_code_help())
+@schema.command(name="check", epilog=epilog("refcheck schema check council.yaml", codes=READS_SCHEMA))
 @click.argument("schema_file", metavar="FILE|NAME")
-def schema_check(schema_file: str) -> None:
-    """Validate a schema: every key, kind, parameter, field and id, with the same file:line errors."""
+@click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also validate this mapping file against the schema's fields.")
+def schema_check(schema_file: str, mapping_path: Path | None) -> None:
+    """Validate a schema (and a mapping): every key, kind, parameter, field and id, with file:line errors."""
     try:
         resolved = load_schema(schema_file)
         rules = bind_rules(resolved)
+        mapping = load_mapping(mapping_path, resolved) if mapping_path else None
     except RefcheckError as err:
         raise _fail(err) from None
     extends = f" (extends {' -> '.join(resolved.extends)})" if resolved.extends else ""
     click.echo(f"{schema_file}: valid schema {resolved.name!r} v{resolved.version}{extends}: "
                f"{len(resolved.fields)} fields, {len(rules)} rules, {len(resolved.scorecard.kpis)} headline figures")
+    if mapping is not None:
+        click.echo(f"{mapping_path}: valid mapping: {len(mapping.fields)} fields, "
+                   f"{len(mapping.null_tokens)} null tokens")
 
 
-@schema.command(name="show", epilog="Example:\n\n  refcheck schema show --schema council.yaml --resolved\n\n"
-                + exit_code_help())
+@schema.command(name="show",
+                epilog=epilog("refcheck schema show --schema council.yaml --resolved", codes=READS_SCHEMA))
 @click.option("--schema", "schema_name", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
               help="A bundled schema name or a schema file.")
 @click.option("--resolved", is_flag=True, help="The effective schema: extends applied and shorthands expanded.")

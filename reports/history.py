@@ -117,6 +117,10 @@ class History:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():  # NOTE: made readable by its owner only, like every file refcheck writes
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass
         except OSError as err:
             raise HistoryError(f"{path}: cannot be used as a history file ({err.strerror})") from None
         with self._connect() as db:

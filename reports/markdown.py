@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from refcheck.reports.scorecard import category_figure, percent, worst_rules
 from refcheck.reports.scorecard_inputs import ScorecardInputs, delta_text
 
-RAG_WORDS = {"green": "on target", "amber": "near target", "red": "below target"}
+RAG_WORDS = {"green": "on target", "amber": "near target", "red": "off target"}
+"""Status words: "off target", not "below", because for counts and re-referrals lower is better."""
 
 
 def cell(text: str) -> str:

@@ -41,6 +41,12 @@ def notes(column: ColumnProfile) -> list[str]:
     lines = []
     if column.unreadable:
         lines.append(f"{_values(column.unreadable)} cannot be read as a {column.type.value}")
+        if column.unreadable_words:
+            lines.append("unreadable words: " + _listed(column.unreadable_words))
+        if column.unreadable_forms:
+            lines.append("unreadable forms: " + _listed(column.unreadable_forms))
+    if column.placeholders:
+        lines.append("placeholders (blank in your system? see null_tokens): " + _listed(column.placeholders))
     if column.forms:
         lines.append("written as (9 a digit, A a letter): " + _listed(column.forms))
     if column.earliest is not None:
@@ -108,6 +114,6 @@ def render_profile_json(profile: Profile) -> str:
     document = dataclasses.asdict(profile)
     for column in document["columns"]:
         column["type"] = str(column["type"])
-        for key in ("top", "outside", "forms"):
+        for key in ("top", "outside", "placeholders", "forms", "unreadable_words", "unreadable_forms"):
             column[key] = [{"value": value, "count": count} for value, count in column[key]]
     return json.dumps({"refcheck": refcheck_version(), **document}, indent=2, ensure_ascii=False) + "\n"

@@ -105,6 +105,11 @@ def _team_table(report: Report, ink: _Ink) -> Iterator[str]:
         yield f"  {team:<{team_width}}  {rows:>7,}  " + "  ".join(cells)
 
 
+def verdict(report: Report, fail_on: Severity | None, *, color: bool = False) -> str:
+    """The one line a gate prints: PASSED or FAILED against ``--fail-on``, and why."""
+    return _verdict(report, fail_on, _Ink(color))
+
+
 def _verdict(report: Report, fail_on: Severity | None, ink: _Ink) -> str:
     gate = fail_on.value if fail_on else "never"
     worst = report.worst_severity()

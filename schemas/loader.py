@@ -116,6 +116,9 @@ def _resolve(doc: _Doc, chain: tuple[str, ...]) -> Node:
     if doc.identity in chain:
         raise doc.node.where.error("extends: circular: the schema extends itself through its parents")
     top = doc.node.mapping()
+    if "null_tokens" in top and set(top) <= {"fields", "null_tokens"}:
+        raise top["null_tokens"].where.error("this is a mapping, not a schema; check it with "
+                                             "`refcheck schema check SCHEMA --mapping FILE`")
     _check_keys(doc.node, TOP_KEYS, "schema")
     if "extends" not in top:
         return doc.node

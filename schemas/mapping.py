@@ -51,8 +51,15 @@ def parse_mapping(node: Node, fields: Iterable[str]) -> ExtractMapping:
         if date_format is not None:
             _check_date_format(date_format, spec["date_format"])
         entries[name] = FieldMapping(column=column, values=values, date_format=date_format)
-    tokens = tuple(item.text() for item in top["null_tokens"].items()) if "null_tokens" in top else ()
+    tokens = tuple(_token(item) for item in top["null_tokens"].items()) if "null_tokens" in top else ()
     return ExtractMapping(fields=entries, null_tokens=tokens)
+
+
+def _token(node: Node) -> str:
+    """A null token exactly as written: ``NULL``, ``~`` and ``No`` are tokens here, not YAML's null or false."""
+    if node.raw is not None and not (node.is_mapping or node.is_list) and node.raw.strip():
+        return node.raw.strip()
+    return node.text()
 
 
 def _check_date_format(text: str, node: Node) -> None:

@@ -42,9 +42,10 @@ description: {description}
 # rules:
 #   - id: assessment_completed.timely     # 3. our assessments are due in 35 working days, not 42
 #     params: {{days: 35}}
-#   - id: local.strategy_within_1_day     # 4. strategy discussion within 1 working day of the decision
+#   - id: local.strategy_within_1_day     # 4. strategy discussion within 1 working day of an S47 decision
 #     kind: within_working_days
-#     params: {{start: decision_date, end: strategy_discussion, days: 1}}
+#     params: {{start: decision_date, end: strategy_discussion, days: 1, code_field: decision_outcome,
+#               codes: [S47]}}
 #     severity: warning
 #     category: timeliness
 #     message: Strategy discussion held more than {{days}} working day after the S47 decision
@@ -83,8 +84,9 @@ refcheck scorecard {extract} --schema {schema_file}{mapping_option} \\
 ```
 
 It writes `index.html` (the scorecard), `scorecard.xlsx`, one worklist CSV per team and
-`report.json`, and keeps each night's figures in `history.sqlite` for the trend. Exit codes:
-0 all well, 1 rules failed, 2 usage, 3 schema invalid, 4 extract unreadable.
+`report.json`, and keeps each night's figures in `history.sqlite` for the trend. It exits 0 even
+when rules fail (add `--fail-on error` to make that exit 1); 2 is a usage error, 3 an invalid
+schema or mapping, 4 an unreadable extract.
 
 More: `refcheck --help`, `refcheck COMMAND --help`, and refcheck's README and docs (concepts,
 writing schemas, mappings, the nightly job, CI gating, formats, exit codes).

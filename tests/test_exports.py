@@ -251,3 +251,22 @@ def test_calendar_export_counts_working_days_like_the_engine(invoke: Invoke, tmp
     with sqlite3.connect(":memory:") as db:
         db.executescript(sql)
         assert db.execute("SELECT COUNT(*), SUM(working_day) FROM refcheck_calendar").fetchone()[0] == calendar.height
+
+
+def test_a_local_conditional_timeliness_rule_agrees_in_all_three_engines(invoke: Invoke, tmp_path: Path,
+                                                                        gx_sqlite: tuple[str, Report]) -> None:
+    schema_path = tmp_path / "council.yaml"
+    schema_path.write_text(
+        "name: council\nextends: wales-referral\nrules:\n  - id: local.strategy_within_1_day\n"
+        "    kind: within_working_days\n    params: {start: decision_date, end: strategy_discussion, days: 1,"
+        " code_field: decision_outcome, codes: [S47]}\n    severity: warning\n    category: timeliness\n"
+        "    message: Strategy discussion late\n    hint: Hold it within a working day\n")
+    schema = load_schema(schema_path)
+    rule_id = "local.strategy_within_1_day"
+    engine = next(r for r in validate(SAMPLE, schema, as_of=SAMPLE_AS_OF).results if r.rule.id == rule_id)
+    assert 0 < engine.failed < engine.checked
+    failures = _pandera_failures(invoke, tmp_path, str(schema_path))
+    assert failures.filter(pl.col("rule") == rule_id).height == engine.failed
+    url, _ = gx_sqlite
+    gx = next(r for r in validate_sql(url, "referrals", schema, as_of=SAMPLE_AS_OF).results if r.rule.id == rule_id)
+    assert (gx.checked, gx.failed) == (engine.checked, engine.failed)

@@ -73,6 +73,7 @@ def test_history_keeps_no_record_id(tmp_path: Path, invoke: Invoke) -> None:
     assert b"R1" not in history.read_bytes()
     key = history.with_name("history.sqlite.key")
     assert key.exists() and (key.stat().st_mode & 0o077) == 0
+    assert (history.stat().st_mode & 0o077) == 0  # the history file too: owner only
 
 
 def test_history_of_a_missing_file_is_a_clear_error(tmp_path: Path, invoke: Invoke) -> None:

@@ -121,3 +121,20 @@ def test_the_standard_marks_its_personal_fields_and_extensions_inherit_them() ->
     assert personal == {"child_id", "nhs_number", "date_of_birth", "expected_date_of_birth", "postcode",
                         "referral_reason"}
     assert {name for name, field in load_schema("england-referral").fields.items() if field.personal} == personal
+
+
+def test_placeholders_and_unreadable_words_show_but_unreadable_dates_only_by_form(tmp_path: Path) -> None:
+    frame = generate(120, seed=8, as_of=SAMPLE_AS_OF)
+    row = pl.int_range(0, pl.len())
+    frame = frame.with_columns(
+        worker_id=pl.when(row < 5).then(pl.lit("NULL")).otherwise(pl.lit("W-SECRET")),
+        date_of_birth=pl.when(row < 3).then(pl.lit("TBC")).when(row < 5).then(pl.lit("31/02/2011"))
+        .otherwise(pl.col("date_of_birth")),
+    )
+    frame.write_csv(tmp_path / "extract.csv")
+    columns = {column.column: column for column in profile_extract(tmp_path / "extract.csv", load_schema()).columns}
+    worker, birth = columns["worker_id"], columns["date_of_birth"]
+    assert worker.placeholders == (("NULL", 5),) and worker.top == ()
+    assert dict(birth.unreadable_words)["TBC"] == 3
+    assert dict(birth.unreadable_forms)["99/99/9999"] >= 2
+    assert "31/02/2011" not in json.dumps([list(value) for value in birth.unreadable_forms + birth.unreadable_words])

@@ -50,7 +50,7 @@ CASES = {
     "unknown_parameter": (
         CHILD + "rules:\n  - id: decision_date.timely\n    params:\n      dayz: 2\n",
         "council.yaml:6: rules[0].params.dayz: unknown parameter for kind 'within_working_days'; "
-        "expected one of start, end, days",
+        "expected one of start, end, days, code_field, codes",
     ),
     "missing_parameter": (
         CHILD + "rules:\n  - id: local.x\n    kind: within_working_days\n    params: {start: referral_received}\n"
