@@ -14,7 +14,6 @@ from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 
 from refcheck.schemas import Calendar
@@ -80,7 +79,7 @@ class WorkingDays:
 
     def __init__(self, calendar: Calendar) -> None:
         self.calendar = calendar
-        self._before = pl.Series("working_before", working_before(calendar), dtype=pl.Int32)
+        self._before = calendar_frame(calendar)["working_before"]
 
     def count(self, start: pl.Expr, end: pl.Expr) -> pl.Expr:
         """Working days from ``start`` inclusive to ``end`` exclusive (negative when end is earlier).
@@ -103,10 +102,9 @@ def _day_index(day: pl.Expr) -> pl.Expr:
 
 
 @lru_cache(maxsize=8)
-def working_before(calendar: Calendar) -> np.ndarray:
-    """For each day from 1900 to 2100, the working days before it (since 1 January 1900)."""
-    days = np.arange(np.datetime64(TABLE_START, "D"), np.datetime64(TABLE_END, "D") + 1)
-    weekday = (days.astype("int64") + 3) % 7 < 5  # NOTE: 1970-01-01 was a Thursday (3)
-    closed = np.isin(days, np.array(closure_days(calendar), dtype="datetime64[D]"))
-    working = (weekday & ~closed).astype(np.int32)
-    return np.concatenate(([0], np.cumsum(working)[:-1])).astype(np.int32)
+def calendar_frame(calendar: Calendar) -> pl.DataFrame:
+    """Every day from 1900 to 2100: ``day``, ``working_day`` (1 or 0) and ``working_before`` it since 1900."""
+    days = pl.date_range(TABLE_START, TABLE_END, "1d", eager=True).alias("day")
+    working = ((days.dt.weekday() <= 5) & ~days.is_in(list(closure_days(calendar)))).cast(pl.Int32)
+    return pl.DataFrame({"day": days, "working_day": working,
+                         "working_before": working.cum_sum().shift(1, fill_value=0).cast(pl.Int32)})

@@ -12,11 +12,12 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 
-from refcheck.checks.calendar import closure_days
+import polars as pl
+
+from refcheck.checks.calendar import calendar_frame
 from refcheck.schemas import Calendar
 
 TABLE = "refcheck_calendar"
-FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 COLUMNS = ("day_number", "day", "working_before", "working_day")
 
 
@@ -27,14 +28,12 @@ def day_number(day: dt.date) -> int:
 
 def calendar_rows(calendar: Calendar) -> Iterator[tuple[int, str, int, int]]:
     """Every day of the table: (day_number, ISO day, working days before it, 1 if a working day)."""
-    closed = set(closure_days(calendar))
-    before = 0
-    day = FIRST_DAY
-    while day <= LAST_DAY:
-        working = day.weekday() < 5 and day not in closed
-        yield day_number(day), day.isoformat(), before, int(working)
-        before += working
-        day += dt.timedelta(days=1)
+    frame = calendar_frame(calendar).select(
+        (pl.col("day").dt.year().cast(pl.Int32) * 10000 + pl.col("day").dt.month().cast(pl.Int32) * 100
+         + pl.col("day").dt.day().cast(pl.Int32)).alias("day_number"),
+        pl.col("day").dt.to_string("%Y-%m-%d"), "working_before", "working_day",
+    )
+    yield from frame.iter_rows()
 
 
 def calendar_csv(calendar: Calendar) -> str:
