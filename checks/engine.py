@@ -32,6 +32,7 @@ RE_REFERRAL = "\x00re_referral"
 PERSON = "\x00person"
 KEY = "\x00key\x00"
 MOMENT = "\x00moment"
+HASH = "\x00hash"
 CARRY = "\x00carry\x00"
 
 
@@ -94,17 +95,14 @@ def run(
     if absent:
         raise ExtractError(f"{extract.label}: no column {', '.join(repr(name) for name in absent)} to include")
     runnable = [rule for rule in rules if all(schema.fields[name].collected for name in rule.kind.fields())]
-    plan = flag_frame(extract, schema, runnable, as_of, detail=findings, carry=carry)
+    plan = _row_flags(extract, schema, runnable, as_of, detail=findings, carry=carry)
     unreadable_plan = extract.unreadable if extract.unreadable is not None else pl.LazyFrame(schema=UNREADABLE_SCHEMA)
     try:
-        if findings:
-            flags, unreadable = pl.collect_all([plan, unreadable_plan], engine="streaming")
-            table = _count(flags.lazy(), runnable).collect()
-        else:
-            flags = None
-            table, unreadable = pl.collect_all([_count(plan, runnable), unreadable_plan], engine="streaming")
+        row_flags, unreadable = pl.collect_all([plan, unreadable_plan], engine="streaming")
     except pl.exceptions.PolarsError as err:
         raise ExtractError(f"{extract.label}: cannot be read ({_polars_reason(err)})") from None
+    flags = _compare_rows(row_flags, runnable, _context(schema, as_of))
+    table = _count(flags, runnable)
     teams = tuple(table[TEAM].to_list())
     rows = int(table[ROWS].sum()) if table.height else 0
     counted = {rule.id for rule in runnable}
@@ -116,11 +114,13 @@ def run(
                     rows_unreadable=unreadable.height)
     team_rows = tuple(int(n) for n in table[ROWS].to_list())
     measures = {}
-    if f"{RE_REFERRAL}\x00checked" in table.columns:
-        measures["re_referrals"] = _team_counts(table, RE_REFERRAL, teams, True)
+    if PERSON in flags.columns:
+        assert schema.scorecard.re_referrals is not None
+        counts = _re_referral_counts(flags, schema.scorecard.re_referrals.within_days)
+        measures["re_referrals"] = _team_counts(table.join(counts, on=TEAM, how="left"), RE_REFERRAL, teams, True)
     return Report(
         schema=schema, as_of=as_of, source=source, teams=teams, team_rows=team_rows, results=results,
-        measures=measures, findings=_findings(flags, runnable, carry) if flags is not None else None,
+        measures=measures, findings=_findings(flags, runnable, carry) if findings else None,
         unreadable=unreadable.sort("line"),
     )
 
@@ -133,10 +133,34 @@ def flag_frame(
     *,
     detail: bool = False,
     carry: Sequence[str] = (),
-) -> pl.LazyFrame:
-    """The lazy plan of flags: the team and one column per rule (True failed, False passed, null n/a).
+) -> pl.DataFrame:
+    """The flags: the team and one column per rule (True failed, False passed, null n/a), per row.
 
     ``detail`` adds what a worklist needs: row number, record id, worker and working days taken.
+    """
+    plan = _row_flags(extract, schema, rules, as_of, detail=detail, carry=carry)
+    return _compare_rows(plan.collect(engine="streaming"), rules, _context(schema, as_of))
+
+
+def _context(schema: Schema, as_of: dt.date) -> Context:
+    fields = [field for field in schema.fields.values() if field.collected]
+    return Context(as_of=as_of, working_days=WorkingDays(schema.calendar),
+                   field_types={field.name: field.type for field in fields})
+
+
+def _row_flags(
+    extract: Extract,
+    schema: Schema,
+    rules: Sequence[Rule],
+    as_of: dt.date,
+    *,
+    detail: bool,
+    carry: Sequence[str],
+) -> pl.LazyFrame:
+    """The streaming plan: each row's own flags, and the keys of the rules that compare rows.
+
+    NOTE: a rule that compares rows (a window, or a sort of the whole frame) stops Polars streaming
+    and moves every column; here it leaves only its key, and ``_compare_rows`` finishes it in memory.
     """
     fields = [field for field in schema.fields.values() if field.collected]
     mapping = schema.mapping
@@ -151,15 +175,10 @@ def flag_frame(
         *(pl.col(name).cast(pl.String).alias(CARRY + name) for name in (carry if detail else ())),
         *([pl.col(LINE)] if has_line else []),
     ])
-    ctx = Context(
-        as_of=as_of,
-        working_days=WorkingDays(schema.calendar),
-        field_types={field.name: field.type for field in fields},
-    )
+    ctx = _context(schema, as_of)
     columns = [pl.col(schema.group_by).cast(pl.String).fill_null(NO_TEAM).alias(TEAM)]
-    sorted_later = {rule.id: found for rule in rules if (found := rule.kind.by_sorting(ctx)) is not None}
     columns += [
-        sorted_later[rule.id][0].alias(KEY + rule.id) if rule.id in sorted_later
+        key.alias(KEY + rule.id) if (key := rule.kind.row_key(ctx)) is not None
         else rule.kind.violation(ctx).alias(rule.id)
         for rule in rules
     ]
@@ -180,23 +199,26 @@ def flag_frame(
             for rule in rules
             if (days := rule.kind.days_taken(ctx)) is not None
         ]
-    flags = ctx.apply(typed).select(columns)
-    for rule_id, (_, violation) in sorted_later.items():
-        key = KEY + rule_id
-        flags = flags.sort(key).with_columns(violation(pl.col(key)).alias(rule_id)).drop(key)
-    if PERSON in flags.collect_schema().names():
-        assert re_referrals is not None
-        flags = _with_re_referrals(flags, re_referrals.within_days)
-    return flags
+    return ctx.apply(typed).select(columns)
 
 
-def _with_re_referrals(flags: pl.LazyFrame, within_days: int) -> pl.LazyFrame:
-    """Whether each referral's person had another referral in the ``within_days`` days before it.
+def _compare_rows(flags: pl.DataFrame, rules: Sequence[Rule], ctx: Context) -> pl.DataFrame:
+    """The flags of the rules that compare rows, from their keys, over the whole frame in memory."""
+    keyed = [rule for rule in rules if KEY + rule.id in flags.columns]
+    if not keyed:
+        return flags
+    return flags.with_columns(
+        rule.kind.compared(pl.col(KEY + rule.id), ctx).alias(rule.id) for rule in keyed
+    ).drop(KEY + rule.id for rule in keyed)
 
-    NOTE: sorted by person and time, the latest strictly earlier referral is a shift away; a
-    window (``shift().over(person, order_by=time)``) did the same ten times slower at 5M rows.
-    Referrals at the same moment are not earlier than each other, so a run of equal times takes
-    the time before the run.
+
+def _re_referral_counts(flags: pl.DataFrame, within_days: int) -> pl.DataFrame:
+    """Per team, referrals checked and re-referrals: the person had another referral in the days before.
+
+    NOTE: sorted by person and time, the latest strictly earlier referral is a shift away; only the
+    person, time and team are sorted (by the person's hash first, which is exact and twice as fast
+    as comparing text). Referrals at the same moment are not earlier than each other, so a run of
+    equal times takes the time before the run.
     """
     person, moment = pl.col(PERSON), pl.col(MOMENT)
     same_person = (person == person.shift(1)).fill_null(False)
@@ -205,23 +227,26 @@ def _with_re_referrals(flags: pl.LazyFrame, within_days: int) -> pl.LazyFrame:
     earlier = pl.when(starts_run).then(before).forward_fill()
     earlier = pl.when(earlier != pl.lit(_NONE)).then(earlier)
     recent = (moment.dt.date() - earlier.cast(pl.Date)).dt.total_days() <= within_days
-    flag = applies(person.is_not_null() & moment.is_not_null(), recent.fill_null(False)).alias(RE_REFERRAL)
-    return flags.sort(PERSON, MOMENT).with_columns(flag).drop(PERSON, MOMENT)
+    flag = applies(person.is_not_null() & moment.is_not_null(), recent.fill_null(False))
+    return (
+        flags.lazy().select(TEAM, PERSON, MOMENT, person.hash().alias(HASH))
+        .sort(HASH, PERSON, MOMENT).select(TEAM, flag.alias(RE_REFERRAL))
+        .group_by(TEAM).agg(pl.col(RE_REFERRAL).count().alias(f"{RE_REFERRAL}\x00checked"),
+                            pl.col(RE_REFERRAL).sum().alias(f"{RE_REFERRAL}\x00failed"))
+        .collect()
+    )
 
 
 _NONE = dt.datetime(1, 1, 1)
 """Marks "no earlier referral" through a forward fill, which would carry a null over it."""
 
 
-def _count(flags: pl.LazyFrame, rules: Sequence[Rule]) -> pl.LazyFrame:
+def _count(flags: pl.DataFrame, rules: Sequence[Rule]) -> pl.DataFrame:
     """Checked and failed per rule and team: one group_by over the flags."""
-    columns = [rule.id for rule in rules]
-    if RE_REFERRAL in flags.collect_schema().names():
-        columns.append(RE_REFERRAL)
     aggregates = [pl.len().alias(ROWS)]
-    for column in columns:
-        aggregates.append(pl.col(column).count().alias(f"{column}\x00checked"))
-        aggregates.append(pl.col(column).sum().alias(f"{column}\x00failed"))
+    for rule in rules:
+        aggregates.append(pl.col(rule.id).count().alias(f"{rule.id}\x00checked"))
+        aggregates.append(pl.col(rule.id).sum().alias(f"{rule.id}\x00failed"))
     # NOTE: teams by name, with the rows that have no team last.
     return flags.group_by(TEAM).agg(aggregates).sort(pl.col(TEAM) == NO_TEAM, TEAM)
 
@@ -229,7 +254,7 @@ def _count(flags: pl.LazyFrame, rules: Sequence[Rule]) -> pl.LazyFrame:
 def _findings(flags: pl.DataFrame, rules: Sequence[Rule], carry: Sequence[str]) -> pl.DataFrame:
     """One row per (record, failed rule): row number, record id, team, worker, rule id, working days."""
     parts = [
-        flags.lazy().filter(pl.col(rule.id)).sort(ROW).select(
+        flags.lazy().filter(pl.col(rule.id)).select(  # NOTE: in the extract's order: streaming keeps it
             pl.col(ROW).alias("row"),
             pl.col(RECORD).alias("record_id"),
             pl.col(TEAM).alias("team"),

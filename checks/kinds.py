@@ -71,13 +71,18 @@ class RuleKind:
         """For timeliness kinds, the working days taken (or overdue by), shown in worklists."""
         return None
 
-    def by_sorting(self, ctx: Context) -> tuple[pl.Expr, Callable[[pl.Expr], pl.Expr]] | None:
-        """For kinds that compare rows: a key, and the violation as a function of the key sorted.
+    def row_key(self, ctx: Context) -> pl.Expr | None:
+        """For kinds that compare rows: the one value per row they compare (None for the others).
 
         NOTE: a window over all rows (``pl.len().over(value)``) stops Polars streaming the whole
-        select; the engine sorts the narrow frame of flags by the key instead.
+        select and holds every column; the engine streams only this key and calls ``compared``
+        on the collected keys.
         """
         return None
+
+    def compared(self, key: pl.Expr, ctx: Context) -> pl.Expr:
+        """The violation from the ``row_key`` column, over all rows at once."""
+        raise NotImplementedError
 
 
 def _as_tuple(value: object) -> tuple[str, ...]:
@@ -267,14 +272,13 @@ class Unique(RuleKind):
     field: str = field_param()
 
     def violation(self, ctx: Context) -> pl.Expr:
-        value = ctx.col(self.field)
-        return applies(value.is_not_null(), pl.len().over(value) > 1)
+        return self.compared(ctx.col(self.field), ctx)
 
-    def by_sorting(self, ctx: Context) -> tuple[pl.Expr, Callable[[pl.Expr], pl.Expr]]:
-        def shared(key: pl.Expr) -> pl.Expr:
-            return applies(key.is_not_null(), ((key == key.shift(1)) | (key == key.shift(-1))).fill_null(False))
+    def row_key(self, ctx: Context) -> pl.Expr:
+        return ctx.col(self.field)
 
-        return ctx.col(self.field), shared
+    def compared(self, key: pl.Expr, ctx: Context) -> pl.Expr:
+        return applies(key.is_not_null(), pl.len().over(key) > 1)
 
 
 @rule_kind("date_order")
