@@ -130,9 +130,15 @@ def _split_rows(path: Path, layout: CsvLayout) -> tuple[pl.LazyFrame, pl.LazyFra
                            "expects, so rows cannot be told apart; check the quotes from this line on")
     width = len(layout.header)
     bad = records.filter(pl.col("blank") | (pl.col("fields") != width) | pl.col("undecodable"))
-    readable = scan().with_columns(pl.lit(records["line"]).alias(LINE))
+    readable = scan().with_row_index(INDEX)
+    # NOTE: a 5M-row literal of line numbers costs a second in a stream; when every record is one
+    # line, its line is its index plus the header's.
+    single_lines = not spanning
+    line = (pl.col(INDEX).cast(pl.Int64) + 2) if single_lines else pl.lit(records["line"])
+    readable = readable.with_columns(line.alias(LINE))
     if bad.height:
-        readable = readable.with_row_index(INDEX).filter(~pl.col(INDEX).is_in(bad["record"].implode())).drop(INDEX)
+        readable = readable.filter(~pl.col(INDEX).is_in(bad["record"].implode()))
+    readable = readable.drop(INDEX)
     unreadable = bad.filter(~pl.col("blank")).select(
         "line",
         pl.when(pl.col("undecodable")).then(pl.lit("bytes that are not valid UTF-8"))
