@@ -12,6 +12,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 
 import polars as pl
 
@@ -44,22 +46,38 @@ def fill_sheets(workbook: bytes, sheets: dict[int, pl.DataFrame]) -> bytes:
     repeated = _repeated_columns(frames)
     shared = _numbered(frames, repeated, first=int(_attribute(table, "uniqueCount")))
     uses = sum(frame[name].count() for frame in frames for name in repeated if name in frame.columns)
+    members = source.infolist()
+    positions = [_sheet_position(member.filename) for member in members]
+
+    def rows_of(position: int) -> bytes:
+        return rows_xml(sheets[position], 2, shared, repeated).encode("utf-8")
+
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
-        for member in source.infolist():
-            found = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", member.filename)
+    # NOTE: the next sheet's rows are made (Polars) while this one is compressed (zlib): both let go
+    # of the GIL, so the two cores share the work; at most two sheets' XML are held at once.
+    with (ThreadPoolExecutor(max_workers=1) as pool,
+          zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target):
+        queue = iter([position for position in positions if position in sheets])
+        pending = {next_position: pool.submit(rows_of, next_position) for next_position in islice(queue, 1)}
+        for member, position in zip(members, positions, strict=True):
             if member.filename == _SHARED_STRINGS:
                 target.writestr(member, _with_strings(table, shared, uses))
-            elif found and int(found[1]) in sheets:
-                frame = sheets[int(found[1])]
-                head, tail = _split_sheet(source.read(member).decode("utf-8"), frame)
+            elif position in sheets:
+                pending.update((later, pool.submit(rows_of, later)) for later in islice(queue, 1))
+                head, tail = _split_sheet(source.read(member).decode("utf-8"), sheets[position])
                 with target.open(member.filename, "w") as stream:  # the archive's fast level, not the member's
                     stream.write(head.encode("utf-8"))
-                    stream.write(rows_xml(frame, 2, shared, repeated).encode("utf-8"))
+                    stream.write(pending.pop(position).result())
                     stream.write(tail.encode("utf-8"))
             else:
                 target.writestr(member, source.read(member))
     return buffer.getvalue()
+
+
+def _sheet_position(name: str) -> int:
+    """The 1-based position of a worksheet part (``xl/worksheets/sheet3.xml`` is 3); 0 for other parts."""
+    found = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", name)
+    return int(found[1]) if found else 0
 
 
 def rows_xml(frame: pl.DataFrame, first_row: int, shared: pl.DataFrame | None = None,
