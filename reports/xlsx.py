@@ -22,18 +22,24 @@ from refcheck.reports.sheet_xml import fill_sheets
 _FILLS = {"green": ("#DFF3E4", "#0F5323"), "amber": ("#FFF1C2", "#5C4100"), "red": ("#FBE0E0", "#7A1616")}
 
 
-def render_xlsx(inputs: ScorecardInputs, worklists: dict[str, pl.DataFrame]) -> bytes:
+EXCEL_ROWS = 1_048_576
+"""Rows in an Excel sheet: a longer worklist's sheet holds its most urgent rows, its CSV all of them."""
+
+
+def render_xlsx(inputs: ScorecardInputs, worklists: dict[str, pl.DataFrame], max_rows: int = EXCEL_ROWS) -> bytes:
     """The workbook as bytes; ``worklists`` holds each shown team's worklist (``team_worklists``)."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
     formats = _formats(book)
-    _summary(book, inputs, formats)
+    sheets = {team: worklists[team].head(max_rows - 1) for team in inputs.teams}
+    cut = [team for team in inputs.teams if sheets[team].height < worklists[team].height]
+    _summary(book, inputs, formats, cut, max_rows - 1)
     names = sheet_names(list(inputs.teams))
     for team in inputs.teams:
-        _team_sheet(book, names[team], worklists[team], formats)
+        _team_sheet(book, names[team], sheets[team], formats)
     book.close()
-    return fill_sheets(buffer.getvalue(), {position: worklists[team]
+    return fill_sheets(buffer.getvalue(), {position: sheets[team]
                                           for position, team in enumerate(inputs.teams, start=2)})
 
 
@@ -80,11 +86,12 @@ def _text(sheet: Any, row: int, col: int, value: object, fmt: Any = None) -> Non
     sheet.write_string(row, col, safe_cell("" if value is None else str(value)), fmt)
 
 
-def _summary(book: Any, inputs: ScorecardInputs, formats: dict[str, Any]) -> None:
+def _summary(book: Any, inputs: ScorecardInputs, formats: dict[str, Any], cut: list[str], kept: int) -> None:
     report = inputs.report
     sheet = book.add_worksheet("Summary")
     _text(sheet, 0, 0, f"Referral records scorecard: {report.schema.name} v{report.schema.version}", formats["title"])
-    _text(sheet, 1, 0, f"As of {report.as_of.isoformat()} · {report.source.rows_checked:,} records checked")
+    note = f" · the sheets of {', '.join(cut)} hold their first {kept:,} rows; worklists/*.csv hold all" if cut else ""
+    _text(sheet, 1, 0, f"As of {report.as_of.isoformat()} · {report.source.rows_checked:,} records checked{note}")
     for col, head in enumerate(["Figure", "Value", "Status", "Since last run"]):
         _text(sheet, 3, col, head, formats["head"])
     row = 4

@@ -207,3 +207,22 @@ def test_column_letters_follow_excel() -> None:
     from refcheck.reports.sheet_xml import column_letters
 
     assert [column_letters(i) for i in (0, 7, 25, 26, 51, 701, 702)] == ["A", "H", "Z", "AA", "AZ", "ZZ", "AAA"]
+
+
+def test_a_worklist_longer_than_a_sheet_keeps_its_most_urgent_rows_and_says_so(tmp_path: Path) -> None:
+    import io
+
+    from refcheck.checks import validate
+    from refcheck.reports.scorecard_inputs import ScorecardInputs
+    from refcheck.reports.worklists import team_worklists
+    from refcheck.reports.xlsx import render_xlsx
+
+    report = validate(SAMPLE, as_of=SAMPLE_AS_OF, findings=True)
+    inputs = ScorecardInputs(report=report, teams=report.teams)
+    worklists = team_worklists(report, report.teams)
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(inputs, worklists, max_rows=11)))
+    for team, name in zip(report.teams, book.sheetnames[1:], strict=True):
+        rows = [tuple(row) for row in book[name].iter_rows(min_row=2, values_only=True)]
+        assert len(rows) == min(10, worklists[team].height)
+        assert [row[2] for row in rows] == worklists[team]["rule_id"].head(10).to_list()
+    assert "hold their first 10 rows; worklists/*.csv hold all" in str(book["Summary"]["A2"].value)
