@@ -27,6 +27,7 @@ PLACEHOLDERS = (
     "blank", "tbc", "tba", "-", "--", ".", "?", "0000-00-00", "00/00/0000", "1900-01-01", "01/01/1900",
 )
 """Values that often mean "blank" in an export (compared lower-cased): shown for every column, never personal."""
+_LONGEST_PLACEHOLDER = max(len(token) for token in PLACEHOLDERS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +154,8 @@ def _plan(frame: pl.LazyFrame, types: dict[str, pl.DataType], columns: list[str]
         stats += [text.count().alias(key + "present"), text.drop_nulls().n_unique().alias(key + "distinct"),
                   text.str.len_chars().min().alias(key + "shortest"),
                   text.str.len_chars().max().alias(key + "longest")]
-        placeholders = text.filter(text.str.to_lowercase().is_in(PLACEHOLDERS))
+        short = text.filter(text.str.len_bytes() <= _LONGEST_PLACEHOLDER)  # NOTE: lower-casing free text is dear
+        placeholders = short.filter(short.str.to_lowercase().is_in(PLACEHOLDERS))
         stats.append(_counted(placeholders, top).alias(key + "placeholders"))
         field = fields.get(column)
         if _shows(field, schema, show_values):
