@@ -6,6 +6,7 @@ overdue for timeliness rules. Personal columns appear only when the user asks fo
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 
 import polars as pl
@@ -47,14 +48,16 @@ def worklist(report: Report, team: str | None = None) -> pl.DataFrame:
     )
 
 
-def worklist_csv(frame: pl.DataFrame) -> str:
-    """CSV text whose cells can never start a spreadsheet formula."""
+def worklist_csv(frame: pl.DataFrame) -> bytes:
+    """CSV (UTF-8) whose cells can never start a spreadsheet formula."""
     text = [pl.col(name).cast(pl.String) for name in frame.columns]
     safe = frame.select(
         pl.when(value.str.contains(FORMULA_START)).then(pl.lit("'") + value).otherwise(value).alias(name)
         for name, value in zip(frame.columns, text, strict=True)
     )
-    return safe.write_csv()
+    buffer = io.BytesIO()  # NOTE: bytes straight from Polars, not a Python str encoded again
+    safe.write_csv(buffer)
+    return buffer.getvalue()
 
 
 FORMULA_START = r"^[=+\-@\t\r]"
