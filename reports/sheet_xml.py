@@ -120,7 +120,8 @@ def _repeated_columns(frames: list[pl.DataFrame]) -> frozenset[str]:
     repeated = set()
     for name in names:
         values = pl.concat([frame[name] for frame in frames if name in frame.columns])
-        if int(values.approx_n_unique()) * _REPEATS <= values.len():  # NOTE: an estimate decides only the encoding
+        distinct: int = values.to_frame().select(pl.all().approx_n_unique()).item()  # NOTE: an estimate will do
+        if distinct * _REPEATS <= values.len():
             repeated.add(name)
     return frozenset(repeated)
 
