@@ -100,7 +100,7 @@ def run(
     try:
         row_flags, unreadable = pl.collect_all([plan, unreadable_plan], engine="streaming")
     except pl.exceptions.PolarsError as err:
-        raise ExtractError(f"{extract.label}: cannot be read ({_polars_reason(err)})") from None
+        raise ExtractError(f"{extract.label}: cannot be read ({polars_reason(err)})") from None
     flags = _compare_rows(row_flags, runnable, _context(schema, as_of))
     table = _count(flags, runnable)
     teams = tuple(table[TEAM].to_list())
@@ -286,7 +286,7 @@ FINDINGS_SCHEMA = {"row": pl.Int64, "record_id": pl.String, "team": pl.String, "
                    "rule_id": pl.String, "working_days": pl.Int64}
 
 
-def _polars_reason(err: pl.exceptions.PolarsError) -> str:
+def polars_reason(err: pl.exceptions.PolarsError) -> str:
     """A short reason for a read failure that never repeats the data Polars may quote."""
     text = str(err).lower()
     if "more fields" in text or "ragged" in text:

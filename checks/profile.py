@@ -16,6 +16,8 @@ from typing import Any
 
 import polars as pl
 
+from refcheck.checks.engine import polars_reason
+from refcheck.checks.errors import ExtractError
 from refcheck.checks.extract import SourceOptions, open_extract
 from refcheck.checks.parsing import blank_to_null, read_typed, typed_stages
 from refcheck.schemas import ExtractMapping, Field, FieldType, Schema, propose_mapping
@@ -101,7 +103,10 @@ def profile_extract(
         how = {column: kind for _, (column, kind) in matches.items()}
         plan = _plan(extract.frame, extract.columns, columns, fields, schema, mapping, top, show_values)
         unreadable = extract.unreadable if extract.unreadable is not None else pl.LazyFrame({"line": []})
-        stats, bad_rows = pl.collect_all([plan, unreadable.select(pl.len())])
+        try:
+            stats, bad_rows = pl.collect_all([plan, unreadable.select(pl.len())])
+        except pl.exceptions.PolarsError as err:
+            raise ExtractError(f"{extract.label}: cannot be read ({polars_reason(err)})") from None
         row = stats.row(0, named=True)
         profiles = tuple(
             _column(column, fields.get(column), how.get(column, ""), row, schema, show_values) for column in columns

@@ -138,3 +138,19 @@ def test_placeholders_and_unreadable_words_show_but_unreadable_dates_only_by_for
     assert dict(birth.unreadable_words)["TBC"] == 3
     assert dict(birth.unreadable_forms)["99/99/9999"] >= 2
     assert "31/02/2011" not in json.dumps([list(value) for value in birth.unreadable_forms + birth.unreadable_words])
+
+
+def test_fuzzed_bytes_never_crash_profile(tmp_path: Path, invoke: Invoke) -> None:
+    import random
+
+    rng = random.Random(11)
+    header = ",".join(load_schema().fields) + "\n"
+    for case in range(30):
+        body = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 400)))
+        path = tmp_path / f"fuzz{case}.csv"
+        path.write_bytes(header.encode() + body)
+        result = invoke("profile", path)
+        assert result.exit_code in (ExitCode.PASSED, ExitCode.BAD_EXTRACT), (case, result.output)
+        assert "Traceback" not in result.output
+        if result.exit_code == ExitCode.BAD_EXTRACT:
+            assert len(result.stderr.strip().splitlines()) == 1
