@@ -139,7 +139,8 @@ def flag_frame(
     ``detail`` adds what a worklist needs: row number, record id, worker and working days taken.
     """
     plan = _row_flags(extract, schema, rules, as_of, detail=detail, carry=carry)
-    return _compare_rows(plan.collect(engine="streaming"), rules, _context(schema, as_of))
+    flags = _compare_rows(plan.collect(engine="streaming"), rules, _context(schema, as_of))
+    return flags.drop(PERSON, MOMENT, strict=False)  # NOTE: the re-referral measure's inputs, not flags
 
 
 def _context(schema: Schema, as_of: dt.date) -> Context:

@@ -133,8 +133,7 @@ def _split_rows(path: Path, layout: CsvLayout) -> tuple[pl.LazyFrame, pl.LazyFra
     readable = scan().with_row_index(INDEX)
     # NOTE: a 5M-row literal of line numbers costs a second in a stream; when every record is one
     # line, its line is its index plus the header's.
-    single_lines = not spanning
-    line = (pl.col(INDEX).cast(pl.Int64) + 2) if single_lines else pl.lit(records["line"])
+    line = pl.lit(records["line"]) if spanning else pl.col(INDEX).cast(pl.Int64) + 2
     readable = readable.with_columns(line.alias(LINE))
     if bad.height:
         readable = readable.filter(~pl.col(INDEX).is_in(bad["record"].implode()))

@@ -54,16 +54,28 @@ def _use_color() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def source_options(command: Callable[..., None]) -> Callable[..., None]:
+_READ_OPTIONS = [
+    click.option("--encoding", default=None, metavar="NAME",
+                 help="CSV encoding: utf-8, windows-1252 or latin-1.  [default: sniffed]"),
+    click.option("--delimiter", default=None, metavar="CHAR",
+                 help="CSV delimiter, such as ';' or '\\t'.  [default: sniffed from , ; tab |]"),
+    click.option("--sheet", default=None, metavar="NAME", help="Excel sheet.  [default: the first]"),
+    click.option("--table", default=None, metavar="NAME", help="Database table (with a database URI)."),
+    click.option("--query", default=None, metavar="SQL", help="Database query (with a database URI)."),
+]
+
+
+def read_options(command: Callable[..., None]) -> Callable[..., None]:
     """The options that say how to read EXTRACT where sniffing cannot tell."""
+    for option in reversed(_READ_OPTIONS):
+        command = option(command)
+    return command
+
+
+def source_options(command: Callable[..., None]) -> Callable[..., None]:
+    """How to read EXTRACT, what to do with rows that cannot be read, and another system's mapping."""
     for option in reversed([
-        click.option("--encoding", default=None, metavar="NAME",
-                     help="CSV encoding: utf-8, windows-1252 or latin-1.  [default: sniffed]"),
-        click.option("--delimiter", default=None, metavar="CHAR",
-                     help="CSV delimiter, such as ';' or '\\t'.  [default: sniffed from , ; tab |]"),
-        click.option("--sheet", default=None, metavar="NAME", help="Excel sheet.  [default: the first]"),
-        click.option("--table", default=None, metavar="NAME", help="Database table (with a database URI)."),
-        click.option("--query", default=None, metavar="SQL", help="Database query (with a database URI)."),
+        *_READ_OPTIONS,
         click.option("--unreadable", "unreadable_path", type=click.Path(dir_okay=False, path_type=Path),
                      default=None, help="Write every row that could not be read (line, reason) to this CSV."),
         click.option("--max-unreadable", default=None, metavar="N|P%",
@@ -338,11 +350,7 @@ def map_(extract: str, schema: str, out: Path | None, sheet: str | None, table: 
               help="The schema whose fields and code lists the columns are compared with.")
 @click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="A column mapping.  [default: the schema's, else headers matched as refcheck map proposes]")
-@click.option("--encoding", default=None, metavar="NAME", help="CSV encoding.  [default: sniffed]")
-@click.option("--delimiter", default=None, metavar="CHAR", help="CSV delimiter.  [default: sniffed]")
-@click.option("--sheet", default=None, metavar="NAME", help="Excel sheet.  [default: the first]")
-@click.option("--table", default=None, metavar="NAME", help="Database table (with a database URI).")
-@click.option("--query", default=None, metavar="SQL", help="Database query (with a database URI).")
+@read_options
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
               help="How many of the most common values to show per column.")
 @click.option("--show-values", is_flag=True,

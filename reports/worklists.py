@@ -18,8 +18,9 @@ COLUMNS = ["record_id", "worker", "rule_id", "category", "severity", "message", 
 
 def team_worklists(report: Report, teams: Sequence[str]) -> dict[str, pl.DataFrame]:
     """Each team's worklist (empty for a team with nothing to fix), from one sort of all findings."""
-    frames = worklist(report).partition_by("team", as_dict=True, include_key=False)
-    empty = worklist(report).clear().drop("team")
+    everyone = worklist(report)
+    frames = everyone.partition_by("team", as_dict=True, include_key=False)
+    empty = everyone.clear().drop("team")
     return {team: frames.get((team,), empty) for team in teams}
 
 
