@@ -5,21 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import jinja2
-
 from refcheck.reports.markdown import RAG_WORDS
+from refcheck.reports.pages import PAGES
 from refcheck.reports.scorecard import category_figure, field_completeness, percent, worst_rules
 from refcheck.reports.scorecard_inputs import ScorecardInputs, better, delta_text
 from refcheck.reports.version import refcheck_version
 from refcheck.schemas import Kpi
-
-_ENVIRONMENT = jinja2.Environment(
-    loader=jinja2.PackageLoader("refcheck.reports", "templates"),
-    autoescape=True,  # every value from the data (team names above all) is escaped
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 
 def render_html(inputs: ScorecardInputs, made_at: dt.datetime) -> str:
@@ -65,7 +56,7 @@ def render_html(inputs: ScorecardInputs, made_at: dt.datetime) -> str:
         "version": refcheck_version(),
         "made_at": made_at.isoformat(timespec="minutes"),
     }
-    return _ENVIRONMENT.get_template("scorecard.html.j2").render(context)
+    return PAGES.get_template("scorecard.html.j2").render(context)
 
 
 def _changes(inputs: ScorecardInputs, team: str, limit: int = 10) -> dict[str, Any]:

@@ -5,27 +5,16 @@ from __future__ import annotations
 import dataclasses
 import json
 
-import jinja2
-
 from refcheck.checks.profile import ColumnProfile, Profile
+from refcheck.reports.pages import PAGES
+from refcheck.reports.terminal import percent
 from refcheck.reports.version import refcheck_version
 from refcheck.schemas.yamldoc import printable
-
-_ENVIRONMENT = jinja2.Environment(
-    loader=jinja2.PackageLoader("refcheck.reports", "templates"),
-    autoescape=True,  # column names and values come from the extract
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 
 def share(count: int, total: int) -> str:
     """A count as a percentage of a total, never 100% while something is missing."""
-    if total == 0:
-        return "-"
-    text = f"{count / total * 100:.1f}%"
-    return "99.9%" if text == "100.0%" and count < total else text
+    return percent(count / total) if total else "-"
 
 
 def _listed(pairs: tuple[tuple[str, int], ...]) -> str:
@@ -103,7 +92,7 @@ def render_profile_html(profile: Profile) -> str:
     """One self-contained page (no network requests), every value escaped."""
     columns = [{"profile": column, "matched": _matched(column), "filled": share(column.present, profile.rows),
                 "notes": notes(column)} for column in profile.columns]
-    return _ENVIRONMENT.get_template("profile.html.j2").render(
+    return PAGES.get_template("profile.html.j2").render(
         profile=profile, columns=columns, version=refcheck_version(),
         hidden=sum(1 for column in profile.columns if not column.values_shown),
     )
