@@ -7,6 +7,7 @@ the ``<field>.type`` rule sees the difference through a hidden "was present" col
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import polars as pl
@@ -23,6 +24,7 @@ TIME_OF_DAY = r"^(?:[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 """Dates outside these years are taken as mistakes (two-digit years, typos), so they are unreadable."""
+_FIRST_DAY, _LAST_DAY = dt.date(FIRST_YEAR, 1, 1), dt.date(LAST_YEAR, 12, 31)
 
 
 def present_name(field: str) -> str:
@@ -91,27 +93,27 @@ def typed_stages(
     if field_type is FieldType.INTEGER:
         stages[2].append(pl.col(text).cast(pl.Int64, strict=False).alias(field))
         return stages
-    head, tail = _hidden(field, "head"), _hidden(field, "tail")
-    date_part = pl.col(text).str.slice(0, 10)
-    stages[2] += [date_part.alias(head), pl.col(text).str.slice(10).alias(tail),
-                  date_part.str.strptime(pl.Date, DATE_FORMATS[0], strict=False).alias(_hidden(field, "iso"))]
+    iso, tail = _hidden(field, "iso"), _hidden(field, "tail")
+    # NOTE: the tail (what follows the date part) is null when nothing does, so that most date
+    # values never pay for slicing it or matching it against the time-of-day pattern.
+    stages[2] += [pl.col(text).str.slice(0, 10).str.strptime(pl.Date, DATE_FORMATS[0], strict=False).alias(iso),
+                  pl.when(pl.col(text).str.len_bytes() > 10).then(pl.col(text).str.slice(10)).alias(tail)]
     extra_format = mapping.date_format if mapping else None
-    stages[3] += _temporal_parts(field, pl.col(text), pl.col(head), pl.col(tail), field_type, extra_format)
+    stages[3] += _temporal_parts(field, pl.col(text), pl.col(iso), pl.col(tail), field_type, extra_format)
     stages[4].append(_temporal_value(field, field_type, extra_format is not None))
     return stages
 
 
-def _temporal_parts(field: str, text: pl.Expr, head: pl.Expr, tail: pl.Expr, field_type: FieldType,
+def _temporal_parts(field: str, text: pl.Expr, iso: pl.Expr, tail: pl.Expr, field_type: FieldType,
                     extra_format: str | None) -> list[pl.Expr]:
     """The date part (ISO or UK), whether what follows it is a time of day, and that time.
 
     NOTE: the date part is always the first ten characters; trying whole-value formats instead
     costs a parse per format per value. The ISO reading (made a stage earlier) is tried first, and
-    only values it cannot read are tried as UK dates; only values with something after the date
-    pay for the time-of-day pattern. Both cut a check by about a tenth.
+    only the values it cannot read are sliced and tried as UK dates.
     """
-    iso = pl.col(_hidden(field, "iso"))
-    day = pl.coalesce(iso, pl.when(iso.is_null()).then(head).str.strptime(pl.Date, DATE_FORMATS[1], strict=False))
+    uk = pl.when(iso.is_null()).then(text).str.slice(0, 10).str.strptime(pl.Date, DATE_FORMATS[1], strict=False)
+    day = pl.coalesce(iso, uk)
     timed = pl.when(tail != "").then(tail).str.contains(TIME_OF_DAY).fill_null(True)
     parts = [day.alias(_hidden(field, "day")), timed.alias(_hidden(field, "timed"))]
     if field_type is FieldType.DATETIME:
@@ -129,7 +131,7 @@ def _temporal_value(field: str, field_type: FieldType, has_extra: bool) -> pl.Ex
     NOTE: a year outside 1900-2100 (a two-digit year read as 0025, 0201, 9999) is no real date here.
     """
     day = pl.col(_hidden(field, "day"))
-    readable = day.dt.year().is_between(FIRST_YEAR, LAST_YEAR) & pl.col(_hidden(field, "timed"))
+    readable = day.is_between(_FIRST_DAY, _LAST_DAY) & pl.col(_hidden(field, "timed"))  # NOTE: not dt.year(): 2x
     if field_type is FieldType.DATE:
         standard = pl.when(readable).then(day)
     else:
@@ -137,7 +139,7 @@ def _temporal_value(field: str, field_type: FieldType, has_extra: bool) -> pl.Ex
     if not has_extra:
         return standard.alias(field)
     extra = pl.col(_hidden(field, "extra"))
-    extra = pl.when(extra.dt.year().is_between(FIRST_YEAR, LAST_YEAR)).then(extra)
+    extra = pl.when(extra.dt.date().is_between(_FIRST_DAY, _LAST_DAY)).then(extra)
     return pl.coalesce(extra.dt.date() if field_type is FieldType.DATE else extra, standard).alias(field)
 
 
