@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from pathlib import Path
+
+import polars as pl
 
 from refcheck.reports.history import History
 from tests.conftest import Invoke
@@ -62,15 +65,17 @@ def test_rerunning_the_same_extract_and_as_of_replaces_the_run(tmp_path: Path, i
         assert result.exit_code == 0, result.output
     assert len(History(history).runs()) == 1
     with sqlite3.connect(history) as db:
-        assert db.execute("SELECT COUNT(*) FROM failures").fetchone() == (1,)
+        assert db.execute("SELECT COUNT(*) FROM failure_sets").fetchone() == (1,)
         assert db.execute("SELECT COUNT(DISTINCT run_id) FROM counts").fetchone() == (1,)
 
 
 def test_history_keeps_no_record_id(tmp_path: Path, invoke: Invoke) -> None:
     history = tmp_path / "history.sqlite"
-    extract = _extract(tmp_path / "extract.csv", ["R1"], ["R1", "R2"])
+    extract = _extract(tmp_path / "extract.csv", ["R7340918"], ["R7340918", "R5520176"])
     invoke("scorecard", extract, "--out", tmp_path / "out", "--as-of", "2025-06-02", "--history", history)
-    assert b"R1" not in history.read_bytes()
+    stored = history.read_bytes()
+    assert b"R7340918" not in stored and b"R5520176" not in stored
+    assert History(history).runs()  # NOTE: the run was stored, hashed
     key = history.with_name("history.sqlite.key")
     assert key.exists() and (key.stat().st_mode & 0o077) == 0
     assert (history.stat().st_mode & 0o077) == 0  # the history file too: owner only
@@ -122,3 +127,21 @@ def test_workbook_changes_since_the_last_run_are_signed_numbers(tmp_path: Path, 
                                                         for cell in changes if cell.value is not None)
     for row in summary.iter_rows(values_only=True):
         assert not any(isinstance(value, str) and value.startswith("'") for value in row)
+
+
+def test_a_run_stored_as_rows_by_an_earlier_version_still_compares(tmp_path: Path, invoke: Invoke) -> None:
+    history = tmp_path / "history.sqlite"
+    ids = [f"R{i}" for i in range(1, 11)]
+    first = _extract(tmp_path / "first.csv", ["R1", "R2", "R3"], ids)
+    invoke("scorecard", first, "--out", tmp_path / "first", "--as-of", "2025-06-02", "--history", history)
+    with sqlite3.connect(history) as db:  # NOTE: as earlier versions kept a run's failures: a row each
+        (run_id, parquet), = db.execute("SELECT run_id, parquet FROM failure_sets").fetchall()
+        rows = pl.read_parquet(io.BytesIO(parquet)).rows()
+        db.executemany("INSERT INTO failures VALUES (?, ?, ?, ?)", [(run_id, *row) for row in rows])
+        db.execute("DELETE FROM failure_sets")
+    assert len(rows) == 3
+    second = _extract(tmp_path / "second.csv", ["R2", "R3", "R4", "R5"], ids)
+    invoke("scorecard", second, "--out", tmp_path / "second", "--as-of", "2025-06-03", "--history", history)
+    store = History(history)
+    assert [(c.team, c.rule_id, c.new, c.fixed) for c in store.changes(store.runs()[1])] == [
+        ("Alpha", "gender.valid", 2, 1)]
