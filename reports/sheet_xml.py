@@ -13,17 +13,19 @@ import io
 import re
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
-from itertools import islice
 
 import polars as pl
 
 from refcheck.reports.worklists import FORMULA_START
+from refcheck.reports.zip_parts import Part, archive, deflate
 
 _NOT_XML = r"[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]"
 """Characters XML 1.0 cannot hold; they become U+FFFD."""
 
 _ROW = "\x00row"
 _SHARED_STRINGS = "xl/sharedStrings.xml"
+_WORKERS = 2
+"""Worksheets made and deflated at once: each holds its sheet's XML until it is deflated."""
 _REPEATS = 4
 """A text column is shared when its values repeat this many times on average."""
 
@@ -46,32 +48,24 @@ def fill_sheets(workbook: bytes, sheets: dict[int, pl.DataFrame]) -> bytes:
     repeated = _repeated_columns(frames)
     shared = _numbered(frames, repeated, first=int(_attribute(table, "uniqueCount")))
     uses = sum(frame[name].count() for frame in frames for name in repeated if name in frame.columns)
+
+    def filled(member: zipfile.ZipInfo, frame: pl.DataFrame) -> Part:
+        head, tail = _split_sheet(source.read(member).decode("utf-8"), frame)
+        data = b"".join((head.encode("utf-8"), rows_xml(frame, 2, shared, repeated).encode("utf-8"),
+                         tail.encode("utf-8")))
+        return deflate(member.filename, data, member.date_time)
+
     members = source.infolist()
-    positions = [_sheet_position(member.filename) for member in members]
-
-    def rows_of(position: int) -> bytes:
-        return rows_xml(sheets[position], 2, shared, repeated).encode("utf-8")
-
-    buffer = io.BytesIO()
-    # NOTE: the next sheet's rows are made (Polars) while this one is compressed (zlib): both let go
-    # of the GIL, so the two cores share the work; at most two sheets' XML are held at once.
-    with (ThreadPoolExecutor(max_workers=1) as pool,
-          zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target):
-        queue = iter([position for position in positions if position in sheets])
-        pending = {next_position: pool.submit(rows_of, next_position) for next_position in islice(queue, 1)}
-        for member, position in zip(members, positions, strict=True):
-            if member.filename == _SHARED_STRINGS:
-                target.writestr(member, _with_strings(table, shared, uses))
-            elif position in sheets:
-                pending.update((later, pool.submit(rows_of, later)) for later in islice(queue, 1))
-                head, tail = _split_sheet(source.read(member).decode("utf-8"), sheets[position])
-                with target.open(member.filename, "w") as stream:  # the archive's fast level, not the member's
-                    stream.write(head.encode("utf-8"))
-                    stream.write(pending.pop(position).result())
-                    stream.write(tail.encode("utf-8"))
-            else:
-                target.writestr(member, source.read(member))
-    return buffer.getvalue()
+    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+        # NOTE: each worksheet is made (Polars) and deflated (zlib) on its own thread; both let go
+        # of the GIL, so the cores share the work.
+        parts = [
+            pool.submit(filled, member, sheets[position]) if (position := _sheet_position(member.filename)) in sheets
+            else pool.submit(deflate, member.filename, _with_strings(table, shared, uses)
+                             if member.filename == _SHARED_STRINGS else source.read(member), member.date_time)
+            for member in members
+        ]
+        return archive([part.result() for part in parts])
 
 
 def _sheet_position(name: str) -> int:

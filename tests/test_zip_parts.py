@@ -1,0 +1,30 @@
+"""The ZIP writer behind the workbook: what it writes, zipfile (and so Excel's readers) read back."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from refcheck.reports.zip_parts import archive, deflate
+
+
+def test_parts_deflated_apart_read_back_as_one_archive() -> None:
+    members = {"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml": b"<row>" * 100_000,
+               "xl/Ysgol Gymraeg \u0175.xml": "Ll\u0177n".encode(), "empty.xml": b""}
+    data = archive([deflate(name, content, (2026, 12, 1, 9, 30, 14)) for name, content in members.items()])
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        assert book.testzip() is None
+        assert book.namelist() == list(members)
+        assert {name: book.read(name) for name in members} == members
+        info = book.getinfo("xl/worksheets/sheet1.xml")
+        assert info.compress_type == zipfile.ZIP_DEFLATED and info.compress_size < info.file_size // 100
+        assert info.date_time == (2026, 12, 1, 9, 30, 14)
+
+
+def test_a_part_too_large_for_a_plain_zip_is_refused() -> None:
+    part = deflate("big.xml", b"x")
+    too_big = type(part)(part.name, part.deflated, part.crc, 0x1_0000_0000)
+    with pytest.raises(ValueError, match="big.xml: too large"):
+        archive([too_big])
