@@ -51,9 +51,8 @@ def fill_sheets(workbook: bytes, sheets: dict[int, pl.DataFrame]) -> bytes:
 
     def filled(member: zipfile.ZipInfo, frame: pl.DataFrame) -> Part:
         head, tail = _split_sheet(source.read(member).decode("utf-8"), frame)
-        data = b"".join((head.encode("utf-8"), rows_xml(frame, 2, shared, repeated).encode("utf-8"),
-                         tail.encode("utf-8")))
-        return deflate(member.filename, data, member.date_time)
+        pieces = [head.encode("utf-8"), rows_xml(frame, 2, shared, repeated), tail.encode("utf-8")]
+        return deflate(member.filename, pieces, member.date_time)
 
     members = source.infolist()
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
@@ -75,14 +74,14 @@ def _sheet_position(name: str) -> int:
 
 
 def rows_xml(frame: pl.DataFrame, first_row: int, shared: pl.DataFrame | None = None,
-             repeated: frozenset[str] = frozenset()) -> str:
-    """The frame's rows as ``<row>`` elements from 1-based sheet row ``first_row``; nulls are empty cells.
+             repeated: frozenset[str] = frozenset()) -> bytes:
+    """The frame's rows as ``<row>`` elements (UTF-8) from 1-based sheet row ``first_row``; nulls are empty cells.
 
     Text in the ``repeated`` columns is written as its index in ``shared`` (value, index), the
     workbook's shared strings; other text is inline.
     """
     if frame.height == 0:
-        return ""
+        return b""
     row = pl.int_range(first_row, first_row + pl.len(), dtype=pl.Int64).cast(pl.String).alias(_ROW)
     cells = []
     for index, (name, dtype) in enumerate(frame.schema.items()):
@@ -98,7 +97,8 @@ def rows_xml(frame: pl.DataFrame, first_row: int, shared: pl.DataFrame | None = 
                                  pl.lit("</t></is></c>"))
         cells.append(cell.fill_null(""))
     xml = pl.concat_str(pl.lit('<row r="'), pl.col(_ROW), pl.lit('">'), *cells, pl.lit("</row>"))
-    return str(frame.with_columns(row).select(xml.str.join("")).item())
+    # NOTE: as Binary, the joined XML comes out as UTF-8 bytes, not a str to be encoded again.
+    return bytes(frame.with_columns(row).select(xml.str.join("").cast(pl.Binary)).item())
 
 
 def _text(value: pl.Expr) -> pl.Expr:

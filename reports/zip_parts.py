@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _LEVEL = 1
@@ -27,10 +28,17 @@ class Part:
     date_time: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)
 
 
-def deflate(name: str, data: bytes, date_time: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)) -> Part:
-    """A member's data deflated (raw, as ZIP holds it) with its CRC-32."""
+def deflate(name: str, data: bytes | Sequence[bytes],
+            date_time: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)) -> Part:
+    """A member's data (or its pieces, in order, not joined first) deflated as ZIP holds it, with its CRC-32."""
+    pieces = [data] if isinstance(data, bytes) else data
     compressor = zlib.compressobj(_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
-    return Part(name, compressor.compress(data) + compressor.flush(), zlib.crc32(data), len(data), date_time)
+    deflated, crc = [], 0
+    for piece in pieces:
+        deflated.append(compressor.compress(piece))
+        crc = zlib.crc32(piece, crc)
+    deflated.append(compressor.flush())
+    return Part(name, b"".join(deflated), crc, sum(len(piece) for piece in pieces), date_time)
 
 
 def archive(parts: list[Part]) -> bytes:

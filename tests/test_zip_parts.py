@@ -13,7 +13,10 @@ from refcheck.reports.zip_parts import archive, deflate
 def test_parts_deflated_apart_read_back_as_one_archive() -> None:
     members = {"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml": b"<row>" * 100_000,
                "xl/Ysgol Gymraeg \u0175.xml": "Ll\u0177n".encode(), "empty.xml": b""}
-    data = archive([deflate(name, content, (2026, 12, 1, 9, 30, 14)) for name, content in members.items()])
+    when = (2026, 12, 1, 9, 30, 14)
+    parts = [deflate(name, content, when) for name, content in members.items()]
+    parts[1] = deflate("xl/worksheets/sheet1.xml", [b"<row>" * 40_000, b"", b"<row>" * 60_000], when)  # in pieces
+    data = archive(parts)
     with zipfile.ZipFile(io.BytesIO(data)) as book:
         assert book.testzip() is None
         assert book.namelist() == list(members)
