@@ -5,17 +5,24 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
-def write_atomically(path: Path, content: str | bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename it into place."""
+def write_atomically(path: Path, content: str | bytes | Callable[[Path], None]) -> None:
+    """Write to a temporary file beside ``path``, then rename it into place.
+
+    ``content`` is the file's text or bytes, or a function that writes the file at the path it is given.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+        if callable(content):
+            os.close(handle)
+            content(Path(temporary))
+        else:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(content.encode("utf-8") if isinstance(content, str) else content)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from pathlib import Path
 
 import polars as pl
 
@@ -51,14 +52,22 @@ def worklist(report: Report, team: str | None = None) -> pl.DataFrame:
 
 def worklist_csv(frame: pl.DataFrame) -> bytes:
     """CSV (UTF-8) whose cells can never start a spreadsheet formula."""
+    buffer = io.BytesIO()  # NOTE: bytes straight from Polars, not a Python str encoded again
+    _formula_safe(frame).write_csv(buffer)
+    return buffer.getvalue()
+
+
+def write_worklist_csv(frame: pl.DataFrame, path: Path) -> None:
+    """Write ``worklist_csv`` to a file, by Polars itself (in parallel, without holding the GIL)."""
+    _formula_safe(frame).write_csv(path)
+
+
+def _formula_safe(frame: pl.DataFrame) -> pl.DataFrame:
     text = [pl.col(name).cast(pl.String) for name in frame.columns]
-    safe = frame.select(
+    return frame.select(
         pl.when(value.str.contains(FORMULA_START)).then(pl.lit("'") + value).otherwise(value).alias(name)
         for name, value in zip(frame.columns, text, strict=True)
     )
-    buffer = io.BytesIO()  # NOTE: bytes straight from Polars, not a Python str encoded again
-    safe.write_csv(buffer)
-    return buffer.getvalue()
 
 
 FORMULA_START = r"^[=+\-@\t\r]"
