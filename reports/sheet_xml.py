@@ -49,21 +49,23 @@ def fill_sheets(workbook: bytes, sheets: dict[int, pl.DataFrame]) -> bytes:
     shared = _numbered(frames, repeated, first=int(_attribute(table, "uniqueCount")))
     uses = sum(frame[name].count() for frame in frames for name in repeated if name in frame.columns)
 
-    def filled(member: zipfile.ZipInfo, frame: pl.DataFrame) -> Part:
-        head, tail = _split_sheet(source.read(member).decode("utf-8"), frame)
+    def filled(member: zipfile.ZipInfo, sheet: bytes, frame: pl.DataFrame) -> Part:
+        head, tail = _split_sheet(sheet.decode("utf-8"), frame)
         pieces = [head.encode("utf-8"), rows_xml(frame, 2, shared, repeated), tail.encode("utf-8")]
         return deflate(member.filename, pieces, member.date_time)
 
-    members = source.infolist()
+    parts = []
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
         # NOTE: each worksheet is made (Polars) and deflated (zlib) on its own thread; both let go
-        # of the GIL, so the cores share the work.
-        parts = [
-            pool.submit(filled, member, sheets[position]) if (position := _sheet_position(member.filename)) in sheets
-            else pool.submit(deflate, member.filename, _with_strings(table, shared, uses)
-                             if member.filename == _SHARED_STRINGS else source.read(member), member.date_time)
-            for member in members
-        ]
+        # of the GIL, so the cores share the work. Parts are read from the source here, in order.
+        for member in source.infolist():
+            data = source.read(member)
+            position = _sheet_position(member.filename)
+            if position in sheets:
+                parts.append(pool.submit(filled, member, data, sheets[position]))
+            else:
+                content = _with_strings(table, shared, uses) if member.filename == _SHARED_STRINGS else data
+                parts.append(pool.submit(deflate, member.filename, content, member.date_time))
         return archive([part.result() for part in parts])
 
 
