@@ -59,9 +59,9 @@ class ColumnProfile:
     unreadable: int = 0
     """Parsed fields: present values that cannot be read as the field's type."""
     unreadable_words: tuple[tuple[str, int], ...] = ()
-    """Parsed fields: unreadable values with no digit in them (``unknown``), which cannot be personal."""
+    """Parsed fields: unreadable values that are placeholders (``TBC``), or any word with ``show_values``."""
     unreadable_forms: tuple[tuple[str, int], ...] = ()
-    """Parsed fields: the forms of the other unreadable values."""
+    """Parsed fields: the forms of the other unreadable values (digits as 9, letters as A)."""
     earliest: str | None = None
     latest: str | None = None
 
@@ -175,9 +175,13 @@ def _plan(frame: pl.LazyFrame, types: dict[str, pl.DataType], columns: list[str]
             value = pl.col(field.name)
             unreadable = text.is_not_null() & value.is_null()
             stats.append(unreadable.sum().alias(key + "unreadable"))
-            wordy = text.str.contains(_SHAPE_DIGIT)
-            stats += [_counted(text.filter(unreadable & ~wordy), top).alias(key + "unreadable_words"),
-                      _counted(_shape(text.filter(unreadable & wordy)), 5).alias(key + "unreadable_forms")]
+            # NOTE: an unreadable word is shown only when it is a placeholder (``TBC``) or values were
+            # asked for: a name or an address mapped onto a date column must not show.
+            word = unreadable & ~text.str.contains(_SHAPE_DIGIT)
+            if not show_values:
+                word = word & pl.when(word).then(text).str.to_lowercase().is_in(PLACEHOLDERS).fill_null(False)
+            stats += [_counted(text.filter(word), top).alias(key + "unreadable_words"),
+                      _counted(_shape(text.filter(unreadable & ~word)), 5).alias(key + "unreadable_forms")]
             stats += [value.min().cast(pl.String).alias(key + "earliest"),
                       value.max().cast(pl.String).alias(key + "latest")]
         if field.type.is_temporal:

@@ -154,3 +154,15 @@ def test_fuzzed_bytes_never_crash_profile(tmp_path: Path, invoke: Invoke) -> Non
         assert "Traceback" not in result.output
         if result.exit_code == ExitCode.BAD_EXTRACT:
             assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_name_in_a_date_column_shows_only_by_its_form(tmp_path: Path) -> None:
+    frame = generate(60, seed=9, as_of=SAMPLE_AS_OF)
+    frame = frame.with_columns(date_of_birth=pl.when(pl.int_range(0, pl.len()) < 4).then(pl.lit("Gwenllian"))
+                               .otherwise(pl.col("date_of_birth")))
+    frame.write_csv(tmp_path / "extract.csv")
+    birth = {c.column: c for c in profile_extract(tmp_path / "extract.csv", load_schema()).columns}["date_of_birth"]
+    assert "Gwenllian" not in json.dumps([list(value) for value in birth.unreadable_words + birth.unreadable_forms])
+    assert dict(birth.unreadable_forms)["AAAAAAAAA"] == 4
+    asked = profile_extract(tmp_path / "extract.csv", load_schema(), show_values=True)
+    assert dict({c.column: c for c in asked.columns}["date_of_birth"].unreadable_words)["Gwenllian"] == 4
