@@ -24,6 +24,10 @@ def write_atomically(path: Path, content: str | bytes | Callable[[Path], None]) 
             with os.fdopen(handle, "wb") as stream:
                 stream.write(content.encode("utf-8") if isinstance(content, str) else content)
         os.replace(temporary, path)
+    except OSError as err:
+        Path(temporary).unlink(missing_ok=True)
+        # NOTE: Polars' own write errors name no file and carry no strerror; the message names the output.
+        raise OSError(err.errno, err.strerror or str(err), str(path)) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
