@@ -30,6 +30,9 @@ PLACEHOLDERS = (
 )
 """Values that often mean "blank" in an export (compared lower-cased): shown for every column, never personal."""
 _LONGEST_PLACEHOLDER = max(len(token) for token in PLACEHOLDERS)
+MOST_CODES = 200
+"""More distinct values than this and a code-like column holds something else (names mapped onto
+``gender`` by mistake): its values are then not shown without ``--show-values``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,12 +215,13 @@ def _pairs(items: Sequence[dict[str, Any]] | None) -> tuple[tuple[str, int], ...
 def _column(column: str, field: Field | None, how: str, row: dict[str, Any], schema: Schema,
             show_values: bool) -> ColumnProfile:
     key = f"{column}\x00"
-    shown = _shows(field, schema, show_values)
+    distinct = int(row[key + "distinct"])
+    shown = _shows(field, schema, show_values) and (show_values or distinct <= MOST_CODES)
     personal = field is not None and field.personal and not show_values
     result = ColumnProfile(
         column=column, field=field.name if field else None, matched=how,
         type=field.type if field else FieldType.TEXT, present=int(row[key + "present"]),
-        distinct=int(row[key + "distinct"]), shortest=row[key + "shortest"], longest=row[key + "longest"],
+        distinct=distinct, shortest=row[key + "shortest"], longest=row[key + "longest"],
         values_shown=shown, top=_pairs(row.get(key + "top")) if shown else (),
         placeholders=_pairs(row[key + "placeholders"]),
     )
@@ -225,7 +229,7 @@ def _column(column: str, field: Field | None, how: str, row: dict[str, Any], sch
         return result
     if field.codes is not None:
         result = dataclasses.replace(result, outside_count=int(row[key + "outside_count"]),
-                                     outside=_pairs(row[key + "outside"]) if not personal else ())
+                                     outside=_pairs(row[key + "outside"]) if shown else ())
     if field.type.is_parsed:
         result = dataclasses.replace(result, unreadable=int(row[key + "unreadable"]),
                                      unreadable_words=_pairs(row[key + "unreadable_words"]),

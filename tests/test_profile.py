@@ -166,3 +166,12 @@ def test_a_name_in_a_date_column_shows_only_by_its_form(tmp_path: Path) -> None:
     assert dict(birth.unreadable_forms)["AAAAAAAAA"] == 4
     asked = profile_extract(tmp_path / "extract.csv", load_schema(), show_values=True)
     assert dict({c.column: c for c in asked.columns}["date_of_birth"].unreadable_words)["Gwenllian"] == 4
+
+
+def test_a_code_column_holding_names_shows_none_of_them(tmp_path: Path) -> None:
+    frame = generate(400, seed=10, as_of=SAMPLE_AS_OF)
+    frame = frame.with_columns(gender=pl.format("Name{}", pl.int_range(0, pl.len())))  # a mapping mistake
+    frame.write_csv(tmp_path / "extract.csv")
+    gender = {c.column: c for c in profile_extract(tmp_path / "extract.csv", load_schema()).columns}["gender"]
+    assert gender.distinct == 400 and not gender.values_shown
+    assert gender.top == () and gender.outside == () and gender.outside_count == 400
