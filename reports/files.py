@@ -8,6 +8,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import polars as pl
+
 
 def write_atomically(path: Path, content: str | bytes | Callable[[Path], None]) -> None:
     """Write to a temporary file beside ``path``, then rename it into place.
@@ -37,9 +39,17 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet may read as the start of a formula."""
 
 
+_FORMULA_START = "^[" + "".join(f"\\x{ord(start):02x}" for start in FORMULA_STARTS) + "]"
+
+
 def safe_cell(text: str) -> str:
     """A cell value that no spreadsheet will run: a leading formula character is quoted."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def safe_cells(text: pl.Expr) -> pl.Expr:
+    """``safe_cell`` for a whole column of text."""
+    return pl.when(text.str.contains(_FORMULA_START)).then(pl.lit("'") + text).otherwise(text)
 
 
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
-from refcheck.reports.worklists import FORMULA_START
+from refcheck.reports.files import safe_cells
 from refcheck.reports.zip_parts import Part, archive, deflate
 
 _NOT_XML = r"[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]"
@@ -107,8 +107,7 @@ def rows_xml(frame: pl.DataFrame, first_row: int, shared: pl.DataFrame | None = 
 
 def _text(value: pl.Expr) -> pl.Expr:
     """Escaped for XML, with a leading formula character quoted (as ``safe_cell`` does)."""
-    safe = pl.when(value.str.contains(FORMULA_START)).then(pl.lit("'") + value).otherwise(value)
-    return (safe.str.replace_all(_NOT_XML, "\uFFFD").str.replace_all("&", "&amp;", literal=True)
+    return (safe_cells(value).str.replace_all(_NOT_XML, "\uFFFD").str.replace_all("&", "&amp;", literal=True)
             .str.replace_all("<", "&lt;", literal=True).str.replace_all(">", "&gt;", literal=True))
 
 

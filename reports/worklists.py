@@ -13,6 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from refcheck.checks import Report
+from refcheck.reports.files import safe_cells
 
 COLUMNS = ["record_id", "worker", "rule_id", "category", "severity", "message", "hint", "working_days"]
 
@@ -63,12 +64,4 @@ def write_worklist_csv(frame: pl.DataFrame, path: Path) -> None:
 
 
 def _formula_safe(frame: pl.DataFrame) -> pl.DataFrame:
-    text = [pl.col(name).cast(pl.String) for name in frame.columns]
-    return frame.select(
-        pl.when(value.str.contains(FORMULA_START)).then(pl.lit("'") + value).otherwise(value).alias(name)
-        for name, value in zip(frame.columns, text, strict=True)
-    )
-
-
-FORMULA_START = r"^[=+\-@\t\r]"
-"""A cell a spreadsheet could read as a formula (see ``refcheck.reports.files.safe_cell``)."""
+    return frame.select(safe_cells(pl.col(name).cast(pl.String)).alias(name) for name in frame.columns)

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from refcheck.reports.files import write_atomically
+from refcheck.reports.files import safe_cell, safe_cells, write_atomically
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full to fill a disk")
@@ -18,3 +18,10 @@ def test_a_full_disk_during_a_polars_write_names_the_output_and_leaves_no_tempor
         write_atomically(target, lambda _: frame.write_csv("/dev/full"))  # NOTE: Polars' own error, no file named
     assert raised.value.filename == str(target) and "No space left" in str(raised.value.strerror)
     assert list(target.parent.iterdir()) == []
+
+
+def test_a_column_is_made_formula_safe_exactly_as_each_cell_is() -> None:
+    values = ["=1+1", "+44 20", "-3", "@SUM(A1)", "\tx", "\rx", "ok", "'quoted", "a=b", "", None]
+    safe = pl.DataFrame({"v": values}).select(safe_cells(pl.col("v")).alias("v"))["v"].to_list()
+    assert safe == [None if value is None else safe_cell(value) for value in values]
+    assert safe[:4] == ["'=1+1", "'+44 20", "'-3", "'@SUM(A1)"]
