@@ -225,7 +225,11 @@ class History:
         if before is None:
             return []
         with self._connect() as db:
-            now, was = _failures(db, run.id), _failures(db, before.id)
+            try:
+                now, was = _failures(db, run.id), _failures(db, before.id)
+            except (pl.exceptions.PolarsError, OSError):
+                raise HistoryError(f"{self.path}: the stored failures of a run cannot be read; "
+                                   "the file is damaged (move it aside to start a new history)") from None
         keys = ["team", "rule_id"]
         new = now.join(was, on=list(_FAILURES), how="anti").group_by(keys).agg(pl.len().alias("new"))
         fixed = was.join(now, on=list(_FAILURES), how="anti").group_by(keys).agg(pl.len().alias("fixed"))

@@ -145,3 +145,17 @@ def test_a_run_stored_as_rows_by_an_earlier_version_still_compares(tmp_path: Pat
     store = History(history)
     assert [(c.team, c.rule_id, c.new, c.fixed) for c in store.changes(store.runs()[1])] == [
         ("Alpha", "gender.valid", 2, 1)]
+
+
+def test_a_damaged_failure_set_is_one_line_and_exit_2(tmp_path: Path, invoke: Invoke) -> None:
+    history = tmp_path / "history.sqlite"
+    ids = [f"R{i}" for i in range(1, 6)]
+    first = _extract(tmp_path / "first.csv", ["R1"], ids)
+    invoke("scorecard", first, "--out", tmp_path / "first", "--as-of", "2025-06-02", "--history", history)
+    with sqlite3.connect(history) as db:
+        db.execute("UPDATE failure_sets SET parquet = ?", (b"PAR1 not really parquet",))
+    second = _extract(tmp_path / "second.csv", ["R2"], ids)
+    result = invoke("scorecard", second, "--out", tmp_path / "second", "--as-of", "2025-06-03", "--history", history)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"Error: {history}: the stored failures of a run cannot be read; "
+                                          "the file is damaged (move it aside to start a new history)"]
