@@ -158,24 +158,57 @@ def record_layout(path: Path, delimiter: str, *, marked: bool = True) -> pl.Data
     NOTE: most extracts have no record over several lines; then each line is a record and the
     grouping (the costly part) is skipped.
     """
-    line = pl.col("text")
     per_line = pl.scan_lines(path, name="text", row_index_name="line").select(
+        _line_parts(delimiter, marked)).collect(engine="streaming")
+    if (per_line["quotes"] % 2).sum() == 0:
+        return _one_line_records(per_line)
+    return spanning_records(path, delimiter, marked)
+
+
+def records_on_lines(path: Path, delimiter: str, lines: pl.Series) -> pl.DataFrame:
+    """The record layout of only the given lines (0 is the header), in a file where each record is one line."""
+    per_line = (pl.scan_lines(path, name="text", row_index_name="line")
+                .filter(pl.col("line").is_in(lines.cast(pl.UInt32).implode()))
+                .select(_line_parts(delimiter, marked=False)).collect(engine="streaming"))
+    return _one_line_records(per_line)
+
+
+def _line_parts(delimiter: str, marked: bool) -> list[pl.Expr]:
+    line = pl.col("text")
+    return [
         pl.col("line").cast(pl.Int64),
         line.str.count_matches('"', literal=True).cast(pl.Int64).alias("quotes"),
         line.str.replace_all(r'"[^"]*"', "").str.count_matches(delimiter, literal=True).alias("separators"),
         (line.str.strip_chars() == "").alias("blank"),
         (line.str.contains(UNDECODABLE, literal=True) if marked else pl.lit(False)).alias("undecodable"),
+    ]
+
+
+def _one_line_records(per_line: pl.DataFrame) -> pl.DataFrame:
+    return per_line.filter(pl.col("line") > 0).select(
+        (pl.col("line") - 1).alias("record"), (pl.col("line") + 1).alias("line"),
+        (pl.col("separators") + 1).cast(pl.Int64).alias("fields"), "blank", pl.lit(1, pl.UInt32).alias("lines"),
+        "undecodable",
+    )
+
+
+def line_shapes(path: Path, delimiter: str) -> pl.DataFrame:
+    """Per data line: its length in bytes and, only where it has quotes, its quotes and its separators outside them.
+
+    NOTE: counting every line's separators costs about a sixth of a check; a line without quotes
+    needs no count, because its length and its values' lengths already say how many fields it has
+    (``refcheck.checks.extract.RowScreen``).
+    """
+    line = pl.col("text")
+    quoted = pl.when(line.str.contains('"', literal=True)).then(line)
+    return pl.scan_lines(path, name="text").slice(1).select(
+        line.str.len_bytes().alias("length"),
+        quoted.str.count_matches('"', literal=True).alias("quotes"),
+        quoted.str.replace_all(r'"[^"]*"', "").str.count_matches(delimiter, literal=True).alias("separators"),
     ).collect(engine="streaming")
-    if (per_line["quotes"] % 2).sum() == 0:
-        return per_line.slice(1).select(
-            (pl.col("line") - 1).alias("record"), (pl.col("line") + 1).alias("line"),
-            (pl.col("separators") + 1).cast(pl.Int64).alias("fields"), "blank", pl.lit(1, pl.UInt32).alias("lines"),
-            "undecodable",
-        )
-    return _spanning_records(path, delimiter, marked)
 
 
-def _spanning_records(path: Path, delimiter: str, marked: bool) -> pl.DataFrame:
+def spanning_records(path: Path, delimiter: str, marked: bool) -> pl.DataFrame:
     """The record layout when some records run over several lines."""
     line = pl.col("text")
     quotes = line.str.count_matches('"', literal=True).cast(pl.Int64)

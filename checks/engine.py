@@ -16,7 +16,7 @@ import polars as pl
 from refcheck.checks.calendar import WorkingDays
 from refcheck.checks.context import Context
 from refcheck.checks.errors import ExtractError
-from refcheck.checks.extract import LINE, Extract, SourceOptions, missing_columns, open_extract
+from refcheck.checks.extract import LINE, VALUE_BYTES, Extract, SourceOptions, missing_columns, open_extract
 from refcheck.checks.kinds import applies
 from refcheck.checks.parsing import read_typed, typed_stages
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
@@ -63,7 +63,7 @@ def validate(
     if mapping is not None:
         resolved = dataclasses.replace(resolved, mapping=mapping)
     rules = bind_rules(resolved)
-    extract = open_extract(source, options)
+    extract = open_extract(source, options, screen_after=True)
     try:
         return run(extract, resolved, rules, as_of or dt.date.today(), findings=findings, carry=carry)
     finally:
@@ -101,6 +101,8 @@ def run(
         row_flags, unreadable = pl.collect_all([plan, unreadable_plan], engine="streaming")
     except pl.exceptions.PolarsError as err:
         raise ExtractError(f"{extract.label}: cannot be read ({polars_reason(err)})") from None
+    if extract.screen is not None:
+        row_flags, unreadable = extract.screen.split(row_flags)
     flags = _compare_rows(row_flags, runnable, _context(schema, as_of))
     table = _count(flags, runnable)
     teams = tuple(table[TEAM].to_list())
@@ -139,7 +141,10 @@ def flag_frame(
     ``detail`` adds what a worklist needs: row number, record id, worker and working days taken.
     """
     plan = _row_flags(extract, schema, rules, as_of, detail=detail, carry=carry)
-    flags = _compare_rows(plan.collect(engine="streaming"), rules, _context(schema, as_of))
+    row_flags = plan.collect(engine="streaming")
+    if extract.screen is not None:
+        row_flags, _ = extract.screen.split(row_flags)
+    flags = _compare_rows(row_flags, rules, _context(schema, as_of))
     return flags.drop(PERSON, MOMENT, strict=False)  # NOTE: the re-referral measure's inputs, not flags
 
 
@@ -175,6 +180,7 @@ def _row_flags(
     typed = read_typed(extract.frame, stages, keep=[
         *(pl.col(name).cast(pl.String).alias(CARRY + name) for name in (carry if detail else ())),
         *([pl.col(LINE)] if has_line else []),
+        *([pl.col(VALUE_BYTES)] if extract.screen is not None else []),
     ])
     ctx = _context(schema, as_of)
     columns = [pl.col(schema.group_by).cast(pl.String).fill_null(NO_TEAM).alias(TEAM)]
@@ -187,6 +193,8 @@ def _row_flags(
     if re_referrals and all(schema.fields[name].collected for name in (re_referrals.person, re_referrals.date)):
         columns += [pl.col(re_referrals.person).alias(PERSON),
                     pl.col(re_referrals.date).cast(pl.Datetime("us")).alias(MOMENT)]
+    if extract.screen is not None:
+        columns.append(pl.col(VALUE_BYTES))
     if detail:
         columns += [
             (pl.col(LINE) if has_line else

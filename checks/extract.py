@@ -13,7 +13,14 @@ from pathlib import Path
 
 import polars as pl
 
-from refcheck.checks.csv_source import CsvLayout, record_layout, sniff_csv
+from refcheck.checks.csv_source import (
+    CsvLayout,
+    line_shapes,
+    record_layout,
+    records_on_lines,
+    sniff_csv,
+    spanning_records,
+)
 from refcheck.checks.database_source import is_database_uri, read_database, safe_label
 from refcheck.checks.errors import ExtractError
 from refcheck.checks.excel_source import EXCEL_SUFFIXES, read_excel
@@ -22,6 +29,8 @@ PARQUET_SUFFIXES = {".parquet", ".pq"}
 INDEX = "\x00index"
 LINE = "\x00line"
 """Hidden column of a CSV row's first line number in the file."""
+VALUE_BYTES = "\x00value_bytes"
+"""Hidden column of a CSV row's values' total length in bytes, for ``RowScreen``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +45,8 @@ class Extract:
     """Rows that could not be read: ``line`` and ``reason`` (CSV only; other sources have none)."""
     first_row: int = 1
     """The row number of the first record (2 in a sheet under its header) when there is no line column."""
+    screen: RowScreen | None = None
+    """When set, ``frame`` holds every record, unreadable ones too, and this sorts them after reading."""
 
     def close(self) -> None:
         """Remove temporary files (a transcoded copy of the extract)."""
@@ -54,8 +65,13 @@ class SourceOptions:
     query: str | None = None
 
 
-def open_extract(source: str | Path | pl.DataFrame | pl.LazyFrame, options: SourceOptions | None = None) -> Extract:
-    """Open a CSV, Parquet or Excel file or a database table, or wrap a frame a caller already has."""
+def open_extract(source: str | Path | pl.DataFrame | pl.LazyFrame, options: SourceOptions | None = None, *,
+                 screen_after: bool = False) -> Extract:
+    """Open a CSV, Parquet or Excel file or a database table, or wrap a frame a caller already has.
+
+    ``screen_after`` lets a caller that collects every row take the CSV's unreadable rows out after
+    reading (``Extract.screen``), which spares a count of every line's separators beforehand.
+    """
     options = options or SourceOptions()
     if isinstance(source, pl.DataFrame | pl.LazyFrame):
         frame = source.lazy()
@@ -72,7 +88,7 @@ def open_extract(source: str | Path | pl.DataFrame | pl.LazyFrame, options: Sour
         return _open_parquet(path)
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return _open_excel(path, options.sheet)
-    return _open_csv(path, encoding=options.encoding, delimiter=options.delimiter)
+    return _open_csv(path, encoding=options.encoding, delimiter=options.delimiter, screen_after=screen_after)
 
 
 def _open_excel(path: Path, sheet: str | None) -> Extract:
@@ -97,40 +113,105 @@ def _open_parquet(path: Path) -> Extract:
     return Extract(str(path), frame, columns)
 
 
-def _open_csv(path: Path, *, encoding: str | None, delimiter: str | None) -> Extract:
+def _open_csv(path: Path, *, encoding: str | None, delimiter: str | None, screen_after: bool) -> Extract:
     layout = sniff_csv(path, encoding=encoding, delimiter=delimiter)
+    columns: dict[str, pl.DataType] = {name: pl.String() for name in layout.header}
     try:
         _refuse_duplicates(path, layout.header)
-        readable, unreadable = _split_rows(path, layout)
+        records: pl.DataFrame | None = None
+        if screen_after and not layout.temporary and len(layout.header) > 1:
+            shapes = line_shapes(layout.utf8_path, layout.delimiter)
+            if (shapes["quotes"] % 2).sum() == 0:
+                frame = _scan(layout).with_row_index(INDEX).select(
+                    pl.exclude(INDEX), (pl.col(INDEX).cast(pl.Int64) + 2).alias(LINE),
+                    pl.sum_horizontal(pl.col(name).str.len_bytes() for name in layout.header).alias(VALUE_BYTES))
+                screen = RowScreen(str(path), layout.utf8_path, layout.delimiter, len(layout.header),
+                                   shapes.drop("quotes"))
+                return Extract(str(path), frame, columns, screen=screen)
+            records = spanning_records(layout.utf8_path, layout.delimiter, marked=False)
+        readable, unreadable = _split_rows(path, layout, records)
     except BaseException:
         if layout.temporary:
             layout.utf8_path.unlink(missing_ok=True)
         raise
     temporary = (layout.utf8_path,) if layout.temporary else ()
-    return Extract(str(path), readable, {name: pl.String() for name in layout.header}, temporary, unreadable)
+    return Extract(str(path), readable, columns, temporary, unreadable)
 
 
-def _split_rows(path: Path, layout: CsvLayout) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+def _scan(layout: CsvLayout) -> pl.LazyFrame:
+    return pl.scan_csv(layout.utf8_path, has_header=True, separator=layout.delimiter, infer_schema=False,
+                       new_columns=layout.header, truncate_ragged_lines=True)
+
+
+@dataclass(frozen=True, slots=True)
+class RowScreen:
+    """Takes a CSV's unreadable rows out of its collected rows, using each line's length.
+
+    NOTE: a line without quotes holds exactly its values and a separator between each two, so it
+    has the header's number of fields exactly when its length is its values' bytes plus one less
+    than that number (fewer fields make it shorter, more make it longer). Only lines that fail this,
+    or have quotes, have their separators counted, which a check would otherwise do for every line.
+    """
+
+    label: str
+    path: Path
+    delimiter: str
+    width: int
+    lines: pl.DataFrame
+    """Per data line: ``length`` in bytes, and ``separators`` outside quotes where it has quotes."""
+
+    def split(self, rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The readable rows (without ``VALUE_BYTES``) and the unreadable ones (line, reason)."""
+        lines = self.lines
+        if rows.height < lines.height and not lines["length"].slice(rows.height).any():
+            lines = lines.head(rows.height)  # NOTE: Polars reads no row for empty lines at the very end
+        if rows.height != lines.height:
+            raise ExtractError(f"{self.label}: a quote does not close the way CSV expects, so rows cannot be "
+                               "told apart; check the quotes")
+        fields = pl.when(pl.col("separators").is_not_null()).then(pl.col("separators").cast(pl.Int64) + 1).otherwise(
+            pl.col("length").cast(pl.Int64) - pl.col(VALUE_BYTES).cast(pl.Int64) + 1)
+        suspects = (lines.with_columns(rows.get_column(VALUE_BYTES)).with_row_index("record")
+                    .filter(fields != self.width)["record"])
+        rows = rows.drop(VALUE_BYTES)
+        if suspects.is_empty():
+            return rows, pl.DataFrame(schema={"line": pl.Int64, "reason": pl.String})
+        bad = _bad_records(records_on_lines(self.path, self.delimiter, suspects + 1), self.width)
+        keep = ~pl.int_range(pl.len(), dtype=pl.Int64).is_in(bad["record"].implode())
+        return rows.filter(keep), _reasons(bad, self.width)
+
+
+def _bad_records(records: pl.DataFrame, width: int) -> pl.DataFrame:
+    return records.filter(pl.col("blank") | (pl.col("fields") != width) | pl.col("undecodable"))
+
+
+def _reasons(bad: pl.DataFrame, width: int) -> pl.DataFrame:
+    """The unreadable records, blank ones apart, with the reason: line, reason."""
+    return bad.filter(~pl.col("blank")).select(
+        "line",
+        pl.when(pl.col("undecodable")).then(pl.lit("bytes that are not valid UTF-8"))
+        .otherwise(pl.format("{} fields where the header has {}", pl.col("fields"), pl.lit(width)))
+        .alias("reason"),
+    )
+
+
+def _split_rows(path: Path, layout: CsvLayout,
+                records: pl.DataFrame | None = None) -> tuple[pl.LazyFrame, pl.LazyFrame]:
     """The rows to check (with their line numbers), and the rows that cannot be read (line, reason)."""
-
-    def scan() -> pl.LazyFrame:
-        return pl.scan_csv(layout.utf8_path, has_header=True, separator=layout.delimiter, infer_schema=False,
-                           new_columns=layout.header, truncate_ragged_lines=True)
-
-    records = record_layout(layout.utf8_path, layout.delimiter, marked=layout.temporary)
+    if records is None:
+        records = record_layout(layout.utf8_path, layout.delimiter, marked=layout.temporary)
     # NOTE: when every record is one line, lines and Polars' rows cannot disagree; only records over
     # several lines (quoted newlines, or a stray quote) need Polars' own count to confirm the split.
     spanning = records.height > 0 and int(records["lines"].max()) > 1  # type: ignore[arg-type]
     try:
-        parsed = scan().select(pl.len()).collect().item() if spanning else records.height
+        parsed = _scan(layout).select(pl.len()).collect().item() if spanning else records.height
     except pl.exceptions.PolarsError:
         parsed = -1
     if parsed != records.height:
         raise ExtractError(f"{path}:{_first_spanning_line(records)}: a quote here does not close the way CSV "
                            "expects, so rows cannot be told apart; check the quotes from this line on")
     width = len(layout.header)
-    bad = records.filter(pl.col("blank") | (pl.col("fields") != width) | pl.col("undecodable"))
-    readable = scan().with_row_index(INDEX)
+    bad = _bad_records(records, width)
+    readable = _scan(layout).with_row_index(INDEX)
     # NOTE: a 5M-row literal of line numbers costs a second in a stream; when every record is one
     # line, its line is its index plus the header's.
     line = pl.lit(records["line"]) if spanning else pl.col(INDEX).cast(pl.Int64) + 2
@@ -138,13 +219,7 @@ def _split_rows(path: Path, layout: CsvLayout) -> tuple[pl.LazyFrame, pl.LazyFra
     if bad.height:
         readable = readable.filter(~pl.col(INDEX).is_in(bad["record"].implode()))
     readable = readable.drop(INDEX)
-    unreadable = bad.filter(~pl.col("blank")).select(
-        "line",
-        pl.when(pl.col("undecodable")).then(pl.lit("bytes that are not valid UTF-8"))
-        .otherwise(pl.format("{} fields where the header has {}", pl.col("fields"), pl.lit(width)))
-        .alias("reason"),
-    )
-    return readable, unreadable.lazy()
+    return readable, _reasons(bad, width).lazy()
 
 
 def missing_columns(extract: Extract, needed: Iterable[str]) -> list[str]:
