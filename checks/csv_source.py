@@ -36,10 +36,17 @@ class CsvLayout:
     header: list[str]
     utf8_path: Path
     temporary: bool
+    checked: bool = True
+    """Whether the whole file is known to be what ``encoding`` says (else only its first block is)."""
 
 
-def sniff_csv(path: Path, *, encoding: str | None = None, delimiter: str | None = None) -> CsvLayout:
-    """Work out encoding, delimiter and header; transcode to UTF-8 when needed."""
+def sniff_csv(path: Path, *, encoding: str | None = None, delimiter: str | None = None,
+              whole_file: bool = True) -> CsvLayout:
+    """Work out encoding, delimiter and header; transcode to UTF-8 when needed.
+
+    Without ``whole_file``, a file whose first block is UTF-8 is taken as UTF-8 unchecked: Polars
+    checks every byte as it reads the lines anyway, and an error then means Windows-1252 after all.
+    """
     start = _head(path)
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise ExtractError(f"{path}: is UTF-16 text; save it as UTF-8 or Windows-1252 CSV")
@@ -47,7 +54,8 @@ def sniff_csv(path: Path, *, encoding: str | None = None, delimiter: str | None 
         raise ExtractError(f"{path}: is not a CSV file (it holds binary data)")
     if not start.strip(b"\xef\xbb\xbf \t\r\n"):
         raise ExtractError(f"{path}: is empty; expected a CSV file with a header row")
-    chosen = _encoding(path, encoding)
+    trusted = not whole_file and encoding is None and _starts_utf8(start)
+    chosen = "utf-8" if trusted else _encoding(path, encoding)
     body = start.removeprefix(codecs.BOM_UTF8)
     if b"\r" in body and b"\n" not in body:
         raise ExtractError(f"{path}: ends lines with carriage returns alone; save it with Windows or Unix line ends")
@@ -65,7 +73,7 @@ def sniff_csv(path: Path, *, encoding: str | None = None, delimiter: str | None 
         if encoding is not None and not _is_utf8(path):
             # NOTE: UTF-8 was asked for, but some bytes are not: those rows are marked, then unreadable.
             return CsvLayout("utf-8", separator, header, _transcode(path, "utf-8", "refcheck-mark"), temporary=True)
-        return CsvLayout("utf-8", separator, header, path, temporary=False)
+        return CsvLayout("utf-8", separator, header, path, temporary=False, checked=not trusted)
     return CsvLayout(chosen, separator, header, _transcode(path, chosen, "refcheck-latin1"), temporary=True)
 
 
@@ -85,6 +93,21 @@ def _encoding(path: Path, requested: str | None) -> str:
             raise ExtractError(f"{path}: unknown encoding {requested!r}; use one of utf-8, windows-1252, latin-1")
         return ENCODINGS[key]
     return "utf-8" if _is_utf8(path) else "cp1252"
+
+
+def _starts_utf8(start: bytes) -> bool:
+    """Whether a file's first block is UTF-8 (a character cut at its end apart)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(start, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def is_utf8_error(err: Exception) -> bool:
+    """Whether a Polars error says the text read is not UTF-8."""
+    text = str(err).lower()
+    return "utf-8" in text or "utf8" in text
 
 
 def _is_utf8(path: Path) -> bool:

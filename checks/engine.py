@@ -15,6 +15,7 @@ import polars as pl
 
 from refcheck.checks.calendar import WorkingDays
 from refcheck.checks.context import Context
+from refcheck.checks.csv_source import is_utf8_error
 from refcheck.checks.errors import ExtractError
 from refcheck.checks.extract import LINE, VALUE_BYTES, Extract, SourceOptions, missing_columns, open_extract
 from refcheck.checks.kinds import applies
@@ -301,7 +302,7 @@ def polars_reason(err: pl.exceptions.PolarsError) -> str:
     text = str(err).lower()
     if "more fields" in text or "ragged" in text:
         return "a row has more fields than the header"
-    if "utf-8" in text or "utf8" in text:
+    if is_utf8_error(err):
         return "it is not UTF-8 text"
     return f"Polars {type(err).__name__}"
 

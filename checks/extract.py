@@ -15,6 +15,7 @@ import polars as pl
 
 from refcheck.checks.csv_source import (
     CsvLayout,
+    is_utf8_error,
     line_shapes,
     record_layout,
     records_on_lines,
@@ -114,7 +115,17 @@ def _open_parquet(path: Path) -> Extract:
 
 
 def _open_csv(path: Path, *, encoding: str | None, delimiter: str | None, screen_after: bool) -> Extract:
-    layout = sniff_csv(path, encoding=encoding, delimiter=delimiter)
+    layout = sniff_csv(path, encoding=encoding, delimiter=delimiter, whole_file=False)
+    try:
+        return _read_csv(path, layout, screen_after)
+    except pl.exceptions.ComputeError as err:
+        if layout.checked or not is_utf8_error(err):
+            raise
+    # NOTE: the first block was UTF-8 but a later byte is not: the file is Windows-1252 after all.
+    return _read_csv(path, sniff_csv(path, encoding=encoding, delimiter=delimiter), screen_after)
+
+
+def _read_csv(path: Path, layout: CsvLayout, screen_after: bool) -> Extract:
     columns: dict[str, pl.DataType] = {name: pl.String() for name in layout.header}
     try:
         _refuse_duplicates(path, layout.header)

@@ -62,6 +62,18 @@ def test_every_csv_variant_gives_the_same_report_without_flags(tmp_path: Path, i
     assert any(team["team"] == "Tîm Gwynedd" for team in baseline["teams"])
 
 
+def test_windows_1252_first_seen_deep_in_the_file_is_still_read_as_such(tmp_path: Path, invoke: Invoke,
+                                                                         referrals: pl.DataFrame) -> None:
+    plain = referrals.with_columns(pl.col("team").str.replace("Tîm ", ""),
+                                   pl.col("referral_reason").str.replace(" – .*", ""))
+    accented = pl.concat([plain.head(400), referrals.tail(200)])  # NOTE: the first accent is past 64 KiB
+    path = _write(accented, tmp_path / "windows.csv", encoding="cp1252")
+    assert path.read_bytes()[: 64 * 1024].isascii() and not path.read_bytes().isascii()
+    report = _rules(invoke, path)
+    assert report == _rules(invoke, _write(accented, tmp_path / "utf8.csv"))
+    assert any(team["team"] == "Tîm Gwynedd" for team in report["teams"])
+
+
 def test_the_sniffed_choices_can_be_overridden(tmp_path: Path, invoke: Invoke, referrals: pl.DataFrame) -> None:
     path = _write(referrals, tmp_path / "windows.csv", separator=";", encoding="cp1252")
     assert _rules(invoke, path, "--encoding", "windows-1252", "--delimiter", ";") == _rules(invoke, path)
