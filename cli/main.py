@@ -268,7 +268,7 @@ def scorecard(extract: str, out: Path, schema: str, as_of: dt.date | None, encod
         resolved = load_schema(schema)
         mapping = load_mapping(mapping_path, resolved) if mapping_path else None
         report = validate(extract, resolved, as_of=as_of, findings=True, carry=carry, options=options,
-                          mapping=mapping)
+                          mapping=mapping, measures=True)
         _account_unreadable(report, unreadable_path, max_unreadable)
         shown = _team_names(teams, report.teams)
         made_at = dt.datetime.now().replace(microsecond=0)

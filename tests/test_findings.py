@@ -45,15 +45,16 @@ def test_findings_rows_point_at_the_record(tmp_path: Path) -> None:
 
 
 def test_counts_are_the_same_with_or_without_findings() -> None:
-    plain = validate(SAMPLE, as_of=SAMPLE_AS_OF)
-    detailed = validate(SAMPLE, as_of=SAMPLE_AS_OF, findings=True)
+    plain = validate(SAMPLE, as_of=SAMPLE_AS_OF, measures=True)
+    detailed = validate(SAMPLE, as_of=SAMPLE_AS_OF, findings=True, measures=True)
     assert plain.results == detailed.results and plain.measures == detailed.measures
+    assert validate(SAMPLE, as_of=SAMPLE_AS_OF).measures == {}  # NOTE: measured only when asked for
 
 
 def test_re_referrals_agree_with_a_plain_count(tmp_path: Path) -> None:
     path = tmp_path / "extract.csv"
     write_sample(path, 700, seed=21, as_of=dt.date(2026, 3, 1))
-    report = validate(path, as_of=dt.date(2026, 3, 1))
+    report = validate(path, as_of=dt.date(2026, 3, 1), measures=True)
     got = {count.team: (count.checked, count.failed) for count in report.measures["re_referrals"]}
     assert got == reference_re_referrals(path)
     assert sum(failed for _, failed in got.values()) > 0
@@ -69,6 +70,6 @@ def test_re_referrals_count_the_latest_strictly_earlier_referral_across_ties(tmp
     )
     path = tmp_path / "ties.csv"
     rows.write_csv(path)
-    report = validate(path, as_of=SAMPLE_AS_OF)
+    report = validate(path, as_of=SAMPLE_AS_OF, measures=True)
     got = {count.team: (count.checked, count.failed) for count in report.measures["re_referrals"]}
     assert got == reference_re_referrals(path) == {"T": (5, 2)}
