@@ -223,12 +223,18 @@ def line_shapes(path: Path, delimiter: str) -> pl.DataFrame:
     (``refcheck.checks.extract.RowScreen``).
     """
     line = pl.col("text")
-    quoted = pl.when(line.str.contains('"', literal=True)).then(line)
-    return pl.scan_lines(path, name="text").slice(1).select(
-        line.str.len_bytes().alias("length"),
-        quoted.str.count_matches('"', literal=True).alias("quotes"),
-        quoted.str.replace_all(r'"[^"]*"', "").str.count_matches(delimiter, literal=True).alias("separators"),
-    ).collect(engine="streaming")
+    lines = pl.scan_lines(path, name="text", row_index_name="index").slice(1)
+    # NOTE: two plans over one scan, so that only the few lines with quotes are counted at all.
+    lengths, quoted = pl.collect_all([
+        lines.select(line.str.len_bytes().alias("length")),
+        lines.filter(line.str.contains('"', literal=True)).select(
+            (pl.col("index") - 1).alias("index"),
+            line.str.count_matches('"', literal=True).alias("quotes"),
+            line.str.replace_all(r'"[^"]*"', "").str.count_matches(delimiter, literal=True).alias("separators")),
+    ], engine="streaming")
+    blank = pl.Series(dtype=pl.UInt32).extend_constant(None, lengths.height)
+    return lengths.with_columns(blank.scatter(quoted["index"], quoted["quotes"]).alias("quotes"),
+                                blank.scatter(quoted["index"], quoted["separators"]).alias("separators"))
 
 
 def spanning_records(path: Path, delimiter: str, marked: bool) -> pl.DataFrame:
