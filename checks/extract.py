@@ -174,8 +174,6 @@ class RowScreen:
     def split(self, rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         """The readable rows (without ``VALUE_BYTES``) and the unreadable ones (line, reason)."""
         lines = self.lines
-        if rows.height < lines.height and not lines["length"].slice(rows.height).any():
-            lines = lines.head(rows.height)  # NOTE: Polars reads no row for empty lines at the very end
         if rows.height != lines.height:
             raise ExtractError(f"{self.label}: a quote does not close the way CSV expects, so rows cannot be "
                                "told apart; check the quotes")

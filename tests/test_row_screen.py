@@ -71,12 +71,13 @@ def test_the_ragged_rows_a_length_cannot_hide(tmp_path: Path) -> None:
     assert set(screened.findings["record_id"]) <= {"R1", "R5", "R7"}
 
 
-def test_windows_line_ends_are_no_extra_bytes(tmp_path: Path) -> None:
+def test_windows_line_ends_are_no_extra_bytes_and_blank_lines_at_the_end_are_skipped(tmp_path: Path) -> None:
     path = tmp_path / "extract.csv"
-    path.write_bytes((HEADER + "\r\n" + _row(1) + "\r\n" + _row(2) + ",x\r\n" + _row(3) + "\r\n").encode())
+    path.write_bytes((HEADER + "\r\n" + _row(1) + "\r\n" + _row(2) + ",x\r\n" + _row(3) + "\r\n\r\n\r\n").encode())
     screened, counted = _both(path)
     _same(screened, counted)
     assert screened.unreadable.rows() == [(3, "24 fields where the header has 23")]
+    assert (screened.source.rows_read, screened.source.rows_checked) == (3, 2)
 
 
 VALUES = st.sampled_from(["", " ", "a,b", 'say "hi"', "x", "2025-04-17", "ÿ日本", ","]) | st.text(
