@@ -104,12 +104,6 @@ def _starts_utf8(start: bytes) -> bool:
     return True
 
 
-def is_utf8_error(err: Exception) -> bool:
-    """Whether a Polars error says the text read is not UTF-8."""
-    text = str(err).lower()
-    return "utf-8" in text or "utf8" in text
-
-
 def _is_utf8(path: Path) -> bool:
     """Whether the whole file is valid UTF-8.
 

@@ -15,8 +15,7 @@ import polars as pl
 
 from refcheck.checks.calendar import WorkingDays
 from refcheck.checks.context import Context
-from refcheck.checks.csv_source import is_utf8_error
-from refcheck.checks.errors import ExtractError
+from refcheck.checks.errors import ExtractError, polars_reason
 from refcheck.checks.extract import LINE, VALUE_BYTES, Extract, SourceOptions, missing_columns, open_extract
 from refcheck.checks.kinds import applies
 from refcheck.checks.parsing import read_typed, typed_stages
@@ -307,15 +306,6 @@ UNREADABLE_SCHEMA = {"line": pl.Int64, "reason": pl.String}
 FINDINGS_SCHEMA = {"row": pl.Int64, "record_id": pl.String, "team": pl.String, "worker": pl.String,
                    "rule_id": pl.String, "working_days": pl.Int64}
 
-
-def polars_reason(err: pl.exceptions.PolarsError) -> str:
-    """A short reason for a read failure that never repeats the data Polars may quote."""
-    text = str(err).lower()
-    if "more fields" in text or "ragged" in text:
-        return "a row has more fields than the header"
-    if is_utf8_error(err):
-        return "it is not UTF-8 text"
-    return f"Polars {type(err).__name__}"
 
 
 def _team_counts(table: pl.DataFrame, rule_id: str, teams: tuple[str, ...], ran: bool) -> tuple[TeamCount, ...]:

@@ -2,8 +2,29 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from refcheck.schemas.errors import RefcheckError
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 class ExtractError(RefcheckError):
     """The extract cannot be read or used; the message starts with the file's name."""
+
+
+def is_utf8_error(err: Exception) -> bool:
+    """Whether a Polars error says the text read is not UTF-8."""
+    text = str(err).lower()
+    return "utf-8" in text or "utf8" in text
+
+
+def polars_reason(err: pl.exceptions.PolarsError) -> str:
+    """A short reason for a read failure that never repeats the data Polars may quote."""
+    text = str(err).lower()
+    if "more fields" in text or "ragged" in text:
+        return "a row has more fields than the header"
+    if is_utf8_error(err):
+        return "it is not UTF-8 text"
+    return f"Polars {type(err).__name__}"

@@ -15,7 +15,6 @@ import polars as pl
 
 from refcheck.checks.csv_source import (
     CsvLayout,
-    is_utf8_error,
     line_shapes,
     record_layout,
     records_on_lines,
@@ -23,7 +22,7 @@ from refcheck.checks.csv_source import (
     spanning_records,
 )
 from refcheck.checks.database_source import is_database_uri, read_database, safe_label
-from refcheck.checks.errors import ExtractError
+from refcheck.checks.errors import ExtractError, is_utf8_error, polars_reason
 from refcheck.checks.excel_source import EXCEL_SUFFIXES, read_excel
 
 PARQUET_SUFFIXES = {".parquet", ".pq"}
@@ -117,12 +116,15 @@ def _open_parquet(path: Path) -> Extract:
 def _open_csv(path: Path, *, encoding: str | None, delimiter: str | None, screen_after: bool) -> Extract:
     layout = sniff_csv(path, encoding=encoding, delimiter=delimiter, whole_file=False)
     try:
-        return _read_csv(path, layout, screen_after)
-    except pl.exceptions.ComputeError as err:
-        if layout.checked or not is_utf8_error(err):
-            raise
-    # NOTE: the first block was UTF-8 but a later byte is not: the file is Windows-1252 after all.
-    return _read_csv(path, sniff_csv(path, encoding=encoding, delimiter=delimiter), screen_after)
+        try:
+            return _read_csv(path, layout, screen_after)
+        except pl.exceptions.ComputeError as err:
+            if layout.checked or not is_utf8_error(err):
+                raise
+        # NOTE: the first block was UTF-8 but a later byte is not: the file is Windows-1252 after all.
+        return _read_csv(path, sniff_csv(path, encoding=encoding, delimiter=delimiter), screen_after)
+    except pl.exceptions.PolarsError as err:
+        raise ExtractError(f"{path}: cannot be read ({polars_reason(err)})") from None
 
 
 def _read_csv(path: Path, layout: CsvLayout, screen_after: bool) -> Extract:

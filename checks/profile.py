@@ -16,8 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from refcheck.checks.engine import polars_reason
-from refcheck.checks.errors import ExtractError
+from refcheck.checks.errors import ExtractError, polars_reason
 from refcheck.checks.extract import SourceOptions, open_extract
 from refcheck.checks.parsing import blank_to_null, read_typed, typed_stages
 from refcheck.schemas import ExtractMapping, Field, FieldType, Schema, propose_mapping

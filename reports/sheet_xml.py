@@ -9,6 +9,7 @@ hints) goes into the workbook's shared-string table once, as Excel itself stores
 
 from __future__ import annotations
 
+import errno
 import io
 import re
 import zipfile
@@ -66,7 +67,12 @@ def fill_sheets(workbook: bytes, sheets: dict[int, pl.DataFrame]) -> bytes:
             else:
                 content = _with_strings(table, shared, uses) if member.filename == _SHARED_STRINGS else data
                 parts.append(pool.submit(deflate, member.filename, content, member.date_time))
-        return archive([part.result() for part in parts])
+        finished = [part.result() for part in parts]
+    try:
+        return archive(finished)
+    except ValueError:
+        raise OSError(errno.EFBIG, "the workbook would be over 4 GiB; use the worklist CSVs, or fewer "
+                                   "--include-columns") from None
 
 
 def _sheet_position(name: str) -> int:

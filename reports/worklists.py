@@ -6,7 +6,6 @@ overdue for timeliness rules. Personal columns appear only when the user asks fo
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -51,17 +50,6 @@ def worklist(report: Report, team: str | None = None) -> pl.DataFrame:
     )
 
 
-def worklist_csv(frame: pl.DataFrame) -> bytes:
-    """CSV (UTF-8) whose cells can never start a spreadsheet formula."""
-    buffer = io.BytesIO()  # NOTE: bytes straight from Polars, not a Python str encoded again
-    _formula_safe(frame).write_csv(buffer)
-    return buffer.getvalue()
-
-
 def write_worklist_csv(frame: pl.DataFrame, path: Path) -> None:
-    """Write ``worklist_csv`` to a file, by Polars itself (in parallel, without holding the GIL)."""
-    _formula_safe(frame).write_csv(path)
-
-
-def _formula_safe(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.select(safe_cells(pl.col(name).cast(pl.String)).alias(name) for name in frame.columns)
+    """The worklist as a UTF-8 CSV whose cells can never start a spreadsheet formula, written by Polars itself."""
+    frame.select(safe_cells(pl.col(name).cast(pl.String)).alias(name) for name in frame.columns).write_csv(path)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 
+from refcheck.reports import zip_parts
 from refcheck.reports.zip_parts import archive, deflate
+from tests.conftest import SAMPLE, SAMPLE_AS_OF, Invoke
 
 
 def test_parts_deflated_apart_read_back_as_one_archive() -> None:
@@ -31,3 +34,16 @@ def test_a_part_too_large_for_a_plain_zip_is_refused() -> None:
     too_big = type(part)(part.name, part.deflated, part.crc, 0x1_0000_0000)
     with pytest.raises(ValueError, match="big.xml: too large"):
         archive([too_big])
+
+
+def test_a_workbook_too_large_for_a_plain_zip_is_one_line_and_exit_2(tmp_path: Path, invoke: Invoke,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # NOTE: a real 4 GiB workbook is too slow to make here; the limit is lowered to below a small one's size.
+    monkeypatch.setattr(zip_parts, "_LIMIT", 1_000)
+    out = tmp_path / "out"
+    result = invoke("scorecard", SAMPLE, "--out", out, "--no-history", "--as-of", SAMPLE_AS_OF.isoformat())
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"Error: {out}: cannot be written (the workbook would be over 4 GiB; use the worklist CSVs, or fewer "
+        "--include-columns)"]
+    assert not (out / "scorecard.xlsx").exists()
