@@ -8,6 +8,7 @@ For each size it makes an extract with ``refcheck sample`` (kept in bench/data),
 contender as its own process: one warm-up each, then ``--runs`` rounds that alternate the
 contenders (the starting one rotates), reporting the median wall time and the median peak
 resident memory (``os.wait4``) with their ratios to the floor, a typed ``polars.read_csv``.
+Every run starts with the extract and Polars' library in the page cache (``warm``).
 pandera and GX run the exported rule set as a user would (bench/contenders.py); they are slow,
 so they run only up to ``--heavy-max-rows``. ``--write`` saves the tables, the machine, the
 versions and this command as Markdown. Never part of the test suite.
@@ -16,6 +17,7 @@ versions and this command as Markdown. Never part of the test suite.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import platform
 import shutil
@@ -30,6 +32,28 @@ HERE = Path(__file__).resolve().parent
 FLOOR_TEXT = "import polars as pl, sys; pl.read_csv(sys.argv[1], infer_schema=False)"
 FLOOR = "import polars as pl, sys; pl.read_csv(sys.argv[1], try_parse_dates=True, infer_schema_length=10000)"
 AS_OF = "2026-11-20"
+
+
+def warm(*paths: Path) -> None:
+    """Read the files through, so that the next run finds them in the page cache.
+
+    NOTE: a machine may page out file pages left untouched for a while (this one's DAMON does so
+    after a minute), so the contender after GX's minutes-long run would read the extract from disk.
+    """
+    for path in paths:
+        with path.open("rb") as file:
+            while file.read(1 << 24):
+                pass
+
+
+def polars_files() -> list[Path]:
+    """Polars' files (its compiled library is most of the start-up), found without importing it."""
+    spec = importlib.util.find_spec("polars")
+    if spec is None or spec.origin is None:
+        return []
+    packages = Path(spec.origin).parent.parent
+    return [path for folder in [packages / "polars", *packages.glob("_polars_runtime*")]
+            for path in folder.rglob("*") if path.is_file()]
 
 
 def measure(command: list[str]) -> tuple[float, float]:
@@ -70,12 +94,14 @@ def run_size(rows: int, runs: int, data: Path, refcheck: str, heavy: bool) -> li
     work.mkdir(exist_ok=True)
     commands = contenders(extract, work, refcheck, heavy)
     results: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    library = polars_files()
     for command in commands.values():
         measure(command)  # warm-up: file cache, imports, compiled regexes
     names = list(commands)
     for round_number in range(runs):
         start = round_number % len(names)
         for name in names[start:] + names[:start]:
+            warm(extract, *library)
             results[name].append(measure(commands[name]))
             print(f"  {rows:,} rows, round {round_number + 1}: {name} {results[name][-1][0]:.2f} s", file=sys.stderr)
     return [(name, statistics.median(w for w, _ in samples), statistics.median(m for _, m in samples))
@@ -92,8 +118,11 @@ def startup(runs: int, data: Path, refcheck: str) -> tuple[float, float]:
     bare = [sys.executable, "-c", "import polars"]
     measure(check), measure(bare)
     walls: dict[str, list[float]] = {"check": [], "bare": []}
+    library = polars_files()
     for _ in range(max(runs, 5)):
+        warm(small, *library)
         walls["check"].append(measure(check)[0])
+        warm(small, *library)
         walls["bare"].append(measure(bare)[0])
     return statistics.median(walls["check"]), statistics.median(walls["bare"])
 
@@ -179,7 +208,9 @@ def main() -> None:
              "Each contender is a whole process (start-up, reading and checking included); the floor is a typed "
              "`polars.read_csv` of the same file. pandera runs the exported schema (`refcheck export pandera`, every "
              "rule) on the text frame; Great Expectations runs the exported suite on pandas "
-             "(`refcheck export gx --dialect none`: the 30 of 43 rules GX can run on pandas).", "",
+             "(`refcheck export gx --dialect none`: the 30 of 43 rules GX can run on pandas). Every run starts "
+             "with the extract and Polars' library read into the page cache, as a nightly run on a fresh extract "
+             "finds them.", "",
              f"Each size ends with the {TARGETS}.", ""]
     for rows in args.rows:
         results = run_size(rows, args.runs, args.data, refcheck, heavy=rows <= args.heavy_max_rows)
