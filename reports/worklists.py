@@ -12,9 +12,12 @@ from pathlib import Path
 import polars as pl
 
 from refcheck.checks import Report
-from refcheck.reports.files import safe_cells
+from refcheck.reports.files import safe_cell, safe_cells
 
 COLUMNS = ["record_id", "worker", "rule_id", "category", "severity", "message", "hint", "working_days"]
+RULE_COLUMNS = frozenset({"rule_id", "category", "severity", "message", "hint"})
+"""A worklist's columns that come from the schema's rules, formula-safe once per rule: ids, categories and
+severities by their formats, messages and hints made so by ``worklist``."""
 
 
 def team_worklists(report: Report, teams: Sequence[str]) -> dict[str, pl.DataFrame]:
@@ -35,8 +38,8 @@ def worklist(report: Report, team: str | None = None) -> pl.DataFrame:
             "category": [r.rule.category for r in report.results],
             "severity": [r.rule.severity.value for r in report.results],
             "severity_rank": [r.rule.severity.rank for r in report.results],
-            "message": [r.rule.message for r in report.results],
-            "hint": [r.rule.hint for r in report.results],
+            "message": [safe_cell(r.rule.message) for r in report.results],
+            "hint": [safe_cell(r.rule.hint) for r in report.results],
         }
     )
     findings = report.findings if team is None else report.findings.filter(pl.col("team") == team)
@@ -51,5 +54,10 @@ def worklist(report: Report, team: str | None = None) -> pl.DataFrame:
 
 
 def write_worklist_csv(frame: pl.DataFrame, path: Path) -> None:
-    """The worklist as a UTF-8 CSV whose cells can never start a spreadsheet formula, written by Polars itself."""
-    frame.select(safe_cells(pl.col(name).cast(pl.String)).alias(name) for name in frame.columns).write_csv(path)
+    """The worklist as a UTF-8 CSV whose cells can never start a spreadsheet formula, written by Polars itself.
+
+    NOTE: the rules' columns are safe already (``worklist``); making them safe again row by row
+    would copy most of the worklist's text, once per rule it fails.
+    """
+    frame.select(pl.col(name) if name in RULE_COLUMNS else safe_cells(pl.col(name).cast(pl.String)).alias(name)
+                 for name in frame.columns).write_csv(path)

@@ -177,6 +177,22 @@ def test_include_columns_adds_only_the_named_columns(tmp_path: Path, invoke: Inv
     assert [p.name for p in (tmp_path / "worklists").iterdir()] == ["gwynedd.csv"]
 
 
+def test_rule_text_that_starts_a_formula_is_quoted_in_worklists_and_sheets(tmp_path: Path, invoke: Invoke) -> None:
+    council = tmp_path / "council.yaml"
+    council.write_text("name: council\nversion: 1\nextends: wales-referral\nrules:\n"
+                       "  - id: gender.valid\n    message: \"=1+1 gender\"\n    hint: \"@call\"\n")
+    result = invoke("scorecard", SAMPLE, "--schema", council, "--out", tmp_path / "out", "--no-history",
+                    "--as-of", SAMPLE_AS_OF.isoformat(), "--team", "Bridgend")
+    assert result.exit_code == 0, result.output
+    rows = pl.read_csv(tmp_path / "out" / "worklists" / "bridgend.csv", infer_schema=False)
+    gender = rows.filter(pl.col("rule_id") == "gender.valid")
+    assert gender.height > 0
+    assert set(gender.select("category", "message", "hint").rows()) == {("validity", "'=1+1 gender", "'@call")}
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "scorecard.xlsx")["Bridgend"]
+    cells = {row[2:7] for row in sheet.iter_rows(min_row=2, values_only=True) if row[2] == "gender.valid"}
+    assert cells == {("gender.valid", "validity", "error", "'=1+1 gender", "'@call")}
+
+
 def test_unknown_team_and_unknown_column_are_clear_errors(tmp_path: Path, invoke: Invoke) -> None:
     result = invoke("scorecard", SAMPLE, "--out", tmp_path, "--no-history", "--team", "Atlantis")
     assert result.exit_code == ExitCode.USAGE
