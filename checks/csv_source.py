@@ -47,6 +47,35 @@ def sniff_csv(path: Path, *, encoding: str | None = None, delimiter: str | None 
     Without ``whole_file``, a file whose first block is UTF-8 is taken as UTF-8 unchecked: Polars
     checks every byte as it reads the lines anyway, and an error then means Windows-1252 after all.
     """
+    start = _text_head(path)
+    trusted = not whole_file and encoding is None and _starts_utf8(start)
+    chosen = "utf-8" if trusted else _encoding(path, encoding)
+    separator, header = _header_row(path, _first_line(start), chosen, delimiter)
+    if chosen == "utf-8":
+        if encoding is not None and not _is_utf8(path):
+            # NOTE: UTF-8 was asked for, but some bytes are not: those rows are marked, then unreadable.
+            return CsvLayout("utf-8", separator, header, _transcode(path, "utf-8", "refcheck-mark"), temporary=True)
+        return CsvLayout("utf-8", separator, header, path, temporary=False, checked=not trusted)
+    return CsvLayout(chosen, separator, header, _transcode(path, chosen, "refcheck-latin1"), temporary=True)
+
+
+def read_header(path: Path, *, delimiter: str | None = None) -> list[str]:
+    """A CSV's column names, read from its first block only when they are plain ASCII.
+
+    NOTE: ASCII reads the same in every encoding refcheck accepts; a header with other characters
+    is decoded as ``sniff_csv`` decodes it, which may need the whole file.
+    """
+    first_line = _first_line(_text_head(path))
+    if first_line.isascii():
+        return _header_row(path, first_line, "utf-8", delimiter)[1]
+    layout = sniff_csv(path, delimiter=delimiter)
+    if layout.temporary:
+        layout.utf8_path.unlink(missing_ok=True)
+    return layout.header
+
+
+def _text_head(path: Path) -> bytes:
+    """The file's first block, refused when it cannot be a CSV that refcheck reads."""
     start = _head(path)
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise ExtractError(f"{path}: is UTF-16 text; save it as UTF-8 or Windows-1252 CSV")
@@ -54,13 +83,19 @@ def sniff_csv(path: Path, *, encoding: str | None = None, delimiter: str | None 
         raise ExtractError(f"{path}: is not a CSV file (it holds binary data)")
     if not start.strip(b"\xef\xbb\xbf \t\r\n"):
         raise ExtractError(f"{path}: is empty; expected a CSV file with a header row")
-    trusted = not whole_file and encoding is None and _starts_utf8(start)
-    chosen = "utf-8" if trusted else _encoding(path, encoding)
     body = start.removeprefix(codecs.BOM_UTF8)
     if b"\r" in body and b"\n" not in body:
         raise ExtractError(f"{path}: ends lines with carriage returns alone; save it with Windows or Unix line ends")
-    first_line = body.split(b"\n", 1)[0].removesuffix(b"\r")
-    text = first_line.decode("utf-8" if chosen == "utf-8" else chosen, errors="replace")
+    return start
+
+
+def _first_line(start: bytes) -> bytes:
+    return start.removeprefix(codecs.BOM_UTF8).split(b"\n", 1)[0].removesuffix(b"\r")
+
+
+def _header_row(path: Path, first_line: bytes, encoding: str, delimiter: str | None) -> tuple[str, list[str]]:
+    """The delimiter (given, or sniffed) and the column names of the header line."""
+    text = first_line.decode(encoding, errors="replace")
     separator = delimiter if delimiter is not None else _delimiter(text)
     try:
         row = next(csv.reader(io.StringIO(text, newline=""), delimiter=separator), [])
@@ -69,12 +104,7 @@ def sniff_csv(path: Path, *, encoding: str | None = None, delimiter: str | None 
     header = [name.strip() for name in row]
     if not any(header):
         raise ExtractError(f"{path}:1: the header row is empty")
-    if chosen == "utf-8":
-        if encoding is not None and not _is_utf8(path):
-            # NOTE: UTF-8 was asked for, but some bytes are not: those rows are marked, then unreadable.
-            return CsvLayout("utf-8", separator, header, _transcode(path, "utf-8", "refcheck-mark"), temporary=True)
-        return CsvLayout("utf-8", separator, header, path, temporary=False, checked=not trusted)
-    return CsvLayout(chosen, separator, header, _transcode(path, chosen, "refcheck-latin1"), temporary=True)
+    return separator, header
 
 
 def _head(path: Path) -> bytes:

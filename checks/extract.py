@@ -16,6 +16,7 @@ import polars as pl
 from refcheck.checks.csv_source import (
     CsvLayout,
     line_shapes,
+    read_header,
     record_layout,
     records_on_lines,
     sniff_csv,
@@ -79,16 +80,34 @@ def open_extract(source: str | Path | pl.DataFrame | pl.LazyFrame, options: Sour
     if isinstance(source, str) and is_database_uri(source):
         data = read_database(source, table=options.table, query=options.query)
         return Extract(safe_label(source), data.lazy(), dict(data.schema))
-    path = Path(source)
-    if not path.exists():
-        raise ExtractError(f"{path}: no such file")
-    if path.is_dir():
-        raise ExtractError(f"{path}: is a directory, not an extract")
+    path = _existing(Path(source))
     if path.suffix.lower() in PARQUET_SUFFIXES:
         return _open_parquet(path)
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return _open_excel(path, options.sheet)
     return _open_csv(path, encoding=options.encoding, delimiter=options.delimiter, screen_after=screen_after)
+
+
+def extract_columns(source: str | Path, options: SourceOptions | None = None) -> tuple[str, list[str]]:
+    """An extract's label and column names; of a CSV, only the header is read (``refcheck map``, ``init``)."""
+    options = options or SourceOptions()
+    if not (isinstance(source, str) and is_database_uri(source)):
+        path = _existing(Path(source))
+        if path.suffix.lower() not in PARQUET_SUFFIXES | EXCEL_SUFFIXES:
+            header = read_header(path, delimiter=options.delimiter)
+            _refuse_duplicates(path, header)
+            return str(path), header
+    extract = open_extract(source, options)
+    extract.close()
+    return extract.label, list(extract.columns)
+
+
+def _existing(path: Path) -> Path:
+    if not path.exists():
+        raise ExtractError(f"{path}: no such file")
+    if path.is_dir():
+        raise ExtractError(f"{path}: is a directory, not an extract")
+    return path
 
 
 def _open_excel(path: Path, sheet: str | None) -> Extract:

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from refcheck.checks import Report, SourceOptions, bind_rules, validate
-from refcheck.checks.extract import open_extract
+from refcheck.checks.extract import extract_columns
 from refcheck.cli.catalogue import rules
 from refcheck.cli.common import AsOfDate, BadExtract, BadOutput
 from refcheck.cli.common import fail as _fail
@@ -329,12 +329,11 @@ def map_(extract: str, schema: str, out: Path | None, sheet: str | None, table: 
     """Propose a column mapping from EXTRACT's headers to the schema's fields, for you to check and edit."""
     try:
         resolved = load_schema(schema)
-        source = open_extract(extract, SourceOptions(sheet=sheet, table=table, query=query))
-        source.close()
+        label, columns = extract_columns(extract, SourceOptions(sheet=sheet, table=table, query=query))
     except RefcheckError as err:
         raise _fail(err) from None
-    proposal = propose_mapping(list(source.columns), resolved)
-    text = proposal_yaml(proposal, source.label)
+    proposal = propose_mapping(columns, resolved)
+    text = proposal_yaml(proposal, label)
     if out is None:
         click.echo(text, nl=False)
     else:
@@ -404,9 +403,7 @@ def init(extends: str, extract: str | None, name: str | None, folder: Path, forc
     try:
         headers = None
         if extract is not None:
-            source = open_extract(extract, SourceOptions(sheet=sheet, table=table))
-            source.close()
-            headers = list(source.columns)
+            headers = extract_columns(extract, SourceOptions(sheet=sheet, table=table))[1]
         made = scaffold(name or slug(folder.resolve().name), extends, headers=headers, extract=extract,
                         extends_as=extends_as)
     except RefcheckError as err:
