@@ -220,9 +220,9 @@ def _compare_rows(flags: pl.DataFrame, rules: Sequence[Rule], ctx: Context) -> p
     keyed = [rule for rule in rules if KEY + rule.id in flags.columns]
     if not keyed:
         return flags
-    return flags.lazy().with_columns(
-        rule.kind.compared(pl.col(KEY + rule.id), ctx).alias(rule.id) for rule in keyed
-    ).drop(KEY + rule.id for rule in keyed).collect()
+    return flags.with_columns(
+        rule.kind.compared(flags.get_column(KEY + rule.id), ctx).alias(rule.id) for rule in keyed
+    ).drop(KEY + rule.id for rule in keyed)
 
 
 def _re_referral_counts(flags: pl.DataFrame, within_days: int) -> pl.DataFrame:

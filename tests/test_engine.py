@@ -1,12 +1,15 @@
-"""Engine internals that the end-to-end tests cannot reach: what happens when two people's hashes collide."""
+"""Engine internals that the end-to-end tests cannot reach: what happens when hashes collide."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from refcheck.checks.engine import HASH, MOMENT, PERSON, TEAM, by_person
+from refcheck.checks.kinds import repeated, shared_among
 
 
 def test_people_whose_hashes_collide_are_still_sorted_apart() -> None:
@@ -18,3 +21,18 @@ def test_people_whose_hashes_collide_are_still_sorted_apart() -> None:
     assert ordered[MOMENT].to_list() == sorted(moments[i] for i in (1, 3, 4)) + sorted(moments[i] for i in (0, 2))
     distinct = narrow.with_columns(pl.col(PERSON).hash().alias(HASH))
     assert by_person(distinct)[PERSON].rle_id().max() == 1  # each person's rows together when hashes differ
+
+
+def _by_window(values: pl.Series) -> list[bool | None]:
+    frame = values.to_frame("v")
+    return frame.select(pl.when(pl.col("v").is_not_null()).then(pl.len().over("v") > 1)).to_series().to_list()
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["R1", "R2", "R3", "r1", " R1", "", "R10"])), max_size=40))
+def test_repeated_values_are_found_as_a_window_over_every_value_finds_them(values: list[str | None]) -> None:
+    series = pl.Series("id", values, dtype=pl.String)
+    assert repeated(series).to_list() == _by_window(series)
+    # every hash the same: each value is only a candidate, and the values themselves decide
+    colliding = pl.Series([7] * len(values), dtype=pl.UInt64)
+    assert shared_among(series, colliding).to_list() == _by_window(series)
