@@ -41,3 +41,24 @@ def test_a_duplicate_or_missing_header_is_refused(tmp_path: Path) -> None:
         extract_columns(path)
     with pytest.raises(ExtractError, match="no such file"):
         extract_columns(tmp_path / "missing.csv")
+
+
+def test_other_formats_give_their_columns(tmp_path: Path) -> None:
+    import sqlite3
+
+    import polars as pl
+    import xlsxwriter
+
+    from refcheck.checks.extract import SourceOptions
+
+    frame = pl.DataFrame({"Referral Ref": ["R1", "R2"], "Team Name": ["Powys", "Gwynedd"]})
+    frame.write_parquet(tmp_path / "extract.parquet")
+    book = xlsxwriter.Workbook(tmp_path / "extract.xlsx")
+    book.add_worksheet("Referrals").write_row(0, 0, frame.columns)
+    book.close()
+    with sqlite3.connect(tmp_path / "extract.db") as db:
+        db.execute('CREATE TABLE referrals ("Referral Ref" TEXT, "Team Name" TEXT)')
+    database = f"sqlite:///{tmp_path / 'extract.db'}"
+    assert extract_columns(tmp_path / "extract.parquet")[1] == frame.columns
+    assert extract_columns(tmp_path / "extract.xlsx")[1] == frame.columns
+    assert extract_columns(database, SourceOptions(table="referrals"))[1] == frame.columns
