@@ -63,15 +63,11 @@ def read_header(path: Path, *, delimiter: str | None = None) -> list[str]:
     """A CSV's column names, read from its first block only when they are plain ASCII.
 
     NOTE: ASCII reads the same in every encoding refcheck accepts; a header with other characters
-    is decoded as ``sniff_csv`` decodes it, which may need the whole file.
+    is decoded in the encoding ``sniff_csv`` would choose, which may mean checking the whole file.
     """
     first_line = _first_line(_text_head(path))
-    if first_line.isascii():
-        return _header_row(path, first_line, "utf-8", delimiter)[1]
-    layout = sniff_csv(path, delimiter=delimiter)
-    if layout.temporary:
-        layout.utf8_path.unlink(missing_ok=True)
-    return layout.header
+    encoding = "utf-8" if first_line.isascii() else _encoding(path, None)
+    return _header_row(path, first_line, encoding, delimiter)[1]
 
 
 def _text_head(path: Path) -> bytes:
@@ -256,9 +252,9 @@ def line_shapes(path: Path, delimiter: str) -> pl.DataFrame:
             line.str.count_matches('"', literal=True).alias("quotes"),
             line.str.replace_all(r'"[^"]*"', "").str.count_matches(delimiter, literal=True).alias("separators")),
     ], engine="streaming")
-    blank = pl.Series(dtype=pl.UInt32).extend_constant(None, lengths.height)
-    return lengths.with_columns(blank.scatter(quoted["index"], quoted["quotes"]).alias("quotes"),
-                                blank.scatter(quoted["index"], quoted["separators"]).alias("separators"))
+    unquoted = pl.Series(dtype=pl.UInt32).extend_constant(None, lengths.height)
+    return lengths.with_columns(unquoted.scatter(quoted["index"], quoted["quotes"]).alias("quotes"),
+                                unquoted.scatter(quoted["index"], quoted["separators"]).alias("separators"))
 
 
 def spanning_records(path: Path, delimiter: str, marked: bool) -> pl.DataFrame:
