@@ -52,6 +52,14 @@ def safe_cells(text: pl.Expr) -> pl.Expr:
     return pl.when(text.str.contains(_FORMULA_START)).then(pl.lit("'") + text).otherwise(text)
 
 
+def starts_formula(text: pl.Expr) -> pl.Expr:
+    """Whether any cell of a column of text starts like a formula: only then need its cells be made safe.
+
+    NOTE: quoting costs a new copy of the column's text; asking first costs a look at each first character.
+    """
+    return text.str.contains(_FORMULA_START).any()
+
+
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 
 

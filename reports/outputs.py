@@ -21,7 +21,7 @@ def write_scorecard(inputs: ScorecardInputs, out: Path, made_at: dt.datetime, fa
     """Write every scorecard file into ``out``; each file appears whole or not at all."""
     worklists = team_worklists(inputs.report, inputs.teams)
     tables = {out / "worklists" / f"{stem}.csv": team for team, stem in safe_file_names(list(inputs.teams)).items()}
-    # NOTE: the workbook (Polars and zlib, which let go of the GIL) is made while Polars writes the
+    # NOTE: the workbook (Polars and ISA-L, which let go of the GIL) is made while Polars writes the
     # worklist CSVs and the pages are made: the disk's time overlaps the workbook's.
     with ThreadPoolExecutor(max_workers=1) as pool:
         workbook = pool.submit(render_xlsx, inputs, worklists)

@@ -14,11 +14,12 @@ import io
 import re
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from typing import IO, cast
 
 import polars as pl
 
-from refcheck.reports.files import safe_cells
-from refcheck.reports.zip_parts import Part, archive, deflate
+from refcheck.reports.files import safe_cells, starts_formula
+from refcheck.reports.zip_parts import Deflater, Part, archive, deflate
 
 _NOT_XML = r"[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]"
 """Characters XML 1.0 cannot hold; they become U+FFFD."""
@@ -52,12 +53,15 @@ def fill_sheets(workbook: bytes, sheets: dict[int, pl.DataFrame]) -> bytes:
 
     def filled(member: zipfile.ZipInfo, sheet: bytes, frame: pl.DataFrame) -> Part:
         head, tail = _split_sheet(sheet.decode("utf-8"), frame)
-        pieces = [head.encode("utf-8"), rows_xml(frame, 2, shared, repeated), tail.encode("utf-8")]
-        return deflate(member.filename, pieces, member.date_time)
+        deflater = Deflater(member.filename, member.date_time)
+        deflater.write(head.encode("utf-8"))
+        write_rows_xml(frame, deflater, 2, shared, repeated)
+        deflater.write(tail.encode("utf-8"))
+        return deflater.part()
 
     parts = []
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
-        # NOTE: each worksheet is made (Polars) and deflated (zlib) on its own thread; both let go
+        # NOTE: each worksheet is made (Polars) and deflated (ISA-L) on its own thread; both let go
         # of the GIL, so the cores share the work. Parts are read from the source here, in order.
         for member in source.infolist():
             data = source.read(member)
@@ -81,16 +85,21 @@ def _sheet_position(name: str) -> int:
     return int(found[1]) if found else 0
 
 
-def rows_xml(frame: pl.DataFrame, first_row: int, shared: pl.DataFrame | None = None,
-             repeated: frozenset[str] = frozenset()) -> bytes:
-    """The frame's rows as ``<row>`` elements (UTF-8) from 1-based sheet row ``first_row``; nulls are empty cells.
+def write_rows_xml(frame: pl.DataFrame, sink: io.RawIOBase, first_row: int, shared: pl.DataFrame | None = None,
+                   repeated: frozenset[str] = frozenset()) -> None:
+    """Write the frame's rows as ``<row>`` elements (UTF-8) from 1-based sheet row ``first_row``; nulls are empty cells.
 
     Text in the ``repeated`` columns is written as its index in ``shared`` (value, index), the
     workbook's shared strings; other text is inline.
+
+    NOTE: Polars' CSV writer, quoting nothing and ending no line, writes the rows' XML one after
+    another, on all cores and a batch at a time: the sheet's XML is never held whole.
     """
     if frame.height == 0:
-        return b""
+        return
     row = pl.int_range(first_row, first_row + pl.len(), dtype=pl.Int64).cast(pl.String).alias(_ROW)
+    plain = _plain_columns(frame, {name for name, dtype in frame.schema.items()
+                                   if not dtype.is_numeric() and name not in (repeated if shared is not None else ())})
     # NOTE: cells go in column order without their own reference (``r`` is optional on ``<c>``, and
     # Excel, LibreOffice, openpyxl and calamine place such cells one after another), a fifth less
     # XML to make and deflate; a null is an empty ``<c/>``, holding its column's place.
@@ -103,12 +112,23 @@ def rows_xml(frame: pl.DataFrame, first_row: int, shared: pl.DataFrame | None = 
             number = value.cast(pl.String).replace_strict(shared["value"], shared["index"], return_dtype=pl.String)
             cell = pl.concat_str(pl.lit('<c t="s"><v>'), number, pl.lit("</v></c>"))
         else:
-            cell = pl.concat_str(pl.lit('<c t="inlineStr"><is><t>'), _text(value.cast(pl.String)),
-                                 pl.lit("</t></is></c>"))
+            text = value.cast(pl.String) if name in plain else _text(value.cast(pl.String))
+            cell = pl.concat_str(pl.lit('<c t="inlineStr"><is><t>'), text, pl.lit("</t></is></c>"))
         cells.append(cell.fill_null("<c/>"))
     xml = pl.concat_str(pl.lit('<row r="'), pl.col(_ROW), pl.lit('">'), *cells, pl.lit("</row>"))
-    # NOTE: as Binary, the joined XML comes out as UTF-8 bytes, not a str to be encoded again.
-    return bytes(frame.with_columns(row).select(xml.str.join("").cast(pl.Binary)).item())
+    rows = frame.with_columns(row).select(xml)
+    rows.write_csv(cast("IO[bytes]", sink), include_header=False, quote_style="never", line_terminator="")
+
+
+def _plain_columns(frame: pl.DataFrame, names: set[str]) -> set[str]:
+    """The named text columns none of whose cells needs escaping or quoting, so they go into the XML as they are."""
+    if not names:
+        return set()
+    needs = frame.select(
+        (starts_formula(text) | text.str.contains(_NOT_XML + "|[&<>]").any()).alias(name)
+        for name in names for text in [pl.col(name).cast(pl.String)]
+    ).row(0, named=True)
+    return {name for name, escape in needs.items() if not escape}
 
 
 def _text(value: pl.Expr) -> pl.Expr:

@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from refcheck.checks import Report
-from refcheck.reports.files import safe_cell, safe_cells
+from refcheck.reports.files import safe_cell, safe_cells, starts_formula
 
 COLUMNS = ["record_id", "worker", "rule_id", "category", "severity", "message", "hint", "working_days"]
 RULE_COLUMNS = frozenset({"rule_id", "category", "severity", "message", "hint"})
@@ -57,7 +57,11 @@ def write_worklist_csv(frame: pl.DataFrame, path: Path) -> None:
     """The worklist as a UTF-8 CSV whose cells can never start a spreadsheet formula, written by Polars itself.
 
     NOTE: the rules' columns are safe already (``worklist``); making them safe again row by row
-    would copy most of the worklist's text, once per rule it fails.
+    would copy most of the worklist's text, once per rule it fails. The other columns are made
+    safe only when one of their cells needs it.
     """
-    frame.select(pl.col(name) if name in RULE_COLUMNS else safe_cells(pl.col(name).cast(pl.String)).alias(name)
+    others = [name for name in frame.columns if name not in RULE_COLUMNS]
+    risky = frame.select(starts_formula(pl.col(name).cast(pl.String)) for name in others).row(0) if others else ()
+    unsafe = {name for name, found in zip(others, risky, strict=True) if found}
+    frame.select(safe_cells(pl.col(name).cast(pl.String)).alias(name) if name in unsafe else pl.col(name)
                  for name in frame.columns).write_csv(path)

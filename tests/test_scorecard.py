@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -138,6 +139,17 @@ def test_html_shows_every_team_and_kpi_escaped_and_self_contained(out: Path) -> 
         for name in ("src", "href", "action"):
             assert not attrs.get(name), (tag, attrs)
     assert not re.search(r"https?://|url\(|@import", html)
+
+
+def test_each_team_section_counts_the_rows_of_its_worklist(out: Path) -> None:
+    html = (out / "index.html").read_text()
+    sections = dict(re.findall(r'<h2 id="team-\d+">(.*?)</h2>\s*<div class="meta">[\d,]+ records · ([\d,]+) problems',
+                               html))
+    stems = safe_file_names([team["team"] for team in _report(out)["teams"]])
+    assert len(sections) == len(stems)
+    for team, stem in stems.items():
+        rows = pl.read_csv(out / "worklists" / f"{stem}.csv", infer_schema=False).height
+        assert sections[escape(team)] == f"{rows:,}", team
 
 
 def test_workbook_has_a_summary_and_a_worklist_sheet_per_team(out: Path) -> None:

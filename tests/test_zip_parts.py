@@ -6,10 +6,11 @@ import io
 import zipfile
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from refcheck.reports import zip_parts
-from refcheck.reports.zip_parts import archive, deflate
+from refcheck.reports.zip_parts import Deflater, archive, deflate
 from tests.conftest import SAMPLE, SAMPLE_AS_OF, Invoke
 
 
@@ -27,6 +28,17 @@ def test_parts_deflated_apart_read_back_as_one_archive() -> None:
         info = book.getinfo("xl/worksheets/sheet1.xml")
         assert info.compress_type == zipfile.ZIP_DEFLATED and info.compress_size < info.file_size // 100
         assert info.date_time == (2026, 12, 1, 9, 30, 14)
+
+
+def test_a_member_written_as_a_stream_reads_back_as_written() -> None:
+    rows = pl.DataFrame({"xml": [f"<row r=\"{n}\"><c><v>{n}</v></c></row>" for n in range(50_000)]})
+    deflater = Deflater("xl/worksheets/sheet2.xml")
+    deflater.write(b"<sheetData>")
+    rows.write_csv(deflater, include_header=False, quote_style="never", line_terminator="")  # type: ignore[arg-type]
+    deflater.write(b"</sheetData>")
+    with zipfile.ZipFile(io.BytesIO(archive([deflater.part()]))) as book:
+        assert book.read("xl/worksheets/sheet2.xml") == ("<sheetData>" + "".join(rows["xml"]) + "</sheetData>").encode()
+    assert deflater.closed
 
 
 def test_a_part_too_large_for_a_plain_zip_is_refused() -> None:
