@@ -15,9 +15,9 @@ from refcheck.checks import Report
 from refcheck.reports.files import safe_cell, safe_cells, starts_formula
 
 COLUMNS = ["record_id", "worker", "rule_id", "category", "severity", "message", "hint", "working_days"]
-RULE_COLUMNS = frozenset({"rule_id", "category", "severity", "message", "hint"})
-"""A worklist's columns that come from the schema's rules, formula-safe once per rule: ids, categories and
-severities by their formats, messages and hints made so by ``worklist``."""
+RULE_COLUMNS = ("rule_id", "category", "severity", "message", "hint")
+"""A worklist's columns that come from the schema's rules, in order and determined by the rule id; formula-safe
+once per rule: ids, categories and severities by their formats, messages and hints made so by ``worklist``."""
 
 
 def team_worklists(report: Report, teams: Sequence[str]) -> dict[str, pl.DataFrame]:

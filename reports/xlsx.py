@@ -18,6 +18,7 @@ from refcheck.reports.markdown import RAG_WORDS
 from refcheck.reports.scorecard import category_figure
 from refcheck.reports.scorecard_inputs import ScorecardInputs
 from refcheck.reports.sheet_xml import fill_sheets
+from refcheck.reports.worklists import RULE_COLUMNS
 
 _FILLS = {"green": ("#DFF3E4", "#0F5323"), "amber": ("#FFF1C2", "#5C4100"), "red": ("#FBE0E0", "#7A1616")}
 
@@ -39,8 +40,8 @@ def render_xlsx(inputs: ScorecardInputs, worklists: dict[str, pl.DataFrame], max
     for team in inputs.teams:
         _team_sheet(book, names[team], sheets[team], formats)
     book.close()
-    return fill_sheets(buffer.getvalue(), {position: sheets[team]
-                                          for position, team in enumerate(inputs.teams, start=2)})
+    positions = {position: sheets[team] for position, team in enumerate(inputs.teams, start=2)}
+    return fill_sheets(buffer.getvalue(), positions, keyed=RULE_COLUMNS)
 
 
 def sheet_names(teams: list[str]) -> dict[str, str]:
