@@ -28,7 +28,7 @@ _NOT_XML = r"[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]"
 _CELLS = "\x00cells"
 _SHARED_STRINGS = "xl/sharedStrings.xml"
 _WORKERS = 2
-"""Worksheets made and deflated at once: each holds its sheet's XML until it is deflated."""
+"""Worksheets made and deflated at once, each on its own thread."""
 _REPEATS = 4
 """A text column is shared when its values repeat this many times on average."""
 
@@ -55,7 +55,10 @@ def fill_sheets(workbook: bytes, sheets: dict[int, pl.DataFrame], keyed: Sequenc
     sources: list[pl.DataFrame] = []
     for position, frame in sheets.items():
         found = keys.get(position)
-        sources += [frame.drop(keyed), found] if found is not None else [frame] if frame.height else []
+        if found is not None:
+            sources += [frame.drop(keyed), found]
+        elif frame.height:
+            sources.append(frame)
     repeated = _repeated_columns([frame.drop(keyed, strict=False) for frame in sources]) | frozenset(keyed)
     shared = _numbered(sources, repeated, first=int(_attribute(table, "uniqueCount")))
     uses = sum(frame[name].count() for frame in sheets.values() for name in repeated if name in frame.columns)
