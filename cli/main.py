@@ -33,6 +33,7 @@ from refcheck.reports import refcheck_version, render_json, render_terminal
 from refcheck.reports.history import DEFAULT_HISTORY, History, fingerprint, render_history
 from refcheck.reports.junit import render_junit
 from refcheck.reports.terminal import verdict
+from refcheck.reports.worklists import TAKEN
 from refcheck.schemas import (
     DEFAULT_SCHEMA,
     ExtractMapping,
@@ -262,6 +263,10 @@ def scorecard(extract: str, out: Path, schema: str, as_of: dt.date | None, encod
     progress = _Progress()
     gate = FAIL_ON[fail_on]
     carry = tuple(name.strip() for name in include_columns.split(",") if name.strip())
+    taken = [name for name in carry if name in TAKEN]
+    if taken:
+        raise click.BadParameter(f"{', '.join(repr(name) for name in taken)}: a worklist has a column of that name "
+                                 "already", param_hint="'--include-columns'")
     try:
         progress("reading and checking")
         options = _source(encoding, delimiter, sheet, table, query)

@@ -15,6 +15,8 @@ from refcheck.checks import Report
 from refcheck.reports.files import safe_cell, safe_cells, starts_formula
 
 COLUMNS = ["record_id", "worker", "rule_id", "category", "severity", "message", "hint", "working_days"]
+TAKEN = frozenset({*COLUMNS, "team", "row", "severity_rank"})
+"""Names that findings or worklists use already: no column included on request may have one of them."""
 RULE_COLUMNS = ("rule_id", "category", "severity", "message", "hint")
 """A worklist's columns that come from the schema's rules, in order and determined by the rule id; formula-safe
 once per rule: ids, categories and severities by their formats, messages and hints made so by ``worklist``."""

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
 import polars as pl
 import pytest
+from markupsafe import escape
 
 from refcheck.checks.sample import generate
 from refcheck.cli import ExitCode
@@ -149,7 +149,7 @@ def test_each_team_section_counts_the_rows_of_its_worklist(out: Path) -> None:
     assert len(sections) == len(stems)
     for team, stem in stems.items():
         rows = pl.read_csv(out / "worklists" / f"{stem}.csv", infer_schema=False).height
-        assert sections[escape(team)] == f"{rows:,}", team
+        assert sections[str(escape(team))] == f"{rows:,}", team  # NOTE: escaped as Jinja escapes
 
 
 def test_workbook_has_a_summary_and_a_worklist_sheet_per_team(out: Path) -> None:
@@ -212,6 +212,11 @@ def test_unknown_team_and_unknown_column_are_clear_errors(tmp_path: Path, invoke
     result = invoke("scorecard", SAMPLE, "--out", tmp_path, "--no-history", "--include-columns", "child_name")
     assert result.exit_code == ExitCode.BAD_EXTRACT
     assert result.stderr.splitlines() == [f"Error: {SAMPLE}: no column 'child_name' to include"]
+    for name in ("team", "message", "row"):  # NOTE: an extract may well have columns of these names
+        result = invoke("scorecard", SAMPLE, "--out", tmp_path, "--no-history", "--include-columns", f"postcode,{name}")
+        assert result.exit_code == ExitCode.USAGE
+        assert result.stderr.splitlines()[-1] == (f"Error: Invalid value for '--include-columns': '{name}': a worklist "
+                                                  "has a column of that name already")
 
 
 def test_generated_worklists_never_show_sentinel_personal_values(tmp_path: Path, invoke: Invoke) -> None:

@@ -32,7 +32,7 @@ def test_parts_deflated_apart_read_back_as_one_archive() -> None:
 
 
 def test_a_member_written_as_a_stream_reads_back_as_written() -> None:
-    rows = pl.DataFrame({"xml": [f"<row r=\"{n}\"><c><v>{n}</v></c></row>" for n in range(50_000)]})
+    rows = pl.DataFrame({"xml": [f"<row r=\"{n}\"><c><v>{n}</v></c></row>" for n in range(300_000)]})  # several writes
     deflater = Deflater("xl/worksheets/sheet2.xml")
     deflater.write(b"<sheetData>")
     rows.write_csv(deflater, include_header=False, quote_style="never", line_terminator="")  # type: ignore[arg-type]
