@@ -95,6 +95,9 @@ def run(
         raise ExtractError(f"{extract.label}: missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
     if not schema.fields[schema.group_by].collected:
         raise ExtractError(f"{extract.label}: the team field {schema.group_by!r} must be collected")
+    clash = [name for name in carry if name in FINDINGS_SCHEMA]
+    if clash:
+        raise ValueError(f"carry: findings have a column named {', '.join(repr(name) for name in clash)} already")
     absent = missing_columns(extract, carry)
     if absent:
         raise ExtractError(f"{extract.label}: no column {', '.join(repr(name) for name in absent)} to include")

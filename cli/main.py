@@ -251,7 +251,8 @@ def _team_names(value: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ..
 @click.option("--no-history", is_flag=True, help="Neither read nor write the history file.")
 @click.option("--team", "teams", multiple=True, metavar="NAME", help="Only this team (repeat for more).")
 @click.option("--include-columns", default="", metavar="COL,...",
-              help="Extract columns to add to the worklists (personal data: only when needed).")
+              help="Extract columns to add to the worklists (personal data: only when needed); none named like "
+                   "a worklist column.")
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="never", show_default=True,
               help="The lowest severity whose failures make the exit code 1.")
 def scorecard(extract: str, out: Path, schema: str, as_of: dt.date | None, encoding: str | None,

@@ -12,10 +12,11 @@ from pathlib import Path
 import polars as pl
 
 from refcheck.checks import Report
+from refcheck.checks.engine import FINDINGS_SCHEMA
 from refcheck.reports.files import safe_cell, safe_cells, starts_formula
 
 COLUMNS = ["record_id", "worker", "rule_id", "category", "severity", "message", "hint", "working_days"]
-TAKEN = frozenset({*COLUMNS, "team", "row", "severity_rank"})
+TAKEN = frozenset({*FINDINGS_SCHEMA, *COLUMNS, "severity_rank"})
 """Names that findings or worklists use already: no column included on request may have one of them."""
 RULE_COLUMNS = ("rule_id", "category", "severity", "message", "hint")
 """A worklist's columns that come from the schema's rules, in order and determined by the rule id; formula-safe

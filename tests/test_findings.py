@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from refcheck.checks import validate
 from refcheck.checks.sample import write_sample
@@ -73,3 +74,8 @@ def test_re_referrals_count_the_latest_strictly_earlier_referral_across_ties(tmp
     report = validate(path, as_of=SAMPLE_AS_OF, measures=True)
     got = {count.team: (count.checked, count.failed) for count in report.measures["re_referrals"]}
     assert got == reference_re_referrals(path) == {"T": (5, 2)}
+
+
+def test_a_carried_column_named_like_a_findings_column_is_refused() -> None:
+    with pytest.raises(ValueError, match="findings have a column named 'team', 'row' already"):
+        validate(SAMPLE, as_of=SAMPLE_AS_OF, findings=True, carry=("team", "row"))
