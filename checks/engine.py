@@ -223,9 +223,11 @@ def _compare_rows(flags: pl.DataFrame, rules: Sequence[Rule], ctx: Context) -> p
     keyed = [rule for rule in rules if KEY + rule.id in flags.columns]
     if not keyed:
         return flags
-    return flags.with_columns(
-        rule.kind.compared(flags.get_column(KEY + rule.id), ctx).alias(rule.id) for rule in keyed
-    ).drop(KEY + rule.id for rule in keyed)
+    # NOTE: one select, not with_columns then drop: the drop would copy every column (many chunks) again.
+    return flags.select(
+        pl.exclude(*(KEY + rule.id for rule in keyed)),
+        *(rule.kind.compared(flags.get_column(KEY + rule.id), ctx).alias(rule.id) for rule in keyed),
+    )
 
 
 def _re_referral_counts(flags: pl.DataFrame, within_days: int) -> pl.DataFrame:
@@ -276,8 +278,10 @@ def _count(flags: pl.DataFrame, rules: Sequence[Rule]) -> pl.DataFrame:
     """Checked and failed per rule and team: one group_by over the flags."""
     aggregates = [pl.len().alias(ROWS)]
     for rule in rules:
-        aggregates.append(pl.col(rule.id).count().alias(f"{rule.id}\x00checked"))
-        aggregates.append(pl.col(rule.id).sum().alias(f"{rule.id}\x00failed"))
+        flag = pl.col(rule.id)
+        aggregates.append(flag.count().alias(f"{rule.id}\x00checked"))
+        # NOTE: the length of the failed flags, not their sum: summing casts every flag to an integer (1.8x).
+        aggregates.append(flag.filter(flag).len().alias(f"{rule.id}\x00failed"))
     # NOTE: teams by name, with the rows that have no team last. Lazily, because the lazy group_by
     # is a third faster than the eager one here.
     return flags.lazy().group_by(TEAM).agg(aggregates).sort(pl.col(TEAM) == NO_TEAM, TEAM).collect()
