@@ -111,6 +111,10 @@ def run(
     if extract.screen is not None:
         row_flags, unreadable = extract.screen.split(row_flags)
     flags = _compare_rows(row_flags, runnable, _context(schema, as_of))
+    if findings or PERSON in flags.columns:
+        # NOTE: a stream leaves hundreds of chunks per column; findings and re-referrals go over the
+        # flags several times, which one copy into whole columns makes faster than it costs.
+        flags = flags.rechunk()
     table = _count(flags, runnable)
     teams = tuple(table[TEAM].to_list())
     rows = int(table[ROWS].sum()) if table.height else 0
