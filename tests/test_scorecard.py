@@ -259,3 +259,38 @@ def test_a_worklist_longer_than_a_sheet_keeps_its_most_urgent_rows_and_says_so(t
         assert len(rows) == min(10, worklists[team].height)
         assert [row[2] for row in rows] == worklists[team]["rule_id"].head(10).to_list()
     assert "hold their first 10 rows; worklists/*.csv hold all" in str(book["Summary"]["A2"].value)
+
+
+@pytest.mark.parametrize("days_apart", [40, 1 << 62], ids=["packed into one key", "too wide to pack"])
+def test_team_worklists_sort_by_severity_then_days_then_row_then_rule_id(days_apart: int) -> None:
+    import dataclasses
+    import random
+
+    from refcheck.checks import validate
+    from refcheck.checks.engine import FINDINGS_SCHEMA
+    from refcheck.reports.worklists import team_worklists
+
+    report = validate(SAMPLE, as_of=SAMPLE_AS_OF)
+    rules = {result.rule.id: result.rule for result in report.results}
+    pick = random.Random(days_apart)
+    # NOTE: as in findings, no (row, rule) pair twice, so that the order is fully determined
+    failures = pick.sample([(row, rule) for row in range(2, 40) for rule in sorted(rules)], 400)
+    rows = [
+        {"row": row, "record_id": f"R{row}", "team": pick.choice(["North", "South", "Hidden"]), "worker": None,
+         "rule_id": rule, "working_days": pick.choice([None, 0, 3, days_apart, -days_apart // 2])}
+        for row, rule in failures
+    ]
+    findings = pl.DataFrame(rows, schema=FINDINGS_SCHEMA)
+    worklists = team_worklists(dataclasses.replace(report, findings=findings), ["South", "North", "Empty"])
+
+    def urgency(row: dict[str, object]) -> tuple[object, ...]:
+        days = row["working_days"]
+        assert isinstance(days, int | None)
+        return (-rules[str(row["rule_id"])].severity.rank, days is None, -(days or 0), row["row"], row["rule_id"])
+
+    assert list(worklists) == ["South", "North", "Empty"]
+    for team, frame in worklists.items():
+        expected = sorted((row for row in rows if row["team"] == team), key=urgency)
+        assert frame.select("record_id", "rule_id", "working_days").rows() == [
+            (row["record_id"], row["rule_id"], row["working_days"]) for row in expected]
+    assert worklists["Empty"].is_empty() and worklists["Empty"].columns == worklists["North"].columns
