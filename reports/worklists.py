@@ -100,11 +100,11 @@ def write_worklist_csv(frame: pl.DataFrame, path: Path) -> None:
     """The worklist as a UTF-8 CSV whose cells can never start a spreadsheet formula, written by Polars itself.
 
     NOTE: the rules' columns are safe already (``_with_rules``); making them safe again row by row
-    would copy most of the worklist's text, once per rule it fails. The other columns are made
-    safe only when one of their cells needs it.
+    would copy most of the worklist's text, once per rule it fails. The other text columns are made
+    safe only when one of their cells needs it; numbers (working days) are numbers to a spreadsheet.
     """
-    others = [name for name in frame.columns if name not in RULE_COLUMNS]
-    risky = frame.select(starts_formula(pl.col(name).cast(pl.String)) for name in others).row(0) if others else ()
-    unsafe = {name for name, found in zip(others, risky, strict=True) if found}
-    frame.select(safe_cells(pl.col(name).cast(pl.String)).alias(name) if name in unsafe else pl.col(name)
+    texts = [name for name, dtype in frame.schema.items() if name not in RULE_COLUMNS and dtype == pl.String]
+    risky = frame.select(starts_formula(pl.col(name)) for name in texts).row(0) if texts else ()
+    unsafe = {name for name, found in zip(texts, risky, strict=True) if found}
+    frame.select(safe_cells(pl.col(name)).alias(name) if name in unsafe else pl.col(name)
                  for name in frame.columns).write_csv(path)

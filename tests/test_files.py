@@ -25,3 +25,13 @@ def test_a_column_is_made_formula_safe_exactly_as_each_cell_is() -> None:
     safe = pl.DataFrame({"v": values}).select(safe_cells(pl.col("v")).alias("v"))["v"].to_list()
     assert safe == [None if value is None else safe_cell(value) for value in values]
     assert safe[:4] == ["'=1+1", "'+44 20", "'-3", "'@SUM(A1)"]
+
+
+def test_worklist_csv_quotes_text_that_starts_a_formula_and_leaves_numbers_as_numbers(tmp_path: Path) -> None:
+    from refcheck.reports.worklists import write_worklist_csv
+
+    frame = pl.DataFrame({"record_id": ["=HYPERLINK(1)", "R2"], "worker": ["W1", None], "message": ["ok", "fine"],
+                          "working_days": [-3, 12]})
+    write_worklist_csv(frame, tmp_path / "team.csv")
+    assert (tmp_path / "team.csv").read_text().splitlines() == [
+        "record_id,worker,message,working_days", "'=HYPERLINK(1),W1,ok,-3", "R2,,fine,12"]
