@@ -51,7 +51,7 @@ def team_worklists(report: Report, teams: Sequence[str]) -> dict[str, pl.DataFra
 
 def _with_rules(findings: pl.DataFrame, results: Sequence[RuleResult]) -> pl.DataFrame:
     """The findings with each rule's columns, its severity's rank and its id's place in id order."""
-    ids = sorted(r.rule.id for r in results)
+    place = {rule_id: number for number, rule_id in enumerate(sorted(r.rule.id for r in results))}
     rules = pl.DataFrame(
         {
             "rule_id": [r.rule.id for r in results],
@@ -60,7 +60,7 @@ def _with_rules(findings: pl.DataFrame, results: Sequence[RuleResult]) -> pl.Dat
             "severity_rank": [r.rule.severity.rank for r in results],
             "message": [safe_cell(r.rule.message) for r in results],
             "hint": [safe_cell(r.rule.hint) for r in results],
-            RULE_ORDER: [ids.index(r.rule.id) for r in results],
+            RULE_ORDER: [place[r.rule.id] for r in results],
         }
     )
     return findings.join(rules, on="rule_id", how="left")
