@@ -36,17 +36,18 @@ def team_worklists(report: Report, teams: Sequence[str]) -> dict[str, pl.DataFra
     """
     if report.findings is None:
         raise ValueError("worklists need a report made with findings=True")
+    names = list(dict.fromkeys(teams))
     frame = _with_rules(report.findings, report.results).with_columns(
-        pl.col("team").replace_strict(list(teams), list(range(len(teams))), default=len(teams),
+        pl.col("team").replace_strict(names, list(range(len(names))), default=len(names),
                                       return_dtype=pl.UInt32).alias(TEAM_INDEX))
-    key = _packed_order(frame, len(teams))
-    ordered = (frame.sort(key) if key is not None else
+    key = _packed_order(frame, len(names))
+    ordered = (frame.sort(key, nulls_last=True) if key is not None else
                frame.sort([TEAM_INDEX, *URGENCY], descending=[False, *URGENT_FIRST], nulls_last=True))
     bounds = ordered.get_column(TEAM_INDEX).search_sorted(
-        pl.Series(range(len(teams) + 1), dtype=pl.UInt32), side="left").to_list()
+        pl.Series(range(len(names) + 1), dtype=pl.UInt32), side="left").to_list()
     shown = ordered.select(*COLUMNS, *(name for name in report.findings.columns if name not in FINDINGS_SCHEMA))
     return {team: shown.slice(start, end - start)
-            for team, start, end in zip(teams, bounds[:-1], bounds[1:], strict=True)}
+            for team, start, end in zip(names, bounds[:-1], bounds[1:], strict=True)}
 
 
 def _with_rules(findings: pl.DataFrame, results: Sequence[RuleResult]) -> pl.DataFrame:

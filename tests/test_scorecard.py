@@ -281,7 +281,7 @@ def test_team_worklists_sort_by_severity_then_days_then_row_then_rule_id(days_ap
         for row, rule in failures
     ]
     findings = pl.DataFrame(rows, schema=FINDINGS_SCHEMA)
-    worklists = team_worklists(dataclasses.replace(report, findings=findings), ["South", "North", "Empty"])
+    worklists = team_worklists(dataclasses.replace(report, findings=findings), ["South", "North", "Empty", "North"])
 
     def urgency(row: dict[str, object]) -> tuple[object, ...]:
         days = row["working_days"]
