@@ -73,12 +73,14 @@ def _packed_order(frame: pl.DataFrame, teams: int) -> pl.Expr | None:
     NOTE: one integer sorts in a fifth of the time of the five columns it packs (1.5M rows: 0.03 s).
     Each part is offset to start at 0 and given as many bits as its range needs, most significant first.
     """
+    if frame.is_empty():
+        return None
     stats = frame.select(
         pl.col("severity_rank").max().alias("rank"), pl.col("working_days").min().alias("days_min"),
         pl.col("working_days").max().alias("days_max"), pl.col("row").min().alias("row_min"),
         pl.col("row").max().alias("row_max"), pl.col(RULE_ORDER).max().alias("rules"),
     ).row(0, named=True)
-    if frame.is_empty() or stats["rank"] is None:
+    if stats["rank"] is None:
         return None
     days_min, days_max = stats["days_min"] or 0, stats["days_max"] or 0
     days = pl.lit(days_max, pl.Int64) - pl.col("working_days")
