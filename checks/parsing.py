@@ -46,10 +46,10 @@ Stages = list[list[pl.Expr]]
 columns the earlier ones made, so no subexpression is evaluated twice.
 
 NOTE: Polars evaluates a subexpression once per use (``pl.when(day...).then(day)`` parses twice),
-and parsing is most of the cost of a check, so a field's reading is split into four stages.
+and parsing is most of the cost of a check, so a field's reading is split into stages.
 """
 
-STAGES = 5
+STAGES = 6
 
 
 def _hidden(field: str, part: str) -> str:
@@ -72,7 +72,8 @@ def typed_stages(
     """
     raw = pl.col(column or field)
     if field_type.is_parsed and _already_typed(field_type, source):
-        return [[_cast(raw, field_type).alias(field), raw.is_not_null().alias(present_name(field))], [], [], [], []]
+        return [[_cast(raw, field_type).alias(field), raw.is_not_null().alias(present_name(field))],
+                *([] for _ in range(STAGES - 1))]
     trimmed, text = _hidden(field, "trimmed"), _hidden(field, "text") if field_type.is_parsed else field
     present = pl.col(trimmed).str.len_bytes() > 0  # NOTE: twice as fast as != ""
     if null_tokens:
@@ -83,9 +84,7 @@ def typed_stages(
     stages: Stages = [
         [(raw if source == pl.String else raw.cast(pl.String)).str.strip_chars().alias(trimmed)],
         [value.alias(text)],
-        [],
-        [],
-        [],
+        *([] for _ in range(STAGES - 2)),
     ]
     if not field_type.is_parsed:
         return stages
@@ -93,26 +92,29 @@ def typed_stages(
     if field_type is FieldType.INTEGER:
         stages[2].append(pl.col(text).cast(pl.Int64, strict=False).alias(field))
         return stages
-    iso, tail = _hidden(field, "iso"), _hidden(field, "tail")
-    # NOTE: the tail (what follows the date part) is null when nothing does, so that most date
-    # values never pay for slicing it or matching it against the time-of-day pattern.
-    stages[2] += [pl.col(text).str.slice(0, 10).str.strptime(pl.Date, DATE_FORMATS[0], strict=False).alias(iso),
+    head, iso, tail = _hidden(field, "head"), _hidden(field, "iso"), _hidden(field, "tail")
+    # NOTE: the date part is sliced once, for both the ISO and the UK reading: slicing costs as much
+    # on the values a mask hides as on the others. The tail (what follows the date part) is null
+    # when nothing does, which measured a sixth faster than an empty one.
+    stages[2] += [pl.col(text).str.slice(0, 10).alias(head),
                   pl.when(pl.col(text).str.len_bytes() > 10).then(pl.col(text).str.slice(10)).alias(tail)]
+    stages[3].append(pl.col(head).str.strptime(pl.Date, DATE_FORMATS[0], strict=False).alias(iso))
     extra_format = mapping.date_format if mapping else None
-    stages[3] += _temporal_parts(field, pl.col(text), pl.col(iso), pl.col(tail), field_type, extra_format)
-    stages[4].append(_temporal_value(field, field_type, extra_format is not None))
+    stages[4] += _temporal_parts(field, pl.col(text), pl.col(head), pl.col(iso), pl.col(tail), field_type,
+                                 extra_format)
+    stages[5].append(_temporal_value(field, field_type, extra_format is not None))
     return stages
 
 
-def _temporal_parts(field: str, text: pl.Expr, iso: pl.Expr, tail: pl.Expr, field_type: FieldType,
-                    extra_format: str | None) -> list[pl.Expr]:
+def _temporal_parts(field: str, text: pl.Expr, head: pl.Expr, iso: pl.Expr, tail: pl.Expr,
+                    field_type: FieldType, extra_format: str | None) -> list[pl.Expr]:
     """The date part (ISO or UK), whether what follows it is a time of day, and that time.
 
-    NOTE: the date part is always the first ten characters; trying whole-value formats instead
-    costs a parse per format per value. The ISO reading (made a stage earlier) is tried first, and
-    only the values it cannot read are sliced and tried as UK dates.
+    NOTE: the date part (``head``) is always the first ten characters; trying whole-value formats
+    instead costs a parse per format per value. The ISO reading (made a stage earlier) is tried
+    first, and only the values it cannot read are tried as UK dates.
     """
-    uk = pl.when(iso.is_null()).then(text).str.slice(0, 10).str.strptime(pl.Date, DATE_FORMATS[1], strict=False)
+    uk = pl.when(iso.is_null()).then(head).str.strptime(pl.Date, DATE_FORMATS[1], strict=False)
     day = pl.coalesce(iso, uk)
     timed = tail.str.contains(TIME_OF_DAY).fill_null(True)  # NOTE: the pattern matches an empty tail too
     parts = [day.alias(_hidden(field, "day")), timed.alias(_hidden(field, "timed"))]
