@@ -235,8 +235,8 @@ def _one_line_records(per_line: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def line_shapes(path: Path, delimiter: str) -> pl.DataFrame:
-    """Per data line: its length in bytes and, only where it has quotes, its quotes and its separators outside them.
+def line_shapes(path: Path, delimiter: str) -> tuple[pl.Series, pl.DataFrame]:
+    """Per data line, its length in bytes; and the lines with quotes: index, quotes, separators outside quotes.
 
     NOTE: counting every line's separators costs about a sixth of a check; a line without quotes
     needs no count, because its length and its values' lengths already say how many fields it has
@@ -248,13 +248,11 @@ def line_shapes(path: Path, delimiter: str) -> pl.DataFrame:
     lengths, quoted = pl.collect_all([
         lines.select(line.str.len_bytes().alias("length")),
         lines.filter(line.str.contains('"', literal=True)).select(
-            (pl.col("index") - 1).alias("index"),
+            (pl.col("index").cast(pl.Int64) - 1).alias("index"),
             line.str.count_matches('"', literal=True).alias("quotes"),
             line.str.replace_all(r'"[^"]*"', "").str.count_matches(delimiter, literal=True).alias("separators")),
     ], engine="streaming")
-    unquoted = pl.Series(dtype=pl.UInt32).extend_constant(None, lengths.height)
-    return lengths.with_columns(unquoted.scatter(quoted["index"], quoted["quotes"]).alias("quotes"),
-                                unquoted.scatter(quoted["index"], quoted["separators"]).alias("separators"))
+    return lengths.get_column("length"), quoted
 
 
 def spanning_records(path: Path, delimiter: str, marked: bool) -> pl.DataFrame:

@@ -152,13 +152,13 @@ def _read_csv(path: Path, layout: CsvLayout, screen_after: bool) -> Extract:
         _refuse_duplicates(path, layout.header)
         records: pl.DataFrame | None = None
         if screen_after and not layout.temporary and len(layout.header) > 1:
-            shapes = line_shapes(layout.utf8_path, layout.delimiter)
-            if (shapes["quotes"] % 2).sum() == 0:
+            lengths, quoted = line_shapes(layout.utf8_path, layout.delimiter)
+            if (quoted["quotes"] % 2).sum() == 0:
                 frame = _scan(layout).with_row_index(INDEX).select(
                     pl.exclude(INDEX), (pl.col(INDEX).cast(pl.Int64) + 2).alias(LINE),
                     pl.sum_horizontal(pl.col(name).str.len_bytes() for name in layout.header).alias(VALUE_BYTES))
                 screen = RowScreen(str(path), layout.utf8_path, layout.delimiter, len(layout.header),
-                                   shapes.drop("quotes"))
+                                   lengths, quoted.drop("quotes"))
                 return Extract(str(path), frame, columns, screen=screen)
             records = spanning_records(layout.utf8_path, layout.delimiter, marked=False)
         readable, unreadable = _split_rows(path, layout, records)
@@ -189,19 +189,26 @@ class RowScreen:
     path: Path
     delimiter: str
     width: int
-    lines: pl.DataFrame
-    """Per data line: ``length`` in bytes, and ``separators`` outside quotes where it has quotes."""
+    lengths: pl.Series
+    """Per data line, its length in bytes."""
+    quoted: pl.DataFrame
+    """The data lines with quotes: ``index`` and ``separators`` outside quotes."""
 
     def split(self, rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         """The readable rows (without ``VALUE_BYTES``) and the unreadable ones (line, reason)."""
-        lines = self.lines
-        if rows.height != lines.height:
+        if rows.height != self.lengths.len():
             raise ExtractError(f"{self.label}: a quote does not close the way CSV expects, so rows cannot be "
                                "told apart; check the quotes")
-        fields = pl.when(pl.col("separators").is_not_null()).then(pl.col("separators").cast(pl.Int64) + 1).otherwise(
-            pl.col("length").cast(pl.Int64) - pl.col(VALUE_BYTES).cast(pl.Int64) + 1)
-        suspects = (lines.with_columns(rows.get_column(VALUE_BYTES)).with_row_index("record")
-                    .filter(fields != self.width)["record"])
+        # NOTE: the fields each line would have without quotes; the few lines with quotes are then
+        # set apart by index, rather than every line's count being chosen between the two.
+        fields = pl.col("length").cast(pl.Int64) - pl.col(VALUE_BYTES).cast(pl.Int64) + 1
+        misfits = (pl.DataFrame([self.lengths.alias("length"), rows.get_column(VALUE_BYTES)]).lazy()
+                   .select((fields != self.width).arg_true().cast(pl.Int64)).collect().to_series())
+        quoted = self.quoted.get_column("index")
+        suspects = pl.concat([
+            misfits.filter(~misfits.is_in(quoted.implode())),
+            self.quoted.filter(pl.col("separators").cast(pl.Int64) + 1 != self.width).get_column("index"),
+        ]).sort()
         rows = rows.drop(VALUE_BYTES)
         if suspects.is_empty():
             return rows, pl.DataFrame(schema={"line": pl.Int64, "reason": pl.String})
