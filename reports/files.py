@@ -17,6 +17,7 @@ def write_atomically(path: Path, content: str | bytes | Callable[[Path], None]) 
     ``content`` is the file's text or bytes, or a function that writes the file at the path it is given.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    _release_cache(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         if callable(content):
@@ -33,6 +34,28 @@ def write_atomically(path: Path, content: str | bytes | Callable[[Path], None]) 
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _release_cache(path: Path) -> None:
+    """Let the kernel drop its cached copy of a file about to be replaced, so that the new one reuses that memory.
+
+    NOTE: the old file itself is untouched until the rename. On a virtual machine that hands idle
+    memory back to its host, pages the kernel has not used for a while cost a fault to the host
+    when written: the 254 MB of worklists of a 5M-row extract took 0.75-1.5 s into such pages and
+    0.4-0.5 s into the pages of the files they replaced.
+    """
+    if not hasattr(os, "posix_fadvise"):
+        return
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -20,6 +20,21 @@ def test_a_full_disk_during_a_polars_write_names_the_output_and_leaves_no_tempor
     assert list(target.parent.iterdir()) == []
 
 
+def test_a_failed_write_over_a_file_leaves_the_old_one_whole_and_a_good_one_replaces_it(tmp_path: Path) -> None:
+    target = tmp_path / "summary.md"
+    target.write_text("last night\n" * 10_000)
+
+    def fails(path: Path) -> None:
+        path.write_text("half")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        write_atomically(target, fails)
+    assert target.read_text() == "last night\n" * 10_000 and list(tmp_path.iterdir()) == [target]
+    write_atomically(target, "tonight\n")
+    assert target.read_text() == "tonight\n" and list(tmp_path.iterdir()) == [target]
+
+
 def test_a_column_is_made_formula_safe_exactly_as_each_cell_is() -> None:
     values = ["=1+1", "+44 20", "-3", "@SUM(A1)", "\tx", "\rx", "ok", "'quoted", "a=b", "", None]
     safe = pl.DataFrame({"v": values}).select(safe_cells(pl.col("v")).alias("v"))["v"].to_list()
