@@ -17,7 +17,7 @@ from refcheck.checks.calendar import WorkingDays
 from refcheck.checks.context import Context
 from refcheck.checks.errors import ExtractError, polars_reason
 from refcheck.checks.extract import LINE, VALUE_BYTES, Extract, SourceOptions, missing_columns, open_extract
-from refcheck.checks.kinds import applies, hash_repeats
+from refcheck.checks.kinds import hash_repeats
 from refcheck.checks.parsing import read_typed, typed_stages
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
 from refcheck.checks.rules import Rule, bind_rules
@@ -115,7 +115,7 @@ def run(
         # NOTE: a stream leaves hundreds of chunks per column; findings and re-referrals go over the
         # flags several times, which one copy into whole columns makes faster than it costs.
         flags = flags.rechunk()
-    table = _count(flags, runnable)
+    table = _count(flags, runnable, _re_referrals_checked() if PERSON in flags.columns else ())
     teams = tuple(table[TEAM].to_list())
     rows = int(table[ROWS].sum()) if table.height else 0
     counted = {rule.id for rule in runnable}
@@ -129,8 +129,8 @@ def run(
     per_team = {}
     if PERSON in flags.columns:
         assert schema.scorecard.re_referrals is not None
-        counts = _re_referral_counts(flags, schema.scorecard.re_referrals.within_days)
-        per_team["re_referrals"] = _team_counts(table.join(counts, on=TEAM, how="left"), RE_REFERRAL, teams, True)
+        failed = _re_referrals_failed(flags, schema.scorecard.re_referrals.within_days)
+        per_team["re_referrals"] = _team_counts(table.join(failed, on=TEAM, how="left"), RE_REFERRAL, teams, True)
     return Report(
         schema=schema, as_of=as_of, source=source, teams=teams, team_rows=team_rows, results=results,
         measures=per_team, findings=_findings(flags, runnable, carry) if findings else None,
@@ -234,35 +234,33 @@ def _compare_rows(flags: pl.DataFrame, rules: Sequence[Rule], ctx: Context) -> p
     )
 
 
-def _re_referral_counts(flags: pl.DataFrame, within_days: int) -> pl.DataFrame:
-    """Per team, referrals checked and re-referrals: the person had another referral in the days before.
+def _re_referrals_checked() -> list[pl.Expr]:
+    """Per team, the referrals a re-referral can be asked of: those with a person and a time (for ``_count``)."""
+    return [(pl.col(PERSON).is_not_null() & pl.col(MOMENT).is_not_null()).sum().alias(f"{RE_REFERRAL}\x00checked")]
+
+
+def _re_referrals_failed(flags: pl.DataFrame, within_days: int) -> pl.DataFrame:
+    """Per team, re-referrals: the person had another referral in the days before.
 
     NOTE: sorted by person and time, the latest strictly earlier referral is a shift away. Only the
     person, time and team are sorted, by the person's hash and the time (twice as fast as sorting
     text); two people whose hashes collide would interleave, so then the text decides too.
     Referrals at the same moment are not earlier than each other, so a run of equal times takes the
-    time before the run. Only the rows whose hash is on another row are sorted: a person's only
-    referral is never a re-referral (a third of the cost at 5M rows).
+    time before the run. Only the rows whose hash is on another row are sorted, and counted: a
+    person's only referral is never a re-referral (``_re_referrals_checked`` counts every row).
     """
     person, moment = pl.col(PERSON), pl.col(MOMENT)
     hashed = flags.select(TEAM, PERSON, MOMENT, person.hash().alias(HASH))
-    hashed = hashed.with_columns(hash_repeats(hashed.get_column(HASH)).alias(RE_REFERRAL))
-    only = hashed.lazy().filter(~pl.col(RE_REFERRAL)).select(
-        TEAM, applies(person.is_not_null() & moment.is_not_null(), pl.lit(False)).alias(RE_REFERRAL))
-    narrow = by_person(hashed.filter(pl.col(RE_REFERRAL)).drop(RE_REFERRAL))
+    narrow = by_person(hashed.filter(hash_repeats(hashed.get_column(HASH))))
     same_person = (person == person.shift(1)).fill_null(False)
     starts_run = ~same_person | (moment != moment.shift(1)).fill_null(True)
     before = pl.when(same_person & moment.shift(1).is_not_null()).then(moment.shift(1)).otherwise(pl.lit(_NONE))
     earlier = pl.when(starts_run).then(before).forward_fill()
     earlier = pl.when(earlier != pl.lit(_NONE)).then(earlier)
     recent = (moment.dt.date() - earlier.cast(pl.Date)).dt.total_days() <= within_days
-    flag = applies(person.is_not_null() & moment.is_not_null(), recent.fill_null(False))
-    return (
-        pl.concat([only, narrow.lazy().select(TEAM, flag.alias(RE_REFERRAL))])
-        .group_by(TEAM).agg(pl.col(RE_REFERRAL).count().alias(f"{RE_REFERRAL}\x00checked"),
-                            pl.col(RE_REFERRAL).sum().alias(f"{RE_REFERRAL}\x00failed"))
-        .collect()
-    )
+    flag = person.is_not_null() & moment.is_not_null() & recent.fill_null(False)
+    return (narrow.lazy().select(TEAM, flag.alias(RE_REFERRAL))
+            .group_by(TEAM).agg(pl.col(RE_REFERRAL).sum().alias(f"{RE_REFERRAL}\x00failed")).collect())
 
 
 def by_person(narrow: pl.DataFrame) -> pl.DataFrame:
@@ -278,9 +276,9 @@ _NONE = dt.datetime(1, 1, 1)
 """Marks "no earlier referral" through a forward fill, which would carry a null over it."""
 
 
-def _count(flags: pl.DataFrame, rules: Sequence[Rule]) -> pl.DataFrame:
-    """Checked and failed per rule and team: one group_by over the flags."""
-    aggregates = [pl.len().alias(ROWS)]
+def _count(flags: pl.DataFrame, rules: Sequence[Rule], extra: Sequence[pl.Expr] = ()) -> pl.DataFrame:
+    """Checked and failed per rule and team, and any ``extra`` aggregates: one group_by over the flags."""
+    aggregates = [pl.len().alias(ROWS), *extra]
     for rule in rules:
         flag = pl.col(rule.id)
         aggregates.append(flag.count().alias(f"{rule.id}\x00checked"))
