@@ -247,7 +247,8 @@ def _re_referrals_failed(flags: pl.DataFrame, within_days: int) -> pl.DataFrame:
     text); two people whose hashes collide would interleave, so then the text decides too.
     Referrals at the same moment are not earlier than each other, so a run of equal times takes the
     time before the run. Only the rows whose hash is on another row are sorted, and counted: a
-    person's only referral is never a re-referral (``_re_referrals_checked`` counts every row).
+    person's only referral is never a re-referral (``_re_referrals_checked`` counts the referrals
+    checked, every row with a person and a time). A row without either is never a re-referral.
     """
     person, moment = pl.col(PERSON), pl.col(MOMENT)
     hashed = flags.select(TEAM, PERSON, MOMENT, person.hash().alias(HASH))
@@ -258,8 +259,7 @@ def _re_referrals_failed(flags: pl.DataFrame, within_days: int) -> pl.DataFrame:
     earlier = pl.when(starts_run).then(before).forward_fill()
     earlier = pl.when(earlier != pl.lit(_NONE)).then(earlier)
     recent = (moment.dt.date() - earlier.cast(pl.Date)).dt.total_days() <= within_days
-    flag = person.is_not_null() & moment.is_not_null() & recent.fill_null(False)
-    return (narrow.lazy().select(TEAM, flag.alias(RE_REFERRAL))
+    return (narrow.lazy().select(TEAM, recent.fill_null(False).alias(RE_REFERRAL))
             .group_by(TEAM).agg(pl.col(RE_REFERRAL).sum().alias(f"{RE_REFERRAL}\x00failed")).collect())
 
 

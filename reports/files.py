@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -47,11 +48,12 @@ def _release_cache(path: Path) -> None:
     if not hasattr(os, "posix_fadvise"):
         return
     try:
-        descriptor = os.open(path, os.O_RDONLY)
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # NOTE: a named pipe would wait for a writer
     except OSError:
         return
     try:
-        os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
+        if stat.S_ISREG(os.fstat(descriptor).st_mode):
+            os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
     except OSError:
         pass
     finally:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import polars as pl
@@ -33,6 +35,18 @@ def test_a_failed_write_over_a_file_leaves_the_old_one_whole_and_a_good_one_repl
     assert target.read_text() == "last night\n" * 10_000 and list(tmp_path.iterdir()) == [target]
     write_atomically(target, "tonight\n")
     assert target.read_text() == "tonight\n" and list(tmp_path.iterdir()) == [target]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_an_output_path_that_is_a_named_pipe_or_a_missing_file_is_replaced_without_waiting(tmp_path: Path) -> None:
+    pipe, missing = tmp_path / "index.html", tmp_path / "new" / "summary.md"
+    os.mkfifo(pipe)
+    done = threading.Thread(target=lambda: (write_atomically(pipe, "<p>"), write_atomically(missing, "# x")),
+                            daemon=True)
+    done.start()
+    done.join(timeout=10)  # NOTE: opening a pipe to read waits for a writer, unless asked not to
+    assert not done.is_alive()
+    assert pipe.read_text() == "<p>" and missing.read_text() == "# x"
 
 
 def test_a_column_is_made_formula_safe_exactly_as_each_cell_is() -> None:
