@@ -62,9 +62,18 @@ def _token(node: Node) -> str:
     return node.text()
 
 
+_TIME_ZONE = re.compile(r"%[-_0^#]?:{0,3}[zZ]")
+"""A time-zone directive of ``strftime`` (``%z``, ``%:z``, ``%Z``)."""
+
+
 def _check_date_format(text: str, node: Node) -> None:
     if "%" not in text:
         raise node.where.error(f"a date format uses %d, %m, %Y, %H, %M; got {text!r}")
+    # NOTE: a time zone would turn the time into UTC, and a date read with one can move to the day
+    # before; every other form is read as the UK local time it says, so times must be comparable.
+    if _TIME_ZONE.search(text.replace("%%", "")):
+        raise node.where.error(f"a date format cannot read a time zone (%z, %Z): dates and times are read as "
+                               f"UK local time, as written; got {text!r}")
     try:
         dt.datetime(2025, 4, 17, 9, 30).strftime(text)
     except ValueError as err:
