@@ -28,6 +28,25 @@ def test_fast_count_equals_business_day_count_with_holidays() -> None:
     assert (got.filter(~forward)["fast"] <= 0).all() and (got.filter(~forward)["slow"] <= 0).all()
 
 
+def test_counts_reach_the_ends_of_the_table_and_clip_past_them() -> None:
+    calendar = Calendar("england-and-wales")
+    last = dt.date(2100, 12, 31)
+    frame = pl.DataFrame({
+        "start": [dt.date(1900, 1, 1), dt.date(1899, 6, 1), dt.date(2100, 12, 1), dt.date(1969, 12, 29)],
+        "end": [dt.date(1900, 1, 8), dt.date(1900, 1, 8), dt.date(2101, 2, 1), dt.date(1970, 1, 5)],
+    })
+    got = frame.select(
+        fast=WorkingDays(calendar).count(pl.col("start"), pl.col("end")),
+        slow=pl.business_day_count(pl.col("start").clip(dt.date(1900, 1, 1)), pl.col("end").clip(upper_bound=last),
+                                   holidays=list(closure_days(calendar))).cast(pl.Int64),
+    )
+    # NOTE: 1 January 1900 was a Monday; a date before the table counts from its first day, one
+    # after it up to its last (Christmas 2100 falls at a weekend: two substitute days); the week
+    # over 1 January 1970, Polars' day 0, has five (New Year's Day was no bank holiday until 1974).
+    assert got["fast"].to_list() == got["slow"].to_list()
+    assert got["fast"].to_list() == [5, 5, 20, 5]
+
+
 def test_bank_holidays_of_wales_include_easter_and_substitute_days() -> None:
     days = set(closure_days(Calendar("england-and-wales")))
     assert {dt.date(2025, 4, 18), dt.date(2025, 4, 21), dt.date(2022, 12, 27), dt.date(2023, 5, 8)} <= days
