@@ -24,7 +24,7 @@ from refcheck.checks.gx_suite import Export, expectations, gx_status
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
 from refcheck.checks.rules import Rule, bind_rules
 from refcheck.checks.sql_rules import Dialect, dialect_of, literal, quoted, trimmed_query
-from refcheck.schemas import Schema
+from refcheck.schemas import ExtractMapping, Schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +35,27 @@ class Counts:
     failed: int
 
 
+def untranslated(mapping: ExtractMapping) -> str | None:
+    """Why GX cannot follow a mapping (it reads columns under other names, but changes no values), or None."""
+    kept = sorted({key for entry in mapping.fields.values()
+                   for key, used in (("values", entry.values), ("date_format", entry.date_format)) if used})
+    kept += ["null_tokens"] if mapping.null_tokens else []
+    if not kept:
+        return None
+    return (f"the GX engine reads columns under other names but translates no values; the mapping's "
+            f"{', '.join(kept)} need the Polars engine, on an extract")
+
+
 def validate_sql(url: str, table: str, schema: Schema, *, as_of: dt.date) -> Report:
-    """Check a database table with GX: one validation per team, mapped into a refcheck Report."""
+    """Check a database table with GX: one validation per team, mapped into a refcheck Report.
+
+    Raises ``ValueError`` for a mapping that translates values (``untranslated``): GX would count other values.
+    """
     import sqlalchemy as sa
 
+    refused = untranslated(schema.mapping)
+    if refused:
+        raise ValueError(refused)
     dialect = _dialect(url)
     rules = bind_rules(schema)
     label = f"{_masked(url)} table {table}"

@@ -160,7 +160,7 @@ def check(extract: str | None, schema: str, as_of: dt.date | None, encoding: str
 def _check_with_gx(extract: str | None, source_url: str | None, table: str | None, query: str | None,
                    schema: Schema, mapping: ExtractMapping | None, as_of: dt.date | None) -> Report:
     """Run the rules with Great Expectations in the database the user named."""
-    from refcheck.checks.gx_engine import validate_sql
+    from refcheck.checks.gx_engine import untranslated, validate_sql
 
     url = source_url or extract
     if url is None or (source_url is not None and extract is not None):
@@ -169,6 +169,9 @@ def _check_with_gx(extract: str | None, source_url: str | None, table: str | Non
         raise click.UsageError("--engine gx needs --table (a query is not supported)")
     if mapping is not None:
         schema = dataclasses.replace(schema, mapping=mapping)
+    refused = untranslated(schema.mapping)
+    if refused:
+        raise click.UsageError(refused)
     return validate_sql(url, table, schema, as_of=as_of or dt.date.today())
 
 

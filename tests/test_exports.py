@@ -7,6 +7,7 @@ run is in an explicit gap list, which fails when a gap closes so that it never g
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib.util
 import json
@@ -19,10 +20,11 @@ import pytest
 
 from refcheck.checks import Report, bind_rules, validate
 from refcheck.checks.calendar import WorkingDays
-from refcheck.checks.gx_engine import counts_on_frame, validate_sql
+from refcheck.checks.gx_engine import counts_on_frame, untranslated, validate_sql
 from refcheck.checks.gx_suite import Export, gx_status
 from refcheck.checks.parsing import blank_to_null
-from refcheck.schemas import Calendar, load_schema
+from refcheck.schemas import Calendar, ExtractMapping, load_schema
+from refcheck.schemas.model import FieldMapping
 from tests.conftest import SAMPLE, SAMPLE_AS_OF, Invoke
 
 GX_PANDAS_GAPS = {
@@ -200,6 +202,21 @@ def test_check_engine_gx_on_postgresql(postgres_uri: str) -> None:
     assert _per_team(gx_report) == _per_team(_engine("wales-referral"))
 
 
+def test_gx_follows_a_mapping_that_renames_and_refuses_one_that_translates(gx_sqlite: tuple[str, Report]) -> None:
+    url, _ = gx_sqlite
+    assert untranslated(ExtractMapping(fields={"team": FieldMapping(column="Team Name")})) is None
+    schema = dataclasses.replace(load_schema("wales-referral"), mapping=ExtractMapping(
+        fields={"gender": FieldMapping(values={"Male": "1"})}))
+    with pytest.raises(ValueError, match="the mapping's values need the Polars engine"):
+        validate_sql(url, "referrals", schema, as_of=SAMPLE_AS_OF)
+
+
+def _mapping(folder: Path, text: str) -> Path:
+    path = folder / f"mapping-{abs(hash(text))}.yaml"
+    path.write_text(text)
+    return path
+
+
 def test_engine_gx_mistakes_are_one_line(gx_sqlite: tuple[str, Report], invoke: Invoke, tmp_path: Path) -> None:
     url, _ = gx_sqlite
     narrow = _sqlite_table(tmp_path / "narrow.db", pl.DataFrame({"referral_id": ["R1"], "team": ["A"]}))
@@ -209,6 +226,13 @@ def test_engine_gx_mistakes_are_one_line(gx_sqlite: tuple[str, Report], invoke: 
         (("--source", "mysql://u@h/db", "--table", "t"), 4,
          "Error: mysql://u@h/db: no SQL dialect for 'mysql' URLs; refcheck writes SQL for sqlite, postgresql"),
         (("--source", url), 2, "Error: --engine gx needs --table (a query is not supported)"),
+        (("--source", url, "--table", "referrals", "--mapping", _mapping(tmp_path, "null_tokens: [NULL]\n")), 2,
+         "Error: the GX engine reads columns under other names but translates no values; the mapping's "
+         "null_tokens need the Polars engine, on an extract"),
+        (("--source", url, "--table", "referrals", "--mapping", _mapping(
+            tmp_path, "fields:\n  gender: {values: {Male: '1'}}\n  decision_date: {date_format: '%d.%m.%Y'}\n")), 2,
+         "Error: the GX engine reads columns under other names but translates no values; the mapping's "
+         "date_format, values need the Polars engine, on an extract"),
         ((), 2, "Error: --engine gx needs the database as --source URI (and no EXTRACT)"),
     ]
     for args, code, line in cases:
