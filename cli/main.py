@@ -116,7 +116,8 @@ def cli() -> None:
               help="The lowest severity whose failures make the exit code 1.")
 @click.option("--engine", type=click.Choice(["polars", "gx"]), default="polars", show_default=True,
               help="polars reads the extract here; gx runs the rules with Great Expectations inside a SQL "
-                   "database (--source and --table), for tables too big to move.")
+                   "database (--source and --table), for tables too big to move; there a --mapping may "
+                   "rename columns but not translate values.")
 @click.option("--source", "source_url", default=None, metavar="URI",
               help="With --engine gx: the database, such as postgresql://user@host/db or sqlite:///file.db.")
 def check(extract: str | None, schema: str, as_of: dt.date | None, encoding: str | None, delimiter: str | None,
