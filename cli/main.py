@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -495,6 +496,31 @@ cli.add_command(export)
 cli.add_command(rules)
 
 
-def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="refcheck")
+def main() -> NoReturn:
+    """Console-script entry point: run the command, then leave without tearing the interpreter down.
+
+    NOTE: every output is written and closed by the time the command returns. What is left is
+    freeing the run's frames and modules object by object, 0.05 s after a 1M-row check and 0.1 s
+    after a scorecard, which the operating system does at once when the process ends.
+    """
+    try:
+        cli(prog_name="refcheck")
+        code = 0
+    except SystemExit as done:
+        code = _exit_status(done.code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: exit as Python would
+            code = code or 120
+    os._exit(code)
+
+
+def _exit_status(code: object) -> int:
+    """The status ``sys.exit(code)`` would end the process with."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1

@@ -82,6 +82,37 @@ def test_console_script_runs_as_installed() -> None:
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize(("args", "code"), [
+    (["--version"], ExitCode.PASSED),
+    (["check", str(SAMPLE), "--as-of", SAMPLE_AS_OF.isoformat(), "--fail-on", "never"], ExitCode.PASSED),
+    (["check", str(SAMPLE), "--as-of", SAMPLE_AS_OF.isoformat()], ExitCode.FINDINGS),
+    (["check", str(SAMPLE), "--fail-on", "sometimes"], ExitCode.USAGE),
+    (["check", str(SAMPLE), "--schema", "no-such-schema"], ExitCode.BAD_SCHEMA),
+    (["check", "no-such-extract.csv"], ExitCode.BAD_EXTRACT),
+])
+def test_the_process_ends_with_the_commands_status_and_its_whole_output(args: list[str], code: ExitCode) -> None:
+    """``main`` leaves with ``os._exit``: the status and every buffered line must survive it."""
+    done = subprocess.run([sys.executable, "-m", "refcheck.cli", *args], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "NO_COLOR": "1"})
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout.endswith("\n") or done.stderr.endswith("\n")
+    if code == ExitCode.FINDINGS:
+        assert done.stdout.rstrip().splitlines()[-1].startswith("FAILED (fail-on error)")
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    reader = subprocess.Popen(["head", "-c", "1"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    assert reader.stdin is not None
+    done = subprocess.run([sys.executable, "-m", "refcheck.cli", "check", str(SAMPLE), "--json", "-",
+                           "--as-of", SAMPLE_AS_OF.isoformat()], stdout=reader.stdin, stderr=subprocess.PIPE,
+                          text=True, cwd=ROOT)
+    reader.stdin.close()
+    reader.wait()
+    assert "Traceback" not in done.stderr
+    assert done.returncode != ExitCode.PASSED
+
+
 def test_python_dash_m_runs_the_cli() -> None:
     done = subprocess.run([sys.executable, "-m", "refcheck.cli", "--version"], capture_output=True, text=True)
     assert done.stdout.strip() == f"refcheck {refcheck_version()}"
