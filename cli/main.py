@@ -500,8 +500,8 @@ def main() -> NoReturn:
     """Console-script entry point: run the command, then leave without tearing the interpreter down.
 
     NOTE: every output is written and closed by the time the command returns. What is left is
-    freeing the run's frames and modules object by object, 0.05 s after a 1M-row check and 0.1 s
-    after a scorecard, which the operating system does at once when the process ends.
+    freeing the run's frames and modules object by object (0.04 s of a 1M-row check, 0.05 s of a
+    scorecard, timed ABBA), which the operating system does at once when the process ends.
     """
     try:
         cli(prog_name="refcheck")
