@@ -89,7 +89,7 @@ class WorkingDays:
         seventy times more in the streaming engine.
         """
         table = pl.lit(self._before)
-        return (table.gather(_day_index(end)) - table.gather(_day_index(start))).cast(pl.Int64)
+        return table.gather(_day_index(end)) - table.gather(_day_index(start))
 
 
 TABLE_START, TABLE_END = dt.date(1900, 1, 1), dt.date(2100, 12, 31)

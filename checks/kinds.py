@@ -173,14 +173,20 @@ class RequiredWhen(RuleKind):
         else:
             assert self.overdue_since is not None and self.working_days is not None
             since = ctx.day(self.overdue_since)
-            condition = since.is_not_null() & (ctx.working_days.count(since, pl.lit(ctx.as_of)) > self.working_days)
+            condition = since.is_not_null() & (self._elapsed(ctx, self.overdue_since) > self.working_days)
         return applies(condition, ctx.col(self.field).is_null())
 
     def days_taken(self, ctx: Context) -> pl.Expr | None:
         """Working days elapsed since the overdue_since date, as of the run."""
         if self.overdue_since is None:
             return None
-        return ctx.working_days.count(ctx.day(self.overdue_since), pl.lit(ctx.as_of))
+        return self._elapsed(ctx, self.overdue_since)
+
+    @staticmethod
+    def _elapsed(ctx: Context, since: str) -> pl.Expr:
+        # NOTE: computed once for the rule and its worklist column (Polars would count twice).
+        elapsed = ctx.working_days.count(ctx.day(since), pl.lit(ctx.as_of))
+        return ctx.computed(f"{since}\x00as_of\x00working_days", elapsed)
 
 
 @rule_kind("code_list")
