@@ -6,16 +6,17 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import polars as pl
 
 
-def write_atomically(path: Path, content: str | bytes | Callable[[Path], None]) -> None:
+def write_atomically(path: Path, content: str | bytes | Sequence[bytes] | Callable[[Path], None]) -> None:
     """Write to a temporary file beside ``path``, then rename it into place.
 
-    ``content`` is the file's text or bytes, or a function that writes the file at the path it is given.
+    ``content`` is the file's text or bytes (or its bytes in pieces, in order), or a function that
+    writes the file at the path it is given.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     _release_cache(path)
@@ -26,7 +27,10 @@ def write_atomically(path: Path, content: str | bytes | Callable[[Path], None]) 
             content(Path(temporary))
         else:
             with os.fdopen(handle, "wb") as stream:
-                stream.write(content.encode("utf-8") if isinstance(content, str) else content)
+                if isinstance(content, str | bytes):
+                    stream.write(content.encode("utf-8") if isinstance(content, str) else content)
+                else:
+                    stream.writelines(content)
         os.replace(temporary, path)
     except OSError as err:
         Path(temporary).unlink(missing_ok=True)

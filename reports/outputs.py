@@ -27,7 +27,7 @@ def write_scorecard(inputs: ScorecardInputs, out: Path, made_at: dt.datetime, fa
         workbook = pool.submit(render_xlsx, inputs, worklists)
         for path, team in tables.items():
             write_atomically(path, partial(write_worklist_csv, worklists[team]))
-        pages: dict[Path, str | bytes] = {
+        pages: dict[Path, str | bytes | list[bytes]] = {
             out / "index.html": render_html(inputs, made_at),
             out / "summary.md": render_markdown(inputs),
             out / "report.json": render_json(inputs.report, fail_on),

@@ -43,9 +43,10 @@ def column_letters(index: int) -> str:
     return letters
 
 
-def fill_sheets(workbook: bytes, sheets: dict[int, pl.DataFrame], keyed: Sequence[str] = ()) -> bytes:
+def fill_sheets(workbook: bytes, sheets: dict[int, pl.DataFrame], keyed: Sequence[str] = ()) -> list[bytes]:
     """Put each frame's rows below the header of the sheet at that 1-based position of an XlsxWriter workbook.
 
+    The filled workbook comes back in pieces, to be written in order (``zip_parts.archive``).
     ``keyed`` are adjacent columns that the first of them determines (``write_rows_xml``).
     """
     source = zipfile.ZipFile(io.BytesIO(workbook))

@@ -27,8 +27,12 @@ EXCEL_ROWS = 1_048_576
 """Rows in an Excel sheet: a longer worklist's sheet holds its most urgent rows, its CSV all of them."""
 
 
-def render_xlsx(inputs: ScorecardInputs, worklists: dict[str, pl.DataFrame], max_rows: int = EXCEL_ROWS) -> bytes:
-    """The workbook as bytes; ``worklists`` holds each shown team's worklist (``team_worklists``)."""
+def render_xlsx(inputs: ScorecardInputs, worklists: dict[str, pl.DataFrame],
+                max_rows: int = EXCEL_ROWS) -> list[bytes]:
+    """The workbook's bytes, in pieces to write in order.
+
+    ``worklists`` holds each shown team's worklist (``team_worklists``).
+    """
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})

@@ -35,6 +35,8 @@ def test_a_failed_write_over_a_file_leaves_the_old_one_whole_and_a_good_one_repl
     assert target.read_text() == "last night\n" * 10_000 and list(tmp_path.iterdir()) == [target]
     write_atomically(target, "tonight\n")
     assert target.read_text() == "tonight\n" and list(tmp_path.iterdir()) == [target]
+    write_atomically(target, [b"to", b"", b"night" * 100_000, b"\n"])  # in pieces, as the workbook is
+    assert target.read_bytes() == b"to" + b"night" * 100_000 + b"\n" and list(tmp_path.iterdir()) == [target]
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")

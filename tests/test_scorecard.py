@@ -253,7 +253,7 @@ def test_a_worklist_longer_than_a_sheet_keeps_its_most_urgent_rows_and_says_so(t
     report = validate(SAMPLE, as_of=SAMPLE_AS_OF, findings=True)
     inputs = ScorecardInputs(report=report, teams=report.teams)
     worklists = team_worklists(report, report.teams)
-    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(inputs, worklists, max_rows=11)))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(render_xlsx(inputs, worklists, max_rows=11))))
     for team, name in zip(report.teams, book.sheetnames[1:], strict=True):
         rows = [tuple(row) for row in book[name].iter_rows(min_row=2, values_only=True)]
         assert len(rows) == min(10, worklists[team].height)

@@ -21,7 +21,7 @@ def test_parts_deflated_apart_read_back_as_one_archive() -> None:
     when = (2026, 12, 1, 9, 30, 14)
     parts = [deflate(name, content, when) for name, content in members.items()]
     parts[1] = deflate("xl/worksheets/sheet1.xml", [b"<row>" * 40_000, b"", b"<row>" * 60_000], when)  # in pieces
-    data = archive(parts)
+    data = b"".join(archive(parts))
     with zipfile.ZipFile(io.BytesIO(data)) as book:
         assert book.testzip() is None
         assert book.namelist() == list(members)
@@ -37,7 +37,7 @@ def test_a_member_written_as_a_stream_reads_back_as_written() -> None:
     deflater.write(b"<sheetData>")
     rows.write_csv(deflater, include_header=False, quote_style="never", line_terminator="")  # type: ignore[arg-type]
     deflater.write(b"</sheetData>")
-    with zipfile.ZipFile(io.BytesIO(archive([deflater.part()]))) as book:
+    with zipfile.ZipFile(io.BytesIO(b"".join(archive([deflater.part()])))) as book:
         assert book.read("xl/worksheets/sheet2.xml") == ("<sheetData>" + "".join(rows["xml"]) + "</sheetData>").encode()
     assert deflater.closed
 
