@@ -45,6 +45,32 @@ def test_findings_rows_point_at_the_record(tmp_path: Path) -> None:
         assert frame["referral_id"][row["row"] - 2].strip() == row["record_id"]
 
 
+def test_findings_are_each_rules_failed_rows_in_the_extracts_order_with_the_columns_asked_for() -> None:
+    from refcheck.checks.engine import flag_frame
+    from refcheck.checks.extract import open_extract
+    from refcheck.checks.rules import bind_rules
+    from refcheck.schemas import DEFAULT_SCHEMA, load_schema
+
+    schema = load_schema(DEFAULT_SCHEMA)
+    rules = bind_rules(schema)
+    extract = open_extract(SAMPLE)
+    flags = flag_frame(extract, schema, rules, SAMPLE_AS_OF, detail=True, carry=("child_id", "postcode"))
+    expected = pl.concat([
+        flags.filter(pl.col(rule.id)).select(
+            pl.col("\x00row").alias("row"), pl.col("\x00record").alias("record_id"),
+            pl.col("\x00team").alias("team"), pl.col("\x00worker").alias("worker"),
+            pl.lit(rule.id).alias("rule_id"),
+            (pl.col(f"{rule.id}\x00days") if f"{rule.id}\x00days" in flags.columns else pl.lit(None))
+            .cast(pl.Int64).alias("working_days"),
+            pl.col("\x00carry\x00child_id").alias("child_id"), pl.col("\x00carry\x00postcode").alias("postcode"))
+        for rule in rules
+    ])
+    report = validate(SAMPLE, as_of=SAMPLE_AS_OF, findings=True, carry=("child_id", "postcode"))
+    assert report.findings is not None and report.findings.height > 100
+    assert report.findings.equals(expected)
+    assert report.findings["working_days"].drop_nulls().len() > 0
+
+
 def test_counts_are_the_same_with_or_without_findings() -> None:
     plain = validate(SAMPLE, as_of=SAMPLE_AS_OF, measures=True)
     detailed = validate(SAMPLE, as_of=SAMPLE_AS_OF, findings=True, measures=True)
