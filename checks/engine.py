@@ -270,10 +270,13 @@ def _re_referrals_failed(flags: pl.DataFrame, within_days: int) -> pl.DataFrame:
 
 
 def by_person(narrow: pl.DataFrame) -> pl.DataFrame:
-    """Rows sorted so that each person's referrals are together, oldest first (``HASH`` is the person's hash)."""
+    """Rows sorted so that each person's referrals are together, oldest first (``HASH`` is the person's hash).
+
+    A missing person is a person apart here: its hash may collide with a real person's too.
+    """
     person, key = pl.col(PERSON), pl.col(HASH)
     ordered = narrow.sort(HASH, MOMENT)
-    if ordered.select(((key == key.shift(1)) & (person != person.shift(1))).any()).item():
+    if ordered.select(((key == key.shift(1)) & person.ne_missing(person.shift(1))).any()).item():
         return narrow.sort(HASH, PERSON, MOMENT)  # NOTE: two people share a hash: the text decides
     return ordered
 

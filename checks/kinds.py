@@ -184,9 +184,10 @@ class RequiredWhen(RuleKind):
 
     @staticmethod
     def _elapsed(ctx: Context, since: str) -> pl.Expr:
-        # NOTE: computed once for the rule and its worklist column (Polars would count twice).
+        # NOTE: computed once for the rule and its worklist column (Polars would count twice). The
+        # empty part keeps the name apart from ``WithinWorkingDays``' (start, end), whatever the fields' names.
         elapsed = ctx.working_days.count(ctx.day(since), pl.lit(ctx.as_of))
-        return ctx.computed(f"{since}\x00as_of\x00working_days", elapsed)
+        return ctx.computed(f"{since}\x00\x00working_days", elapsed)
 
 
 @rule_kind("code_list")

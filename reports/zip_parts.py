@@ -101,6 +101,8 @@ def archive(parts: list[Part]) -> list[bytes]:
                                                                         offset) + name)
         local += [header, *part.deflated]
         offset += len(header) + deflated
+    if offset > _LIMIT:
+        raise ValueError(f"{parts[-1].name}: ends beyond what a ZIP archive without ZIP64 can hold")
     directory = b"".join(central)
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(parts), len(parts), len(directory), offset, 0)
     return [*local, directory, end]

@@ -23,6 +23,13 @@ def test_people_whose_hashes_collide_are_still_sorted_apart() -> None:
     assert by_person(distinct)[PERSON].rle_id().max() == 1  # each person's rows together when hashes differ
 
 
+def test_a_missing_person_whose_hash_collides_with_a_real_one_is_sorted_apart() -> None:
+    moments = [dt.datetime(2025, 1, day) for day in (1, 2, 3)]
+    narrow = pl.DataFrame({TEAM: ["A"] * 3, PERSON: ["C1", None, "C1"], MOMENT: moments,
+                           HASH: pl.Series([7] * 3, dtype=pl.UInt64)})
+    assert by_person(narrow)[PERSON].rle_id().max() == 1  # C1's referrals together, the missing one apart
+
+
 def _by_window(values: pl.Series) -> list[bool | None]:
     frame = values.to_frame("v")
     return frame.select(pl.when(pl.col("v").is_not_null()).then(pl.len().over("v") > 1)).to_series().to_list()

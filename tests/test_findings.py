@@ -71,6 +71,28 @@ def test_findings_are_each_rules_failed_rows_in_the_extracts_order_with_the_colu
     assert report.findings["working_days"].drop_nulls().len() > 0
 
 
+def test_working_days_shared_by_rules_never_mix_two_rules_counts(tmp_path: Path) -> None:
+    """A field may be called ``as_of``: a count to it is not the count to the run's date."""
+    schema = tmp_path / "council.yaml"
+    schema.write_text(
+        "name: council\nextends: wales-referral\nfields:\n  as_of: {type: date, label: Extract date}\nrules:\n"
+        "  - id: local.received_by_as_of\n    kind: within_working_days\n"
+        "    params: {start: referral_received, end: as_of, days: 400}\n    severity: warning\n"
+        "    category: timeliness\n    message: More than {days} working days\n    hint: Record it sooner\n")
+    extract = tmp_path / "extract.csv"
+    pl.read_csv(SAMPLE, infer_schema=False).with_columns(as_of=pl.lit("2099-01-01")).write_csv(extract)
+    report = validate(extract, schema, as_of=SAMPLE_AS_OF, findings=True)
+    failed = {result.rule.id: sum(count.failed for count in result.by_team) for result in report.results}
+    standard = validate(SAMPLE, as_of=SAMPLE_AS_OF)
+    assert failed["decision_date.required_when_due"] == sum(
+        count.failed for count in standard.result("decision_date.required_when_due").by_team) > 0
+    checked = sum(count.checked for count in report.result("local.received_by_as_of").by_team)
+    assert failed["local.received_by_as_of"] == checked > 4000  # decades away: every one is late
+    assert report.findings is not None
+    days = report.findings.filter(pl.col("rule_id") == "local.received_by_as_of")["working_days"]
+    assert days.min() > 18_000  # type: ignore[operator]
+
+
 def test_counts_are_the_same_with_or_without_findings() -> None:
     plain = validate(SAMPLE, as_of=SAMPLE_AS_OF, measures=True)
     detailed = validate(SAMPLE, as_of=SAMPLE_AS_OF, findings=True, measures=True)

@@ -70,6 +70,13 @@ def test_a_part_too_large_for_a_plain_zip_is_refused() -> None:
         archive([too_big])
 
 
+def test_parts_that_fit_but_end_beyond_4_gib_together_are_refused() -> None:
+    block = bytes(1 << 27)  # NOTE: one block, repeated: 2.1 GiB per part without holding it
+    parts = [zip_parts.Part(name, (block,) * 17, 0, 17 << 27) for name in ("a.xml", "b.xml")]
+    with pytest.raises(ValueError, match="b.xml: ends beyond what a ZIP archive without ZIP64 can hold"):
+        archive(parts)
+
+
 def test_a_workbook_too_large_for_a_plain_zip_is_one_line_and_exit_2(tmp_path: Path, invoke: Invoke,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     # NOTE: a real 4 GiB workbook is too slow to make here; the limit is lowered to below a small one's size.
