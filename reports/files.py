@@ -27,10 +27,9 @@ def write_atomically(path: Path, content: str | bytes | Sequence[bytes] | Callab
             content(Path(temporary))
         else:
             with os.fdopen(handle, "wb") as stream:
-                if isinstance(content, str | bytes):
-                    stream.write(content.encode("utf-8") if isinstance(content, str) else content)
-                else:
-                    stream.writelines(content)
+                if isinstance(content, str):
+                    content = content.encode("utf-8")
+                stream.writelines([content] if isinstance(content, bytes) else content)
         os.replace(temporary, path)
     except OSError as err:
         Path(temporary).unlink(missing_ok=True)
