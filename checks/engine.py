@@ -16,7 +16,7 @@ import polars as pl
 
 from refcheck.checks.calendar import WorkingDays
 from refcheck.checks.context import Context
-from refcheck.checks.errors import ExtractError, polars_reason
+from refcheck.checks.errors import ExtractError, is_malformed, polars_reason
 from refcheck.checks.extract import LINE, VALUE_BYTES, Extract, SourceOptions, missing_columns, open_extract
 from refcheck.checks.kinds import rows_with_repeated_hash
 from refcheck.checks.parsing import read_typed, typed_stages
@@ -108,6 +108,8 @@ def run(
     try:
         row_flags, unreadable = pl.collect_all([plan, unreadable_plan], engine="streaming")
     except pl.exceptions.PolarsError as err:
+        if extract.screen is not None and is_malformed(err):
+            raise extract.screen.quote_error() from None
         raise ExtractError(f"{extract.label}: cannot be read ({polars_reason(err)})") from None
     if extract.screen is not None:
         row_flags, unreadable = extract.screen.split(row_flags)

@@ -20,11 +20,18 @@ def is_utf8_error(err: Exception) -> bool:
     return "utf-8" in text or "utf8" in text
 
 
+def is_malformed(err: Exception) -> bool:
+    """Whether Polars found that the rows it counted and the rows it parsed differ (quotes that do not close)."""
+    return "csv malformed" in str(err).lower()
+
+
 def polars_reason(err: pl.exceptions.PolarsError) -> str:
     """A short reason for a read failure that never repeats the data Polars may quote."""
     text = str(err).lower()
     if "more fields" in text or "ragged" in text:
         return "a row has more fields than the header"
+    if is_malformed(err):
+        return "a quote does not close the way CSV expects"
     if is_utf8_error(err):
         return "it is not UTF-8 text"
     return f"Polars {type(err).__name__}"

@@ -197,8 +197,7 @@ class RowScreen:
     def split(self, rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         """The readable rows (without ``VALUE_BYTES``) and the unreadable ones (line, reason)."""
         if rows.height != self.lengths.len():
-            raise ExtractError(f"{self.label}: a quote does not close the way CSV expects, so rows cannot be "
-                               "told apart; check the quotes")
+            raise self.quote_error()
         # NOTE: the fields each line would have without quotes; the few lines with quotes are then
         # set apart by index, rather than every line's count being chosen between the two.
         fields = pl.col("length").cast(pl.Int64) - pl.col(VALUE_BYTES).cast(pl.Int64) + 1
@@ -215,6 +214,20 @@ class RowScreen:
         bad = _bad_records(records_on_lines(self.path, self.delimiter, suspects + 1), self.width)
         keep = ~pl.int_range(pl.len(), dtype=pl.Int64).is_in(bad["record"].implode())
         return rows.filter(keep), _reasons(bad, self.width)
+
+
+    def quote_error(self) -> ExtractError:
+        """The error for quotes that CSV reads otherwise than a count per line does, naming the first suspect line.
+
+        NOTE: every line's quotes are balanced here (else the records would have been grouped), so
+        a value only starts a quote, and runs on, where a quote sits inside an unquoted value. The
+        first line with quotes whose values, quoted spans apart, are not the header's number is
+        where that most likely is.
+        """
+        suspect = self.quoted.filter(pl.col("separators").cast(pl.Int64) + 1 != self.width).get_column("index")
+        where = f":{int(suspect[0]) + 2}" if suspect.len() else ""
+        return ExtractError(f"{self.label}{where}: a quote does not close the way CSV expects, so rows cannot be "
+                            "told apart; check the quotes")
 
 
 def _bad_records(records: pl.DataFrame, width: int) -> pl.DataFrame:

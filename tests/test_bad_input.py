@@ -91,3 +91,17 @@ def test_a_path_that_cannot_be_opened_as_a_file(tmp_path: Path, invoke: Invoke) 
     assert result.exit_code == ExitCode.BAD_EXTRACT
     [line] = result.stderr.splitlines()
     assert line.startswith(f"Error: {path}: cannot be read (")
+
+
+def test_a_quote_inside_a_value_that_makes_rows_run_together_names_its_line(tmp_path: Path, invoke: Invoke) -> None:
+    # Each line's quotes balance, so no record is taken as spanning lines; but the quote inside
+    # "Alp"ha" is a literal one, so CSV reads the quote before "W1" as opening a value that runs on.
+    rows = [ROW.replace("R1,", f"R{n},", 1) for n in range(1, 31)]
+    rows[9] = rows[9].replace(",Alpha,W1,", ',Alp"ha,"W1,', 1)
+    rows[19] = rows[19].replace(",Alpha,W1,", ',Alpha",W1",', 1)
+    path = tmp_path / "extract.csv"
+    path.write_text(HEADER + "\n" + "\n".join(rows) + "\n")
+    result = invoke("check", path, "--as-of", "2025-06-30")
+    assert result.exit_code == ExitCode.BAD_EXTRACT
+    assert result.stderr.splitlines() == [
+        f"Error: {path}:11: a quote does not close the way CSV expects, so rows cannot be told apart; check the quotes"]
