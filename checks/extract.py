@@ -206,7 +206,7 @@ class RowScreen:
         quoted = self.quoted.get_column("index")
         suspects = pl.concat([
             misfits.filter(~misfits.is_in(quoted.implode())),
-            self.quoted.filter(pl.col("separators").cast(pl.Int64) + 1 != self.width).get_column("index"),
+            self._quoted_misfits(),
         ]).sort()
         rows = rows.drop(VALUE_BYTES)
         if suspects.is_empty():
@@ -214,7 +214,6 @@ class RowScreen:
         bad = _bad_records(records_on_lines(self.path, self.delimiter, suspects + 1), self.width)
         keep = ~pl.int_range(pl.len(), dtype=pl.Int64).is_in(bad["record"].implode())
         return rows.filter(keep), _reasons(bad, self.width)
-
 
     def quote_error(self) -> ExtractError:
         """The error for quotes that CSV reads otherwise than a count per line does, naming the first suspect line.
@@ -224,10 +223,14 @@ class RowScreen:
         first line with quotes whose values, quoted spans apart, are not the header's number is
         where that most likely is.
         """
-        suspect = self.quoted.filter(pl.col("separators").cast(pl.Int64) + 1 != self.width).get_column("index")
-        where = f":{int(suspect[0]) + 2}" if suspect.len() else ""
+        suspects = self._quoted_misfits()
+        where = f":{int(suspects[0]) + 2}" if suspects.len() else ""
         return ExtractError(f"{self.label}{where}: a quote does not close the way CSV expects, so rows cannot be "
                             "told apart; check the quotes")
+
+    def _quoted_misfits(self) -> pl.Series:
+        """The indices of the lines with quotes whose values, quoted spans apart, are not the header's number."""
+        return self.quoted.filter(pl.col("separators").cast(pl.Int64) + 1 != self.width).get_column("index")
 
 
 def _bad_records(records: pl.DataFrame, width: int) -> pl.DataFrame:
