@@ -209,11 +209,13 @@ def record_layout(path: Path, delimiter: str, *, marked: bool = True) -> pl.Data
 
 
 def records_on_lines(path: Path, delimiter: str, lines: pl.Series) -> pl.DataFrame:
-    """The record layout of only the given lines (0 is the header), in a file where each record is one line."""
-    per_line = (pl.scan_lines(path, name="text", row_index_name="line")
-                .filter(pl.col("line").is_in(lines.cast(pl.UInt32).implode()))
-                .select(_line_parts(delimiter, marked=False)).collect(engine="streaming"))
-    return _one_line_records(per_line)
+    """The record layout of only the given lines (0 is the header): ``index`` is each record's first line.
+
+    Every line of a record over several lines must be given, so that its quotes are read as CSV does.
+    """
+    chosen = (pl.scan_lines(path, name="text", row_index_name="line")
+              .filter(pl.col("line").is_in(lines.cast(pl.UInt32).implode())))
+    return _grouped_records(chosen, delimiter, marked=False).collect(engine="streaming")
 
 
 def _line_parts(delimiter: str, marked: bool) -> list[pl.Expr]:
@@ -255,8 +257,34 @@ def line_shapes(path: Path, delimiter: str) -> tuple[pl.Series, pl.DataFrame]:
     return lengths.get_column("length"), quoted
 
 
+def quote_spans(quoted: pl.DataFrame) -> pl.DataFrame | None:
+    """The records over several lines, from the lines with quotes (``index``, ``quotes``): ``start`` and ``end``.
+
+    A line that leaves a quote open starts such a record, and the next line with quotes that closes
+    it ends it: the lines between have no quotes. None when a quote is still open at the end.
+    """
+    open_after = pl.col("quotes").cast(pl.Int64).cum_sum() % 2
+    marks = quoted.select("index", open_after.shift(1, fill_value=0).alias("before"), open_after.alias("after"))
+    starts = marks.filter((pl.col("before") == 0) & (pl.col("after") == 1)).get_column("index")
+    ends = marks.filter((pl.col("before") == 1) & (pl.col("after") == 0)).get_column("index")
+    if starts.len() != ends.len():
+        return None
+    return pl.DataFrame({"start": starts.cast(pl.Int64), "end": ends.cast(pl.Int64)})
+
+
 def spanning_records(path: Path, delimiter: str, marked: bool) -> pl.DataFrame:
     """The record layout when some records run over several lines."""
+    records = _grouped_records(pl.scan_lines(path, name="text", row_index_name="line"), delimiter, marked)
+    return records.filter(pl.col("index") > 0).with_row_index("record").select(
+        pl.col("record").cast(pl.Int64), pl.exclude("record", "index")).collect()
+
+
+def _grouped_records(lines: pl.LazyFrame, delimiter: str, marked: bool) -> pl.LazyFrame:
+    """Whole lines (``text`` and ``line``, its index), in order, grouped into records.
+
+    Per record: its first line's ``index`` and ``line`` number, its ``fields``, whether it is
+    ``blank``, its ``lines`` and whether it has bytes marked ``undecodable``.
+    """
     line = pl.col("text")
     quotes = line.str.count_matches('"', literal=True).cast(pl.Int64)
     open_after = quotes.cum_sum() % 2
@@ -268,18 +296,17 @@ def spanning_records(path: Path, delimiter: str, marked: bool) -> pl.DataFrame:
     )
     separators = balanced.str.replace_all(r'"[^"]*"', "").str.count_matches(delimiter, literal=True)
     return (
-        pl.scan_lines(path, name="text", row_index_name="line")
-        .with_columns(record=(open_before == 0).cast(pl.Int64).cum_sum() - 2, separators=separators,
-                      blank=line.str.strip_chars() == "",
-                      undecodable=line.str.contains(UNDECODABLE, literal=True) if marked else pl.lit(False))
-        .filter(pl.col("record") >= 0)
+        lines.with_columns(record=(open_before == 0).cast(pl.Int64).cum_sum(), separators=separators,
+                           blank=line.str.strip_chars() == "",
+                           undecodable=line.str.contains(UNDECODABLE, literal=True) if marked else pl.lit(False))
         .group_by("record", maintain_order=True)
         .agg(
+            index=pl.col("line").first().cast(pl.Int64),
             line=pl.col("line").first().cast(pl.Int64) + 1,
             fields=pl.col("separators").sum() + 1,
             blank=pl.col("blank").all() & (pl.len() == 1),
             lines=pl.len(),
             undecodable=pl.col("undecodable").any(),
         )
-        .collect()
+        .drop("record")
     )

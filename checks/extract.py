@@ -16,6 +16,7 @@ import polars as pl
 from refcheck.checks.csv_source import (
     CsvLayout,
     line_shapes,
+    quote_spans,
     read_header,
     record_layout,
     records_on_lines,
@@ -153,12 +154,13 @@ def _read_csv(path: Path, layout: CsvLayout, screen_after: bool) -> Extract:
         records: pl.DataFrame | None = None
         if screen_after and not layout.temporary and len(layout.header) > 1:
             lengths, quoted = line_shapes(layout.utf8_path, layout.delimiter)
-            if (quoted["quotes"] % 2).sum() == 0:
-                frame = _scan(layout).with_row_index(INDEX).select(
-                    pl.exclude(INDEX), (pl.col(INDEX).cast(pl.Int64) + 2).alias(LINE),
-                    pl.sum_horizontal(pl.col(name).str.len_bytes() for name in layout.header).alias(VALUE_BYTES))
+            spans = quote_spans(quoted)
+            if spans is not None:
                 screen = RowScreen(str(path), layout.utf8_path, layout.delimiter, len(layout.header),
-                                   lengths, quoted.drop("quotes"))
+                                   lengths, quoted.drop("quotes"), spans)
+                frame = _scan(layout).with_row_index(INDEX).select(
+                    pl.exclude(INDEX), (screen.first_lines(pl.col(INDEX).cast(pl.Int64)) + 2).alias(LINE),
+                    pl.sum_horizontal(pl.col(name).str.len_bytes() for name in layout.header).alias(VALUE_BYTES))
                 return Extract(str(path), frame, columns, screen=screen)
             records = spanning_records(layout.utf8_path, layout.delimiter, marked=False)
         readable, unreadable = _split_rows(path, layout, records)
@@ -183,6 +185,7 @@ class RowScreen:
     has the header's number of fields exactly when its length is its values' bytes plus one less
     than that number (fewer fields make it shorter, more make it longer). Only lines that fail this,
     or have quotes, have their separators counted, which a check would otherwise do for every line.
+    A record over several lines (a quoted value with a newline) has its lines read again, whole.
     """
 
     label: str
@@ -193,44 +196,72 @@ class RowScreen:
     """Per data line, its length in bytes."""
     quoted: pl.DataFrame
     """The data lines with quotes: ``index`` and ``separators`` outside quotes."""
+    spans: pl.DataFrame
+    """The records over several lines: ``start`` and ``end``, the indices of their first and last data lines."""
+
+    def first_lines(self, record: pl.Expr) -> pl.Expr:
+        """Each record's first data line: its own index plus the lines that the records before it spanned."""
+        if self.spans.is_empty():
+            return record
+        before, starts = self._spanned_before(), self.spans.get_column("start")
+        return record + pl.lit(before).gather(pl.lit(starts - before.head(-1)).search_sorted(record, side="left"))
 
     def split(self, rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         """The readable rows (without ``VALUE_BYTES``) and the unreadable ones (line, reason)."""
-        if rows.height != self.lengths.len():
+        spanned = self._spanned_before()
+        if rows.height != self.lengths.len() - spanned[-1]:
             raise self.quote_error()
         # NOTE: the fields each line would have without quotes; the few lines with quotes are then
         # set apart by index, rather than every line's count being chosen between the two.
+        first = (None if self.spans.is_empty() else
+                 pl.select(self.first_lines(pl.int_range(rows.height, dtype=pl.Int64))).to_series())
+        lengths = self.lengths if first is None else self.lengths.gather(first)
         fields = pl.col("length").cast(pl.Int64) - pl.col(VALUE_BYTES).cast(pl.Int64) + 1
-        misfits = (pl.DataFrame([self.lengths.alias("length"), rows.get_column(VALUE_BYTES)]).lazy()
+        misfits = (pl.DataFrame([lengths.alias("length"), rows.get_column(VALUE_BYTES)]).lazy()
                    .select((fields != self.width).arg_true().cast(pl.Int64)).collect().to_series())
+        if first is not None:
+            misfits = first.gather(misfits)
         quoted = self.quoted.get_column("index")
         suspects = pl.concat([
             misfits.filter(~misfits.is_in(quoted.implode())),
             self._quoted_misfits(),
+            self._span_lines(),
         ]).sort()
         rows = rows.drop(VALUE_BYTES)
         if suspects.is_empty():
             return rows, pl.DataFrame(schema={"line": pl.Int64, "reason": pl.String})
         bad = _bad_records(records_on_lines(self.path, self.delimiter, suspects + 1), self.width)
-        keep = ~pl.int_range(pl.len(), dtype=pl.Int64).is_in(bad["record"].implode())
+        data_line = bad.get_column("index") - 1
+        record = data_line - spanned.gather(self.spans.get_column("start").search_sorted(data_line, side="left"))
+        keep = ~pl.int_range(pl.len(), dtype=pl.Int64).is_in(record.implode())
         return rows.filter(keep), _reasons(bad, self.width)
 
     def quote_error(self) -> ExtractError:
         """The error for quotes that CSV reads otherwise than a count per line does, naming the first suspect line.
 
-        NOTE: every line's quotes are balanced here (else the records would have been grouped), so
-        a value only starts a quote, and runs on, where a quote sits inside an unquoted value. The
-        first line with quotes whose values, quoted spans apart, are not the header's number is
-        where that most likely is.
+        NOTE: every quote closes here (else the records would have been grouped), so a value only
+        starts a quote, and runs on, where a quote sits inside an unquoted value. The first line
+        with quotes whose values, quoted spans apart, are not the header's number is where that
+        most likely is; else the first record over several lines.
         """
-        suspects = self._quoted_misfits()
+        suspects = pl.concat([self._quoted_misfits(), self.spans.get_column("start")]).sort()
         where = f":{int(suspects[0]) + 2}" if suspects.len() else ""
         return ExtractError(f"{self.label}{where}: a quote does not close the way CSV expects, so rows cannot be "
                             "told apart; check the quotes")
 
     def _quoted_misfits(self) -> pl.Series:
-        """The indices of the lines with quotes whose values, quoted spans apart, are not the header's number."""
-        return self.quoted.filter(pl.col("separators").cast(pl.Int64) + 1 != self.width).get_column("index")
+        """The one-line records with quotes whose values, quoted spans apart, are not the header's number."""
+        misfit = pl.col("separators").cast(pl.Int64) + 1 != self.width
+        return self.quoted.filter(misfit & ~pl.col("index").is_in(self._span_lines().implode())).get_column("index")
+
+    def _span_lines(self) -> pl.Series:
+        """The indices of every data line of the records over several lines."""
+        return self.spans.select(pl.int_ranges("start", pl.col("end") + 1).explode()).to_series().drop_nulls()
+
+    def _spanned_before(self) -> pl.Series:
+        """Per record over several lines, the lines the records before it took beyond their first; then all of them."""
+        extra = self.spans.get_column("end") - self.spans.get_column("start")
+        return pl.concat([pl.Series([0], dtype=pl.Int64), extra.cum_sum()])
 
 
 def _bad_records(records: pl.DataFrame, width: int) -> pl.DataFrame:

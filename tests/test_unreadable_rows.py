@@ -9,7 +9,7 @@ import polars as pl
 
 from refcheck.cli import ExitCode
 from tests.conftest import Invoke
-from tests.test_extract_errors import HEADER, ROW
+from tests.test_extract_errors import FIELDS, HEADER, ROW
 
 
 def _write(tmp_path: Path, lines: list[str], newline: str = "\n") -> Path:
@@ -82,3 +82,51 @@ def test_a_stray_quote_stops_the_run_rather_than_misreading_rows(tmp_path: Path,
     else:  # Polars and the layout agree on where rows end: then every row is accounted for
         report = json.loads(invoke("check", path, "--json", "-").stdout)
         assert report["source"]["rows_read"] == 4
+
+
+def test_records_over_several_lines_anywhere_keep_every_row_and_line_right(tmp_path: Path) -> None:
+    # Python's csv module is the reference: which records it reads, from which line, with how many fields.
+    import csv
+    import datetime as dt
+    import random
+
+    from refcheck.checks import validate
+
+    chance = random.Random(6)
+    records = []
+    for number in range(1, 400):
+        # gender X: gender.valid fails on every record that is read
+        fields = ROW.replace("R1,", f"R{number},", 1).replace(",1,WBRI,", ",X,WBRI,").split(",")
+        draw = chance.random()
+        if draw < 0.15:
+            fields[11] = '"School reports,\n\nbruising\non the arm"'  # over several lines, one of them blank
+        elif draw < 0.2:
+            fields[11] = '"says ""hurt""\nat home"'
+        elif draw < 0.25:
+            fields.append("extra")
+        elif draw < 0.3:
+            fields = fields[:5]
+        elif draw < 0.35:
+            records.append("")
+        elif draw < 0.4:
+            fields[11:12] = ['"School reports\nbruising"', "extra"]
+        records.append(",".join(fields))
+    for newline in ("\n", "\r\n"):
+        path = tmp_path / "extract.csv"
+        path.write_bytes((HEADER + newline + newline.join(records) + newline).replace("\n", newline)
+                         .replace("\r\r\n", "\r\n").encode())
+        with path.open(newline="") as handle:
+            reader = csv.reader(handle)
+            next(reader)
+            expected, start = [], reader.line_num + 1
+            for row in reader:
+                if row:
+                    expected.append((start, len(row)))
+                start = reader.line_num + 1
+        report = validate(path, as_of=dt.date(2025, 6, 30), findings=True)
+        assert report.findings is not None
+        good = [line for line, width in expected if width == len(FIELDS)]
+        assert report.unreadable.rows() == [(line, f"{width} fields where the header has {len(FIELDS)}")
+                                            for line, width in expected if width != len(FIELDS)]
+        assert report.findings.filter(pl.col("rule_id") == "gender.valid")["row"].to_list() == good
+        assert report.source.rows_read == len(expected) and report.source.rows_checked == len(good)
