@@ -203,8 +203,14 @@ class RowScreen:
         """Each record's first data line: its own index plus the lines that the records before it spanned."""
         if self.spans.is_empty():
             return record
-        before, starts = self._spanned_before(), self.spans.get_column("start")
-        return record + pl.lit(before).gather(pl.lit(starts - before.head(-1)).search_sorted(record, side="left"))
+        before = self._spanned_before()
+        record_starts = self.spans.get_column("start") - before.head(-1)
+
+        def shifted(records: pl.Series) -> pl.Series:
+            return records + before.gather(record_starts.search_sorted(records, side="left"))
+
+        # NOTE: batch by batch: a whole-column literal in the expression would stop Polars streaming.
+        return record.map_batches(shifted, return_dtype=pl.Int64, is_elementwise=True)
 
     def split(self, rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         """The readable rows (without ``VALUE_BYTES``) and the unreadable ones (line, reason)."""
