@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import os
 import platform
 import shutil
@@ -31,8 +32,6 @@ import sys
 import time
 from importlib.metadata import version
 from pathlib import Path
-
-from shapes import make_shapes
 
 HERE = Path(__file__).resolve().parent
 FLOOR_TEXT = "import polars as pl, sys; pl.read_csv(sys.argv[1], infer_schema=False)"
@@ -207,6 +206,17 @@ def verdicts(label: str, samples: Samples) -> list[str]:
     return lines
 
 
+def other_shapes(rows: int, data: Path, refcheck: str) -> dict[str, Path]:
+    """The extracts of other shapes (bench/shapes.py), by label, made unless they are there already.
+
+    NOTE: made in a process of their own: a process's peak memory counts its parent's at the fork,
+    so the harness itself must never hold an extract (or import Polars).
+    """
+    done = subprocess.run([sys.executable, str(HERE / "shapes.py"), str(rows), str(data), refcheck], check=True,
+                          capture_output=True, text=True)
+    return {label: Path(path) for label, path in json.loads(done.stdout).items()}
+
+
 def machine() -> str:
     """CPU model, cores and memory, and the versions that matter."""
     model = "unknown CPU"
@@ -267,7 +277,7 @@ def main() -> None:
         lines += section + [""]
     if args.shapes_rows:
         lines += [f"## Other shapes, {args.shapes_rows:,} rows", "", SHAPES_NOTE, ""]
-        for label, extract in make_shapes(args.shapes_rows, args.data, refcheck).items():
+        for label, extract in other_shapes(args.shapes_rows, args.data, refcheck).items():
             samples = run_extract(extract, args.runs, args.data, refcheck, heavy=False)
             section = table(f"{label} ({extract.stat().st_size / 2**20:,.0f} MiB CSV)", samples) + [""] + \
                 verdicts(label, samples)

@@ -3,11 +3,18 @@
 Each is made from a sample of another seed: as it is; with commas in 30% of the referral reasons
 (so that CSV quotes them); with 1% of the reasons over two lines (a newline typed into free
 text, which makes a record span lines); and with Windows line ends.
+
+Usage (the harness runs it so, in a process of its own):
+    python bench/shapes.py ROWS DATA_FOLDER REFCHECK
+
+It makes what is missing in DATA_FOLDER and prints each shape's label and file as JSON.
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -59,3 +66,8 @@ def make_shapes(rows: int, data: Path, refcheck: str) -> dict[str, Path]:
             make(frame, path)
         made[label] = path
     return made
+
+
+if __name__ == "__main__":
+    made = make_shapes(int(sys.argv[1]), Path(sys.argv[2]), sys.argv[3])
+    print(json.dumps({label: str(path) for label, path in made.items()}))

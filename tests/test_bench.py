@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -21,16 +20,12 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 
 @pytest.fixture(scope="module")
-def bench() -> Iterator[ModuleType]:
-    sys.path.insert(0, str(BENCH))  # as running ``python bench/run.py`` does: it imports bench/shapes.py
-    try:
-        spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        yield module
-    finally:
-        sys.path.remove(str(BENCH))
+def bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _samples(bench: ModuleType) -> dict[str, list[tuple[float, float]]]:
@@ -64,9 +59,7 @@ def test_table_shows_each_contenders_fastest_and_slowest_round(bench: ModuleType
 
 def test_other_shapes_are_the_same_records_quoted_over_two_lines_or_with_windows_line_ends(
         bench: ModuleType, tmp_path: Path) -> None:
-    import shapes  # bench/shapes.py, importable while the harness is loaded
-
-    made = shapes.make_shapes(400, tmp_path, str(Path(sys.executable).with_name("refcheck")))
+    made = bench.other_shapes(400, tmp_path, str(Path(sys.executable).with_name("refcheck")))  # bench/shapes.py
     base, quoted, two_lines, crlf = (pl.read_csv(path, infer_schema=False) for path in made.values())
     reasons = base["referral_reason"].to_list()
 
