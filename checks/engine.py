@@ -105,12 +105,7 @@ def run(
     runnable = [rule for rule in rules if all(schema.fields[name].collected for name in rule.kind.fields())]
     plan = _row_flags(extract, schema, runnable, as_of, detail=findings, carry=carry, measures=measures)
     unreadable_plan = extract.unreadable if extract.unreadable is not None else pl.LazyFrame(schema=UNREADABLE_SCHEMA)
-    try:
-        row_flags, unreadable = pl.collect_all([plan, unreadable_plan], engine="streaming")
-    except pl.exceptions.PolarsError as err:
-        if extract.screen is not None and is_malformed(err):
-            raise extract.screen.quote_error() from None
-        raise ExtractError(f"{extract.label}: cannot be read ({polars_reason(err)})") from None
+    row_flags, unreadable = _read(extract, [plan, unreadable_plan])
     if extract.screen is not None:
         row_flags, unreadable = extract.screen.split(row_flags)
     flags = _compare_rows(row_flags, runnable, _context(schema, as_of))
@@ -159,11 +154,20 @@ def flag_frame(
 
     ``detail`` adds what a worklist needs: row number, record id, worker and working days taken.
     """
-    plan = _row_flags(extract, schema, rules, as_of, detail=detail, carry=carry)
-    row_flags = plan.collect(engine="streaming")
+    [row_flags] = _read(extract, [_row_flags(extract, schema, rules, as_of, detail=detail, carry=carry)])
     if extract.screen is not None:
         row_flags, _ = extract.screen.split(row_flags)
     return _compare_rows(row_flags, rules, _context(schema, as_of))
+
+
+def _read(extract: Extract, plans: list[pl.LazyFrame]) -> list[pl.DataFrame]:
+    """Collect the plans in one streaming pass; a file Polars cannot read is a one-line ``ExtractError``."""
+    try:
+        return pl.collect_all(plans, engine="streaming")
+    except pl.exceptions.PolarsError as err:
+        if extract.screen is not None and is_malformed(err):
+            raise extract.screen.quote_error() from None
+        raise ExtractError(f"{extract.label}: cannot be read ({polars_reason(err)})") from None
 
 
 def _context(schema: Schema, as_of: dt.date) -> Context:

@@ -103,5 +103,16 @@ def test_a_quote_inside_a_value_that_makes_rows_run_together_names_its_line(tmp_
     path.write_text(HEADER + "\n" + "\n".join(rows) + "\n")
     result = invoke("check", path, "--as-of", "2025-06-30")
     assert result.exit_code == ExitCode.BAD_EXTRACT
-    assert result.stderr.splitlines() == [
-        f"Error: {path}:11: a quote does not close the way CSV expects, so rows cannot be told apart; check the quotes"]
+    message = f"{path}:11: a quote does not close the way CSV expects, so rows cannot be told apart; check the quotes"
+    assert result.stderr.splitlines() == [f"Error: {message}"]
+    # the library's own flags say the same, not what Polars raised
+    import datetime as dt
+
+    from refcheck.checks import ExtractError, bind_rules, flag_frame
+    from refcheck.checks.extract import open_extract
+    from refcheck.schemas import DEFAULT_SCHEMA, load_schema
+
+    schema = load_schema(DEFAULT_SCHEMA)
+    with pytest.raises(ExtractError) as raised:
+        flag_frame(open_extract(path, screen_after=True), schema, bind_rules(schema), dt.date(2025, 6, 30))
+    assert str(raised.value) == message
