@@ -186,7 +186,7 @@ def verdicts(label: str, samples: Samples) -> list[str]:
     takes each round's own ratio (its contenders ran back to back), to show how firm a verdict is.
     """
     floor = next(iter(samples))
-    # (label, numerator, denominator, what is compared (0 wall, 1 memory), sense, limit)
+    # (target, numerator, denominator, what is compared (0 wall, 1 memory), sense, limit)
     targets = [("check time / floor", CHECK, floor, 0, "<=", 2.0),
                ("check memory / floor", CHECK, floor, 1, "<=", 1.0),
                ("scorecard time / check", SCORECARD, CHECK, 0, "<=", 1.3),
@@ -194,16 +194,23 @@ def verdicts(label: str, samples: Samples) -> list[str]:
                ("GX time / check", GX, CHECK, 0, ">=", 20.0)]
     middle = medians(samples)
     lines = [f"| {label} | target | measured | met | rounds met |", "|---|---:|---:|---|---:|"]
-    for label, top, bottom, part, sense, limit in targets:
+    for target, top, bottom, part, sense, limit in targets:
         if top not in samples:
             continue
         value = middle[top][part] / middle[bottom][part]
         rounds = [a[part] / b[part] for a, b in zip(samples[top], samples[bottom], strict=True)]
         held = sum(ratio <= limit if sense == "<=" else ratio >= limit for ratio in rounds)
         met = value <= limit if sense == "<=" else value >= limit
-        lines.append(f"| {label} | {sense} {limit:g}x | {value:.2f}x | {'yes' if met else '**no**'} | "
+        lines.append(f"| {target} | {sense} {limit:g}x | {value:.2f}x | {'yes' if met else '**no**'} | "
                      f"{held} of {len(rounds)} |")
     return lines
+
+
+def section(title: str, label: str, extract: Path, samples: Samples) -> list[str]:
+    """One extract's table and verdicts, printed as they are made, with a blank line after."""
+    lines = table(f"{title} ({extract.stat().st_size / 2**20:,.0f} MiB CSV)", samples) + [""] + verdicts(label, samples)
+    print("\n".join(lines) + "\n")
+    return [*lines, ""]
 
 
 def other_shapes(rows: int, data: Path, refcheck: str) -> dict[str, Path]:
@@ -271,18 +278,11 @@ def main() -> None:
     for rows in args.rows:
         extract = sample_extract(rows, args.data, refcheck)
         samples = run_extract(extract, args.runs, args.data, refcheck, heavy=rows <= args.heavy_max_rows)
-        size = extract.stat().st_size / 2**20
-        section = table(f"{rows:,} rows ({size:,.0f} MiB CSV)", samples) + [""] + verdicts(f"{rows:,} rows", samples)
-        print("\n".join(section) + "\n")
-        lines += section + [""]
+        lines += section(f"{rows:,} rows", f"{rows:,} rows", extract, samples)
     if args.shapes_rows:
         lines += [f"## Other shapes, {args.shapes_rows:,} rows", "", SHAPES_NOTE, ""]
         for label, extract in other_shapes(args.shapes_rows, args.data, refcheck).items():
-            samples = run_extract(extract, args.runs, args.data, refcheck, heavy=False)
-            section = table(f"{label} ({extract.stat().st_size / 2**20:,.0f} MiB CSV)", samples) + [""] + \
-                verdicts(label, samples)
-            print("\n".join(section) + "\n")
-            lines += section + [""]
+            lines += section(label, label, extract, run_extract(extract, args.runs, args.data, refcheck, heavy=False))
     check_wall, bare_wall = startup(args.runs, args.data, refcheck)
     met = "met" if check_wall - bare_wall <= 0.3 else "**not met**"
     start_line = (f"Start-up: `refcheck check` on a 100-row file takes {check_wall:.2f} s, "

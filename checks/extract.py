@@ -262,7 +262,7 @@ class RowScreen:
 
     def _span_lines(self) -> pl.Series:
         """The indices of every data line of the records over several lines."""
-        return self.spans.select(pl.int_ranges("start", pl.col("end") + 1).explode()).to_series().drop_nulls()
+        return self.spans.select(pl.int_ranges("start", pl.col("end") + 1).explode()).to_series()
 
     def _spanned_before(self) -> pl.Series:
         """Per record over several lines, the lines the records before it took beyond their first; then all of them."""

@@ -1,6 +1,7 @@
 """The benchmark harness's arithmetic: the verdict is the ratio of medians, and the rounds say how firm it is.
 
-The harness itself (timing processes) is never run by the tests; only its tables are checked here.
+The harness itself (timing processes) is never run by the tests; its tables are checked here, and the
+other shapes it makes (bench/shapes.py) against the extract they are made from.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ import polars as pl
 import pytest
 
 FLOOR = "polars.read_csv (typed): the floor"
-
-
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 
