@@ -4,6 +4,10 @@ The table holds every field as text, trimmed, with blanks as NULL (``trimmed_que
 table that way). Dates are read by the same regular expression as the export's ``.type`` rules
 and turned into ``YYYYMMDD`` numbers, which order like dates; working days come from the calendar
 table (``checks.calendar_table``). Only portable SQL is used, plus each dialect's regex operator.
+
+The SQL is for SQLAlchemy's ``text()``, which is how GX and refcheck run it: every name and value
+a schema or extract supplies goes through ``quoted`` or ``literal``, which also keep each colon
+from being read by ``text()`` as the start of a bind parameter.
 """
 
 from __future__ import annotations
@@ -22,9 +26,6 @@ WHITESPACE = " \t\n\r\x0b\x0c\xa0"
 """What trimming removes in SQL (the engine trims any Unicode whitespace; these are the ones seen)."""
 
 
-_NON_CAPTURING = re.compile(r"(?<!\\)\(\?:")
-
-
 @dataclass(frozen=True, slots=True)
 class Dialect:
     """What differs between the SQL dialects refcheck writes for."""
@@ -36,13 +37,8 @@ class Dialect:
     text_type: str
 
     def matches(self, value: str, pattern: str) -> str:
-        """A condition: ``value`` matches the regular expression.
-
-        NOTE: GX runs the query through SQLAlchemy's ``text()``, which reads ``:name`` as a bind
-        parameter even inside a string, so non-capturing ``(?:`` groups become plain groups.
-        """
-        plain = _NON_CAPTURING.sub("(", pattern)
-        return f"({value} {self.regex_operator} {literal(plain)})"
+        """A condition: ``value`` matches the regular expression."""
+        return f"({value} {self.regex_operator} {literal(pattern)})"
 
 
 DIALECTS = {
@@ -62,13 +58,18 @@ def dialect_of(url: str) -> Dialect:
 
 
 def literal(text: str) -> str:
-    """A SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
+    """A SQL string literal that no pass of ``text()`` can read a bind parameter in.
+
+    Each colon is a piece of its own (``'a ' || ':' || 'b'``), so no name follows it and no
+    backslash escapes it. (GX reads a query asset twice: an escape would hold for one pass only.)
+    """
+    pieces = ["'" + piece.replace("'", "''") + "'" for piece in re.split("(:)", text) if piece] or ["''"]
+    return pieces[0] if len(pieces) == 1 else f"({' || '.join(pieces)})"
 
 
 def quoted(name: str) -> str:
-    """A SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
+    r"""A SQL identifier, as ``text()`` reads it: ``\:`` escapes a colon, so ``:x`` is never a parameter."""
+    return '"' + name.replace('"', '""').replace(":", "\\:") + '"'
 
 
 def _chars(dialect: Dialect) -> str:
