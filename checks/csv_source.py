@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +38,8 @@ class CsvLayout:
     temporary: bool
     checked: bool = True
     """Whether the whole file is known to be what ``encoding`` says (else only its first block is)."""
+    plain_header: bool = True
+    """Whether the header is written as RFC 4180 writes it, so that Polars reads its line as csv does."""
 
 
 def sniff_csv(path: Path, *, encoding: str | None = None, delimiter: str | None = None,
@@ -50,13 +52,15 @@ def sniff_csv(path: Path, *, encoding: str | None = None, delimiter: str | None 
     start = _text_head(path)
     trusted = not whole_file and encoding is None and _starts_utf8(start)
     chosen = "utf-8" if trusted else _encoding(path, encoding)
-    separator, header = _header_row(path, _first_line(start), chosen, delimiter)
+    separator, header, plain = _header_row(path, _first_line(start), chosen, delimiter)
     if chosen == "utf-8":
         if encoding is not None and not _is_utf8(path):
             # NOTE: UTF-8 was asked for, but some bytes are not: those rows are marked, then unreadable.
-            return CsvLayout("utf-8", separator, header, _transcode(path, "utf-8", "refcheck-mark"), temporary=True)
-        return CsvLayout("utf-8", separator, header, path, temporary=False, checked=not trusted)
-    return CsvLayout(chosen, separator, header, _transcode(path, chosen, "refcheck-latin1"), temporary=True)
+            return CsvLayout("utf-8", separator, header, _transcode(path, "utf-8", "refcheck-mark"), temporary=True,
+                             plain_header=plain)
+        return CsvLayout("utf-8", separator, header, path, temporary=False, checked=not trusted, plain_header=plain)
+    return CsvLayout(chosen, separator, header, _transcode(path, chosen, "refcheck-latin1"), temporary=True,
+                     plain_header=plain)
 
 
 def read_header(path: Path, *, delimiter: str | None = None) -> list[str]:
@@ -89,18 +93,24 @@ def _first_line(start: bytes) -> bytes:
     return start.removeprefix(codecs.BOM_UTF8).split(b"\n", 1)[0].removesuffix(b"\r")
 
 
-def _header_row(path: Path, first_line: bytes, encoding: str, delimiter: str | None) -> tuple[str, list[str]]:
-    """The delimiter (given, or sniffed) and the column names of the header line."""
+def _header_row(path: Path, first_line: bytes, encoding: str, delimiter: str | None) -> tuple[str, list[str], bool]:
+    """The delimiter (given, or sniffed), the column names of the header line, and whether it is plain RFC 4180."""
     text = first_line.decode(encoding, errors="replace")
     separator = delimiter if delimiter is not None else _delimiter(text)
+    if separator in '"\r\n':
+        raise ExtractError(f"{path}: {separator!r} cannot be the delimiter")
+    # NOTE: a second line tells whether the header leaves a quoted name open (the csv module reads on).
+    reader = csv.reader(iter([text + "\n", "\n"]), delimiter=separator)
     try:
-        row = next(csv.reader(io.StringIO(text, newline=""), delimiter=separator), [])
+        row = next(reader, [])
     except csv.Error as err:
         raise ExtractError(f"{path}:1: the header row cannot be read as CSV ({err})") from None
+    if reader.line_num > 1:
+        raise ExtractError(f"{path}:1: a quote in the header row does not close on its line; check the quotes")
     header = [name.strip() for name in row]
     if not any(header):
         raise ExtractError(f"{path}:1: the header row is empty")
-    return separator, header
+    return separator, header, re.fullmatch(record_pattern(separator), text) is not None
 
 
 def _head(path: Path) -> bytes:
@@ -208,6 +218,12 @@ def record_layout(path: Path, delimiter: str, *, marked: bool = True) -> pl.Data
     return spanning_records(path, delimiter, marked)
 
 
+def line_records(path: Path, delimiter: str, *, marked: bool) -> pl.DataFrame:
+    """The record layout (as ``record_layout``) of a file read one record per line, quotes apart."""
+    per_line = pl.scan_lines(path, name="text", row_index_name="line").select(_line_parts(delimiter, marked))
+    return _one_line_records(per_line.collect(engine="streaming"))
+
+
 def records_on_lines(path: Path, delimiter: str, lines: pl.Series) -> pl.DataFrame:
     """The record layout of only the given lines (0 is the header): ``index`` is each record's first line.
 
@@ -237,8 +253,20 @@ def _one_line_records(per_line: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def line_shapes(path: Path, delimiter: str) -> tuple[pl.Series, pl.DataFrame]:
-    """Per data line, its length in bytes; and the lines with quotes: index, quotes, separators outside quotes.
+@dataclass(frozen=True, slots=True)
+class LineShapes:
+    """What one pass over a CSV's data lines tells (index 0 is the line after the header)."""
+
+    lengths: pl.Series
+    """Per data line, its length in bytes."""
+    quoted: pl.DataFrame
+    """The lines with quotes: ``index``, ``quotes`` and ``separators`` outside quotes."""
+    odd: pl.Series
+    """The indices of lines that Polars may split otherwise than Python's csv module (``odd_lines``)."""
+
+
+def line_shapes(path: Path, delimiter: str) -> LineShapes:
+    """Per data line, its length; the lines with quotes; and the lines Polars may split otherwise than csv.
 
     NOTE: counting every line's separators costs about a sixth of a check; a line without quotes
     needs no count, because its length and its values' lengths already say how many fields it has
@@ -246,15 +274,63 @@ def line_shapes(path: Path, delimiter: str) -> tuple[pl.Series, pl.DataFrame]:
     """
     line = pl.col("text")
     lines = pl.scan_lines(path, name="text", row_index_name="index").slice(1)
-    # NOTE: two plans over one scan, so that only the few lines with quotes are counted at all.
-    lengths, quoted = pl.collect_all([
+    # NOTE: plans over one scan, so that only the few lines with quotes (or returns) are looked at again.
+    lengths, quoted, marks = pl.collect_all([
         lines.select(line.str.len_bytes().alias("length")),
         lines.filter(line.str.contains('"', literal=True)).select(
             (pl.col("index").cast(pl.Int64) - 1).alias("index"),
             line.str.count_matches('"', literal=True).alias("quotes"),
             line.str.replace_all(r'"[^"]*"', "").str.count_matches(delimiter, literal=True).alias("separators")),
+        quote_marks(lines, delimiter),
     ], engine="streaming")
-    return lengths.get_column("length"), quoted
+    return LineShapes(lengths.get_column("length"), quoted, odd_lines(marks))
+
+
+def record_pattern(delimiter: str) -> str:
+    """A regular expression of one whole record as RFC 4180 writes it on one line (unanchored).
+
+    Each field is unquoted (no quote, separator or carriage return in it) or quoted from its first
+    character to the separator after it, a quote inside doubled: exactly the records that Polars
+    and Python's csv module split alike.
+    """
+    separator = "\\" + delimiter if delimiter in "\\]^-[" else delimiter
+    field = f'(?:[^"{separator}\\r]*|"(?:[^"]|"")*")'
+    return f"{field}(?:[{separator}]{field})*"
+
+
+def quote_marks(lines: pl.LazyFrame, delimiter: str) -> pl.LazyFrame:
+    """Per line with a quote or a carriage return: ``index``, ``odd`` (its quotes are odd in number), and more.
+
+    Whether it is written as RFC 4180 writes it when read from outside a quoted value (``clean_out``)
+    or from inside one that it goes on (``clean_in``).
+
+    NOTE: closing a value left open at the line's end, and opening one the line goes on, makes such
+    a line a whole record when it is written as RFC 4180 writes it.
+    """
+    line = pl.col("text")
+    odd = line.str.count_matches('"', literal=True) % 2 == 1
+    pattern = f"^{record_pattern(delimiter)}$"
+    closed_out = line + pl.when(odd).then(pl.lit('"')).otherwise(pl.lit(""))
+    closed_in = pl.lit('"') + line + pl.when(odd).then(pl.lit("")).otherwise(pl.lit('"'))
+    return lines.filter(line.str.contains('["\\r]')).select(
+        (pl.col("index").cast(pl.Int64) - 1).alias("index"), odd.alias("odd"),
+        closed_out.str.contains(pattern).alias("clean_out"), closed_in.str.contains(pattern).alias("clean_in"))
+
+
+def odd_lines(marks: pl.DataFrame) -> pl.Series:
+    """The lines whose quotes or carriage returns Polars may read otherwise than Python's csv module.
+
+    While every earlier line with quotes is written as RFC 4180 writes it, counting quotes tells
+    whether a line starts inside a quoted value, and the line is safe when it is written so too. A
+    quote still open at the end of the file makes its line odd as well.
+    """
+    odd = pl.col("odd").cast(pl.Int64)
+    inside = (odd.cum_sum() - odd) % 2 == 1
+    unsafe = pl.when(inside).then(~pl.col("clean_in")).otherwise(~pl.col("clean_out"))
+    found = marks.filter(unsafe).get_column("index")
+    if found.is_empty() and marks.get_column("odd").sum() % 2:
+        return marks.filter(pl.col("odd")).get_column("index").tail(1)
+    return found
 
 
 def quote_spans(quoted: pl.DataFrame) -> pl.DataFrame | None:

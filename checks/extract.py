@@ -13,8 +13,10 @@ from pathlib import Path
 
 import polars as pl
 
+from refcheck.checks.csv_records import read_by_csv_module
 from refcheck.checks.csv_source import (
     CsvLayout,
+    line_records,
     line_shapes,
     quote_spans,
     read_header,
@@ -152,12 +154,14 @@ def _read_csv(path: Path, layout: CsvLayout, screen_after: bool) -> Extract:
     try:
         _refuse_duplicates(path, layout.header)
         records: pl.DataFrame | None = None
+        shapes = line_shapes(layout.utf8_path, layout.delimiter)
+        if not (shapes.odd.is_empty() and layout.plain_header):
+            return _read_odd_csv(path, layout)
         if screen_after and not layout.temporary and len(layout.header) > 1:
-            lengths, quoted = line_shapes(layout.utf8_path, layout.delimiter)
-            spans = quote_spans(quoted)
+            spans = quote_spans(shapes.quoted)
             if spans is not None:
                 screen = RowScreen(str(path), layout.utf8_path, layout.delimiter, len(layout.header),
-                                   lengths, quoted.drop("quotes"), spans)
+                                   shapes.lengths, shapes.quoted.drop("quotes"), spans)
                 frame = _scan(layout).with_row_index(INDEX).select(
                     pl.exclude(INDEX), (screen.first_lines(pl.col(INDEX).cast(pl.Int64)) + 2).alias(LINE),
                     pl.sum_horizontal(pl.col(name).str.len_bytes() for name in layout.header).alias(VALUE_BYTES))
@@ -170,6 +174,31 @@ def _read_csv(path: Path, layout: CsvLayout, screen_after: bool) -> Extract:
         raise
     temporary = (layout.utf8_path,) if layout.temporary else ()
     return Extract(str(path), readable, columns, temporary, unreadable)
+
+
+def _read_odd_csv(path: Path, layout: CsvLayout) -> Extract:
+    """A CSV with lines that Polars may split otherwise than Python's csv module: those records are read by it.
+
+    Polars reads every other line as one row, quotes ignored (they have none), so that no odd line
+    can make it run rows together; its rows of the lines the csv module read, and of lines without
+    the header's number of fields, are left out.
+    """
+    by_module = read_by_csv_module(str(path), layout.utf8_path, layout.delimiter, layout.header, LINE)
+    width = len(layout.header)
+    plain = line_records(layout.utf8_path, layout.delimiter, marked=layout.temporary)
+    bad = _bad_records(plain.filter(~pl.col("record").is_in(by_module.taken.implode())), width)
+    left_out = pl.concat([by_module.taken, bad.get_column("record")])
+    rows = (pl.scan_csv(layout.utf8_path, has_header=False, skip_lines=1, separator=layout.delimiter,
+                        quote_char=None, schema=dict.fromkeys(layout.header, pl.String), truncate_ragged_lines=True,
+                        missing_columns="insert", extra_columns="ignore", raise_if_empty=False)
+            .with_row_index(INDEX)
+            .filter(~pl.col(INDEX).cast(pl.Int64).is_in(left_out.implode()))
+            .select(pl.exclude(INDEX), (pl.col(INDEX).cast(pl.Int64) + 2).alias(LINE)))
+    unreadable = pl.concat([_reasons(bad, width), by_module.unreadable]).sort("line")
+    temporary = (layout.utf8_path,) if layout.temporary else ()
+    columns: dict[str, pl.DataType] = {name: pl.String() for name in layout.header}
+    return Extract(str(path), rows.merge_sorted(by_module.rows.lazy(), key=LINE), columns, temporary,
+                   unreadable.lazy())
 
 
 def _scan(layout: CsvLayout) -> pl.LazyFrame:
