@@ -12,13 +12,13 @@ import codecs
 import csv
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from refcheck.checks.errors import ExtractError
+from refcheck.checks.scratch import discard, scratch_file
 
 DELIMITERS = (",", ";", "\t", "|")
 ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "utf-8-sig": "utf-8", "windows-1252": "cp1252",
@@ -51,11 +51,12 @@ def sniff_csv(path: Path, *, encoding: str | None = None, delimiter: str | None 
     """
     start = _text_head(path)
     trusted = not whole_file and encoding is None and _starts_utf8(start)
-    chosen = "utf-8" if trusted else _encoding(path, encoding)
+    chosen, valid = ("utf-8", True) if trusted else _encoding(path, encoding)
     separator, header, plain = _header_row(path, _first_line(start), chosen, delimiter)
     if chosen == "utf-8":
-        if encoding is not None and not _is_utf8(path):
-            # NOTE: UTF-8 was asked for, but some bytes are not: those rows are marked, then unreadable.
+        if not valid:
+            # NOTE: UTF-8 (asked for, or written elsewhere in the file), but some bytes are not: those
+            # rows are marked, then unreadable.
             return CsvLayout("utf-8", separator, header, _transcode(path, "utf-8", "refcheck-mark"), temporary=True,
                              plain_header=plain)
         return CsvLayout("utf-8", separator, header, path, temporary=False, checked=not trusted, plain_header=plain)
@@ -70,7 +71,7 @@ def read_header(path: Path, *, delimiter: str | None = None) -> list[str]:
     is decoded in the encoding ``sniff_csv`` would choose, which may mean checking the whole file.
     """
     first_line = _first_line(_text_head(path))
-    encoding = "utf-8" if first_line.isascii() else _encoding(path, None)
+    encoding = "utf-8" if first_line.isascii() else _encoding(path, None)[0]
     return _header_row(path, first_line, encoding, delimiter)[1]
 
 
@@ -121,14 +122,21 @@ def _head(path: Path) -> bytes:
         raise ExtractError(f"{path}: cannot be read ({err.strerror})") from None
 
 
-def _encoding(path: Path, requested: str | None) -> str:
-    """The encoding asked for, else UTF-8 when the whole file is valid UTF-8, else Windows-1252."""
+def _encoding(path: Path, requested: str | None) -> tuple[str, bool]:
+    """The encoding, and whether every byte is valid in it.
+
+    The one asked for, else UTF-8 when the file has characters beyond ASCII written in UTF-8 (a
+    few bytes that are not then make their rows unreadable), else Windows-1252 when it has bytes
+    that are not UTF-8.
+    """
     if requested is not None:
         key = requested.strip().lower()
         if key not in ENCODINGS:
             raise ExtractError(f"{path}: unknown encoding {requested!r}; use one of utf-8, windows-1252, latin-1")
-        return ENCODINGS[key]
-    return "utf-8" if _is_utf8(path) else "cp1252"
+        chosen = ENCODINGS[key]
+        return chosen, chosen != "utf-8" or _utf8_shape(path)[0]
+    valid, wide = _utf8_shape(path)
+    return ("utf-8", valid) if valid or wide else ("cp1252", True)
 
 
 def _starts_utf8(start: bytes) -> bool:
@@ -140,22 +148,25 @@ def _starts_utf8(start: bytes) -> bool:
     return True
 
 
-def _is_utf8(path: Path) -> bool:
-    """Whether the whole file is valid UTF-8.
+def _utf8_shape(path: Path) -> tuple[bool, bool]:
+    """Whether the whole file is valid UTF-8, and whether it has characters beyond ASCII written in UTF-8.
 
     NOTE: most blocks of an extract are plain ASCII, which ``isascii`` confirms ten times faster
     than decoding; only blocks with other bytes (or a character cut at a block's end) are decoded.
     """
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="refcheck-mark")
+    valid, wide = True, False
     with path.open("rb") as handle:
-        try:
-            for block in iter(lambda: handle.read(_CHUNK), b""):
-                if not (block.isascii() and not decoder.getstate()[0]):
-                    decoder.decode(block)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return False
-    return True
+        for block in iter(lambda: handle.read(_CHUNK), b""):
+            if not (block.isascii() and not decoder.getstate()[0]):
+                text = decoder.decode(block)
+                valid = valid and UNDECODABLE not in text
+                wide = wide or not text.replace(UNDECODABLE, "").isascii()
+                if wide and not valid:
+                    break
+        else:
+            valid = valid and UNDECODABLE not in decoder.decode(b"", final=True)
+    return valid, wide
 
 
 def _delimiter(header: str) -> str:
@@ -168,7 +179,7 @@ def _delimiter(header: str) -> str:
 
 def _transcode(path: Path, encoding: str, errors: str) -> Path:
     """A temporary UTF-8 copy of a file in another encoding (or of invalid UTF-8, marked)."""
-    handle, name = tempfile.mkstemp(prefix="refcheck-", suffix=".csv")
+    handle, copy = scratch_file(".csv")
     # NOTE: Windows-1252 leaves five bytes undefined; Latin-1 reads them as the C1 controls they are.
     decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
     try:
@@ -177,9 +188,9 @@ def _transcode(path: Path, encoding: str, errors: str) -> Path:
                 target.write(decoder.decode(block).encode("utf-8"))
             target.write(decoder.decode(b"", final=True).encode("utf-8"))
     except BaseException:
-        Path(name).unlink(missing_ok=True)
+        discard(copy)
         raise
-    return Path(name)
+    return copy
 
 
 def _latin1_fallback(error: UnicodeError) -> tuple[str, int]:

@@ -28,6 +28,7 @@ from refcheck.checks.csv_source import (
 from refcheck.checks.database_source import is_database_uri, read_database, safe_label
 from refcheck.checks.errors import ExtractError, is_utf8_error, polars_reason
 from refcheck.checks.excel_source import EXCEL_SUFFIXES, read_excel
+from refcheck.checks.scratch import discard
 
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 INDEX = "\x00index"
@@ -55,7 +56,7 @@ class Extract:
     def close(self) -> None:
         """Remove temporary files (a transcoded copy of the extract)."""
         for path in self.temporary:
-            path.unlink(missing_ok=True)
+            discard(path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +171,7 @@ def _read_csv(path: Path, layout: CsvLayout, screen_after: bool) -> Extract:
         readable, unreadable = _split_rows(path, layout, records)
     except BaseException:
         if layout.temporary:
-            layout.utf8_path.unlink(missing_ok=True)
+            discard(layout.utf8_path)
         raise
     temporary = (layout.utf8_path,) if layout.temporary else ()
     return Extract(str(path), readable, columns, temporary, unreadable)

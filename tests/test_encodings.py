@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -179,3 +184,57 @@ def test_passwords_never_appear(tmp_path: Path, invoke: Invoke) -> None:
     result = invoke("check", "postgresql://clerk:s3cret-pw@127.0.0.1:1/db", "--table", "t", "--json", "-")
     assert result.exit_code == 4
     assert "s3cret-pw" not in result.output and "clerk:***@" in result.stderr
+
+
+def test_one_bad_byte_late_in_a_utf8_file_makes_only_its_row_unreadable(tmp_path: Path, invoke: Invoke,
+                                                                        referrals: pl.DataFrame) -> None:
+    path = _write(referrals, tmp_path / "utf8.csv")
+    data = path.read_bytes()
+    lines = data.split(b"\n")
+    late = len(lines) - 10
+    assert len(b"\n".join(lines[:late])) > 64 * 1024
+    lines[late] = lines[late].replace(b"\xe2\x80\x93", b"\x96", 1)  # an en dash as Windows-1252 writes it
+    path.write_bytes(b"\n".join(lines))
+    result = invoke("check", path, "--as-of", SAMPLE_AS_OF.isoformat(), "--json", "-")
+    assert result.exit_code in (0, 1), result.output
+    report = json.loads(result.stdout)
+    assert report["source"]["unreadable"] == [{"line": late + 1, "reason": "bytes that are not valid UTF-8"}]
+    assert any(team["team"] == "Tîm Gwynedd" for team in report["teams"])  # still read as UTF-8
+    assert report["source"]["rows_read"] == referrals.height
+
+
+def _copy_appears(scratch: Path, process: subprocess.Popen[bytes]) -> Path:
+    """The transcoded copy a running check makes, once it exists."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        copies = list(scratch.glob("refcheck-*"))
+        if copies:
+            return copies[0]
+        time.sleep(0.005)
+    raise AssertionError("the check made no copy")
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
+def test_a_stopped_run_leaves_no_copy_and_a_killed_one_is_cleaned_up_next_time(
+        tmp_path: Path, referrals: pl.DataFrame, stop: signal.Signals) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    big = _write(pl.concat([referrals] * 400), tmp_path / "windows.csv", separator=";", encoding="cp1252")
+    command = [sys.executable, "-m", "refcheck.cli", "check", str(big), "--json", str(tmp_path / "r.json")]
+    environment = {**os.environ, "TMPDIR": str(scratch)}
+    process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    copy = _copy_appears(scratch, process)
+    process.send_signal(stop)
+    process.wait(timeout=60)
+    assert process.returncode != 0 and not copy.exists()
+    assert list(scratch.iterdir()) == []
+    if stop != signal.SIGTERM:
+        return
+    process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    copy = _copy_appears(scratch, process)
+    process.kill()
+    process.wait(timeout=60)
+    assert copy.exists()  # SIGKILL cannot be caught: the next run removes it
+    small = _write(referrals.head(5), tmp_path / "small.csv", encoding="cp1252")
+    subprocess.run([*command[:4], str(small)], env=environment, capture_output=True, timeout=120, check=False)
+    assert list(scratch.iterdir()) == []

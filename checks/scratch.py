@@ -1,0 +1,76 @@
+"""Temporary copies of an extract (a transcoded CSV, standard input), never left behind.
+
+A copy holds personal data, so it is removed when the run ends, when refcheck is stopped by a
+signal it can catch (SIGTERM, SIGINT, SIGHUP), and otherwise (SIGKILL, a power cut) by the next
+run: each copy is named ``refcheck-<pid>-…`` and a copy whose process is gone is stale.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import tempfile
+import threading
+from pathlib import Path
+from types import FrameType
+
+PREFIX = "refcheck-"
+SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+_live: set[Path] = set()
+_previous: dict[int, object] = {}
+
+
+def scratch_file(suffix: str) -> tuple[int, Path]:
+    """A new private file (descriptor and path) in the temporary folder, removed however the run ends."""
+    remove_stale()
+    _catch_signals()
+    handle, name = tempfile.mkstemp(prefix=f"{PREFIX}{os.getpid()}-", suffix=suffix)
+    _live.add(Path(name))
+    return handle, Path(name)
+
+
+def discard(path: Path) -> None:
+    """Remove a scratch file (no error when it is gone already)."""
+    path.unlink(missing_ok=True)
+    _live.discard(path)
+
+
+def remove_stale() -> None:
+    """Remove the scratch files of refcheck processes that are gone (killed before they could clean up)."""
+    for path in Path(tempfile.gettempdir()).glob(f"{PREFIX}*-*"):
+        owner = path.name.removeprefix(PREFIX).split("-", 1)[0]
+        if owner.isdigit() and not _running(int(owner)) and path.is_file():
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # NOTE: another user's process: alive
+    return True
+
+
+def _catch_signals() -> None:
+    """Remove the scratch files before a catchable signal ends the process (once, from the main thread)."""
+    if _previous or threading.current_thread() is not threading.main_thread():
+        return
+    for number in SIGNALS:
+        if signal.getsignal(number) != signal.SIG_IGN:  # NOTE: nohup's ignored SIGHUP stays ignored
+            _previous[number] = signal.signal(number, _on_signal)
+
+
+def _on_signal(number: int, frame: FrameType | None) -> None:
+    for path in list(_live):
+        discard(path)
+    previous = _previous.get(number)
+    if callable(previous):
+        previous(number, frame)  # NOTE: SIGINT's default raises KeyboardInterrupt, which ends the run as before
+        return
+    signal.signal(number, signal.SIG_DFL)
+    os.kill(os.getpid(), number)
