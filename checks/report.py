@@ -15,8 +15,17 @@ import polars as pl
 from refcheck.checks.rules import Rule
 from refcheck.schemas import CATEGORIES, Schema, Severity
 
-NO_TEAM = "(no team)"
-"""How rows with a blank team are grouped."""
+NO_TEAM = " (no team)"
+"""The key of the rows with a blank team. Its leading space keeps it apart from every team an extract
+names, since values are trimmed (a team called ``(no team)`` stays a team of its own)."""
+
+NO_TEAM_LABEL = "(no team)"
+"""How outputs show the rows with a blank team."""
+
+
+def team_label(team: str) -> str:
+    """A team as outputs show it: its name, or ``(no team)`` for the rows with a blank team."""
+    return NO_TEAM_LABEL if team == NO_TEAM else team
 
 
 @dataclass(frozen=True, slots=True)

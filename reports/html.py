@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from refcheck.checks.report import team_label
 from refcheck.reports.markdown import RAG_WORDS
 from refcheck.reports.pages import PAGES
 from refcheck.reports.scorecard import category_figure, field_completeness, percent, worst_rules
@@ -31,13 +32,13 @@ def render_html(inputs: ScorecardInputs, made_at: dt.datetime) -> str:
         "categories": categories,
         "rag_words": RAG_WORDS,
         "heat": [
-            {"team": team, "rows": rows.get(team, 0),
+            {"team": team_label(team), "rows": rows.get(team, 0),
              "figures": [category_figure(report, category, team) for category in categories]}
             for team in inputs.teams
         ],
         "sections": [
             {
-                "team": team,
+                "team": team_label(team),
                 "rows": rows.get(team, 0),
                 "findings": per_team.get(team, 0),
                 "tiles": [_tile(inputs, kpi, team) for kpi in report.schema.scorecard.kpis],

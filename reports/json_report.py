@@ -14,6 +14,8 @@ import json
 from typing import Any
 
 from refcheck.checks import Report, RuleResult
+from refcheck.checks.report import team_label
+from refcheck.reports.escapes import json_text
 from refcheck.reports.version import refcheck_version
 from refcheck.schemas import Severity
 
@@ -39,14 +41,15 @@ def report_dict(report: Report, fail_on: Severity | None) -> dict[str, Any]:
         },
         "passed": report.passed(fail_on),
         "worst_severity": worst.value if worst else None,
-        "teams": [{"team": team, "rows": rows} for team, rows in zip(report.teams, report.team_rows, strict=True)],
+        "teams": [{"team": team_label(team), "rows": rows}
+                  for team, rows in zip(report.teams, report.team_rows, strict=True)],
         "rules": [_rule(result) for result in report.results],
     }
 
 
 def render_json(report: Report, fail_on: Severity | None) -> str:
-    """The report as indented JSON text."""
-    return json.dumps(report_dict(report, fail_on), indent=2, ensure_ascii=False) + "\n"
+    """The report as indented JSON text, safe to print: no control character in it is raw (``json_text``)."""
+    return json_text(json.dumps(report_dict(report, fail_on), indent=2, ensure_ascii=False)) + "\n"
 
 
 UNREADABLE_LISTED = 1000
@@ -73,7 +76,7 @@ def _rule(result: RuleResult) -> dict[str, Any]:
         "pass_rate": round(result.pass_rate, 6),
         "tolerance": _tolerance(rule.tolerance),
         "breached": result.breached,
-        "by_team": [{"team": c.team, "checked": c.checked, "failed": c.failed} for c in result.by_team],
+        "by_team": [{"team": team_label(c.team), "checked": c.checked, "failed": c.failed} for c in result.by_team],
     }
 
 

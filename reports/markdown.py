@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
+from refcheck.checks.report import team_label
+from refcheck.reports.escapes import inert_lines, visible
 from refcheck.reports.scorecard import category_figure, percent, worst_rules
 from refcheck.reports.scorecard_inputs import ScorecardInputs, delta_text
 
@@ -11,15 +14,23 @@ RAG_WORDS = {"green": "on target", "amber": "near target", "red": "off target"}
 """Status words: "off target", not "below", because for counts and re-referrals lower is better."""
 
 
+_MARKUP = re.compile(r"([\\`*_\[\]|~])")
+"""Characters that start Markdown's inline markup (code, emphasis, links, strike-through) or end a table cell."""
+
+
 def cell(text: str) -> str:
-    """Text safe inside a Markdown table cell, and inert if the Markdown is rendered as HTML."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return escaped.replace("|", "\\|").replace("\n", " ")
+    r"""Text that stays plain text on one line, in a table cell or a heading, rendered as Markdown or HTML.
+
+    Control characters and newlines are shown escaped (``visible``), markup characters get a ``\``
+    before them (CommonMark's escape), and ``&<>`` become entities.
+    """
+    escaped = _MARKUP.sub(r"\\\1", visible(text))
+    return escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def render_markdown(inputs: ScorecardInputs) -> str:
-    """The summary as Markdown text."""
-    return "\n".join(_lines(inputs)) + "\n"
+    """The summary as Markdown text; no line of it can start a CI runner's command (it is a job summary too)."""
+    return inert_lines("\n".join(_lines(inputs)) + "\n")
 
 
 def _lines(inputs: ScorecardInputs) -> Iterator[str]:
@@ -50,15 +61,16 @@ def _lines(inputs: ScorecardInputs) -> Iterator[str]:
         for category in categories:
             figure = category_figure(report, category, team)
             cells.append(f"{figure.text} ({RAG_WORDS[figure.rag]})" if figure.rag else figure.text)
-        yield f"| {cell(team)} | {rows.get(team, 0):,} | " + " | ".join(cells) + " |"
+        yield f"| {cell(team_label(team))} | {rows.get(team, 0):,} | " + " | ".join(cells) + " |"
     yield ""
     yield "## Rules failing most"
     yield ""
     yield "| Rule | Severity | Failed | Checked | Pass rate |"
     yield "|---|---|---:|---:|---:|"
     for line in worst_rules(report, None, limit=10):
-        rule = line.result.rule
-        yield f"| `{rule.id}` | {rule.severity.value} | {line.failed:,} | {line.checked:,} | {percent(line.rate)} |"
+        rule = line.result.rule  # NOTE: an id is letters, digits, _ and . (the schema says so): a code span holds it
+        yield (f"| `{visible(rule.id)}` | {rule.severity.value} | {line.failed:,} | {line.checked:,} | "
+               f"{percent(line.rate)} |")
     yield ""
     yield "## Since the last run"
     yield ""

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import jinja2
+from markupsafe import Markup
+
+from refcheck.reports.escapes import visible
+
+
+def _shown(value: Any) -> Any:
+    """Every text a page shows has its control characters escaped (``visible``) before it is autoescaped."""
+    return visible(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
 
 PAGES = jinja2.Environment(
     loader=jinja2.PackageLoader("refcheck.reports", "templates"),
@@ -10,4 +21,5 @@ PAGES = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    finalize=_shown,
 )

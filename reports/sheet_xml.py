@@ -19,11 +19,10 @@ from typing import IO, cast
 
 import polars as pl
 
+from refcheck.reports.escapes import NOT_XML
+from refcheck.reports.excel_text import EXCEL_CELL, fit_cells
 from refcheck.reports.files import safe_cells, starts_formula
 from refcheck.reports.zip_parts import Deflater, Part, archive, deflate
-
-_NOT_XML = r"[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]"
-"""Characters XML 1.0 cannot hold; they become U+FFFD."""
 
 _CELLS = "\x00cells"
 _SHARED_STRINGS = "xl/sharedStrings.xml"
@@ -165,19 +164,23 @@ def _cells(frame: pl.DataFrame, names: list[str], shared: pl.DataFrame | None,
 
 
 def _plain_columns(frame: pl.DataFrame, names: set[str]) -> set[str]:
-    """The named text columns none of whose cells needs escaping or quoting, so they go into the XML as they are."""
+    """The named text columns none of whose cells needs escaping, quoting or cutting: they go into the XML as they are.
+
+    NOTE: a text of more UTF-8 bytes than a cell holds characters may be too long (never one of fewer).
+    """
     if not names:
         return set()
     needs = frame.select(
-        (starts_formula(text) | text.str.contains(_NOT_XML + "|[&<>]").any()).alias(name)
+        (starts_formula(text) | text.str.contains(NOT_XML + "|[&<>]").any()
+         | (text.str.len_bytes().max() > EXCEL_CELL)).alias(name)
         for name in names for text in [pl.col(name).cast(pl.String)]
     ).row(0, named=True)
     return {name for name, escape in needs.items() if not escape}
 
 
 def _text(value: pl.Expr) -> pl.Expr:
-    """Escaped for XML, with a leading formula character quoted (as ``safe_cell`` does)."""
-    return (safe_cells(value).str.replace_all(_NOT_XML, "\uFFFD").str.replace_all("&", "&amp;", literal=True)
+    """Escaped for XML, with a leading formula character quoted (as ``safe_cell`` does), cut to what a cell holds."""
+    return (fit_cells(safe_cells(value)).str.replace_all(NOT_XML, "\uFFFD").str.replace_all("&", "&amp;", literal=True)
             .str.replace_all("<", "&lt;", literal=True).str.replace_all(">", "&gt;", literal=True))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from refcheck.checks import Report, RuleResult, pass_rate
+from refcheck.checks.report import team_label
+from refcheck.reports.escapes import inert_lines, visible
 from refcheck.reports.version import refcheck_version
 from refcheck.schemas import Severity
 
@@ -25,8 +27,12 @@ class _Ink:
 
 
 def render_terminal(report: Report, fail_on: Severity | None, *, color: bool = False, width: int = 10_000) -> str:
-    """The summary as text lines; ``color`` adds ANSI styles."""
-    return "\n".join(_lines(report, fail_on, _Ink(color), width)) + "\n"
+    """The summary as text lines; ``color`` adds ANSI styles.
+
+    Every text from the schema or the extract is shown ``visible`` (its control characters escaped),
+    and no line can start a CI runner's command.
+    """
+    return inert_lines("\n".join(_lines(report, fail_on, _Ink(color), width)) + "\n")
 
 
 def percent(rate: float) -> str:
@@ -38,9 +44,9 @@ def percent(rate: float) -> str:
 
 def _lines(report: Report, fail_on: Severity | None, ink: _Ink, width: int) -> Iterator[str]:
     schema, source = report.schema, report.source
-    yield ink(f"refcheck {refcheck_version()}", "bold") + f" · schema {schema.name} v{schema.version}"
+    yield ink(f"refcheck {refcheck_version()}", "bold") + f" · schema {visible(schema.name)} v{visible(schema.version)}"
     yield (
-        f"{source.path}: {source.rows_checked:,} rows checked of {source.rows_read:,} read"
+        f"{visible(source.path)}: {source.rows_checked:,} rows checked of {source.rows_read:,} read"
         f" · as of {report.as_of.isoformat()} · {len(report.teams)} teams"
     )
     if source.rows_unreadable:
@@ -48,7 +54,7 @@ def _lines(report: Report, fail_on: Severity | None, ink: _Ink, width: int) -> I
         more = " …" if source.rows_unreadable > len(lines) else ""
         where = ", ".join(str(line) for line in lines)
         yield ink(f"{source.rows_unreadable:,} rows could not be read (lines {where}{more})", "red")
-    not_run = [result.rule.id for result in report.results if not result.ran]
+    not_run = [visible(result.rule.id) for result in report.results if not result.ran]
     if not_run:
         yield ink(f"Not run (field not collected): {', '.join(not_run)}", "dim")
     failing = [result for result in report.results if result.failed]
@@ -57,7 +63,7 @@ def _lines(report: Report, fail_on: Severity | None, ink: _Ink, width: int) -> I
         yield ink("No rule failed.", "green")
     else:
         yield ink(f"Failing rules ({len(failing)} of {len(report.results)})", "bold")
-        id_width = max(len(result.rule.id) for result in failing)
+        id_width = max(len(visible(result.rule.id)) for result in failing)
         for category in report.categories():
             in_category = [result for result in failing if result.rule.category == category]
             if not in_category:
@@ -75,9 +81,9 @@ def _rule_line(result: RuleResult, id_width: int, ink: _Ink, width: int) -> str:
     severity = result.rule.severity
     mark = ink(f"{severity.value:<7}", "red" if severity is Severity.ERROR else "yellow")
     counts = f"{result.failed:>8,} / {result.checked:<9,} {percent(result.pass_rate):>6}"
-    line = f"{mark} {result.rule.id:<{id_width}}  {counts}  "
+    line = f"{mark} {visible(result.rule.id):<{id_width}}  {counts}  "
     room = max(width - len(line) + (len(mark) - 7), 20)
-    message = result.rule.message
+    message = visible(result.rule.message)
     if len(message) > room:
         message = message[: room - 1] + "…"
     return line + ink(message, "dim")
@@ -85,14 +91,15 @@ def _rule_line(result: RuleResult, id_width: int, ink: _Ink, width: int) -> str:
 
 def _team_table(report: Report, ink: _Ink) -> Iterator[str]:
     categories = report.categories()
-    team_width = max([len("team"), *(len(team) for team in report.teams)])
+    names = [_shortened(visible(team_label(team)), TEAM_WIDTH) for team in report.teams]
+    team_width = max([len("team"), *(len(name) for name in names)])
     widths = [max(len(category), 6) for category in categories]
     yield ink("Pass rate by team and category", "bold")
     header = "  " + f"{'team':<{team_width}}  {'rows':>7}  " + "  ".join(
         f"{category:>{w}}" for category, w in zip(categories, widths, strict=True)
     )
     yield header
-    for team, rows in zip(report.teams, report.team_rows, strict=True):
+    for team, name, rows in zip(report.teams, names, report.team_rows, strict=True):
         cells = []
         for category, w in zip(categories, widths, strict=True):
             checked, failed = report.category_counts(category, team)
@@ -102,12 +109,20 @@ def _team_table(report: Report, ink: _Ink) -> Iterator[str]:
                 continue
             band = "green" if rate >= 0.95 else "yellow" if rate >= 0.85 else "red"
             cells.append(ink(f"{percent(rate):>{w}}", band))
-        yield f"  {team:<{team_width}}  {rows:>7,}  " + "  ".join(cells)
+        yield f"  {name:<{team_width}}  {rows:>7,}  " + "  ".join(cells)
+
+
+TEAM_WIDTH = 40
+"""Characters of a team's name the table shows: a longer name would push every row off the screen."""
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def verdict(report: Report, fail_on: Severity | None, *, color: bool = False) -> str:
     """The one line a gate prints: PASSED or FAILED against ``--fail-on``, and why."""
-    return _verdict(report, fail_on, _Ink(color))
+    return inert_lines(_verdict(report, fail_on, _Ink(color)))
 
 
 def _verdict(report: Report, fail_on: Severity | None, ink: _Ink) -> str:

@@ -7,12 +7,14 @@ writes the workbook; the worklist rows, many and plain, are put in as XML made c
 from __future__ import annotations
 
 import io
-import re
 from typing import Any
 
 import polars as pl
 import xlsxwriter
 
+from refcheck.checks.report import team_label
+from refcheck.reports.escapes import xml_text
+from refcheck.reports.excel_text import fit_cell, sheet_names
 from refcheck.reports.files import safe_cell
 from refcheck.reports.markdown import RAG_WORDS
 from refcheck.reports.scorecard import category_figure
@@ -48,22 +50,6 @@ def render_xlsx(inputs: ScorecardInputs, worklists: dict[str, pl.DataFrame],
     return fill_sheets(buffer.getvalue(), positions, keyed=RULE_COLUMNS)
 
 
-def sheet_names(teams: list[str]) -> dict[str, str]:
-    """Distinct Excel sheet names: at most 31 characters, no brackets, colons, stars, slashes or ?."""
-    used = {"summary"}
-    result = {}
-    for team in teams:
-        base = re.sub(r"[\[\]:*?/\\']", "_", team).strip() or "Team"
-        base = base[:31]
-        name, number = base, 2
-        while name.lower() in used:
-            suffix = f" ({number})"
-            name, number = base[: 31 - len(suffix)] + suffix, number + 1
-        used.add(name.lower())
-        result[team] = name
-    return result
-
-
 def _formats(book: Any) -> dict[str, Any]:
     formats = {
         "title": book.add_format({"bold": True, "font_size": 14}),
@@ -88,14 +74,16 @@ def _print_setup(sheet: Any, header_row: int) -> None:
 
 
 def _text(sheet: Any, row: int, col: int, value: object, fmt: Any = None) -> None:
-    sheet.write_string(row, col, safe_cell("" if value is None else str(value)), fmt)
+    """A text cell: formula-safe, XML-safe (``xml_text``) and cut to what a cell holds (``fit_cell``)."""
+    sheet.write_string(row, col, fit_cell(xml_text(safe_cell("" if value is None else str(value)))), fmt)
 
 
 def _summary(book: Any, inputs: ScorecardInputs, formats: dict[str, Any], cut: list[str], kept: int) -> None:
     report = inputs.report
     sheet = book.add_worksheet("Summary")
     _text(sheet, 0, 0, f"Referral records scorecard: {report.schema.name} v{report.schema.version}", formats["title"])
-    note = f" · the sheets of {', '.join(cut)} hold their first {kept:,} rows; worklists/*.csv hold all" if cut else ""
+    names = ", ".join(team_label(team) for team in cut)
+    note = f" · the sheets of {names} hold their first {kept:,} rows; worklists/*.csv hold all" if cut else ""
     _text(sheet, 1, 0, f"As of {report.as_of.isoformat()} · {report.source.rows_checked:,} records checked{note}")
     for col, head in enumerate(["Figure", "Value", "Status", "Since last run"]):
         _text(sheet, 3, col, head, formats["head"])
@@ -123,7 +111,7 @@ def _summary(book: Any, inputs: ScorecardInputs, formats: dict[str, Any], cut: l
     rows = dict(zip(report.teams, report.team_rows, strict=True))
     for team in inputs.teams:
         row += 1
-        _text(sheet, row, 0, team)
+        _text(sheet, row, 0, team_label(team))
         sheet.write_number(row, 1, rows.get(team, 0), formats["int"])
         for col, category in enumerate(categories, start=2):
             figure = category_figure(report, category, team)

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import holidays
 
-NO_TEAM = "(no team)"
+from refcheck.checks.report import NO_TEAM  # the key a report groups the rows with a blank team under
+
 DATE_FIELDS = ["date_of_birth", "expected_date_of_birth", "assessment_start", "assessment_completed",
                "assessment_authorised", "strategy_discussion", "icpc_date", "closure_date"]
 DATETIME_FIELDS = ["referral_received", "decision_date"]
