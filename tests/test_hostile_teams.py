@@ -275,3 +275,36 @@ def test_page_and_summary_show_a_hostile_team_name_escaped() -> None:
     _inert(summary)
     assert "\\x1b]0;pwned\\x07 | `x` \\u202e" in page
     assert "| \\\\x1b\\]0;pwned\\\\x07 \\| \\`x\\` \\\\u202e |" in summary
+
+
+HOSTILE_SCHEMA = r'''
+name: "council \e]0;pwned\a \u202eevil"
+version: "3\n::error::version"
+extends: wales-referral
+fields:
+  gender: {label: "Gen\nder ::error::label \x9b31m"}
+rules:
+  - id: decision_date.timely
+    message: "Late\n::error file=x::pwned \e[2J \u2066"
+    hint: "Fix it\r\n##[error]hint \x85"
+'''
+
+
+def test_text_from_a_councils_schema_reaches_no_output_raw(extract: Path, tmp_path: Path) -> None:
+    schema = tmp_path / "council.yaml"
+    schema.write_text(HOSTILE_SCHEMA)
+    common = ["--schema", schema, "--as-of", SAMPLE_AS_OF.isoformat()]
+    checked = _run("check", extract, *common, "--json", tmp_path / "r.json", "--junit", tmp_path / "j.xml")
+    assert checked.exit_code == 1, checked.stderr
+    out = tmp_path / "out"
+    scored = _run("scorecard", extract.parent / "extract.csv", *common, "--out", out, "--no-history",
+                  "--team", "summary")
+    assert scored.exit_code == 0, scored.stderr
+    ET.fromstring((tmp_path / "j.xml").read_bytes())
+    with zipfile.ZipFile(out / "scorecard.xlsx") as archive:
+        for name in archive.namelist():
+            ET.fromstring(archive.read(name))
+    for text in [checked.stdout, (tmp_path / "r.json").read_text(), (tmp_path / "j.xml").read_text(),
+                 (out / "index.html").read_text(), (out / "summary.md").read_text(), scored.stdout]:
+        _inert(text)
+    assert "Late\\n::error file=x::pwned \\x1b[2J \\u2066" in (tmp_path / "j.xml").read_text()
