@@ -108,7 +108,7 @@ def _header_row(path: Path, first_line: bytes, encoding: str, delimiter: str | N
         raise ExtractError(f"{path}:1: the header row cannot be read as CSV ({err})") from None
     if reader.line_num > 1:
         raise ExtractError(f"{path}:1: a quote in the header row does not close on its line; check the quotes")
-    header = [name.strip() for name in row]
+    header = [name.strip().replace("\x00", "\u2400") for name in row]  # NOTE: refcheck's own columns have NULs
     if not any(header):
         raise ExtractError(f"{path}:1: the header row is empty")
     return separator, header, re.fullmatch(record_pattern(separator), text) is not None

@@ -7,6 +7,7 @@ keeps its own column types. Problems with the file as a whole are one-line ``Ext
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,9 +29,12 @@ from refcheck.checks.csv_source import (
 from refcheck.checks.database_source import is_database_uri, read_database, safe_label
 from refcheck.checks.errors import ExtractError, is_utf8_error, polars_reason
 from refcheck.checks.excel_source import EXCEL_SUFFIXES, read_excel
-from refcheck.checks.scratch import discard
+from refcheck.checks.scratch import discard, spool_stdin
 
 PARQUET_SUFFIXES = {".parquet", ".pq"}
+STDIN = ("-", "/dev/stdin")
+"""Names of standard input as an extract."""
+STDIN_LABEL = "<stdin>"
 INDEX = "\x00index"
 LINE = "\x00line"
 """Hidden column of a CSV row's first line number in the file."""
@@ -77,14 +81,38 @@ def open_extract(source: str | Path | pl.DataFrame | pl.LazyFrame, options: Sour
     ``screen_after`` lets a caller that collects every row take the CSV's unreadable rows out after
     reading (``Extract.screen``), which spares a count of every line's separators beforehand.
     """
-    options = options or SourceOptions()
+    return _apart_from_hidden(_open(source, options or SourceOptions(), screen_after))
+
+
+def _open(source: str | Path | pl.DataFrame | pl.LazyFrame, options: SourceOptions, screen_after: bool) -> Extract:
     if isinstance(source, pl.DataFrame | pl.LazyFrame):
         frame = source.lazy()
         return Extract("<frame>", frame, dict(frame.collect_schema()))
     if isinstance(source, str) and is_database_uri(source):
         data = read_database(source, table=options.table, query=options.query)
         return Extract(safe_label(source), data.lazy(), dict(data.schema))
-    path = _existing(Path(source))
+    if str(source) in STDIN:
+        return _open_stdin(options, screen_after)
+    return _open_file(_existing(Path(source)), options, screen_after)
+
+
+def _apart_from_hidden(extract: Extract) -> Extract:
+    """The extract with every NUL in a column's name shown as ␀, so that no column is taken for a hidden one.
+
+    NOTE: refcheck's own columns (line numbers, flags, parsed values) have a NUL in their names.
+    """
+    clashing = [name for name in extract.columns if "\x00" in name]
+    if not clashing:
+        return extract
+    names = {name: name.replace("\x00", "\u2400") for name in clashing}
+    columns = {names.get(name, name): kind for name, kind in extract.columns.items()}
+    if len(columns) < len(extract.columns):
+        extract.close()
+        raise ExtractError(f"{extract.label}: two columns have the same name once NUL is shown as \u2400")
+    return dataclasses.replace(extract, frame=extract.frame.rename(names), columns=columns)
+
+
+def _open_file(path: Path, options: SourceOptions, screen_after: bool) -> Extract:
     if path.suffix.lower() in PARQUET_SUFFIXES:
         return _open_parquet(path)
     if path.suffix.lower() in EXCEL_SUFFIXES:
@@ -92,10 +120,25 @@ def open_extract(source: str | Path | pl.DataFrame | pl.LazyFrame, options: Sour
     return _open_csv(path, encoding=options.encoding, delimiter=options.delimiter, screen_after=screen_after)
 
 
+def _open_stdin(options: SourceOptions, screen_after: bool) -> Extract:
+    """Standard input, copied to a scratch file first: Polars reads files, and a pipe cannot be read twice."""
+    spool = spool_stdin(lambda head: ".parquet" if head.startswith(b"PAR1") else
+                        ".xlsx" if head.startswith(b"PK\x03\x04") else ".csv")
+    try:
+        extract = _open_file(spool, options, screen_after)
+    except BaseException as err:
+        discard(spool)
+        if isinstance(err, ExtractError):
+            raise ExtractError(str(err).replace(str(spool), STDIN_LABEL)) from None
+        raise
+    screen = dataclasses.replace(extract.screen, label=STDIN_LABEL) if extract.screen is not None else None
+    return dataclasses.replace(extract, label=STDIN_LABEL, temporary=(*extract.temporary, spool), screen=screen)
+
+
 def extract_columns(source: str | Path, options: SourceOptions | None = None) -> tuple[str, list[str]]:
     """An extract's label and column names; of a CSV, only the header is read (``refcheck map``, ``init``)."""
     options = options or SourceOptions()
-    if not (isinstance(source, str) and is_database_uri(source)):
+    if not (isinstance(source, str) and is_database_uri(source) or str(source) in STDIN):
         path = _existing(Path(source))
         if path.suffix.lower() not in PARQUET_SUFFIXES | EXCEL_SUFFIXES:
             header = read_header(path, delimiter=options.delimiter)
@@ -111,14 +154,17 @@ def _existing(path: Path) -> Path:
         raise ExtractError(f"{path}: no such file")
     if path.is_dir():
         raise ExtractError(f"{path}: is a directory, not an extract")
+    if not path.is_file():
+        raise ExtractError(f"{path}: is not a regular file (a FIFO, socket or device); give a file, "
+                           "or - to read standard input")
     return path
 
 
 def _open_excel(path: Path, sheet: str | None) -> Extract:
-    data, header = read_excel(path, sheet)
+    data, header, first_row = read_excel(path, sheet)
     _refuse_duplicates(path, header)
     data = data.rename(dict(zip(data.columns, header, strict=True)))
-    return Extract(str(path), data.lazy(), {name: pl.String() for name in header}, first_row=2)
+    return Extract(str(path), data.lazy(), {name: pl.String() for name in header}, first_row=first_row)
 
 
 def _refuse_duplicates(path: Path, header: list[str]) -> None:

@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
+import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
+from refcheck.checks.errors import ExtractError
+
 PREFIX = "refcheck-"
+_CHUNK = 1 << 20
 SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 _live: set[Path] = set()
@@ -29,6 +35,26 @@ def scratch_file(suffix: str) -> tuple[int, Path]:
     handle, name = tempfile.mkstemp(prefix=f"{PREFIX}{os.getpid()}-", suffix=suffix)
     _live.add(Path(name))
     return handle, Path(name)
+
+
+def spool_stdin(suffix_for: Callable[[bytes], str]) -> Path:
+    """Standard input copied to a scratch file, whose suffix ``suffix_for`` gives from the first block."""
+    source = sys.stdin.buffer
+    try:
+        first = source.read(_CHUNK)
+    except OSError as err:
+        raise ExtractError(f"<stdin>: cannot be read ({err.strerror})") from None
+    handle, path = scratch_file(suffix_for(first))
+    try:
+        with os.fdopen(handle, "wb") as target:
+            target.write(first)
+            shutil.copyfileobj(source, target, _CHUNK)
+    except BaseException as err:
+        discard(path)
+        if isinstance(err, OSError):
+            raise ExtractError(f"<stdin>: cannot be copied to a temporary file ({err.strerror})") from None
+        raise
+    return path
 
 
 def discard(path: Path) -> None:

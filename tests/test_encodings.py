@@ -238,3 +238,89 @@ def test_a_stopped_run_leaves_no_copy_and_a_killed_one_is_cleaned_up_next_time(
     small = _write(referrals.head(5), tmp_path / "small.csv", encoding="cp1252")
     subprocess.run([*command[:4], str(small)], env=environment, capture_output=True, timeout=120, check=False)
     assert list(scratch.iterdir()) == []
+
+
+def _xlsx_rows(rows: list[list[str | None]], path: Path) -> Path:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(path, {"strings_to_numbers": False, "strings_to_formulas": False})
+    sheet = book.add_worksheet("Referrals")
+    for number, values in enumerate(rows):
+        for column, value in enumerate(values):
+            if value is not None:
+                sheet.write_string(number, column, value)
+    book.close()
+    return path
+
+
+def test_a_workbook_with_a_title_and_unnamed_columns_reads_as_its_header_says(
+        tmp_path: Path, invoke: Invoke, referrals: pl.DataFrame) -> None:
+    baseline = _rules(invoke, _write(referrals, tmp_path / "utf8.csv"))
+    rows: list[list[str | None]] = [["Referrals, Bridgend, as of today"], [], [*referrals.columns, None, ""]]
+    rows += [[*values, "scribble", None] for values in referrals.iter_rows()]
+    path = _xlsx_rows(rows, tmp_path / "titled.xlsx")
+    assert _rules(invoke, path) == baseline
+    result = invoke("check", path, "--as-of", SAMPLE_AS_OF.isoformat(), "--json", "-")
+    assert json.loads(result.stdout)["source"]["unreadable"] == []
+
+
+def test_refchecks_own_workbook_as_the_extract_is_one_line(tmp_path: Path, invoke: Invoke,
+                                                          referrals: pl.DataFrame) -> None:
+    out = tmp_path / "scorecard"
+    assert invoke("scorecard", _write(referrals, tmp_path / "utf8.csv"), "--out", out,
+                  "--as-of", SAMPLE_AS_OF.isoformat()).exit_code in (0, 1)
+    for sheet in ((), ("--sheet", "Bridgend")):
+        result = invoke("check", out / "scorecard.xlsx", *sheet)
+        assert result.exit_code == 4, result.output
+        [line] = result.stderr.splitlines()
+        assert line.startswith(f"Error: {out / 'scorecard.xlsx'}: missing columns: referral_id")
+
+
+def test_parquet_columns_named_like_refchecks_own_are_kept_apart(tmp_path: Path, invoke: Invoke,
+                                                                referrals: pl.DataFrame) -> None:
+    baseline = _rules(invoke, _write(referrals, tmp_path / "utf8.csv"))
+    hostile = referrals.with_columns(pl.lit(7).alias("\x00index"), pl.lit("1").alias("\x00line"),
+                                     pl.lit(3).alias("\x00value_bytes"), pl.lit("x").alias("team\x00present"))
+    hostile.write_parquet(tmp_path / "extract.parquet")
+    assert _rules(invoke, tmp_path / "extract.parquet") == baseline
+    result = invoke("scorecard", tmp_path / "extract.parquet", "--out", tmp_path / "out",
+                    "--as-of", SAMPLE_AS_OF.isoformat())
+    assert result.exit_code in (0, 1), result.output
+
+
+def test_standard_input_is_read_and_a_fifo_is_one_line(tmp_path: Path, referrals: pl.DataFrame) -> None:
+    path = _write(referrals, tmp_path / "utf8.csv", separator=";", encoding="cp1252")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    environment = {**os.environ, "TMPDIR": str(scratch)}
+    reports = []
+    for name in ("-", "/dev/stdin"):
+        with path.open("rb") as stdin:
+            done = subprocess.run([sys.executable, "-m", "refcheck.cli", "check", name, "--as-of",
+                                   SAMPLE_AS_OF.isoformat(), "--json", "-"], stdin=stdin, capture_output=True,
+                                  env=environment, timeout=120, check=False)
+        assert done.returncode in (0, 1), done.stderr
+        report = json.loads(done.stdout)
+        assert report["source"]["path"] == "<stdin>"
+        del report["source"]
+        reports.append(report)
+    assert reports[0] == reports[1] == _rules_of(path)
+    assert list(scratch.iterdir()) == []
+    fifo = tmp_path / "fifo.csv"
+    os.mkfifo(fifo)
+    done = subprocess.run([sys.executable, "-m", "refcheck.cli", "check", str(fifo)], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 4
+    assert done.stderr.splitlines() == [f"Error: {fifo}: is not a regular file (a FIFO, socket or device); "
+                                        "give a file, or - to read standard input"]
+
+
+def _rules_of(path: Path) -> dict[str, Any]:
+    from click.testing import CliRunner
+
+    from refcheck.cli import cli
+
+    result = CliRunner().invoke(cli, ["check", str(path), "--as-of", SAMPLE_AS_OF.isoformat(), "--json", "-"])
+    report: dict[str, Any] = json.loads(result.stdout)
+    del report["source"]
+    return report
