@@ -49,10 +49,10 @@ def fit_cell(text: str) -> str:
 
 
 def fit_cells(text: pl.Expr) -> pl.Expr:
-    """``fit_cell`` for a column of text.
+    """``fit_cell`` for a column of text; a text of many astral characters may be cut somewhat sooner.
 
     NOTE: the head is cut in characters, fewer by the astral characters among the first 32,767, so
-    that it holds at most 32,767 - 13 code units.
+    that it holds at most 32,767 - 13 code units (Polars counts no UTF-16 units).
     """
     head = text.str.slice(0, EXCEL_CELL)
     cut = text.str.slice(0, pl.lit(EXCEL_CELL - len(TRUNCATED)) - head.str.count_matches(_ASTRAL))
