@@ -32,7 +32,7 @@ from refcheck.checks import validate
 from refcheck.checks.report import team_label
 from refcheck.checks.sample import generate
 from refcheck.cli import cli
-from refcheck.reports.excel_text import sheet_names
+from refcheck.reports.excel_text import fit_cell, fit_cells, sheet_names
 from refcheck.reports.html import render_html
 from refcheck.reports.markdown import render_markdown
 from refcheck.reports.scorecard_inputs import ScorecardInputs
@@ -308,3 +308,13 @@ def test_text_from_a_councils_schema_reaches_no_output_raw(extract: Path, tmp_pa
                  (out / "index.html").read_text(), (out / "summary.md").read_text(), scored.stdout]:
         _inert(text)
     assert "Late\\n::error file=x::pwned \\x1b[2J \\u2066" in (tmp_path / "j.xml").read_text()
+
+
+@pytest.mark.parametrize("text", ["🦄" * 20_000, "a" + "🦄" * 16_383, "a" * 32_767, "a" * 32_768, "é" * 40_000])
+def test_cells_are_cut_to_excels_limit_in_utf16_units_never_half_a_character(text: str) -> None:
+    one = fit_cell(text)
+    [column] = pl.DataFrame({"v": [text]}).select(fit_cells(pl.col("v")))["v"].to_list()
+    for cut in (one, column):
+        assert len(cut.encode("utf-16-le")) // 2 <= 32_767
+        assert cut == text or (cut.endswith(TRUNCATED) and text.startswith(cut.removesuffix(TRUNCATED)))
+    assert (one == text) == (len(text.encode("utf-16-le")) // 2 <= 32_767) == (column == text)
