@@ -5,19 +5,86 @@ from __future__ import annotations
 import os
 import re
 import stat
+import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import polars as pl
 
+STDOUT = Path("-")
+"""The output path that means standard output."""
 
-def write_atomically(path: Path, content: str | bytes | Sequence[bytes] | Callable[[Path], None]) -> None:
-    """Write to a temporary file beside ``path``, then rename it into place.
+Content = str | bytes | Sequence[bytes] | Callable[[Path | BinaryIO], None]
+"""An output's text or bytes (or its bytes in pieces, in order), or a function that writes it to the path or
+binary stream it is given."""
 
-    ``content`` is the file's text or bytes (or its bytes in pieces, in order), or a function that
-    writes the file at the path it is given.
+
+class OutputError(OSError):
+    """An output that cannot be written: one line naming it, never a read error's message."""
+
+    def __str__(self) -> str:
+        return f"{self.filename}: cannot be written ({self.strerror})"
+
+
+def write_output(path: Path, content: Content) -> None:
+    """Write an output whole: a regular file (or a new one) atomically, anything else in place.
+
+    A regular file or a symbolic link (the link itself, not what it points to) is replaced by a
+    temporary file renamed over it, so that a reader never sees half of it. A device (``/dev/null``),
+    a named pipe or ``-`` (standard output) is written to as it is: renaming over it would replace the
+    device with a file.
     """
+    try:
+        if path == STDOUT:
+            sys.stdout.flush()
+            _write_stream(sys.stdout.buffer, content)
+            sys.stdout.buffer.flush()
+        elif _is_special(path):
+            with path.open("wb") as stream:
+                _write_stream(stream, content)
+        else:
+            _replace_atomically(path, content)
+    except OutputError:
+        raise
+    except OSError as err:
+        raise _output_error(err, path) from None
+
+
+write_atomically = write_output  # NOTE: the name refcheck.cli imports
+
+
+def _output_error(err: OSError, path: Path) -> OutputError:
+    """The error naming the output, in the system's words for its errno: never the error's own text.
+
+    NOTE: Polars' own write errors name no file and carry no errno, only ``(os error 28)`` in their text.
+    """
+    found = re.search(r"\(os error (\d+)\)", str(err))
+    code = err.errno or (int(found.group(1)) if found else None)
+    return OutputError(code, os.strerror(code) if code else err.strerror or type(err).__name__, str(path))
+
+
+def _is_special(path: Path) -> bool:
+    """Whether the path is there and is neither a regular file, a link nor a folder: a device, pipe or socket."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode))
+
+
+def _write_stream(stream: BinaryIO, content: Content) -> None:
+    if callable(content):
+        content(stream)
+        return
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    stream.writelines([content] if isinstance(content, bytes) else content)
+
+
+def _replace_atomically(path: Path, content: Content) -> None:
+    """Write to a temporary file beside ``path``, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _release_cache(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -27,14 +94,8 @@ def write_atomically(path: Path, content: str | bytes | Sequence[bytes] | Callab
             content(Path(temporary))
         else:
             with os.fdopen(handle, "wb") as stream:
-                if isinstance(content, str):
-                    content = content.encode("utf-8")
-                stream.writelines([content] if isinstance(content, bytes) else content)
+                _write_stream(stream, content)
         os.replace(temporary, path)
-    except OSError as err:
-        Path(temporary).unlink(missing_ok=True)
-        # NOTE: Polars' own write errors name no file and carry no strerror; the message names the output.
-        raise OSError(err.errno, err.strerror or str(err), str(path)) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
