@@ -3,7 +3,8 @@
 The first thing to run on a new system's export. Per column: how often it is filled, how many
 distinct values it has, its lengths; for a date column the forms its values are written in and the
 range of those that can be read; for a code column the values outside the code list. Values are
-shown only for code-like columns (a code list, or the team) that are not personal, unless asked.
+shown only for code-like columns (a code list, or the team) that are not personal, and of a code
+list's column only codes and code-like values, unless asked; every other value is only counted.
 """
 
 from __future__ import annotations
@@ -22,7 +23,13 @@ from refcheck.checks.parsing import blank_to_null, read_typed, typed_stages
 from refcheck.schemas import ExtractMapping, Field, FieldType, Schema, propose_mapping
 
 TEXT = "\x00text\x00"
-_SHAPE_DIGIT, _SHAPE_LETTER = r"[0-9]", r"[A-Za-z]"
+_SHAPES = ((r"[0-9]", "9"), (r"[\p{N}--9]", "9"), (r"\p{L}\p{M}*", "A"), (r"[^9A !-/:-@\[-`{-~]", "?"))
+"""How a value's shape is written, pass by pass: a digit of any script as 9 (ASCII first: the common case is
+cheapest so), a letter of any script with its marks as A; ASCII punctuation and the space kept; every other
+character (a symbol, an emoji, a stray mark, a control or another space) as ``?``."""
+_ANY_DIGIT = r"\p{N}"
+CODE_LIKE = r"^[A-Za-z0-9._-]{1,12}$"
+"""A value outside a code list is listed only when it looks like a code: a name or free text typed in does not."""
 PLACEHOLDERS = (
     "null", "n/a", "na", "none", "nil", "nk", "not known", "unknown", "not recorded", "not applicable", "missing",
     "blank", "tbc", "tba", "-", "--", ".", "?", "0000-00-00", "00/00/0000", "1900-01-01", "01/01/1900",
@@ -54,6 +61,8 @@ class ColumnProfile:
     outside: tuple[tuple[str, int], ...] = ()
     """Code fields: values (as mapped) that are not in the code list, with counts."""
     outside_count: int = 0
+    outside_hidden: int = 0
+    """Code fields: values outside the code list not listed because they do not look like codes."""
     placeholders: tuple[tuple[str, int], ...] = ()
     """Values that often stand for blank (``NULL``, ``N/A``, ``TBC``…) as written, with counts."""
     forms: tuple[tuple[str, int], ...] = ()
@@ -165,35 +174,56 @@ def _plan(frame: pl.LazyFrame, types: dict[str, pl.DataType], columns: list[str]
         placeholders = short.filter(short.str.to_lowercase().is_in(PLACEHOLDERS))
         stats.append(_counted(placeholders, top).alias(key + "placeholders"))
         field = fields.get(column)
-        if _shows(field, schema, show_values):
-            stats.append(_counted(text, top).alias(key + "top"))
+        shows = _shows(field, schema, show_values)
+        if shows:
+            stats.append(_counted(text.filter(_listable(text, field, mapping, schema, show_values)), top)
+                         .alias(key + "top"))
         if field is None:
             continue
         if field.codes is not None:
             value = pl.col(field.name)
             outside = value.filter(value.is_not_null() & ~value.is_in(list(schema.codes[field.codes].codes)))
-            stats += [outside.count().alias(key + "outside_count"), _counted(outside, 50).alias(key + "outside")]
+            listed = (pl.lit(show_values) | outside.str.contains(CODE_LIKE)) if shows else pl.lit(False)
+            stats += [outside.count().alias(key + "outside_count"),
+                      outside.filter(~listed).count().alias(key + "outside_hidden"),
+                      _counted(outside.filter(listed), 50).alias(key + "outside")]
         if field.type.is_parsed:
             value = pl.col(field.name)
             unreadable = text.is_not_null() & value.is_null()
             stats.append(unreadable.sum().alias(key + "unreadable"))
             # NOTE: an unreadable word is shown only when it is a placeholder (``TBC``) or values were
             # asked for: a name or an address mapped onto a date column must not show.
-            word = unreadable & ~text.str.contains(_SHAPE_DIGIT)
+            word = unreadable & ~text.str.contains(_ANY_DIGIT)
             if not show_values:
                 word = word & pl.when(word).then(text).str.to_lowercase().is_in(PLACEHOLDERS).fill_null(False)
             stats += [_counted(text.filter(word), top).alias(key + "unreadable_words"),
-                      _counted(_shape(text.filter(unreadable & ~word)), 5).alias(key + "unreadable_forms")]
+                      _counted(shape(text.filter(unreadable & ~word)), 5).alias(key + "unreadable_forms")]
             stats += [value.min().cast(pl.String).alias(key + "earliest"),
                       value.max().cast(pl.String).alias(key + "latest")]
         if field.type.is_temporal:
-            stats.append(_counted(_shape(text), 5).alias(key + "forms"))
+            stats.append(_counted(shape(text), 5).alias(key + "forms"))
     return typed.select(stats)
 
 
-def _shape(text: pl.Expr) -> pl.Expr:
-    """How a value is written, without what it says: digits as 9, letters as A."""
-    return text.str.replace_all(_SHAPE_DIGIT, "9").str.replace_all(_SHAPE_LETTER, "A")
+def _listable(text: pl.Expr, field: Field | None, mapping: ExtractMapping, schema: Schema,
+              show_values: bool) -> pl.Expr:
+    """Which values of a shown column may be listed, so that a name typed into a code field is only counted.
+
+    Of a code list's column: its codes, the source codes the mapping translates, and values that look like
+    codes. Every value of the team column (named on every scorecard anyway), or of any column when asked.
+    """
+    if show_values or field is None or field.codes is None:
+        return pl.lit(True)
+    translated = mapping.fields[field.name].values if field.name in mapping.fields else {}
+    known = [*schema.codes[field.codes].codes, *translated]
+    return text.str.contains(CODE_LIKE) | text.is_in(known)
+
+
+def shape(text: pl.Expr) -> pl.Expr:
+    """How a value is written, without what it says, whatever its script (see ``_SHAPES``)."""
+    for pattern, written in _SHAPES:
+        text = text.str.replace_all(pattern, written)
+    return text
 
 
 def _counted(values: pl.Expr, top: int) -> pl.Expr:
@@ -227,8 +257,10 @@ def _column(column: str, field: Field | None, how: str, row: dict[str, Any], sch
     if field is None:
         return result
     if field.codes is not None:
-        result = dataclasses.replace(result, outside_count=int(row[key + "outside_count"]),
-                                     outside=_pairs(row[key + "outside"]) if shown else ())
+        outside = int(row[key + "outside_count"])
+        result = dataclasses.replace(result, outside_count=outside,
+                                     outside=_pairs(row[key + "outside"]) if shown else (),
+                                     outside_hidden=int(row[key + "outside_hidden"]) if shown else outside)
     if field.type.is_parsed:
         result = dataclasses.replace(result, unreadable=int(row[key + "unreadable"]),
                                      unreadable_words=_pairs(row[key + "unreadable_words"]),

@@ -11,6 +11,9 @@ from refcheck.reports.terminal import percent
 from refcheck.reports.version import refcheck_version
 from refcheck.schemas.yamldoc import printable
 
+LEGEND = "9 a digit, A a letter, ? another sign"
+"""How to read a form: a value's shape, whatever its script (``refcheck.checks.profile.shape``)."""
+
 
 def share(count: int, total: int) -> str:
     """A count as a percentage of a total, never 100% while something is missing."""
@@ -33,18 +36,19 @@ def notes(column: ColumnProfile) -> list[str]:
         if column.unreadable_words:
             lines.append("unreadable words: " + _listed(column.unreadable_words))
         if column.unreadable_forms:
-            lines.append("unreadable forms: " + _listed(column.unreadable_forms))
+            lines.append(f"unreadable forms ({LEGEND}): " + _listed(column.unreadable_forms))
     if column.placeholders:
         lines.append("placeholders (blank in your system? see null_tokens): " + _listed(column.placeholders))
     if column.forms:
-        lines.append("written as (9 a digit, A a letter): " + _listed(column.forms))
+        lines.append(f"written as ({LEGEND}): " + _listed(column.forms))
     if column.earliest is not None:
         lines.append(f"readable values from {column.earliest[:16]} to {column.latest and column.latest[:16]}")
     if column.outside_count:
-        hidden = "" if column.outside else " (values hidden: --show-values)"
-        lines.append(f"{_values(column.outside_count)} outside the code list{hidden}")
+        lines.append(f"{_values(column.outside_count)} outside the code list")
         if column.outside:
             lines.append("outside the list: " + _listed(column.outside))
+        if column.outside_hidden:
+            lines.append(f"{_values(column.outside_hidden)} not listed: personal, or not like a code (--show-values)")
     if column.top:
         lines.append("most common: " + _listed(column.top))
     return lines
