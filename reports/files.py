@@ -124,21 +124,25 @@ def _release_cache(path: Path) -> None:
         os.close(descriptor)
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""What a spreadsheet may read as the start of a formula."""
+_LEADING = "\\x00-\\x20\\x7f-\\xa0\\xad\\u1680\\u180e\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u206f\\u3000\\ufeff"
+"""What a spreadsheet, an import or a trim may drop before a value's first visible character: blanks, controls
+and invisible format marks (written so that Python's and Polars' regex engines read it alike)."""
 
+FORMULA_START = f"^(?:[\\t\\r]|[{_LEADING}]*[=+\\-@])"
+"""What a spreadsheet may read as the start of a formula: a tab or a carriage return, or ``=``, ``+``, ``-`` or
+``@`` as the first visible character, so that a value stays inert however it is trimmed afterwards."""
 
-_FORMULA_START = "^[" + "".join(f"\\x{ord(start):02x}" for start in FORMULA_STARTS) + "]"
+_STARTS_FORMULA = re.compile(FORMULA_START)
 
 
 def safe_cell(text: str) -> str:
-    """A cell value that no spreadsheet will run: a leading formula character is quoted."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """A cell value that no spreadsheet will run: one that would start a formula is quoted."""
+    return "'" + text if _STARTS_FORMULA.match(text) else text
 
 
 def safe_cells(text: pl.Expr) -> pl.Expr:
     """``safe_cell`` for a whole column of text."""
-    return pl.when(text.str.contains(_FORMULA_START)).then(pl.lit("'") + text).otherwise(text)
+    return pl.when(text.str.contains(FORMULA_START)).then(pl.lit("'") + text).otherwise(text)
 
 
 def starts_formula(text: pl.Expr) -> pl.Expr:
@@ -146,7 +150,7 @@ def starts_formula(text: pl.Expr) -> pl.Expr:
 
     NOTE: quoting costs a new copy of the column's text; asking first costs a look at each first character.
     """
-    return text.str.contains(_FORMULA_START).any()
+    return text.str.contains(FORMULA_START).any()
 
 
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
