@@ -17,6 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
+from refcheck.checks.csv_quotes import odd_lines, quote_marks, record_pattern
 from refcheck.checks.errors import ExtractError
 from refcheck.checks.scratch import discard, scratch_file
 
@@ -284,64 +285,18 @@ def line_shapes(path: Path, delimiter: str) -> LineShapes:
     (``refcheck.checks.extract.RowScreen``).
     """
     line = pl.col("text")
+    quotes = line.str.count_matches('"', literal=True)
     lines = pl.scan_lines(path, name="text", row_index_name="index").slice(1)
-    # NOTE: plans over one scan, so that only the few lines with quotes (or returns) are looked at again.
-    lengths, quoted, marks = pl.collect_all([
+    # NOTE: two plans over one scan, so that only the few lines with quotes (or returns) are looked at again.
+    lengths, marks = pl.collect_all([
         lines.select(line.str.len_bytes().alias("length")),
-        lines.filter(line.str.contains('"', literal=True)).select(
-            (pl.col("index").cast(pl.Int64) - 1).alias("index"),
-            line.str.count_matches('"', literal=True).alias("quotes"),
-            line.str.replace_all(r'"[^"]*"', "").str.count_matches(delimiter, literal=True).alias("separators")),
-        quote_marks(lines, delimiter),
+        lines.filter(line.str.contains('["\\r]')).select(
+            (pl.col("index").cast(pl.Int64) - 1).alias("index"), quotes.alias("quotes"),
+            line.str.replace_all(r'"[^"]*"', "").str.count_matches(delimiter, literal=True).alias("separators"),
+            *quote_marks(line, quotes, delimiter)),
     ], engine="streaming")
-    return LineShapes(lengths.get_column("length"), quoted, odd_lines(marks))
-
-
-def record_pattern(delimiter: str) -> str:
-    """A regular expression of one whole record as RFC 4180 writes it on one line (unanchored).
-
-    Each field is unquoted (no quote, separator or carriage return in it) or quoted from its first
-    character to the separator after it, a quote inside doubled: exactly the records that Polars
-    and Python's csv module split alike.
-    """
-    separator = "\\" + delimiter if delimiter in "\\]^-[" else delimiter
-    field = f'(?:[^"{separator}\\r]*|"(?:[^"]|"")*")'
-    return f"{field}(?:[{separator}]{field})*"
-
-
-def quote_marks(lines: pl.LazyFrame, delimiter: str) -> pl.LazyFrame:
-    """Per line with a quote or a carriage return: ``index``, ``odd`` (its quotes are odd in number), and more.
-
-    Whether it is written as RFC 4180 writes it when read from outside a quoted value (``clean_out``)
-    or from inside one that it goes on (``clean_in``).
-
-    NOTE: closing a value left open at the line's end, and opening one the line goes on, makes such
-    a line a whole record when it is written as RFC 4180 writes it.
-    """
-    line = pl.col("text")
-    odd = line.str.count_matches('"', literal=True) % 2 == 1
-    pattern = f"^{record_pattern(delimiter)}$"
-    closed_out = line + pl.when(odd).then(pl.lit('"')).otherwise(pl.lit(""))
-    closed_in = pl.lit('"') + line + pl.when(odd).then(pl.lit("")).otherwise(pl.lit('"'))
-    return lines.filter(line.str.contains('["\\r]')).select(
-        (pl.col("index").cast(pl.Int64) - 1).alias("index"), odd.alias("odd"),
-        closed_out.str.contains(pattern).alias("clean_out"), closed_in.str.contains(pattern).alias("clean_in"))
-
-
-def odd_lines(marks: pl.DataFrame) -> pl.Series:
-    """The lines whose quotes or carriage returns Polars may read otherwise than Python's csv module.
-
-    While every earlier line with quotes is written as RFC 4180 writes it, counting quotes tells
-    whether a line starts inside a quoted value, and the line is safe when it is written so too. A
-    quote still open at the end of the file makes its line odd as well.
-    """
-    odd = pl.col("odd").cast(pl.Int64)
-    inside = (odd.cum_sum() - odd) % 2 == 1
-    unsafe = pl.when(inside).then(~pl.col("clean_in")).otherwise(~pl.col("clean_out"))
-    found = marks.filter(unsafe).get_column("index")
-    if found.is_empty() and marks.get_column("odd").sum() % 2:
-        return marks.filter(pl.col("odd")).get_column("index").tail(1)
-    return found
+    quoted = marks.filter(pl.col("quotes") > 0).select("index", "quotes", "separators")
+    return LineShapes(lengths.get_column("length"), quoted, odd_lines(marks, path, delimiter))
 
 
 def quote_spans(quoted: pl.DataFrame) -> pl.DataFrame | None:
