@@ -1,41 +1,44 @@
 """Database tables and queries (``sqlite:///path.db``, ``postgresql://...``) read through Polars.
 
 Every column is cast to text in SQL, so a database extract is read exactly as its CSV export
-would be; SQLite's loose column types cannot trip type inference. Passwords never appear in
-messages or reports.
+would be; SQLite's loose column types cannot trip type inference. The URI is parsed once
+(``refcheck.checks.uri``) and PostgreSQL is reached with its parts as keywords, so no driver
+parses it again; labels and errors show it only as ``uri.display`` does, without credentials.
 """
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+from sqlalchemy.engine import URL
 
 from refcheck.checks.errors import ExtractError
+from refcheck.checks.uri import display, driver_reason, is_uri, parse_uri
 
-SCHEMES = ("sqlite://", "postgresql://", "postgres://")
+POSTGRESQL = ("postgresql", "postgres")
 
 
 def is_database_uri(source: str) -> bool:
-    """Whether an extract argument names a database rather than a file."""
-    return source.startswith(SCHEMES)
+    """Whether an extract argument names a database (any ``scheme://``) rather than a file."""
+    return is_uri(source)
 
 
 def safe_label(uri: str) -> str:
-    """The URI with any password removed, for messages and reports."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", uri)
+    """The URI without its credentials, for messages, reports and history."""
+    return display(uri)
 
 
 def read_database(uri: str, *, table: str | None, query: str | None) -> pl.DataFrame:
     """Rows of a table or query, every column as text."""
-    label = safe_label(uri)
+    label = display(uri)
+    url = parse_uri(uri)
     if (table is None) == (query is None):
         raise ExtractError(f"{label}: give --table or --query (one of them)")
     source = f"({query})" if query is not None else _quote(table or "")
-    connection = _connect(uri, label)
+    connection = _connect(url, uri)
     try:
         cursor = connection.cursor()
         cursor.execute(f"SELECT * FROM {source} AS src LIMIT 0")
@@ -44,39 +47,50 @@ def read_database(uri: str, *, table: str | None, query: str | None) -> pl.DataF
         columns = ", ".join(f"CAST({_quote(name)} AS TEXT) AS {_quote(name)}" for name in names)
         text = f"SELECT {columns} FROM {source} AS src"
         frame = pl.read_database(text, connection, schema_overrides=dict.fromkeys(names, pl.String))
-    except ExtractError:
-        raise
     except Exception as err:  # noqa: BLE001 - each driver raises its own error types
-        raise ExtractError(f"{label}: {_first_line(err)}") from None
+        raise ExtractError(f"{label}: {driver_reason(err, uri)}") from None
     finally:
         connection.close()
     return frame
 
 
-def _connect(uri: str, label: str) -> Any:
-    if uri.startswith("sqlite://"):
-        # sqlite:///relative.db and sqlite:////absolute/path.db, as SQLAlchemy writes them
-        path = Path(uri.removeprefix("sqlite:///"))
-        if not path.is_file():
-            raise ExtractError(f"{label}: no such database file")
-        try:
-            return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        except sqlite3.Error as err:
-            raise ExtractError(f"{label}: {err}") from None
+def _connect(url: URL, uri: str) -> Any:
+    """A DB-API connection, read-only where the driver allows it."""
+    kind = url.get_backend_name()
+    if kind == "sqlite":
+        return _connect_sqlite(url, uri)
+    if kind in POSTGRESQL:
+        return _connect_postgresql(url, uri)
+    raise ExtractError(f"{display(uri)}: refcheck reads sqlite:/// and postgresql:// databases, not {kind!r}")
+
+
+def _connect_sqlite(url: URL, uri: str) -> sqlite3.Connection:
+    # sqlite:///relative.db and sqlite:////absolute/path.db, as SQLAlchemy reads them
+    path = Path(url.database or "")
+    try:
+        if not url.database or not path.is_file():
+            raise ExtractError(f"{display(uri)}: no such database file")
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except (OSError, sqlite3.Error) as err:
+        raise ExtractError(f"{display(uri)}: {driver_reason(err, uri)}") from None
+
+
+def _connect_postgresql(url: URL, uri: str) -> Any:
     try:
         import psycopg
+        from psycopg.conninfo import make_conninfo
     except ImportError:
-        raise ExtractError(f"{label}: reading PostgreSQL needs the psycopg package") from None
+        raise ExtractError(f"{display(uri)}: reading PostgreSQL needs the psycopg package") from None
+    parts = {"host": url.host, "port": url.port, "user": url.username, "password": url.password,
+             "dbname": url.database}
+    options = {key: value for key, value in parts.items() if value is not None}
+    options |= {key: values[-1] if isinstance(values, tuple) else values for key, values in url.query.items()}
+    options.setdefault("connect_timeout", 10)
     try:
-        return psycopg.connect(uri, connect_timeout=10)
-    except psycopg.Error as err:
-        raise ExtractError(f"{label}: cannot connect ({_first_line(err)})") from None
+        return psycopg.connect(make_conninfo("", **options))
+    except Exception as err:  # noqa: BLE001 - psycopg.Error, and ProgrammingError for an unknown option
+        raise ExtractError(f"{display(uri)}: cannot connect ({driver_reason(err, uri)})") from None
 
 
 def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
-
-
-def _first_line(err: Exception) -> str:
-    text = str(err).strip().splitlines()
-    return text[0] if text else type(err).__name__

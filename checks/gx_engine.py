@@ -3,7 +3,9 @@
 This is the path for data that already lives in a warehouse, and the proof that the exported suite
 means what the engine means: the same rules, the same counts. GX reads the extract's text trimmed
 with blanks as null; on SQL a query does that, so the table itself is never changed. The only
-thing written to the database is the working-day calendar table, when it is missing or stale.
+thing written to the database is the working-day calendar table, when it is missing or stale; a
+user who may not create it (a read-only role) gets it as a temporary table in each connection GX
+opens. The URI is shown only without its credentials, and drivers' messages are scrubbed of them.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +26,7 @@ from refcheck.checks.gx_suite import Export, expectations, gx_status
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
 from refcheck.checks.rules import Rule, bind_rules
 from refcheck.checks.sql_rules import Dialect, dialect_of, literal, quoted, trimmed_query
+from refcheck.checks.uri import display, driver_reason, parse_uri, scrub
 from refcheck.schemas import ExtractMapping, Schema
 
 
@@ -51,27 +54,33 @@ def validate_sql(url: str, table: str, schema: Schema, *, as_of: dt.date) -> Rep
 
     Raises ``ValueError`` for a mapping that translates values (``untranslated``): GX would count other values.
     """
-    import sqlalchemy as sa
-
     refused = untranslated(schema.mapping)
     if refused:
         raise ValueError(refused)
+    label = f"{display(url)} table {table}"
+    with _database_errors(label, url), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SQLAlchemy's warnings about a URI are not one line, and may quote it
+        connection_string = _connection_string(url)
+        return _validate_sql(connection_string, url, label, table, schema, as_of=as_of)
+
+
+def _validate_sql(connection_string: str, url: str, label: str, table: str, schema: Schema, *,
+                  as_of: dt.date) -> Report:
+    import sqlalchemy as sa
+
     dialect = _dialect(url)
     rules = bind_rules(schema)
-    label = f"{_masked(url)} table {table}"
+    engine = sa.create_engine(connection_string)
     try:
-        engine = sa.create_engine(url)
         with engine.connect() as connection:
             columns = {column["name"] for column in sa.inspect(connection).get_columns(table)}
     except sa.exc.NoSuchTableError:
         raise ExtractError(f"{label}: no such table") from None
-    except sa.exc.SQLAlchemyError as err:
-        raise ExtractError(f"{label}: cannot be read ({type(err).__name__})") from None
     collected = [field.name for field in schema.fields.values() if field.collected]
     missing = [schema.mapping.column(name) for name in collected if schema.mapping.column(name) not in columns]
     if missing:
         raise ExtractError(f"{label}: missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
-    ensure_calendar(engine, schema)
+    temporary_calendar = _calendar(engine, schema, label, url)
     base = trimmed_query(table, [schema.mapping.column(name) for name in collected], dialect, as_names=collected)
     team = quoted(schema.group_by)
     with engine.connect() as connection:
@@ -83,13 +92,17 @@ def validate_sql(url: str, table: str, schema: Schema, *, as_of: dt.date) -> Rep
     by_team: dict[str, dict[str, Counts]] = {}
     rows: dict[str, int] = {}
     with _quiet_context() as context:
-        source = context.data_sources.add_sql("refcheck", connection_string=url)
+        source = context.data_sources.add_sql("refcheck", connection_string=connection_string)
+        if temporary_calendar is not None:
+            for gx_engine in (source.get_engine(), source.get_execution_engine().engine):
+                sa.event.listen(gx_engine, "checkout", temporary_calendar)
         suite = _suite(context, schema, runnable, dialect, as_of, whole_table=base)
         for number, value in enumerate(teams):
             where = f"{team} IS NULL" if value is None else f"{team} = {literal(value)}"
             asset = source.add_query_asset(f"team{number}", query=f"SELECT * FROM ({base}) AS t WHERE {where}")
             name = NO_TEAM if value is None else value
-            rows[name], by_team[name] = _validate(context, asset.add_batch_definition_whole_table("all"), suite)
+            batch = asset.add_batch_definition_whole_table("all")
+            rows[name], by_team[name] = _validate(context, batch, suite, uri=url)
     names = tuple(NO_TEAM if value is None else value for value in teams)
     ran = {rule.id for rule in runnable}
     results = tuple(
@@ -128,28 +141,101 @@ def ensure_calendar(engine: Any, schema: Schema) -> None:
             if tuple(found.one()) == expected:
                 return
             connection.execute(sa.text(f"DROP TABLE {TABLE}"))
-        connection.execute(sa.text(
-            f"CREATE TABLE {TABLE} (day_number INTEGER PRIMARY KEY, day CHAR(10) NOT NULL, "
-            "working_before INTEGER NOT NULL, working_day SMALLINT NOT NULL)"))
+        connection.execute(sa.text(f"CREATE TABLE {TABLE} {_CALENDAR_COLUMNS}"))
         insert = sa.text(f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES (:day_number, :day, :working_before, "
                          ":working_day)")
         connection.execute(insert, [dict(zip(COLUMNS, row, strict=True)) for row in rows])
+
+
+_CALENDAR_COLUMNS = ("(day_number INTEGER PRIMARY KEY, day CHAR(10) NOT NULL, working_before INTEGER NOT NULL, "
+                     "working_day SMALLINT NOT NULL)")
+
+CalendarFiller = Callable[[Any, Any, Any], None]
+
+
+def _calendar(engine: Any, schema: Schema, label: str, url: str) -> CalendarFiller | None:
+    """Make the calendar table readable: the stored one, refreshed if need be, or else a temporary one.
+
+    Returns None when the stored table serves, or the pool ``checkout`` listener that gives each
+    of GX's connections its own temporary table when this user may not create tables.
+    """
+    import sqlalchemy as sa
+
+    try:
+        ensure_calendar(engine, schema)
+        return None
+    except sa.exc.SQLAlchemyError:
+        pass  # a read-only user: no CREATE (or DROP) on the database
+    fill = _temporary_calendar(schema)
+    sa.event.listen(engine, "checkout", fill)
+    try:
+        with engine.connect():
+            pass  # the listener makes the table here first, so that a refusal is told before GX starts
+    except (sa.exc.SQLAlchemyError, engine.dialect.loaded_dbapi.Error) as err:
+        reason = driver_reason(getattr(err, "orig", None) or err, url)
+        raise ExtractError(f"{label}: the working-day table {TABLE} is missing or out of date, and this database "
+                           f"user may not create it, not even as a temporary table ({reason}); have it loaded "
+                           "once with `refcheck export calendar --format sql`") from None
+    return fill
+
+
+def _temporary_calendar(schema: Schema) -> CalendarFiller:
+    """A pool ``checkout`` listener that fills a temporary calendar table once per DB-API connection."""
+    rows = list(calendar_rows(schema.calendar))
+    statements = [f"CREATE TEMPORARY TABLE {TABLE} {_CALENDAR_COLUMNS}"] + [
+        f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES "
+        + ", ".join(f"({number}, {literal(day)}, {before}, {working})"
+                    for number, day, before, working in rows[start:start + 1000])
+        for start in range(0, len(rows), 1000)
+    ]
+
+    def fill(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if record.info.get(TABLE):
+            return
+        cursor = dbapi_connection.cursor()
+        try:
+            for statement in statements:
+                cursor.execute(statement)
+            dbapi_connection.commit()
+        except Exception:
+            dbapi_connection.rollback()
+            raise
+        finally:
+            cursor.close()
+        record.info[TABLE] = True
+
+    return fill
+
+
+def _connection_string(url: str) -> str:
+    """The URI as SQLAlchemy and GX should read it: parsed once, ``postgres://`` spelt ``postgresql://``.
+
+    ``$`` is %-encoded: GX would otherwise substitute ``${NAME}`` in it from the environment.
+    """
+    parsed = parse_uri(url)
+    if parsed.drivername == "postgres":
+        parsed = parsed.set(drivername="postgresql")
+    return parsed.render_as_string(hide_password=False).replace("$", "%24")
+
+
+@contextmanager
+def _database_errors(label: str, url: str) -> Iterator[None]:
+    """Turn the errors of SQLAlchemy, its drivers and GX into one line that shows no credential."""
+    import sqlalchemy as sa
+    from great_expectations.exceptions import GreatExpectationsError
+
+    try:
+        yield
+    except (sa.exc.SQLAlchemyError, GreatExpectationsError, ImportError) as err:
+        reason = driver_reason(getattr(err, "orig", None) or err, url)
+        raise ExtractError(f"{label}: cannot be read ({reason})") from None
 
 
 def _dialect(url: str) -> Dialect:
     try:
         return dialect_of(url)
     except ValueError as err:
-        raise ExtractError(f"{_masked(url)}: {err}") from None
-
-
-def _masked(url: str) -> str:
-    """A URL without its password."""
-    scheme, sep, rest = url.partition("://")
-    if "@" in rest and ":" in rest.split("@", 1)[0]:
-        user = rest.split("@", 1)[0].split(":", 1)[0]
-        return f"{scheme}{sep}{user}:***@{rest.split('@', 1)[1]}"
-    return url
+        raise ExtractError(f"{display(url)}: {err}") from None
 
 
 def _pair(counts: Counts | None) -> tuple[int, int]:
@@ -164,9 +250,12 @@ def _suite(context: Any, schema: Schema, rules: Sequence[Rule], dialect: Dialect
     return context.suites.add(gx.ExpectationSuite(name="refcheck", expectations=found))
 
 
-def _validate(context: Any, batch: Any, suite: Any, parameters: Mapping[str, Any] | None = None,
-              ) -> tuple[int, dict[str, Counts]]:
-    """Run a suite on one batch; the row count and, per rule id, checked and failed."""
+def _validate(context: Any, batch: Any, suite: Any, parameters: Mapping[str, Any] | None = None, *,
+              uri: str = "") -> tuple[int, dict[str, Counts]]:
+    """Run a suite on one batch; the row count and, per rule id, checked and failed.
+
+    ``uri`` is the database's, whose credentials GX's reasons for a failure are scrubbed of.
+    """
     import great_expectations as gx
 
     definition = context.validation_definitions.add(
@@ -180,7 +269,7 @@ def _validate(context: Any, batch: Any, suite: Any, parameters: Mapping[str, Any
         values = item.result
         if "observed_value" not in values and "unexpected_count" not in values:
             raise ExtractError(f"Great Expectations could not run {item.expectation_config.type} "
-                               f"for {tag.get('rule', 'the row count')}: {_reason(item.exception_info)}")
+                               f"for {tag.get('rule', 'the row count')}: {scrub(_reason(item.exception_info), uri)}")
         if tag["role"] == "rows":
             rows = int(values["observed_value"])
         elif tag["role"] == "checked":

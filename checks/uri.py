@@ -1,0 +1,121 @@
+"""Database URIs: one parser, one rendering for people, one scrubber for drivers' messages.
+
+A URI may carry a password in its user part or its query. It is parsed once, by SQLAlchemy's
+``make_url`` (the parser GX and SQLAlchemy connect with), and shown only as ``display`` renders it:
+the password and every query value not known to be harmless as ``***``. Drivers quote URIs and
+passwords in their errors, so their messages reach a person only through ``scrub``.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, quote_plus, unquote, unquote_plus
+
+from sqlalchemy.engine import URL, make_url
+
+from refcheck.checks.errors import ExtractError
+
+HIDDEN = "***"
+SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
+SHOWN_QUERY_KEYS = frozenset({
+    "application_name", "channel_binding", "client_encoding", "connect_timeout", "dbname", "gssencmode", "host",
+    "hostaddr", "mode", "port", "sslcert", "sslcrl", "sslmode", "sslrootcert", "target_session_attrs", "user",
+})
+"""Query keys whose values are shown; any other value (password, sslpassword, token, ...) is hidden."""
+
+
+def is_uri(text: str) -> bool:
+    """Whether an argument is a URI (``scheme://...``) rather than a file path."""
+    return SCHEME.match(text) is not None
+
+
+def parse_uri(text: str) -> URL:
+    """The URI as SQLAlchemy reads it; a malformed or ambiguous one is a one-line ``ExtractError``.
+
+    A raw ``@`` in a password makes the user part ambiguous (each parser splits it elsewhere,
+    leaving part of the password as the host), so such a URI is refused rather than guessed.
+    """
+    try:
+        url = make_url(text)
+    except Exception:  # noqa: BLE001 - make_url raises ArgumentError, ValueError (a port) and others
+        raise ExtractError(f"{display(text)}: not a valid database URI{_ENCODE_HINT}") from None
+    if (url.username is not None or url.password is not None) and text.count("@") > 1:
+        raise ExtractError(f"{display(text)}: more than one @ in the URI{_ENCODE_HINT}")
+    return url
+
+
+_ENCODE_HINT = "; write @, :, / and % in a password %-encoded (%40, %3A, %2F, %25)"
+
+
+def display(text: str) -> str:
+    """The URI for messages, labels and reports: never a password or a query value that may be one."""
+    found = SCHEME.match(text)
+    scheme = found.group() if found else ""
+    try:
+        url = make_url(text)
+    except Exception:  # noqa: BLE001 - unparsable: show no more than the scheme
+        return f"{scheme}{HIDDEN}"
+    if (url.username is not None or url.password is not None) and text.count("@") > 1:
+        return f"{scheme}{HIDDEN}@{HIDDEN}"
+    shown = url.set(password=HIDDEN if url.password is not None else None, query={})
+    base = shown.render_as_string(hide_password=True)
+    query = "&".join(f"{quote_plus(key)}={_shown_value(key, value)}"
+                     for key, values in url.query.items()
+                     for value in (values if isinstance(values, tuple) else (values,)))
+    return _hide(f"{base}?{query}" if query else base, text)
+
+
+def _shown_value(key: str, value: str) -> str:
+    return quote_plus(value) if key.lower() in SHOWN_QUERY_KEYS else HIDDEN
+
+
+def secrets(text: str) -> list[str]:
+    """Every form in which a credential of the URI might be quoted: raw, %-decoded and %-encoded, longest first.
+
+    Credentials are read both as SQLAlchemy parses the URI and from its raw text (up to its last
+    ``@``, and each hidden query value), so a URI no parser can read is scrubbed too.
+    """
+    try:
+        url: URL | None = make_url(text)
+    except Exception:  # noqa: BLE001 - unparsable: its raw text is all there is to go by
+        url = None
+    plain = [url.password or ""] if url is not None else []
+    if url is not None:
+        plain += [value for key, values in url.query.items() if key.lower() not in SHOWN_QUERY_KEYS
+                  for value in (values if isinstance(values, tuple) else (values,))]
+    user_part = text.split("://", 1)[-1].rsplit("@", 1)[0] if "@" in text else ""
+    query = text.split("?", 1)[1] if "?" in text else ""
+    raw = [user_part.split(":", 1)[1]] if ":" in user_part else []
+    raw += [pair.split("=", 1)[1] for pair in query.split("&")
+            if "=" in pair and pair.split("=", 1)[0].lower() not in SHOWN_QUERY_KEYS]
+    lines = [line for secret in plain + raw for line in [secret, *secret.splitlines()]]
+    found = {form for line in lines for form in _forms(line) if form}
+    return sorted(found, key=len, reverse=True)
+
+
+def _forms(secret: str) -> set[str]:
+    """A credential as it is written, %-decoded (once or twice) and %-encoded, as drivers may quote it."""
+    decoded = {secret, unquote(secret), unquote_plus(secret), unquote(unquote(secret))}
+    return decoded | {encode(form) for form in decoded for encode in (quote, quote_plus, _quote_all)}
+
+
+def _quote_all(text: str) -> str:
+    return quote(text, safe="")
+
+
+def scrub(message: str, text: str) -> str:
+    """A driver's message with the URI shown as ``display`` shows it and every credential hidden."""
+    return _hide(message.replace(text, display(text)), text)
+
+
+def _hide(message: str, text: str) -> str:
+    """Every credential of the URI hidden wherever it occurs, whatever its letters' case."""
+    for secret in secrets(text):
+        message = re.sub(re.escape(secret), HIDDEN, message, flags=re.IGNORECASE)
+    return message
+
+
+def driver_reason(err: BaseException, text: str) -> str:
+    """The first line of a driver's error, scrubbed of the URI's credentials, or the error's type."""
+    lines = scrub(str(err), text).strip().splitlines()
+    return lines[0][:300] if lines else type(err).__name__
