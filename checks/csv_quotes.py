@@ -37,20 +37,24 @@ def quote_marks(line: pl.Expr, quotes: pl.Expr, delimiter: str) -> list[pl.Expr]
 
     ``odd``: its quotes are odd in number (it opens or closes a value over several lines);
     ``clean_out``: it is written as RFC 4180 writes it, read from outside a quoted value;
-    ``clean_in``: so too read from inside one, as far as its doubled quotes tell; and ``text``, kept
-    only when its quotes are odd (``odd_lines`` tests those itself).
+    ``clean_in``: so too read from inside one, as far as doubled quotes alone tell (``odd_lines``
+    reads again the few lines that this cannot tell).
 
-    NOTE: one regular expression per line: a value left open at the line's end is closed first,
-    which makes a line written as RFC 4180 writes it a whole record.
+    NOTE: one regular expression per line, which closing a value left open at the line's end makes
+    a whole record's when the line is written as RFC 4180 writes it.
     """
     odd = quotes % 2 == 1
-    closed = line + pl.when(odd).then(pl.lit('"')).otherwise(pl.lit(""))
     return [
         odd.alias("odd"),
-        closed.str.contains(f"^{record_pattern(delimiter)}$").alias("clean_out"),
+        _closed(line, odd, inside=False).str.contains(f"^{record_pattern(delimiter)}$").alias("clean_out"),
         ~line.str.replace_all('""', "", literal=True).str.contains('"', literal=True).alias("clean_in"),
-        pl.when(odd).then(line).alias("text"),
     ]
+
+
+def _closed(line: pl.Expr, odd: pl.Expr, *, inside: bool) -> pl.Expr:
+    """The line as a whole record: the value it goes on from opened, the value it leaves open closed."""
+    end = pl.when(odd).then(pl.lit("" if inside else '"')).otherwise(pl.lit('"' if inside else ""))
+    return (pl.lit('"') + line if inside else line) + end
 
 
 def odd_lines(marks: pl.DataFrame, path: Path, delimiter: str) -> pl.Series:
@@ -62,16 +66,10 @@ def odd_lines(marks: pl.DataFrame, path: Path, delimiter: str) -> pl.Series:
     with a quote or a carriage return in order: ``index`` and ``quote_marks``.
     """
     odd = pl.col("odd").cast(pl.Int64)
-    inside = (odd.cum_sum() - odd) % 2 == 1
-    lines = marks.with_columns(inside.alias("inside"))
-    # NOTE: inside a value, a line closing it (odd quotes) is matched from its kept text; an even
-    # one that closes it and opens another is read again, which only a rare file needs.
-    closing = pl.col("inside") & pl.col("odd")
-    lines = lines.with_columns(pl.when(closing).then(_inside_clean(pl.col("text"), delimiter, odd=True))
-                               .otherwise(pl.col("clean_in")).alias("clean_in"))
+    lines = marks.with_columns(((odd.cum_sum() - odd) % 2 == 1).alias("inside"))
     doubtful = lines.filter(pl.col("inside") & ~pl.col("clean_in")).get_column("index")
     if not doubtful.is_empty():
-        lines = lines.update(_read_again(path, delimiter, doubtful), on="index")
+        lines = lines.update(_read_inside(path, delimiter, doubtful), on="index")
     unsafe = pl.when(pl.col("inside")).then(~pl.col("clean_in")).otherwise(~pl.col("clean_out"))
     found = lines.filter(unsafe).get_column("index")
     if found.is_empty() and lines.get_column("odd").sum() % 2:
@@ -79,16 +77,17 @@ def odd_lines(marks: pl.DataFrame, path: Path, delimiter: str) -> pl.Series:
     return found
 
 
-def _inside_clean(line: pl.Expr, delimiter: str, *, odd: bool) -> pl.Expr:
-    """Whether a line read from inside a quoted value is written as RFC 4180 writes it."""
-    balanced = pl.lit('"') + line + pl.lit("" if odd else '"')
-    return balanced.str.contains(f"^{record_pattern(delimiter)}$")
+def _read_inside(path: Path, delimiter: str, indices: pl.Series) -> pl.DataFrame:
+    """The given lines read again, from inside a quoted value: ``index`` and ``clean_in``.
 
-
-def _read_again(path: Path, delimiter: str, indices: pl.Series) -> pl.DataFrame:
-    """The given lines (with an even number of quotes) read from inside a quoted value: ``index``, ``clean_in``."""
+    NOTE: only lines that close a value over several lines (or close one and open another) come
+    here: one more pass over the file, which only a file with such values needs.
+    """
+    line = pl.col("text")
+    odd = line.str.count_matches('"', literal=True) % 2 == 1
     return (pl.scan_lines(path, name="text", row_index_name="index")
             .select((pl.col("index").cast(pl.Int64) - 1).alias("index"), "text")
             .filter(pl.col("index").is_in(indices.implode()))
-            .select("index", _inside_clean(pl.col("text"), delimiter, odd=False).alias("clean_in"))
+            .select("index", _closed(line, odd, inside=True).str.contains(f"^{record_pattern(delimiter)}$")
+                    .alias("clean_in"))
             .collect(engine="streaming"))
