@@ -1,14 +1,20 @@
-"""The rule catalogue as text, Markdown (docs/rules.md) or JSON."""
+"""The rule catalogue as text, Markdown (docs/rules.md) or JSON.
+
+Every piece of schema text goes through ``one_line`` (text) or ``markdown_text`` (Markdown), so a
+message or name can neither break a line nor become a heading, table cell, link or HTML.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from refcheck.checks.catalogue import Entry, Example
 from refcheck.checks.gx_suite import ExportStatus
 from refcheck.schemas import Schema
+from refcheck.schemas.escaping import markdown_text, one_line
 
 
 def _example(example: Example | None) -> str:
@@ -26,60 +32,65 @@ def _status(status: ExportStatus) -> str:
 
 def render_catalogue_text(schema: Schema, entries: Sequence[Entry]) -> str:
     """For a terminal: one block per rule."""
-    lines = [f"{schema.name} v{schema.version}: {len(entries)} rules", ""]
+    lines = [f"{one_line(schema.name)} v{one_line(schema.version)}: {len(entries)} rules", ""]
     for entry in entries:
         rule = entry.rule
         lines += [
-            f"{rule.id}  [{rule.category}, {rule.severity.value}]",
-            f"  message:  {rule.message}",
-            f"  checks:   {entry.checks}",
-            f"  why:      {entry.why}",
-            f"  fix:      {rule.hint}",
-            f"  passes:   {_example(entry.passing)}",
-            f"  fails:    {_example(entry.failing)}",
-            f"  pandera:  {_status(entry.pandera)}",
-            f"  GX:       {_status(entry.gx)}",
+            f"{one_line(rule.id)}  [{rule.category}, {rule.severity.value}]",
+            *(f"  {label:<9} {one_line(text)}" for label, text in _fields(entry)),
             "",
         ]
     return "\n".join(lines)
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _fields(entry: Entry) -> list[tuple[str, str]]:
+    """An entry's labelled texts, as both renderings show them."""
+    rule = entry.rule
+    return [("message:", rule.message), ("checks:", entry.checks), ("why:", entry.why), ("fix:", rule.hint),
+            ("passes:", _example(entry.passing)), ("fails:", _example(entry.failing)),
+            ("pandera:", _status(entry.pandera)), ("GX:", _status(entry.gx))]
 
 
 def render_catalogue_markdown(schema: Schema, entries: Sequence[Entry]) -> str:
     """A Markdown section: a summary table, then one entry per rule."""
     lines = [
-        f"## {schema.name} (version {schema.version})",
+        f"## {markdown_text(schema.name)} (version {markdown_text(schema.version)})",
         "",
-        schema.description,
+        markdown_text(schema.description),
         "",
         "| rule | category | severity | pandera | GX |",
         "|---|---|---|---|---|",
     ]
-    lines += [f"| [`{e.rule.id}`](#{_anchor(schema, e)}) | {e.rule.category} | {e.rule.severity.value} | "
+    lines += [f"| [{_code(e.rule.id)}](#{_anchor(schema, e)}) | {e.rule.category} | {e.rule.severity.value} | "
               f"{e.pandera.status.value} | {e.gx.status.value} |" for e in entries]
     for entry in entries:
         rule = entry.rule
         lines += [
             "",
-            f'### <a id="{_anchor(schema, entry)}"></a>`{rule.id}`',
+            f'### <a id="{_anchor(schema, entry)}"></a>{_code(rule.id)}',
             "",
-            f"**{_cell(rule.message)}**. {rule.category.capitalize()}, {rule.severity.value}.",
+            f"**{markdown_text(rule.message)}**. {rule.category.capitalize()}, {rule.severity.value}.",
             "",
-            f"- **Checks**: {_cell(entry.checks)}",
-            f"- **Why it matters**: {_cell(entry.why)}",
-            f"- **How to fix**: {_cell(rule.hint)}",
-            f"- **Passes**: {_cell(_example(entry.passing))}",
-            f"- **Fails**: {_cell(_example(entry.failing))}",
-            f"- **pandera**: {_cell(_status(entry.pandera))}; **Great Expectations**: {_cell(_status(entry.gx))}",
+            f"- **Checks**: {markdown_text(entry.checks)}",
+            f"- **Why it matters**: {markdown_text(entry.why)}",
+            f"- **How to fix**: {markdown_text(rule.hint)}",
+            f"- **Passes**: {markdown_text(_example(entry.passing))}",
+            f"- **Fails**: {markdown_text(_example(entry.failing))}",
+            f"- **pandera**: {markdown_text(_status(entry.pandera))}; "
+            f"**Great Expectations**: {markdown_text(_status(entry.gx))}",
         ]
     return "\n".join(lines) + "\n"
 
 
+def _code(name: str) -> str:
+    """A name as code when it is a plain name (nothing in a code span can be escaped), else escaped text."""
+    return f"`{name}`" if re.fullmatch(r"[\w.-]+", name) else markdown_text(name)
+
+
 def _anchor(schema: Schema, entry: Entry) -> str:
-    return f"{schema.name}-{entry.rule.id}".replace(".", "-").replace("_", "-")
+    """An HTML id from the schema's name and the rule's id: lower-case letters, digits and hyphens only."""
+    words = re.findall(r"[a-z0-9]+", f"{schema.name} {entry.rule.id}".lower())
+    return "-".join(words) or "rule"
 
 
 def catalogue_dict(schema: Schema, entries: Sequence[Entry]) -> dict[str, Any]:

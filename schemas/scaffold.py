@@ -2,30 +2,31 @@
 
 The schema is valid as written and changes nothing; its commented examples are the changes
 councils make most (a local code, a timescale, a required field, a local rule), each valid when
-uncommented, so the first edit is deleting a ``#`` rather than reading a manual.
+uncommented, so the first edit is deleting a ``#`` rather than reading a manual. The name and
+parent a user gives are written by a YAML dumper and escaped in the README, never pasted.
 """
 
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import yaml
+
+from refcheck.schemas.escaping import markdown_text
 from refcheck.schemas.loader import load_schema
 from refcheck.schemas.mapping import proposal_yaml, propose_mapping
 
 SCHEMA_FILE, MAPPING_FILE, README_FILE = "schema.yaml", "mapping.yaml", "README.md"
 
 _SCHEMA = """\
-# {name}: our referral schema. It extends {extends} and says only where we differ.
+# Our referral schema: it extends the schema named below and says only where we differ.
 # Check it after every edit:   refcheck schema check {schema_file}
 # See everything it amounts to: refcheck schema show --schema {schema_file} --resolved
 # Every rule, with examples:    refcheck rules --schema {schema_file}
-name: {name}
-version: 1
-extends: {extends}
-description: {description}
-
+{head}
 # The examples below are the changes councils make most. Each is valid as it stands: delete the
 # leading "# " of its lines (keep the indentation) and run `refcheck schema check` again.
 
@@ -102,6 +103,17 @@ class Scaffold:
     unmatched: tuple[str, ...] = ()
 
 
+def _head(name: str, extends: str, description: str) -> str:
+    """The schema's own keys, written by a YAML dumper: whatever a name holds, it stays that key's text."""
+    head = {"name": name, "version": 1, "extends": extends, "description": description}
+    return yaml.safe_dump(head, sort_keys=False, allow_unicode=True, width=1_000_000)
+
+
+def _shell_word(text: str) -> str:
+    """A path as one shell word on one line, or a placeholder when it is not printable."""
+    return shlex.quote(text) if text.isprintable() else "EXTRACT"
+
+
 def slug(text: str) -> str:
     """A schema name from a folder name: lower-case words joined by hyphens."""
     words = re.findall(r"[a-z0-9]+", text.lower())
@@ -118,10 +130,8 @@ def scaffold(name: str, extends: str, *, headers: Sequence[str] | None = None, e
     parent = load_schema(extends)
     extends = extends_as or extends
     files = {
-        SCHEMA_FILE: _SCHEMA.format(
-            name=name, extends=extends, schema_file=SCHEMA_FILE,
-            description=f"{parent.name} as {name} records it.",
-        ),
+        SCHEMA_FILE: _SCHEMA.format(head=_head(name, extends, f"{parent.name} as {name} records it."),
+                                    schema_file=SCHEMA_FILE),
     }
     matched = 0
     unmatched: tuple[str, ...] = ()
@@ -130,10 +140,10 @@ def scaffold(name: str, extends: str, *, headers: Sequence[str] | None = None, e
         files[MAPPING_FILE] = proposal_yaml(proposal, extract or "the extract")
         matched, unmatched = len(proposal.matches), tuple(proposal.unmapped_fields)
     files[README_FILE] = _README.format(
-        name=name, extends=extends, schema_file=SCHEMA_FILE, mapping_file=MAPPING_FILE,
+        name=markdown_text(name), extends=markdown_text(extends), schema_file=SCHEMA_FILE, mapping_file=MAPPING_FILE,
         mapping_note=" (proposed by `refcheck map`: check it)" if headers is not None else
         " (none yet: `refcheck map EXTRACT --out mapping.yaml` drafts one)",
         mapping_option=f" --mapping {MAPPING_FILE}" if headers is not None else "",
-        extract=extract or "EXTRACT.csv",
+        extract=_shell_word(extract) if extract else "EXTRACT.csv",
     )
     return Scaffold(files=files, matched=matched, unmatched=unmatched)

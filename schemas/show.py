@@ -1,7 +1,9 @@
 """A schema written out whole: every field, code list and rule after ``extends`` and shorthands.
 
 The result is itself a valid schema (``.type`` rules are left implicit, as the field types
-imply them), so ``refcheck schema show --resolved`` can be saved and loaded again.
+imply them), so ``refcheck schema show --resolved`` can be saved and loaded again. A YAML dumper
+writes every value, messages and hints keep their braces escaped (they are templates when read
+again), and the comment above names the schema on one line, so the text loads back exactly.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from refcheck.schemas.escaping import one_line
 from refcheck.schemas.model import Bands, Schema
 
 
@@ -18,7 +21,7 @@ def resolved_document(schema: Schema) -> dict[str, Any]:
     return {
         "name": schema.name,
         "version": schema.version,
-        "description": schema.description,
+        **({"description": schema.description} if schema.description else {}),
         "record_id": schema.record_id,
         "group_by": schema.group_by,
         **({"worker": schema.worker} if schema.worker else {}),
@@ -42,8 +45,8 @@ def resolved_document(schema: Schema) -> dict[str, Any]:
                 "params": {key: node.plain() for key, node in rule.params.items()},
                 "severity": rule.severity.value,
                 **({"category": rule.category} if rule.category else {}),
-                "message": rule.message,
-                "hint": rule.hint,
+                "message": _template(rule.message),
+                "hint": _template(rule.hint),
                 **({"field": rule.field} if rule.field else {}),
                 **({"tolerance": _tolerance(rule.tolerance)} if rule.tolerance is not None else {}),
             }
@@ -70,11 +73,16 @@ def resolved_document(schema: Schema) -> dict[str, Any]:
 
 def resolved_yaml(schema: Schema) -> str:
     """The effective schema as YAML text."""
-    header = f"# {schema.name} v{schema.version}, resolved"
+    header = f"# {one_line(schema.name)} v{one_line(schema.version)}, resolved"
     if schema.extends:
-        header += f" (extends {' -> '.join(schema.extends)})"
+        header += f" (extends {one_line(' -> '.join(schema.extends))})"
     header += ".\n# Every date, datetime and integer field also has its <field>.type rule.\n"
     return header + yaml.safe_dump(resolved_document(schema), sort_keys=False, allow_unicode=True, width=110)
+
+
+def _template(text: str) -> str:
+    """A message as a template that reads back as itself: the loader fills ``{placeholders}``."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _bands(bands: Bands, *, counts: bool = False) -> dict[str, Any]:

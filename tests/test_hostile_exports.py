@@ -11,19 +11,24 @@ engine, and the sentinel must never appear.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
+import re
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 import yaml
 
-from refcheck.checks import Report, validate
-from refcheck.checks.gx_engine import validate_sql
+from refcheck.checks import Report, bind_rules, validate
+from refcheck.checks.gx_engine import counts_on_frame, validate_sql
+from refcheck.checks.parsing import blank_to_null
 from refcheck.schemas import load_schema
+from refcheck.schemas.escaping import one_line
 from tests.conftest import SAMPLE_AS_OF, Invoke
 
 AS_OF = SAMPLE_AS_OF.isoformat()
@@ -260,3 +265,169 @@ def test_gx_on_sqlite_with_a_colon_before_a_word_in_a_column_name(hostile: tuple
     extract.write_text(header.replace('"Source : col ""x"""', "Source :col") + "\n" + rest, encoding="utf-8")
     report = validate_sql(_sqlite(extract, tmp_path), TABLE, load_schema(schema), as_of=SAMPLE_AS_OF)
     assert _per_team(report) == _per_team(_engine(schema, extract))
+
+
+def _essence(schema_path: Path) -> tuple[object, ...]:
+    """Everything a schema means: its texts, fields, code lists and bound rules."""
+    schema = load_schema(schema_path)
+    rules = sorted((r.id, r.kind, r.severity, r.category, r.message, r.hint, r.field, r.tolerance)
+                   for r in bind_rules(schema))
+    fields = {name: (f.type, f.label, f.description, f.collected) for name, f in schema.fields.items()}
+    codes = {name: dict(code_list.codes) for name, code_list in schema.codes.items()}
+    return schema.name, schema.version, schema.description, fields, codes, rules, schema.mapping
+
+
+def test_the_resolved_yaml_of_a_hostile_schema_reads_back_as_the_same_schema(
+        invoke: Invoke, hostile: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    schema, _, _ = hostile
+    result = invoke("schema", "show", "--schema", schema, "--resolved")
+    assert result.exit_code == 0, result.output
+    resolved = tmp_path / "resolved.yaml"
+    resolved.write_text(result.stdout, encoding="utf-8")
+    assert list(yaml.safe_load_all(result.stdout))[0].keys() == {
+        "name", "version", "description", "record_id", "group_by", "calendar", "codes", "fields", "rules",
+        "scorecard", "mapping"}
+    assert _essence(resolved) == _essence(schema)
+
+
+def test_init_writes_a_hostile_name_and_parent_as_their_own_text(invoke: Invoke, hostile: tuple[Path, Path, Path],
+                                                                  tmp_path: Path) -> None:
+    schema, _, sentinel = hostile
+    parent = tmp_path / _printable(_payload(sentinel, "folder")).replace("/", "|").replace("\n", " ")[:120]
+    parent.mkdir()
+    (parent / "parent.yaml").write_bytes(schema.read_bytes())
+    name = _payload(sentinel, "council")
+    folder = tmp_path / "council"
+    result = invoke("init", "--extends", parent / "parent.yaml", "--name", name, "--dir", folder)
+    assert result.exit_code == 0, result.output
+    written = yaml.safe_load((folder / "schema.yaml").read_text(encoding="utf-8"))
+    assert written.keys() == {"name", "version", "extends", "description"}
+    assert (folder / parent.name / "parent.yaml").resolve() != (parent / "parent.yaml")  # NOTE: relative to folder
+    assert (folder / written["extends"]).resolve() == (parent / "parent.yaml").resolve()
+    loaded = load_schema(folder / "schema.yaml")
+    assert loaded.name == name.strip()
+    assert invoke("schema", "check", folder / "schema.yaml").exit_code == 0
+    readme = _markdown((folder / "README.md").read_text(encoding="utf-8"))
+    assert [level for level, _ in readme.headings] == [1, 2, 2]
+    assert readme.headings[0][1] == one_line(name).strip() + ": nightly referral checks"
+    assert readme.html == [] and len(readme.tables) == 1 and readme.tables[0] == [2, 2, 2]
+    assert not sentinel.exists()
+
+
+@dataclasses.dataclass
+class _Markdown:
+    """What a Markdown document is made of, as a CommonMark parser (mistune) reads it."""
+
+    headings: list[tuple[int, str]]
+    tables: list[list[int]]  # NOTE: cells per row, header first
+    html: list[str]
+    code_spans: list[str]
+    paragraphs: list[str]
+
+
+def _text(token: dict[str, Any]) -> str:
+    if token["type"] == "inline_html":
+        return ""
+    if "children" in token:
+        return "".join(_text(child) for child in token["children"])
+    return str(token.get("raw", ""))
+
+
+def _markdown(text: str) -> _Markdown:
+    import mistune
+
+    parse = mistune.create_markdown(renderer=None, plugins=["table"])
+    found = _Markdown([], [], [], [], [])
+
+    def walk(tokens: list[dict[str, Any]]) -> None:
+        for token in tokens:
+            kind = token["type"]
+            if kind == "heading":
+                found.headings.append((token["attrs"]["level"], _text(token)))
+            elif kind == "table":
+                rows = [row for part in token["children"] for row in
+                        ([part] if part["type"] == "table_head" else part["children"])]
+                found.tables.append([len(row["children"]) for row in rows])
+            elif kind in ("inline_html", "block_html"):
+                found.html.append(token["raw"])
+            elif kind == "codespan":
+                found.code_spans.append(token["raw"])
+            elif kind == "paragraph":
+                found.paragraphs.append(_text(token))
+            walk(token.get("children", []))
+
+    tokens = parse(text)
+    assert isinstance(tokens, list)
+    walk(tokens)
+    return found
+
+
+def test_the_markdown_catalogue_of_a_hostile_schema_keeps_every_text_as_text(
+        invoke: Invoke, hostile: tuple[Path, Path, Path]) -> None:
+    schema, _, sentinel = hostile
+    result = invoke("rules", "--schema", schema, "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    loaded = load_schema(schema)
+    rules = bind_rules(loaded)
+    page = _markdown(result.stdout)
+    assert page.headings == [(2, f"{one_line(loaded.name)} (version {one_line(loaded.version)})"),
+                             *((3, rule.id) for rule in rules)]
+    assert page.tables == [[5] * (len(rules) + 1)]
+    anchors = [html for html in page.html if html != "</a>"]
+    assert len(anchors) == len(set(anchors)) == len(page.html) - len(anchors) == len(rules)
+    assert all(re.fullmatch(r'<a id="[a-z0-9-]+">', anchor) for anchor in anchors)
+    assert sorted(page.code_spans) == sorted(2 * [rule.id for rule in rules])
+    assert page.paragraphs[0] == one_line(loaded.description)
+    assert {f"{one_line(rule.message)}. {rule.category.capitalize()}, {rule.severity.value}." for rule in rules} <= set(
+        page.paragraphs)
+    assert not sentinel.exists()
+
+
+
+def test_braces_in_messages_and_labels_read_back_from_the_resolved_yaml(invoke: Invoke, tmp_path: Path) -> None:
+    """A message is a template when read: its literal braces must be written escaped, or the copy fails to load."""
+    document = {"name": "braces", "record_id": "record_id", "group_by": "team",
+                "fields": {"record_id": {"label": "Record {id}", "required": {"message": "{label} and {{0}} %s"}},
+                           "team": {}}}
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(yaml.safe_dump(document), encoding="utf-8")
+    resolved = tmp_path / "resolved.yaml"
+    resolved.write_text(invoke("schema", "show", "--schema", schema, "--resolved").stdout, encoding="utf-8")
+    assert _essence(resolved) == _essence(schema)
+
+
+def test_the_gx_suite_of_a_hostile_schema_loads_in_gx_and_counts_what_the_engine_counts_on_pandas(
+        invoke: Invoke, hostile: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    import great_expectations as gx
+
+    schema, extract, sentinel = hostile
+    out = tmp_path / "suite.json"
+    exported = invoke("export", "gx", "--schema", schema, "--dialect", "sqlite", "--as-of", AS_OF, "--out", out)
+    assert exported.exit_code == 0, exported.output
+    suite = gx.ExpectationSuite(**json.loads(out.read_text(encoding="utf-8")))
+    loaded = load_schema(schema)
+    rules = bind_rules(loaded)
+    assert {expectation.meta["refcheck"]["rule"] for expectation in suite.expectations} == {rule.id for rule in rules}
+    assert re.fullmatch(r"[^\W_]+(-[^\W_]+)*", suite.name), "a file-backed context makes a path of the name"
+    assert (suite.meta["refcheck"]["schema"], suite.meta["refcheck"]["version"]) == (loaded.name, loaded.version)
+    raw = pl.read_csv(_fields_csv(extract, tmp_path), infer_schema=False)
+    counts = counts_on_frame(raw.select(blank_to_null(pl.col(name)).alias(name) for name in raw.columns), loaded, rules)
+    report = _engine(schema, extract)
+    assert len(counts) >= 6
+    for result in report.results:
+        if result.rule.id in counts:
+            gx_counts = counts[result.rule.id]
+            assert (gx_counts.checked, gx_counts.failed) == (result.checked, result.failed), result.rule.id
+    assert not sentinel.exists()
+
+
+def test_a_hostile_output_file_name_never_reaches_the_pandera_module_as_code(invoke: Invoke, tmp_path: Path) -> None:
+    """The module's docstring shows how to import it by its file's name: only a name Python can import is shown."""
+    out = tmp_path / "x\"\"\"; open('SENTINEL', 'w').close(); \"\"\".py"
+    assert invoke("export", "pandera", "--out", out).exit_code == 0
+    load = ("import importlib.util, sys; spec = importlib.util.spec_from_file_location('m', sys.argv[1]); "
+            "spec.loader.exec_module(importlib.util.module_from_spec(spec))")
+    ran = subprocess.run([sys.executable, "-c", load, str(out)], capture_output=True, text=True, cwd=tmp_path,
+                         timeout=300)
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    assert not (tmp_path / "SENTINEL").exists()
