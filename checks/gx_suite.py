@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -189,14 +190,24 @@ def suite(
     schema: Schema, rules: Sequence[Rule], dialect: Dialect | None, *, as_of: dt.date | None = None,
     counting: bool = False,
 ) -> Any:
-    """A ``great_expectations.ExpectationSuite`` named after the schema."""
+    """A ``great_expectations.ExpectationSuite`` named after the schema (exactly, in its meta)."""
     import great_expectations as gx
 
     return gx.ExpectationSuite(
-        name=f"refcheck-{schema.name}-v{schema.version}",
+        name=suite_name(schema),
         expectations=expectations(schema, rules, dialect, as_of=as_of, counting=counting),
         meta={"refcheck": {"schema": schema.name, "version": schema.version,
                            "dialect": dialect.name if dialect else None,
                            "as_of": as_of.isoformat() if as_of else None,
                            "input": "the extract's fields as text, trimmed, with blanks as null"}},
     )
+
+
+def suite_name(schema: Schema) -> str:
+    """The suite's name: letters, digits and hyphens only.
+
+    A file-backed GX context stores a suite at a path made from its name, split at dots, so a
+    schema's own name (``../x``, ``a./etc/y``) must never reach it as written.
+    """
+    words = re.findall(r"[^\W_]+", f"refcheck {schema.name} v{schema.version}")
+    return "-".join(words)
