@@ -14,6 +14,7 @@ import csv
 import dataclasses
 import json
 import re
+import shlex
 import sqlite3
 import subprocess
 import sys
@@ -431,3 +432,32 @@ def test_a_hostile_output_file_name_never_reaches_the_pandera_module_as_code(inv
                          timeout=300)
     assert ran.returncode == 0, ran.stderr[-2000:]
     assert not (tmp_path / "SENTINEL").exists()
+
+
+def test_the_init_readme_quotes_a_hostile_extract_path_as_one_shell_word(invoke: Invoke, tmp_path: Path) -> None:
+    extract = tmp_path / "their export; touch SENTINEL #'$(x)`.csv"
+    extract.write_text("referral_id,team\nR1,Bridgend\n", encoding="utf-8")
+    folder = tmp_path / "council"
+    assert invoke("init", "--from", extract, "--dir", folder).exit_code == 0
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    commands = [line for line in readme.splitlines() if line.startswith("refcheck check ")]
+    assert [shlex.split(line)[2] for line in commands] == [str(extract)]
+    blocks = re.findall(r"^```sh\n(.*?)^```$", readme, flags=re.MULTILINE | re.DOTALL)
+    assert len(blocks) == 2
+
+
+def test_the_text_catalogue_of_a_hostile_schema_keeps_each_entry_on_its_lines(
+        invoke: Invoke, hostile: tuple[Path, Path, Path]) -> None:
+    schema, _, _ = hostile
+    result = invoke("rules", "--schema", schema)
+    assert result.exit_code == 0, result.output
+    rules = bind_rules(load_schema(schema))
+    lines = result.stdout.split("\n")
+    assert len(lines) == 2 + 10 * len(rules)  # NOTE: a header, a blank line, then nine lines and a blank per rule
+    assert all(line.isprintable() for line in lines)
+    labels = ["message:", "checks:", "why:", "fix:", "passes:", "fails:", "pandera:", "GX:"]
+    for number, rule in enumerate(rules):
+        entry = lines[2 + 10 * number: 12 + 10 * number]
+        assert entry[0].startswith(f"{rule.id}  [")
+        assert [line.split()[0] for line in entry[1:9]] == labels
+        assert entry[1] == f"  message:  {one_line(rule.message)}"
