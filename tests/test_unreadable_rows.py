@@ -130,3 +130,20 @@ def test_records_over_several_lines_anywhere_keep_every_row_and_line_right(tmp_p
                                             for line, width in expected if width != len(FIELDS)]
         assert report.findings.filter(pl.col("rule_id") == "gender.valid")["row"].to_list() == good
         assert report.source.rows_read == len(expected) and report.source.rows_checked == len(good)
+
+
+def test_a_quote_inside_free_text_never_moves_it_into_the_team_column(tmp_path: Path, invoke: Invoke) -> None:
+    # The csv module reads each of these records with 24 fields: a quote is quoting only at a field's start.
+    lines = [
+        ROW,
+        ROW.replace("R1,", "R2,", 1).replace("School reports bruising on the arm", 'Called by "aunt, she said" today'),
+        ROW.replace("R1,", "R3,", 1).replace("School reports bruising on the arm", ' "bruising, arm"'),
+        ROW.replace("R1,", "R4,", 1),
+    ]
+    code, report = _check(invoke, _write(tmp_path, lines))
+    assert code == ExitCode.PASSED
+    source = report["source"]
+    assert (source["rows_read"], source["rows_checked"], source["rows_unreadable"]) == (4, 2, 2)
+    assert source["unreadable"] == [{"line": 3, "reason": "24 fields where the header has 23"},
+                                    {"line": 4, "reason": "24 fields where the header has 23"}]
+    assert [team["team"] for team in report["teams"]] == ["Alpha"]
