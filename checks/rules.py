@@ -14,7 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from refcheck.checks.kinds import KINDS, RuleKind
+from refcheck.checks.runnable import check_runnable
 from refcheck.schemas import Node, RuleSpec, Schema, Severity, Where
+from refcheck.schemas.quoting import quoted
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,20 +40,22 @@ class Rule:
 
 
 def bind_rules(schema: Schema) -> tuple[Rule, ...]:
-    """Every rule of the schema, bound to its kind."""
-    return tuple(bind_rule(spec, schema) for spec in schema.rules)
+    """Every rule of the schema, bound to its kind, and run once on one row so the engine accepts it."""
+    rules = tuple(bind_rule(spec, schema) for spec in schema.rules)
+    check_runnable([(rule.id, rule.kind, rule.where) for rule in rules], schema)
+    return rules
 
 
 def bind_rule(spec: RuleSpec, schema: Schema) -> Rule:
     """One rule, bound to its kind; errors name the rule's place in its schema file."""
     kind_class = KINDS.get(spec.kind)
     if kind_class is None:
-        raise spec.where.error(f"unknown kind {spec.kind!r}; known kinds: {', '.join(sorted(KINDS))}")
+        raise spec.where.error(f"unknown kind {quoted(spec.kind)}; known kinds: {', '.join(sorted(KINDS))}")
     kind = _instantiate(kind_class, spec.params, spec.where, schema)
     for name in kind.temporal_fields():
         if not schema.fields[name].type.is_temporal:
             raise _param_where(spec, name, kind).error(
-                f"field {name!r} must be a date or datetime for kind {spec.kind!r}"
+                f"field {quoted(name)} must be a date or datetime for kind {quoted(spec.kind)}"
             )
     return Rule(
         id=spec.id,
@@ -85,7 +89,7 @@ def _instantiate(kind_class: type[RuleKind], params: Mapping[str, Node], where: 
         if specs[key].metadata.get("field"):
             for name in value if isinstance(value, tuple) else (value,):
                 if name is not None and name not in schema.fields:
-                    raise node.where.error(f"unknown field {name!r}")
+                    raise node.where.error(f"unknown field {quoted(name)}")
         values[key] = value
     missing = [
         name
@@ -111,18 +115,18 @@ def _coerce(node: Node, hint: object, key: str, schema: Schema) -> object:
     if target is bool:
         if isinstance(node.value, bool):
             return node.value
-        raise node.where.error(f"expected true or false; got {node.raw!r}")
+        raise node.where.error(f"expected true or false; got {node.described()}")
     if target is int:
         if isinstance(node.value, int) and not isinstance(node.value, bool) and node.value >= 0:
             return node.value
-        raise node.where.error(f"expected a whole number of 0 or more; got {node.raw!r}")
+        raise node.where.error(f"expected a whole number of 0 or more; got {node.described()}")
     if target is str:
         return node.text()
     if typing.get_origin(target) is tuple:
         if key == "codes" and not node.is_list:
             name = node.text()
             if name not in schema.codes:
-                raise node.where.error(f"unknown code list {name!r}")
+                raise node.where.error(f"unknown code list {quoted(name)}")
             return tuple(schema.codes[name].codes)
         items = node.items()
         return tuple(item.text() for item in items)

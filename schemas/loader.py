@@ -35,6 +35,8 @@ from refcheck.schemas.model import (
     Scorecard,
     Severity,
 )
+from refcheck.schemas.quoting import is_token, quoted
+from refcheck.schemas.source_file import read_text, refuse_uri
 from refcheck.schemas.yamldoc import Node, Where, load_yaml, parse_yaml
 
 DEFAULT_SCHEMA = "wales-referral"
@@ -55,6 +57,7 @@ REMOVE_KEYS = {"fields", "rules", "codes"}
 FORMATS = {"nhs_number": "nhs_number", "uk_postcode": "uk_postcode"}
 _ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_BUNDLED = re.compile(r"[A-Za-z0-9_-]+")
 _E = TypeVar("_E", Severity, FieldType)
 
 
@@ -76,7 +79,7 @@ def schema_text(name_or_path: str | Path) -> str:
     text = str(name_or_path)
     if isinstance(name_or_path, str) and _is_bundled_name(text):
         return (resources.files("refcheck.schemas") / f"{text}.yaml").read_text(encoding="utf-8")
-    return Path(text).read_text(encoding="utf-8")
+    return read_text(Path(text))
 
 
 # -- reading and extends -------------------------------------------------------------------
@@ -92,7 +95,8 @@ class _Doc:
 
 
 def _is_bundled_name(text: str) -> bool:
-    return "/" not in text and "\\" not in text and not text.endswith((".yaml", ".yml"))
+    """A bundled schema is named by a word such as ``wales-referral``; anything with a dot is a file."""
+    return _BUNDLED.fullmatch(text) is not None
 
 
 def _read(name_or_path: str | Path, relative_to: Path | None) -> _Doc:
@@ -104,6 +108,7 @@ def _read(name_or_path: str | Path, relative_to: Path | None) -> _Doc:
             raise SchemaError(f"{text}: no bundled schema of that name (bundled: {known}); give a path to a file")
         node = parse_yaml(resource.read_text(encoding="utf-8"), f"{text}.yaml")
         return _Doc(node, f"bundled:{text}", None)
+    refuse_uri(text)
     path = Path(text)
     if relative_to is not None and not path.is_absolute():
         path = relative_to / path
@@ -171,18 +176,18 @@ def _apply_removals(base: Node, remove: Node | None) -> Node:
         if section == "codes" and targets.is_mapping:
             for list_name, codes_node in targets.mapping().items():
                 if list_name not in existing:
-                    raise codes_node.where.error(f"no code list {list_name!r} to remove codes from")
+                    raise codes_node.where.error(f"no code list {quoted(list_name)} to remove codes from")
                 codes = dict(_code_entries(existing[list_name]))
                 for item in codes_node.items():
                     if item.text() not in codes:
-                        raise item.where.error(f"code {item.text()!r} is not in the {list_name!r} list")
+                        raise item.where.error(f"code {quoted(item.text())} is not in the {quoted(list_name)} list")
                     del codes[item.text()]
                 old = existing[list_name]
                 existing[list_name] = Node({c: Node(label, old.where, label) for c, label in codes.items()}, old.where)
         else:
             for item in targets.items():
                 if item.text() not in existing:
-                    raise item.where.error(f"there is no {section[:-1]} {item.text()!r} to remove")
+                    raise item.where.error(f"there is no {section[:-1]} {quoted(item.text())} to remove")
                 del existing[item.text()]
         top[section] = Node(existing, top[section].where if section in top else remove.where)
     if "rules" in spec:
@@ -191,7 +196,7 @@ def _apply_removals(base: Node, remove: Node | None) -> Node:
         drop = set()
         for item in spec["rules"].items():
             if item.text() not in ids:
-                raise item.where.error(f"there is no rule {item.text()!r} to remove")
+                raise item.where.error(f"there is no rule {quoted(item.text())} to remove")
             drop.add(item.text())
         top["rules"] = Node([rule for rule in rules if _rule_id(rule) not in drop], base.where)
     return Node(top, base.where)
@@ -232,7 +237,7 @@ def _merge_by_id(base: Node, child: Node) -> Node:
         rule_id = _rule_id(rule)
         if rule_id in seen:
             first = seen[rule_id].mapping()["id"].where
-            raise rule.mapping()["id"].where.error(f"duplicate rule id {rule_id!r} (also defined at {first})")
+            raise rule.mapping()["id"].where.error(f"duplicate rule id {quoted(rule_id)} (also defined at {first})")
         seen[rule_id] = rule
         if rule_id in position:
             rules[position[rule_id]] = _merge(rules[position[rule_id]], rule)
@@ -305,7 +310,7 @@ def _scorecard(node: Node | None, fields: dict[str, Field], rule_ids: set[str]) 
     category_bands = {}
     for category, value in spec["categories"].mapping().items() if "categories" in spec else []:
         if category not in CATEGORIES:
-            raise value.where.error(f"expected one of {', '.join(CATEGORIES)}; got {category!r}")
+            raise value.where.error(f"expected one of {', '.join(CATEGORIES)}; got {quoted(category)}")
         category_bands[category] = _bands(value, bands)
     re_referrals = None
     if "re_referrals" in spec:
@@ -315,12 +320,12 @@ def _scorecard(node: Node | None, fields: dict[str, Field], rule_ids: set[str]) 
         for key in ("person", "date", "within_days"):
             if key not in parts:
                 raise entry.where.error(f"re_referrals needs '{key}'")
-        within = parts["within_days"].value
+        within, within_node = parts["within_days"].value, parts["within_days"]
         if not isinstance(within, int) or isinstance(within, bool) or within < 1:
-            raise parts["within_days"].where.error(f"expected a whole number of days; got {parts['within_days'].raw!r}")
+            raise within_node.where.error(f"expected a whole number of days; got {within_node.described()}")
         date_field = _field_ref(parts["date"], fields)
         if not fields[date_field].type.is_temporal:
-            raise parts["date"].where.error(f"field {date_field!r} must be a date or datetime")
+            raise parts["date"].where.error(f"field {quoted(date_field)} must be a date or datetime")
         re_referrals = ReReferrals(_field_ref(parts["person"], fields), date_field, within)
     kpis = tuple(_kpi(item, bands, rule_ids) for item in spec["kpis"].items()) if "kpis" in spec else ()
     if re_referrals is None and any(kpi.measure == "re_referral_rate" for kpi in kpis):
@@ -334,10 +339,10 @@ def _kpi(node: Node, default: Bands, rule_ids: set[str]) -> Kpi:
     kpi_id = _rule_id(node)
     measure = spec["measure"].text() if "measure" in spec else "pass_rate"
     if measure not in KPI_MEASURES:
-        raise spec["measure"].where.error(f"expected one of {', '.join(KPI_MEASURES)}; got {measure!r}")
+        raise spec["measure"].where.error(f"expected one of {', '.join(KPI_MEASURES)}; got {quoted(measure)}")
     rule = spec["rule"].text() if "rule" in spec else None
     if rule is not None and rule not in rule_ids:
-        raise spec["rule"].where.error(f"unknown rule {rule!r}")
+        raise spec["rule"].where.error(f"unknown rule {quoted(rule)}")
     category = _category(spec["category"]) if "category" in spec else None
     needs = {"pass_rate": "a rule or a category", "failed": "a rule", "rows": "nothing", "re_referral_rate": "nothing"}
     fits = {
@@ -365,7 +370,7 @@ def _number(node: Node) -> float:
     try:
         return float(text[:-1]) / 100 if text.endswith("%") else float(text)
     except ValueError:
-        raise node.where.error(f"expected a number such as 10 or a share such as 95%; got {text!r}") from None
+        raise node.where.error(f"expected a number such as 10 or a share such as 95%; got {quoted(text)}") from None
 
 
 def _optional_mapping(top: dict[str, Node], key: str) -> dict[str, Node]:
@@ -386,7 +391,7 @@ def _code_list(name: str, node: Node) -> CodeList:
     for index, (code, _label) in enumerate(entries):
         if code in seen:
             where = node.items()[index].where if node.is_list else node.where
-            raise where.error(f"code {code!r} is listed twice")
+            raise where.error(f"code {quoted(code)} is listed twice")
         seen.add(code)
     return CodeList(name=name, codes=dict(entries), where=node.where)
 
@@ -399,7 +404,7 @@ def _field(name: str, node: Node, codes: dict[str, CodeList]) -> Field:
         _check_keys(node, FIELD_KEYS, "field")
     code_list = spec["codes"].text() if "codes" in spec else None
     if code_list is not None and code_list not in codes:
-        raise spec["codes"].where.error(f"unknown code list {code_list!r}")
+        raise spec["codes"].where.error(f"unknown code list {quoted(code_list)}")
     default_type = FieldType.CODE if code_list else FieldType.TEXT
     field_type = _choice(spec["type"], FieldType) if "type" in spec else default_type
     collected = _flag(spec["collected"]) if "collected" in spec else True
@@ -419,20 +424,20 @@ def _choice(node: Node, enum_type: type[_E]) -> _E:
     allowed = [member.value for member in enum_type]
     value = node.text() if not isinstance(node.value, dict | list) else ""
     if value not in allowed:
-        raise node.where.error(f"expected one of {', '.join(allowed)}; got {node.raw or node.value!r}")
+        raise node.where.error(f"expected one of {', '.join(allowed)}; got {node.described()}")
     return enum_type(value)
 
 
 def _flag(node: Node) -> bool:
     if not isinstance(node.value, bool):
-        raise node.where.error(f"expected true or false; got {node.raw!r}")
+        raise node.where.error(f"expected true or false; got {node.described()}")
     return node.value
 
 
 def _field_ref(node: Node, fields: dict[str, Field]) -> str:
     name = node.text()
     if name not in fields:
-        raise node.where.error(f"unknown field {name!r}")
+        raise node.where.error(f"unknown field {quoted(name)}")
     return name
 
 
@@ -448,7 +453,7 @@ def _calendar(node: Node | None, where: Where) -> Calendar:
     for item in spec["extra_closures"].items() if "extra_closures" in spec else []:
         value = item.value
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-            raise item.where.error(f"expected a date such as 2025-12-24; got {item.raw!r}")
+            raise item.where.error(f"expected a date such as 2025-12-24; got {item.described()}")
         closures.append(value)
     return Calendar(region=region, extra_closures=tuple(sorted(set(closures))))
 
@@ -456,7 +461,7 @@ def _calendar(node: Node | None, where: Where) -> Calendar:
 def _region(node: Node) -> str:
     region = node.text()
     if region not in REGIONS:
-        raise node.where.error(f"expected one of {', '.join(REGIONS)}; got {region!r}")
+        raise node.where.error(f"expected one of {', '.join(REGIONS)}; got {quoted(region)}")
     return region
 
 
@@ -550,7 +555,7 @@ def _format(node: Node, field: str) -> tuple[str, dict[str, object]]:
         return "pattern", {"field": field, "pattern": spec["pattern"].text()}
     name = node.text()
     if name not in FORMATS:
-        raise node.where.error(f"expected one of {', '.join(FORMATS)} or {{pattern: ...}}; got {name!r}")
+        raise node.where.error(f"expected one of {', '.join(FORMATS)} or {{pattern: ...}}; got {quoted(name)}")
     return FORMATS[name], {"field": field}
 
 
@@ -592,10 +597,10 @@ def _rule(node: Node, fields: dict[str, Field]) -> RuleSpec:
     spec = node.mapping()
     rule_id = _rule_id(node)
     if not _ID.match(rule_id):
-        raise spec["id"].where.error(f"rule ids are lower-case words joined by dots; got {rule_id!r}")
+        raise spec["id"].where.error(f"rule ids are lower-case words joined by dots; got {quoted(rule_id)}")
     for key in ("kind", "severity", "message", "hint"):
         if key not in spec:
-            raise node.where.error(f"rule {rule_id!r} needs '{key}'")
+            raise node.where.error(f"rule {quoted(rule_id)} needs '{key}'")
     params = spec["params"].mapping() if "params" in spec and spec["params"].value is not None else {}
     field: str | None
     if "field" in spec:
@@ -642,7 +647,7 @@ def _override(rule: RuleSpec, node: Node, fields: dict[str, Field]) -> RuleSpec:
 def _category(node: Node) -> str:
     category = node.text()
     if category not in CATEGORIES:
-        raise node.where.error(f"expected one of {', '.join(CATEGORIES)}; got {category!r}")
+        raise node.where.error(f"expected one of {', '.join(CATEGORIES)}; got {quoted(category)}")
     return category
 
 
@@ -660,7 +665,7 @@ def _tolerance(node: Node) -> float | int:
             raise ValueError
         return count
     except ValueError:
-        raise node.where.error(f"expected a count such as 3 or a share such as 2%; got {text!r}") from None
+        raise node.where.error(f"expected a count such as 3 or a share such as 2%; got {quoted(text)}") from None
 
 
 def _template(node: Node, context: dict[str, object]) -> str:
@@ -673,7 +678,8 @@ def _template(node: Node, context: dict[str, object]) -> str:
     for name in names:
         if name not in context:
             allowed = ", ".join(sorted(context))
-            raise node.where.error(f"unknown placeholder {{{name}}}; a message may use {allowed}")
+            shown = f"{{{name}}}" if is_token(name) else quoted(name)
+            raise node.where.error(f"unknown placeholder {shown}; a message may use {allowed}")
     return text.format_map({key: _as_text(value) for key, value in context.items()})
 
 
@@ -687,5 +693,5 @@ def _check_unique_ids(rules: list[RuleSpec]) -> None:
     seen: dict[str, RuleSpec] = {}
     for rule in rules:
         if rule.id in seen:
-            raise rule.where.error(f"duplicate rule id {rule.id!r} (also defined at {seen[rule.id].where})")
+            raise rule.where.error(f"duplicate rule id {quoted(rule.id)} (also defined at {seen[rule.id].where})")
         seen[rule.id] = rule

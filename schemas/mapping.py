@@ -15,7 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from refcheck.schemas.model import ExtractMapping, FieldMapping, Schema
+from refcheck.schemas.quoting import quoted, scrub
 from refcheck.schemas.yamldoc import Node, load_yaml
 
 
@@ -36,7 +39,7 @@ def parse_mapping(node: Node, fields: Iterable[str]) -> ExtractMapping:
     listed = top["fields"].mapping() if "fields" in top and top["fields"].value is not None else {}
     for name, entry in listed.items():
         if name not in known:
-            raise entry.where.error(f"unknown field {name!r}")
+            raise entry.where.error(f"unknown field {quoted(name)}")
         spec = entry.mapping()
         for key, value in spec.items():
             if key not in ("column", "values", "date_format"):
@@ -44,7 +47,7 @@ def parse_mapping(node: Node, fields: Iterable[str]) -> ExtractMapping:
         column = spec["column"].text() if "column" in spec else None
         if column is not None:
             if column in used:
-                raise spec["column"].where.error(f"column {column!r} is already mapped to {used[column]!r}")
+                raise spec["column"].where.error(f"column {quoted(column)} is already mapped to {quoted(used[column])}")
             used[column] = name
         values = {key: value.text() for key, value in spec["values"].mapping().items()} if "values" in spec else {}
         date_format = spec["date_format"].text() if "date_format" in spec else None
@@ -68,16 +71,43 @@ _TIME_ZONE = re.compile(r"%[-_0^#]?:{0,3}[zZ]")
 
 def _check_date_format(text: str, node: Node) -> None:
     if "%" not in text:
-        raise node.where.error(f"a date format uses %d, %m, %Y, %H, %M; got {text!r}")
+        raise node.where.error(f"a date format uses %d, %m, %Y, %H, %M; got {quoted(text)}")
     # NOTE: a time zone would turn the time into UTC, and a date read with one can move to the day
     # before; every other form is read as the UK local time it says, so times must be comparable.
     if _TIME_ZONE.search(text.replace("%%", "")):
-        raise node.where.error(f"a date format cannot read a time zone (%z, %Z): dates and times are read as "
-                               f"UK local time, as written; got {text!r}")
-    try:
-        dt.datetime(2025, 4, 17, 9, 30).strftime(text)
-    except ValueError as err:
-        raise node.where.error(f"not a date format ({err})") from None
+        raise node.where.error("a date format cannot read a time zone (%z, %Z): dates and times are read as "
+                               "UK local time, as written")
+    problem = _engine_problem(text)
+    if problem is not None:
+        raise node.where.error(problem)
+
+
+def _engine_problem(text: str) -> str | None:
+    """Why Polars, which reads the extract, cannot read dates written in this form (None if it can).
+
+    NOTE: this is the schema layer's one use of Polars. Python's ``strftime`` accepts directives
+    that Polars (chrono) refuses mid-run, or reads as null on every row, so the format is tried on
+    the engine itself: a date written in it must read back as the same day, without a warning.
+    """
+    import warnings
+
+    import polars as pl
+
+    sample = dt.datetime(2025, 4, 17, 9, 30, 45)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            written = pl.Series([sample]).dt.strftime(text)
+        except pl.exceptions.PolarsError:
+            return "a directive Polars does not know (see chrono's strftime directives: %d, %m, %Y, %H, %M...)"
+        try:
+            read = written.str.strptime(pl.Datetime("us"), text, strict=False).item()
+        except (pl.exceptions.PolarsError, Warning) as err:
+            reason = str(err).strip().splitlines()[0].split(". See")[0].rstrip(".")
+            return f"Polars cannot read dates in this form ({scrub(reason)})"
+    if not isinstance(read, dt.datetime) or read.date() != sample.date():
+        return "Polars does not read a date written in this form back as the same day (it needs a day, month and year)"
+    return None
 
 
 # -- proposing a mapping from headers --------------------------------------------------------------
@@ -157,9 +187,14 @@ def propose_mapping(headers: list[str], schema: Schema) -> Proposal:
 
 
 def proposal_yaml(proposal: Proposal, extract_label: str) -> str:
-    """The proposal as a mapping file to edit: every field listed, doubtful ones commented."""
+    """The proposal as a mapping file to edit: every field listed, doubtful ones commented.
+
+    Every header and the extract's label are written as YAML double-quoted scalars, escapes and
+    all, so that no header (a newline, ``#``, ``: ``, a quote, a control character) can add a key,
+    end a comment early, or change what the file means when it is read back.
+    """
     lines = [
-        f"# Column mapping proposed by `refcheck map` for {extract_label}.",
+        f"# Column mapping proposed by `refcheck map` for {_scalar(extract_label)}.",
         "# Check every line; fuzzy matches and unmapped fields need a person's eye.",
         "# values: maps a source value to the standard's code, e.g. {Male: \"1\", Female: \"2\"}.",
         "# date_format: an extra form for a date column, e.g. \"%d.%m.%Y %H:%M\".",
@@ -169,14 +204,16 @@ def proposal_yaml(proposal: Proposal, extract_label: str) -> str:
     notes = {"exact": "", "label": "   # matched by its label", "synonym": "   # a usual name for it",
              "fuzzy": "   # fuzzy match: check it"}
     for name, (header, how) in proposal.matches.items():
-        lines.append(f"  {name}: {{column: {_quoted(header)}}}{notes[how]}")
+        lines.append(f"  {name}: {{column: {_scalar(header)}}}{notes[how]}")
     for name in proposal.unmapped_fields:
         lines.append(f"  # {name}: {{column: \"?\"}}   # no header found; name the column, or mark the field")
         lines.append("  #   collected: false in your schema if your system does not hold it")
     if proposal.unused_headers:
-        lines.append("# Headers not used: " + ", ".join(proposal.unused_headers))
+        lines.append("# Headers not used: " + ", ".join(_scalar(header) for header in proposal.unused_headers))
     return "\n".join(lines) + "\n"
 
 
-def _quoted(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def _scalar(text: str) -> str:
+    """``text`` as one YAML double-quoted scalar on one line, written by PyYAML's own emitter."""
+    dumped = yaml.safe_dump(text, default_style='"', allow_unicode=True, width=2**31 - 1, explicit_end=False)
+    return dumped.removesuffix("\n").removesuffix("\n...")

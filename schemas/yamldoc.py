@@ -2,7 +2,9 @@
 
 PyYAML's composer keeps a start mark on every node; we turn the node tree into small
 ``Node`` objects carrying the file, line and document path, so that every schema error
-can say ``file:line: path.in.document: problem``. Only the safe core tags are accepted.
+can say ``file:line: path.in.document: problem``. Only the safe core tags are accepted, and the
+work is bounded: nesting depth and the number of values after aliases are expanded are limited
+before any node is built, so an alias bomb or a 4,000-deep list is one error, not a hang.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Any
 import yaml
 
 from refcheck.schemas.errors import SchemaError
+from refcheck.schemas.quoting import is_token, key_name, quoted, scrub
+from refcheck.schemas.source_file import read_text
 
 _SAFE_SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
@@ -25,6 +29,13 @@ _SAFE_SCALAR_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 _SAFE_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+_SCALAR_NAMES = {"tag:yaml.org,2002:timestamp": "date", "tag:yaml.org,2002:int": "whole number",
+                 "tag:yaml.org,2002:float": "number"}
+
+MAX_DEPTH = 64
+"""The deepest nesting of mappings and lists accepted: the bundled schemas use five levels."""
+MAX_VALUES = 100_000
+"""The most values a document may hold once its aliases are expanded: the bundled schemas hold 3,000."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +54,7 @@ class Where:
         if isinstance(key, int):
             path = f"{self.path}[{key}]"
         else:
-            name = printable(key)
+            name = key_name(key)
             path = f"{self.path}.{name}" if self.path else name
         return Where(self.file, line, path)
 
@@ -73,14 +84,14 @@ class Node:
     def mapping(self) -> dict[str, Node]:
         """The value as a mapping, or an error naming this place."""
         if not self.is_mapping:
-            raise self.where.error(f"expected a mapping; got {_describe(self)}")
+            raise self.where.error(f"expected a mapping; got {self.described()}")
         result: dict[str, Node] = self.value
         return result
 
     def items(self) -> list[Node]:
         """The value as a list, or an error naming this place."""
         if not self.is_list:
-            raise self.where.error(f"expected a list; got {_describe(self)}")
+            raise self.where.error(f"expected a list; got {self.described()}")
         result: list[Node] = self.value
         return result
 
@@ -88,11 +99,15 @@ class Node:
         """The value as non-empty text, exactly as written (so ``010`` stays ``010``)."""
         value = self.value
         if isinstance(value, bool) or value is None or isinstance(value, dict | list):
-            raise self.where.error(f"expected text; got {_describe(self)}")
+            raise self.where.error(f"expected text; got {self.described()}")
         text = (self.raw if self.raw is not None else str(value)).strip()
         if not text:
             raise self.where.error("expected text; got an empty value")
         return text
+
+    def described(self) -> str:
+        """What the value is, for a message: a short code-like value quoted, anything else by its kind."""
+        return _describe(self)
 
     def plain(self) -> Any:
         """The value with all places stripped (plain dicts, lists and scalars)."""
@@ -122,22 +137,14 @@ def _describe(node: Node) -> str:
         return "a list"
     if node.value is None:
         return "nothing"
-    return f"{type(node.value).__name__} {node.value!r}"
+    if isinstance(node.value, bool):
+        return "true" if node.value else "false"
+    return quoted(node.raw if node.raw is not None else node.value)
 
 
 def load_yaml(path: Path) -> Node:
     """Read a YAML file into located nodes; every problem is a one-line ``SchemaError``."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SchemaError(f"{path}: no such schema file") from None
-    except IsADirectoryError:
-        raise SchemaError(f"{path}: is a directory, not a schema file") from None
-    except UnicodeDecodeError as err:
-        raise SchemaError(f"{path}: not UTF-8 text (byte {err.start})") from None
-    except OSError as err:
-        raise SchemaError(f"{path}: cannot be read ({err.strerror})") from None
-    return parse_yaml(text, path.name)
+    return parse_yaml(read_text(path), path.name)
 
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -155,8 +162,10 @@ def parse_yaml(text: str, name: str) -> Node:
 
 
 def _parse(text: str, name: str, loader_class: Any) -> Node:
-    loader = loader_class(text)
+    loader = None
     try:
+        _check_bounds(loader_class(text), name)
+        loader = loader_class(text)
         root = loader.get_single_node()
         if root is None:
             raise SchemaError(f"{name}:1: the schema is empty")
@@ -164,16 +173,67 @@ def _parse(text: str, name: str, loader_class: Any) -> Node:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark is not None else 1
-        raise SchemaError(f"{name}:{line}: not valid YAML: {err.problem or err.context}") from None
+        raise SchemaError(f"{name}:{line}: not valid YAML: {scrub(err.problem or err.context or '')}") from None
     except yaml.YAMLError as err:
-        raise SchemaError(f"{name}:1: not valid YAML: {err}") from None
+        problem = scrub(str(err).splitlines()[0])
+        raise SchemaError(f"{name}:{_error_line(err, text)}: not valid YAML: {problem}") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def _tag_name(tag: str) -> str:
+    """A standard tag as written (``tag:yaml.org,2002:python/object/apply:os.system``); others by size."""
+    standard = "tag:yaml.org,2002:"
+    rest = tag.removeprefix(standard)
+    if tag.startswith(standard) and all(is_token(part) for part in rest.replace("/", ":").split(":")):
+        return tag
+    return quoted(tag)
+
+
+def _error_line(err: yaml.YAMLError, text: str) -> int:
+    """The line of a reader error (a character YAML does not allow), else the first."""
+    position = getattr(err, "position", None)
+    return text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
+
+
+def _check_bounds(loader: Any, name: str) -> None:
+    """Refuse a document nested deeper than ``MAX_DEPTH`` or of more than ``MAX_VALUES`` values.
+
+    NOTE: counted on the parser's events, before any node is built: an alias stands for every value
+    of its anchor, so ten lines of aliases can stand for a billion values ("billion laughs").
+    """
+    try:
+        sizes: dict[str, int] = {}
+        starts: list[tuple[str | None, int]] = []
+        values = 0
+        while loader.check_event():
+            event = loader.get_event()
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                if len(starts) >= MAX_DEPTH:
+                    raise SchemaError(f"{name}:{line}: nested more than {MAX_DEPTH} levels deep")
+                starts.append((event.anchor, values))
+                values += 1
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                anchor, first = starts.pop()
+                if anchor is not None:
+                    sizes[anchor] = values - first
+            elif isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
+                size = sizes.get(event.anchor or "", 1) if isinstance(event, yaml.AliasEvent) else 1
+                if isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
+                    sizes[event.anchor] = 1
+                values += size
+            if values > MAX_VALUES:
+                raise SchemaError(f"{name}:{line}: holds more than {MAX_VALUES:,} values once its aliases "
+                                  "are expanded")
     finally:
         loader.dispose()
 
 
 def _convert(loader: Any, node: yaml.Node, where: Where) -> Node:
     if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _SAFE_COLLECTION_TAGS:
-        raise where.error(f"tag {node.tag} is not allowed in a schema")
+        raise where.error(f"tag {_tag_name(node.tag)} is not allowed in a schema")
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Node] = {}
         for key_node, value_node in node.value:
@@ -192,5 +252,9 @@ def _convert(loader: Any, node: yaml.Node, where: Where) -> Node:
         ]
         return Node(items, where)
     if node.tag not in _SAFE_SCALAR_TAGS:
-        raise where.error(f"tag {node.tag} is not allowed in a schema")
-    return Node(loader.construct_object(node), where, str(node.value))
+        raise where.error(f"tag {_tag_name(node.tag)} is not allowed in a schema")
+    try:
+        value = loader.construct_object(node)
+    except (ValueError, OverflowError):  # NOTE: 2025-02-30 looks like a date; 5,000 digits like a number
+        raise where.error(f"cannot be read as a {_SCALAR_NAMES.get(node.tag, 'value')}") from None
+    return Node(value, where, str(node.value))

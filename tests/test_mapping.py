@@ -86,13 +86,14 @@ def test_a_schema_can_carry_its_mapping(tmp_path: Path, invoke: Invoke) -> None:
     ("fields:\n  team: {column: A}\n  worker_id: {column: A}\n",
      "mapping.yaml:3: fields.worker_id.column: column 'A' is already mapped to 'team'"),
     ("fields:\n  decision_date: {date_format: dd/mm}\n",
-     "mapping.yaml:2: fields.decision_date.date_format: a date format uses %d, %m, %Y, %H, %M; got 'dd/mm'"),
+     "mapping.yaml:2: fields.decision_date.date_format: a date format uses %d, %m, %Y, %H, %M; got a text "
+     "of 5 characters"),
     ('fields:\n  decision_date: {date_format: "%d.%m.%Y %H:%M%z"}\n',
      "mapping.yaml:2: fields.decision_date.date_format: a date format cannot read a time zone (%z, %Z): dates and "
-     "times are read as UK local time, as written; got '%d.%m.%Y %H:%M%z'"),
+     "times are read as UK local time, as written"),
     ('fields:\n  date_of_birth: {date_format: "%d.%m.%Y %Z"}\n',
      "mapping.yaml:2: fields.date_of_birth.date_format: a date format cannot read a time zone (%z, %Z): dates and "
-     "times are read as UK local time, as written; got '%d.%m.%Y %Z'"),
+     "times are read as UK local time, as written"),
     ("colums: {}\n", "mapping.yaml:1: colums: unknown key in mapping; expected one of fields, null_tokens"),
 ])
 def test_mapping_mistakes_name_the_line(tmp_path: Path, invoke: Invoke, text: str, line: str) -> None:
