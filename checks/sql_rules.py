@@ -35,15 +35,13 @@ class Dialect:
     position: str
     trim: str
     text_type: str
-
-    def matches(self, value: str, pattern: str) -> str:
-        """A condition: ``value`` matches the regular expression."""
-        return f"({value} {self.regex_operator} {literal(pattern)})"
+    char: str
+    """The function from a code point to a character."""
 
 
 DIALECTS = {
-    "sqlite": Dialect("sqlite", "REGEXP", "instr", "trim({value}, {chars})", "TEXT"),
-    "postgresql": Dialect("postgresql", "~", "strpos", "btrim({value}, {chars})", "TEXT"),
+    "sqlite": Dialect("sqlite", "REGEXP", "instr", "trim({value}, {chars})", "TEXT", "char"),
+    "postgresql": Dialect("postgresql", "~", "strpos", "btrim({value}, {chars})", "TEXT", "chr"),
 }
 
 
@@ -57,13 +55,17 @@ def dialect_of(url: str) -> Dialect:
     raise ValueError(f"no SQL dialect for {scheme!r} URLs; refcheck writes SQL for {', '.join(DIALECTS)}")
 
 
-def literal(text: str) -> str:
+def literal(text: str, char: str = "char") -> str:
     """A SQL string literal that no pass of ``text()`` can read a bind parameter in.
 
     Each colon is a piece of its own (``'a ' || ':' || 'b'``), so no name follows it and no
     backslash escapes it. (GX reads a query asset twice: an escape would hold for one pass only.)
+    A NUL, which drivers refuse inside SQL text, is the dialect's ``char(0)``.
     """
-    pieces = ["'" + piece.replace("'", "''") + "'" for piece in re.split("(:)", text) if piece] or ["''"]
+    def piece(part: str) -> str:
+        return f"{char}(0)" if part == "\x00" else "'" + part.replace("'", "''") + "'"
+
+    pieces = [piece(part) for part in re.split("([:\x00])", text) if part] or ["''"]
     return pieces[0] if len(pieces) == 1 else f"({' || '.join(pieces)})"
 
 
@@ -73,7 +75,7 @@ def quoted(name: str) -> str:
 
 
 def _chars(dialect: Dialect) -> str:
-    codes = " || ".join(f"{'char' if dialect.name == 'sqlite' else 'chr'}({ord(c)})" for c in WHITESPACE)
+    codes = " || ".join(f"{dialect.char}({ord(c)})" for c in WHITESPACE)
     return f"({codes})"
 
 
@@ -91,7 +93,12 @@ def trimmed_query(table: str, columns: Sequence[str], dialect: Dialect, as_names
 
 
 class SqlRules:
-    """SQL conditions for rules: where a rule applies, and where it fails."""
+    """SQL conditions for rules: where a rule applies, and where it fails.
+
+    Conditions and queries are GX query templates (``{batch}`` for the rows): every name and value
+    enters through ``_id`` and ``_lit``, quoted and with its braces doubled, so none can place the
+    batch or a placeholder.
+    """
 
     def __init__(self, field_types: Mapping[str, FieldType], dialect: Dialect, as_of: dt.date | None,
                  calendar_table: str = TABLE, whole_table: str | None = None) -> None:
@@ -99,16 +106,28 @@ class SqlRules:
         self.dialect = dialect
         self.as_of = as_of
         self.calendar = calendar_table
-        self.whole_table = whole_table
+        self.whole_table = None if whole_table is None else _braced(whole_table)
+
+    # -- names and values -----------------------------------------------------------------------
+
+    def _id(self, name: str) -> str:
+        return _braced(quoted(name))
+
+    def _lit(self, text: str) -> str:
+        return _braced(literal(text, self.dialect.char))
+
+    def _matches(self, value: str, pattern: str) -> str:
+        """A condition: ``value`` matches the regular expression."""
+        return f"({value} {self.dialect.regex_operator} {self._lit(pattern)})"
 
     # -- values ---------------------------------------------------------------------------------
 
     def _is_readable_date(self, field: str) -> str:
-        return self.dialect.matches(quoted(field), f"^(?:{READABLE_DATE})$")
+        return self._matches(self._id(field), f"^(?:{READABLE_DATE})$")
 
     def day(self, field: str) -> str:
         """The field's date as a YYYYMMDD number; NULL when blank or unreadable."""
-        v, pos = quoted(field), self.dialect.position
+        v, pos = self._id(field), self.dialect.position
         iso_rest = f"substr({v}, 6)"
         iso = (
             f"CAST(substr({v}, 1, 4) AS INTEGER) * 10000"
@@ -126,7 +145,7 @@ class SqlRules:
 
     def moment(self, field: str) -> str:
         """The field's date and time as a YYYYMMDDhhmmss number (times of a date-only field are 0)."""
-        v = quoted(field)
+        v = self._id(field)
         parts = [
             f"COALESCE(CAST(NULLIF(substr({v}, {start}, 2), '') AS INTEGER), 0) * {scale}"
             for start, scale in ((12, 10000), (15, 100), (18, 1))
@@ -138,7 +157,7 @@ class SqlRules:
 
     def working_before(self, day: str) -> str:
         """Working days before a YYYYMMDD day, from the calendar table."""
-        return f"(SELECT working_before FROM {quoted(self.calendar)} WHERE day_number = {day})"
+        return f"(SELECT working_before FROM {self._id(self.calendar)} WHERE day_number = {day})"
 
     def as_of_day(self) -> str:
         """The run's as-of date as YYYYMMDD (today's date in the database when none is given)."""
@@ -158,9 +177,9 @@ class SqlRules:
     def _present(self, field: str) -> str:
         """Whether a field has a value; for a date, a readable one (the engine's typed value)."""
         if self.types[field].is_parsed:
-            readable_value = self.dialect.matches(quoted(field), whole(readable(self.types[field])))
-            return f"({quoted(field)} IS NOT NULL AND {readable_value})"
-        return f"({quoted(field)} IS NOT NULL)"
+            readable_value = self._matches(self._id(field), whole(readable(self.types[field])))
+            return f"({self._id(field)} IS NOT NULL AND {readable_value})"
+        return f"({self._id(field)} IS NOT NULL)"
 
     def _blank(self, field: str) -> str:
         return f"(NOT {self._present(field)})"
@@ -170,14 +189,14 @@ class SqlRules:
         return "(1 = 1)", f"({blank})"
 
     def _readable(self, kind: kinds.Readable) -> tuple[str, str]:
-        pattern = self.dialect.matches(quoted(kind.field), whole(readable(self.types[kind.field])))
-        return f"({quoted(kind.field)} IS NOT NULL)", f"(NOT {pattern})"
+        pattern = self._matches(self._id(kind.field), whole(readable(self.types[kind.field])))
+        return f"({self._id(kind.field)} IS NOT NULL)", f"(NOT {pattern})"
 
     def _required_when(self, kind: kinds.RequiredWhen) -> tuple[str, str]:
         if kind.present is not None:
             applies = self._present(kind.present)
         elif kind.code_field is not None:
-            applies = f"({quoted(kind.code_field)} IN ({', '.join(literal(c) for c in kind.codes)}))"
+            applies = f"({self._id(kind.code_field)} IN ({', '.join(self._lit(c) for c in kind.codes)}))"
         else:
             assert kind.overdue_since is not None
             since = self.day(kind.overdue_since)
@@ -188,16 +207,16 @@ class SqlRules:
         return applies, self._blank(kind.field)
 
     def _nhs_number(self, kind: kinds.NhsNumber) -> tuple[str, str]:
-        digits = f"replace({quoted(kind.field)}, ' ', '')"
+        digits = f"replace({self._id(kind.field)}, ' ', '')"
         weighted = " + ".join(f"CAST(substr({digits}, {i}, 1) AS INTEGER) * {11 - i}" for i in range(1, 10))
         check = f"(11 - ({weighted}) % 11)"
         check = f"(CASE WHEN {check} = 11 THEN 0 ELSE {check} END)"
-        well_formed = self.dialect.matches(digits, "^[0-9]{10}$")
+        well_formed = self._matches(digits, "^[0-9]{10}$")
         right = f"({check} <> 10 AND CAST(substr({digits}, 10, 1) AS INTEGER) = {check})"
         return self._present(kind.field), f"(CASE WHEN {well_formed} THEN NOT {right} ELSE 1 = 1 END)"
 
     def _unique(self, kind: kinds.Unique) -> tuple[str, str]:
-        v = quoted(kind.field)
+        v = self._id(kind.field)
         rows = BATCH if self.whole_table is None else f"({self.whole_table}) AS everything"
         shared = f"(SELECT {v} FROM {rows} WHERE {v} IS NOT NULL GROUP BY {v} HAVING COUNT(*) > 1)"
         return self._present(kind.field), f"({v} IN {shared})"
@@ -221,7 +240,7 @@ class SqlRules:
         taken = f"({self.working_before(end)} - {self.working_before(start)})"
         applies = f"({start} IS NOT NULL AND {end} IS NOT NULL"
         if kind.code_field is not None:
-            applies += f" AND {quoted(kind.code_field)} IN ({', '.join(literal(c) for c in kind.codes)})"
+            applies += f" AND {self._id(kind.code_field)} IN ({', '.join(self._lit(c) for c in kind.codes)})"
         return applies + ")", f"({taken} > {kind.days})"
 
     def unexpected_rows(self, kind: kinds.RuleKind) -> str | None:
@@ -230,17 +249,18 @@ class SqlRules:
         if condition is None:
             return None
         applies, fails = condition
-        return _batch_query(f"SELECT * FROM {BATCH} WHERE {applies} AND {fails}")
+        return f"SELECT * FROM {BATCH} WHERE {applies} AND {fails}"
 
     def applicable_rows(self, kind: kinds.RuleKind) -> str | None:
         """A query returning the rows the rule applies to (how many were checked)."""
         condition = self.condition(kind)
-        return None if condition is None else _batch_query(f"SELECT * FROM {BATCH} WHERE {condition[0]}")
+        return None if condition is None else f"SELECT * FROM {BATCH} WHERE {condition[0]}"
 
 
-BATCH = "\x00batch\x00"
+BATCH = "{batch}"
+"""Where GX puts its batch of rows: the queries are GX templates, filled by ``str.format``."""
 
 
-def _batch_query(sql: str) -> str:
-    """GX's form of a query: ``{batch}`` for the data, every other brace (regex quantifiers) doubled."""
-    return sql.replace("{", "{{").replace("}", "}}").replace(BATCH, "{batch}")
+def _braced(sql: str) -> str:
+    """SQL as a GX query template: a brace in a name, value or regex is doubled, so it stays itself."""
+    return sql.replace("{", "{{").replace("}", "}}")

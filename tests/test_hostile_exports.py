@@ -24,10 +24,13 @@ from typing import Any
 import polars as pl
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from refcheck.checks import Report, bind_rules, validate
 from refcheck.checks.gx_engine import counts_on_frame, validate_sql
 from refcheck.checks.parsing import blank_to_null
+from refcheck.checks.sql_rules import literal, quoted
 from refcheck.schemas import load_schema
 from refcheck.schemas.escaping import one_line
 from tests.conftest import SAMPLE_AS_OF, Invoke
@@ -106,7 +109,7 @@ def _schema_document(sentinel: Path, controls: bool) -> dict[str, Any]:
              "message": payload("when message {codes}"), "hint": payload("when hint")},
             {"id": "local.decided_timely", "kind": "within_working_days", "severity": "warning",
              "params": {"start": "received", "end": "decided", "days": 5, "code_field": "source",
-                        "codes": chosen},
+                        "codes": chosen + ["\x00batch\x00 {batch}"] if controls else chosen},
              "message": payload("timely message"), "hint": payload("timely hint")},
             {"id": "local.received_not_future", "kind": "not_in_future", "severity": "error",
              "params": {"field": "received"}, "message": payload("future"), "hint": payload("future hint")},
@@ -461,3 +464,21 @@ def test_the_text_catalogue_of_a_hostile_schema_keeps_each_entry_on_its_lines(
         assert entry[0].startswith(f"{rule.id}  [")
         assert [line.split()[0] for line in entry[1:9]] == labels
         assert entry[1] == f"  message:  {one_line(rule.message)}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=30))
+def test_any_text_reads_back_from_sql_as_itself(text: str) -> None:
+    """A literal reads back through text() once or twice (as GX reads its query assets), a name once.
+
+    (A name cannot hold NUL in SQLite or PostgreSQL.)
+    """
+    import sqlalchemy as sa
+
+    name = text.replace("\x00", "") or "x"
+    engine = sa.create_engine("sqlite://")
+    with engine.connect() as connection:
+        result = connection.execute(sa.text(f"SELECT {literal(text)} AS {quoted(name)}"))
+        assert (list(result.keys()), result.one()[0]) == ([name], text)
+        compiled = str(sa.text(f"SELECT {literal(text)}").compile(compile_kwargs={"literal_binds": True}))
+        assert connection.execute(sa.text(compiled)).one()[0] == text
