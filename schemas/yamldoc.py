@@ -155,10 +155,14 @@ def parse_yaml(text: str, name: str) -> Node:
     """Parse YAML text; ``name`` is how errors refer to the document."""
     try:
         return _parse(text, name, _LOADER)
-    except SchemaError:
+    except _NotYaml:
         if _LOADER is yaml.SafeLoader:
             raise
         return _parse(text, name, yaml.SafeLoader)  # NOTE: its messages are clearer; only mistakes pay
+
+
+class _NotYaml(SchemaError):
+    """The text is not valid YAML (the parser's own complaint)."""
 
 
 def _parse(text: str, name: str, loader_class: Any) -> Node:
@@ -173,10 +177,10 @@ def _parse(text: str, name: str, loader_class: Any) -> Node:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark is not None else 1
-        raise SchemaError(f"{name}:{line}: not valid YAML: {scrub(err.problem or err.context or '')}") from None
+        raise _NotYaml(f"{name}:{line}: not valid YAML: {scrub(err.problem or err.context or '')}") from None
     except yaml.YAMLError as err:
         problem = scrub(str(err).splitlines()[0])
-        raise SchemaError(f"{name}:{_error_line(err, text)}: not valid YAML: {problem}") from None
+        raise _NotYaml(f"{name}:{_error_line(err, text)}: not valid YAML: {problem}") from None
     finally:
         if loader is not None:
             loader.dispose()
