@@ -245,3 +245,21 @@ def test_a_proposed_mapping_reads_back_with_the_same_meaning(header: str) -> Non
     assert mapping.null_tokens == ()
     comments = [line for line in text.splitlines() if line.lstrip().startswith("#")]
     assert len(text.splitlines()) == 6 + 1 + 2 + 1 and len(comments) == 4 + 2 + 1
+
+
+def test_refcheck_map_of_hostile_headers_writes_a_mapping_that_checks(tmp_path: Path) -> None:
+    import csv
+
+    headers = ["referral_id", "Te\u2028am", 'Work"er}: {column: "X', "#null_tokens: [Zebedee]", "child\x1b]0;t\x07 id"]
+    with (tmp_path / "theirs.csv").open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([headers, ["R1", "Alpha", "W1", "x", "C1"]])
+    written = refcheck("map", "theirs.csv", "--out", "mapping.yaml", cwd=tmp_path)
+    assert written.returncode == ExitCode.PASSED, written.stderr
+    text = (tmp_path / "mapping.yaml").read_text(encoding="utf-8")
+    mapping = parse_mapping(parse_yaml(text, "mapping.yaml"), load_schema().fields)
+    assert mapping.null_tokens == ()
+    assert mapping.fields["team"].column == "Te\u2028am"  # YAML's line separator, kept, not folded to a space
+    assert {name: entry.column for name, entry in mapping.fields.items() if name != "team"} == {
+        "referral_id": "referral_id", "child_id": "child\x1b]0;t\x07 id"}
+    checked = refcheck("schema", "check", "wales-referral", "--mapping", "mapping.yaml", cwd=tmp_path)
+    assert checked.returncode == ExitCode.PASSED, checked.stderr
