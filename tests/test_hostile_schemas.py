@@ -17,6 +17,7 @@ import pytest
 from refcheck.cli import ExitCode
 from refcheck.schemas import load_schema
 from refcheck.schemas.mapping import Proposal, parse_mapping, proposal_yaml
+from refcheck.schemas.quoting import quoted
 from refcheck.schemas.yamldoc import parse_yaml
 from tests.conftest import SAMPLE
 
@@ -106,6 +107,17 @@ def test_a_uri_given_as_a_schema_never_shows_its_password(tmp_path: Path, how: s
             "extends": ("schema", "check", "council.yaml")}[how]
     line = one_line(refcheck(*args, cwd=tmp_path))
     assert line == "Error: postgresql://...: a schema or mapping is a YAML file, not a URI"
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("eror", "'eror'"), ("decision_date.timely", "'decision_date.timely'"), ("-1", "'-1'"), ("2.5%", "'2.5%'"),
+    ("Zebedee Quarrington", "a text of 19 characters"), ("2014-02-28", "a text of 10 characters"),
+    ("9434765919", "a text of 10 characters"), ("Zebedée", "a text of 7 characters"),
+    ("x" * 65, "a text of 65 characters"),
+])
+def test_the_quoting_rule(value: str, shown: str) -> None:
+    """A value is quoted only when short and code-like; else described by its size (docs/security.md)."""
+    assert quoted(value) == shown
 
 
 # -- class 8: bounded work on any input --------------------------------------------------------------
