@@ -60,12 +60,13 @@ def literal(text: str, char: str = "char") -> str:
 
     Each colon is a piece of its own (``'a ' || ':' || 'b'``), so no name follows it and no
     backslash escapes it. (GX reads a query asset twice: an escape would hold for one pass only.)
-    A NUL, which drivers refuse inside SQL text, is the dialect's ``char(0)``.
+    A NUL, which drivers refuse inside SQL text, and a percent sign, which a ``format`` driver
+    (psycopg) reads as a parameter unless each pass doubles it, are the dialect's ``char(n)``.
     """
     def piece(part: str) -> str:
-        return f"{char}(0)" if part == "\x00" else "'" + part.replace("'", "''") + "'"
+        return f"{char}({ord(part)})" if part in "\x00%" else "'" + part.replace("'", "''") + "'"
 
-    pieces = [piece(part) for part in re.split("([:\x00])", text) if part] or ["''"]
+    pieces = [piece(part) for part in re.split("([:\x00%])", text) if part] or ["''"]
     return pieces[0] if len(pieces) == 1 else f"({' || '.join(pieces)})"
 
 
