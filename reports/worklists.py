@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import polars as pl
 
 from refcheck.checks import Report
 from refcheck.checks.engine import FINDINGS_SCHEMA
-from refcheck.checks.report import RuleResult
+from refcheck.checks.report import RuleResult, team_label
 from refcheck.reports.files import safe_cell, safe_cells, starts_formula
 
 COLUMNS = ["record_id", "worker", "rule_id", "category", "severity", "message", "hint", "working_days"]
@@ -99,15 +100,17 @@ def _packed_order(frame: pl.DataFrame, teams: int) -> pl.Expr | None:
     return key
 
 
-def write_worklist_csv(frame: pl.DataFrame, path: Path) -> None:
-    """The worklist as a UTF-8 CSV whose cells can never start a spreadsheet formula, written by Polars itself.
+def write_worklist_csv(frame: pl.DataFrame, team: str, sink: Path | BinaryIO) -> None:
+    """A team's worklist as a UTF-8 CSV that states its team, whose cells can never start a spreadsheet formula.
 
-    NOTE: the rules' columns are safe already (``_with_rules``); making them safe again row by row
-    would copy most of the worklist's text, once per rule it fails. The other text columns are made
-    safe only when one of their cells needs it; numbers (working days) are numbers to a spreadsheet.
+    The first column, ``team``, holds the team's name (as outputs show it) on every row, so that a file says whose it is
+    wherever it is copied. NOTE: the rules' columns are safe already (``_with_rules``); making them safe
+    again row by row would copy most of the worklist's text, once per rule it fails. The other text columns
+    are made safe only when one of their cells needs it; numbers (working days) are numbers to a spreadsheet.
     """
     texts = [name for name, dtype in frame.schema.items() if name not in RULE_COLUMNS and dtype == pl.String]
     risky = frame.select(starts_formula(pl.col(name)) for name in texts).row(0) if texts else ()
     unsafe = {name for name, found in zip(texts, risky, strict=True) if found}
-    frame.select(safe_cells(pl.col(name)).alias(name) if name in unsafe else pl.col(name)
-                 for name in frame.columns).write_csv(path)
+    frame.select(pl.lit(safe_cell(team_label(team)), pl.String).alias("team"),
+                 *(safe_cells(pl.col(name)).alias(name) if name in unsafe else pl.col(name)
+                   for name in frame.columns)).write_csv(sink)

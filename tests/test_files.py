@@ -56,6 +56,6 @@ def test_worklist_csv_quotes_text_that_starts_a_formula_and_leaves_numbers_as_nu
 
     frame = pl.DataFrame({"record_id": ["=HYPERLINK(1)", "R2"], "worker": ["W1", None], "message": ["ok", "fine"],
                           "working_days": [-3, 12]})
-    write_worklist_csv(frame, tmp_path / "team.csv")
+    write_worklist_csv(frame, "@Team", tmp_path / "team.csv")
     assert (tmp_path / "team.csv").read_text().splitlines() == [
-        "record_id,worker,message,working_days", "'=HYPERLINK(1),W1,ok,-3", "R2,,fine,12"]
+        "team,record_id,worker,message,working_days", "'@Team,'=HYPERLINK(1),W1,ok,-3", "'@Team,R2,,fine,12"]

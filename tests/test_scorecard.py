@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 from markupsafe import escape
 
+from refcheck.checks.report import NO_TEAM, NO_TEAM_LABEL
 from refcheck.checks.sample import generate
 from refcheck.cli import ExitCode
 from refcheck.reports.files import safe_file_names
@@ -50,6 +51,15 @@ def _report(out: Path) -> dict:  # type: ignore[type-arg]
     return report
 
 
+def _key(team: str) -> str:
+    """A team's key (as worklists are named by it) from its name in the JSON report."""
+    return NO_TEAM if team == NO_TEAM_LABEL else team
+
+
+def _keys(teams: Iterable[str]) -> list[str]:
+    return [_key(team) for team in teams]
+
+
 def _failed_by_team(out: Path) -> dict[str, int]:
     totals: dict[str, int] = {}
     for rule in _report(out)["rules"]:
@@ -61,24 +71,26 @@ def _failed_by_team(out: Path) -> dict[str, int]:
 def test_every_file_is_written(out: Path) -> None:
     teams = [team["team"] for team in _report(out)["teams"]]
     expected = {"index.html", "scorecard.xlsx", "summary.md", "report.json"}
-    expected |= {f"worklists/{stem}.csv" for stem in safe_file_names(teams).values()}
-    assert {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()} == expected
-    assert (out / "worklists" / "no-team.csv").exists()
+    expected |= {f"worklists/{stem}.csv" for stem in safe_file_names(_keys(teams)).values()}
+    assert {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()} == {*expected, ".refcheck-manifest.json"}
+    assert set(json.loads((out / ".refcheck-manifest.json").read_text())["files"]) == expected
+    assert (out / "worklists" / f"{safe_file_names([NO_TEAM])[NO_TEAM]}.csv").exists()
 
 
 def test_worklist_rows_per_team_equal_the_failed_counts_in_the_json(out: Path) -> None:
     failed = _failed_by_team(out)
-    stems = safe_file_names(list(failed))
+    stems = safe_file_names(_keys(failed))
     for team, total in failed.items():
-        rows = pl.read_csv(out / "worklists" / f"{stems[team]}.csv", infer_schema=False)
+        rows = pl.read_csv(out / "worklists" / f"{stems[_key(team)]}.csv", infer_schema=False)
         assert rows.height == total, team
 
 
 def test_worklists_hold_no_personal_columns_and_no_formulas(out: Path) -> None:
     rows = pl.read_csv(out / "worklists" / f"{safe_file_names([EVIL_TEAM])[EVIL_TEAM]}.csv", infer_schema=False)
-    assert rows.columns == ["record_id", "worker", "rule_id", "category", "severity", "message", "hint",
+    assert rows.columns == ["team", "record_id", "worker", "rule_id", "category", "severity", "message", "hint",
                             "working_days"]
-    text = "\n".join((out / "worklists" / name).read_text() for name in ("bridgend.csv", "no-team.csv"))
+    text = "\n".join((out / "worklists" / f"{safe_file_names([team])[team]}.csv").read_text()
+                     for team in ("Bridgend", NO_TEAM))
     for path in (out / "worklists").iterdir():
         for line in path.read_text().splitlines()[1:]:
             assert not re.match(r'^"?[=+\-@\t\r]', line), line
@@ -87,7 +99,7 @@ def test_worklists_hold_no_personal_columns_and_no_formulas(out: Path) -> None:
 
 
 def test_worklists_are_sorted_errors_first_then_most_overdue(out: Path) -> None:
-    rows = pl.read_csv(out / "worklists" / "bridgend.csv", infer_schema=False)
+    rows = pl.read_csv(out / "worklists" / f"{safe_file_names(['Bridgend'])['Bridgend']}.csv", infer_schema=False)
     severities = rows["severity"].to_list()
     assert severities == sorted(severities)  # "error" < "warning"
     warnings = rows.filter(pl.col("severity") == "warning")["working_days"].cast(pl.Int64).drop_nulls().to_list()
@@ -98,9 +110,9 @@ def test_each_worklist_sheet_holds_its_worklist_csv_cell_for_cell(out: Path) -> 
     book = openpyxl.load_workbook(out / "scorecard.xlsx")
     teams = [team["team"] for team in _report(out)["teams"]]
     sheets = dict(zip(teams, book.sheetnames[1:], strict=True))
-    stems = safe_file_names(teams)
+    stems = safe_file_names(_keys(teams))
     for team in teams:
-        csv = pl.read_csv(out / "worklists" / f"{stems[team]}.csv", infer_schema=False)
+        csv = pl.read_csv(out / "worklists" / f"{stems[_key(team)]}.csv", infer_schema=False).drop("team")
         rows = list(book[sheets[team]].iter_rows(values_only=True))
         assert list(rows[0]) == csv.columns
         # XML cannot hold control characters: the sheet shows U+FFFD where the CSV has one
@@ -145,7 +157,8 @@ def test_each_team_section_counts_the_rows_of_its_worklist(out: Path) -> None:
     html = (out / "index.html").read_text()
     sections = dict(re.findall(r'<h2 id="team-\d+">(.*?)</h2>\s*<div class="meta">[\d,]+ records · ([\d,]+) problems',
                                html))
-    stems = safe_file_names([team["team"] for team in _report(out)["teams"]])
+    teams = [team["team"] for team in _report(out)["teams"]]
+    stems = {team: safe_file_names([_key(team)])[_key(team)] for team in teams}
     assert len(sections) == len(stems)
     for team, stem in stems.items():
         rows = pl.read_csv(out / "worklists" / f"{stem}.csv", infer_schema=False).height
@@ -177,16 +190,16 @@ def test_summary_markdown_matches_its_golden_file(tmp_path: Path, invoke: Invoke
     result = invoke("scorecard", SAMPLE, "--out", tmp_path, "--as-of", SAMPLE_AS_OF.isoformat(), "--no-history")
     assert result.exit_code == 0, result.output
     golden("summary.md", (tmp_path / "summary.md").read_text())
-    golden("worklist-bridgend.csv", (tmp_path / "worklists" / "bridgend.csv").read_text())
+    golden("worklist-bridgend.csv", (tmp_path / "worklists" / "bridgend-8e040c.csv").read_text())
 
 
 def test_include_columns_adds_only_the_named_columns(tmp_path: Path, invoke: Invoke) -> None:
     result = invoke("scorecard", SAMPLE, "--out", tmp_path, "--as-of", SAMPLE_AS_OF.isoformat(), "--no-history",
                     "--include-columns", "child_id,date_of_birth", "--team", "Gwynedd")
     assert result.exit_code == 0, result.output
-    rows = pl.read_csv(tmp_path / "worklists" / "gwynedd.csv", infer_schema=False)
+    rows = pl.read_csv(tmp_path / "worklists" / "gwynedd-442862.csv", infer_schema=False)
     assert rows.columns[-2:] == ["child_id", "date_of_birth"]
-    assert [p.name for p in (tmp_path / "worklists").iterdir()] == ["gwynedd.csv"]
+    assert [p.name for p in (tmp_path / "worklists").iterdir()] == ["gwynedd-442862.csv"]
 
 
 def test_rule_text_that_starts_a_formula_is_quoted_in_worklists_and_sheets(tmp_path: Path, invoke: Invoke) -> None:
@@ -196,7 +209,7 @@ def test_rule_text_that_starts_a_formula_is_quoted_in_worklists_and_sheets(tmp_p
     result = invoke("scorecard", SAMPLE, "--schema", council, "--out", tmp_path / "out", "--no-history",
                     "--as-of", SAMPLE_AS_OF.isoformat(), "--team", "Bridgend")
     assert result.exit_code == 0, result.output
-    rows = pl.read_csv(tmp_path / "out" / "worklists" / "bridgend.csv", infer_schema=False)
+    rows = pl.read_csv(tmp_path / "out" / "worklists" / "bridgend-8e040c.csv", infer_schema=False)
     gender = rows.filter(pl.col("rule_id") == "gender.valid")
     assert gender.height > 0
     assert set(gender.select("category", "message", "hint").rows()) == {("validity", "'=1+1 gender", "'@call")}

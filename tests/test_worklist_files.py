@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from refcheck.reports.files import safe_cell, safe_cells
+from refcheck.checks.report import NO_TEAM, NO_TEAM_LABEL
+from refcheck.reports.files import safe_cell, safe_cells, safe_file_names
 from tests.conftest import SAMPLE, SAMPLE_AS_OF, Invoke
 
 PADDED_FORMULAS = ['  =HYPERLINK("http://x","y")', "\u00a0@SUM(A1)", "\u200b=1+1", "\ufeff-2+3", "\u3000+1",
@@ -44,3 +46,69 @@ def test_included_columns_padded_before_a_formula_are_quoted_in_the_worklists(tm
 @pytest.mark.parametrize("value", PADDED_FORMULAS)
 def test_trimming_a_quoted_value_leaves_it_quoted(value: str) -> None:
     assert not _starts_a_formula_once_trimmed(safe_cell(value).strip())
+
+
+def test_a_team_keeps_its_file_name_whatever_other_teams_there_are() -> None:
+    teams = ["Bridgend", "Ynys Môn", "(no team)", "Κέρκυρα", "con"]
+    alone = {team: safe_file_names([team])[team] for team in teams}
+    crowded = safe_file_names(["bridgend", "BRIDGEND", "Bridgend ", "Newport", *reversed(teams)])
+    assert {team: crowded[team] for team in teams} == alone
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*-[0-9a-f]{6}", stem) for stem in crowded.values())
+    assert alone["Bridgend"].startswith("bridgend-") and alone["Ynys Môn"].startswith("ynys-mon-")
+
+
+def test_names_whose_short_hashes_collide_get_their_whole_hashes() -> None:
+    seen: dict[str, str] = {}
+    for number in range(1 << 20):
+        name = "Bridgend " + format(number, "b").replace("0", "!").replace("1", ".")  # NOTE: one slug for all
+        stem = safe_file_names([name])[name]
+        if stem in seen:
+            break
+        seen[stem] = name
+    first, second = seen[stem], name
+    stems = safe_file_names([first, "Newport", second])
+    assert len(set(stems.values())) == 3 and stems["Newport"] == safe_file_names(["Newport"])["Newport"]
+    assert [len(stems[name].rsplit("-", 1)[1]) for name in (first, second)] == [32, 32]
+
+
+def _scorecard(invoke: Invoke, extract: Path, out: Path, *args: str) -> dict[str, pl.DataFrame]:
+    result = invoke("scorecard", extract, "--out", out, "--no-history", "--as-of", SAMPLE_AS_OF.isoformat(), *args)
+    assert result.exit_code == 0, result.output
+    return {path.name: pl.read_csv(path, infer_schema=False) for path in (out / "worklists").glob("*.csv")}
+
+
+def test_worklists_are_named_by_their_team_alone_and_state_it(tmp_path: Path, invoke: Invoke) -> None:
+    frame = pl.read_csv(SAMPLE, infer_schema=False)
+    frame.write_csv(tmp_path / "tonight.csv")
+    before = _scorecard(invoke, tmp_path / "tonight.csv", tmp_path / "out")
+    newcomer = frame.with_columns(team=pl.when(pl.int_range(pl.len()) % 7 == 0).then(pl.lit("=bridgend"))
+                                  .otherwise(pl.col("team")))
+    newcomer.write_csv(tmp_path / "tomorrow.csv")
+    after = _scorecard(invoke, tmp_path / "tomorrow.csv", tmp_path / "out")
+    assert set(after) == set(before) | {f"{safe_file_names(['=bridgend'])['=bridgend']}.csv"}
+    teams = {team["team"] for team in json.loads((tmp_path / "out" / "report.json").read_text())["teams"]}
+    for name, rows in after.items():
+        assert rows.columns[0] == "team" and rows["team"].n_unique() <= 1, name
+        if rows.height:
+            team = rows["team"][0]
+            shown = team[1:] if team.startswith("'=") else team  # NOTE: a team's name is formula-safe too
+            key = NO_TEAM if shown == NO_TEAM_LABEL else shown
+            assert shown in teams and name == f"{safe_file_names([key])[key]}.csv"
+
+
+def test_worklists_of_teams_gone_are_removed_and_no_other_file_ever(tmp_path: Path, invoke: Invoke) -> None:
+    out = tmp_path / "out"
+    _scorecard(invoke, SAMPLE, out)
+    theirs = [out / "notes.txt", out / "worklists" / "mine.csv", out / "worklists" / "bridgend.csv", tmp_path / "x"]
+    for path in theirs:
+        path.write_text("not refcheck's")
+    manifest = out / ".refcheck-manifest.json"
+    listed = json.loads(manifest.read_text())["files"]
+    manifest.write_text(json.dumps({"files": [*listed, "../x", "notes.txt", "worklists/mine.csv", "/etc/hostname"]}))
+    kept = _scorecard(invoke, SAMPLE, out, "--team", "Gwynedd")
+    assert set(kept) == {f"{safe_file_names(['Gwynedd'])['Gwynedd']}.csv", "mine.csv", "bridgend.csv"}
+    assert all(path.read_text() == "not refcheck's" for path in theirs)
+    assert sorted(path.name for path in out.iterdir()) == [
+        ".refcheck-manifest.json", "index.html", "notes.txt", "report.json", "scorecard.xlsx", "summary.md",
+        "worklists"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out", "x"]  # NOTE: no staging folder left
