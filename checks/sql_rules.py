@@ -61,7 +61,8 @@ def literal(text: str, char: str = "char") -> str:
     Each colon is a piece of its own (``'a ' || ':' || 'b'``), so no name follows it and no
     backslash escapes it. (GX reads a query asset twice: an escape would hold for one pass only.)
     A NUL, which drivers refuse inside SQL text, and a percent sign, which a ``format`` driver
-    (psycopg) reads as a parameter unless each pass doubles it, are the dialect's ``char(n)``.
+    (psycopg) reads as a parameter unless each pass doubles it, are the dialect's ``char(n)``
+    (``char`` is SQLite's; pass ``Dialect.char``).
     """
     def piece(part: str) -> str:
         return f"{char}({ord(part)})" if part in "\x00%" else "'" + part.replace("'", "''") + "'"
