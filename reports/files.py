@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
 import sys
 import tempfile
+import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -41,7 +44,7 @@ def write_output(path: Path, content: Content) -> None:
             sys.stdout.flush()
             _write_stream(sys.stdout.buffer, content)
             sys.stdout.buffer.flush()
-        elif _is_special(path):
+        elif is_special(path):
             with path.open("wb") as stream:
                 _write_stream(stream, content)
         else:
@@ -65,7 +68,7 @@ def _output_error(err: OSError, path: Path) -> OutputError:
     return OutputError(code, os.strerror(code) if code else err.strerror or type(err).__name__, str(path))
 
 
-def _is_special(path: Path) -> bool:
+def is_special(path: Path) -> bool:
     """Whether the path is there and is neither a regular file, a link nor a folder: a device, pipe or socket."""
     try:
         mode = os.lstat(path).st_mode
@@ -153,20 +156,29 @@ def starts_formula(text: pl.Expr) -> pl.Expr:
     return text.str.contains(FORMULA_START).any()
 
 
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+def safe_file_names(names: Sequence[str]) -> dict[str, str]:
+    """A portable file-name stem for each name, made from that name alone: ``bridgend-3f2a9c`` for "Bridgend".
+
+    A readable slug of the name and a short hash of its exact text, so that a team's worklist keeps its
+    file whatever other teams come and go. Only should two names share a stem (a hash prefix collides) do
+    those two get the whole hash.
+    """
+    digits = dict.fromkeys(names, 6)
+    while True:
+        stems = {name: _stem(name, count) for name, count in digits.items()}
+        uses = Counter(stems.values())
+        clashing = [name for name, stem in stems.items() if uses[stem] > 1 and digits[name] < 32]
+        if not clashing:
+            break
+        digits |= dict.fromkeys(clashing, 32)
+    if len(uses) < len(stems):
+        raise ValueError("two names have one file name")  # NOTE: two 128-bit hashes alike: not to be met
+    return stems
 
 
-def safe_file_names(names: list[str]) -> dict[str, str]:
-    """A distinct, portable file-name stem for each name (teams become worklist files)."""
-    result: dict[str, str] = {}
-    used: set[str] = set()
-    for name in names:
-        stem = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "team"
-        if stem in _RESERVED:
-            stem += "-team"
-        candidate, number = stem, 2
-        while candidate in used:
-            candidate, number = f"{stem}-{number}", number + 1
-        used.add(candidate)
-        result[name] = candidate
-    return result
+def _stem(name: str, digits: int) -> str:
+    """A lower-case ASCII slug of the name (its letters without their accents), a dash, and its hash's first digits."""
+    letters = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", letters.lower()).strip("-")[:40].strip("-") or "team"
+    digest = hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return f"{slug}-{digest[:digits]}"
