@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import stat
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
 import pytest
 
+from refcheck.checks.sample import generate
 from refcheck.reports.files import OutputError, write_output
 from tests.conftest import SAMPLE, SAMPLE_AS_OF
 
@@ -128,3 +132,48 @@ def test_a_folder_in_the_way_is_one_line_naming_the_output(tmp_path: Path) -> No
         write_output(folder, "{}")
     assert str(raised.value).startswith(f"{folder}: cannot be written (") and "\n" not in str(raised.value)
     assert [path.name for path in tmp_path.iterdir()] == ["report.json"]
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {path.relative_to(out).as_posix(): path.read_bytes() for path in out.rglob("*") if path.is_file()}
+
+
+def _is_wholly_new(files: dict[str, bytes], names: set[str], as_of: str, teams: set[str]) -> bool:
+    """Every file of the new run and no other, each of that run: its as-of date, its teams' worklists."""
+    if set(files) != names or json.loads(files["report.json"])["as_of"] != as_of:
+        return False
+    shown = {line.split(b",", 1)[0].decode() for name, text in files.items() if name.startswith("worklists/")
+             for line in text.splitlines()[1:]}
+    return as_of in files["index.html"].decode() and as_of in files["summary.md"].decode() and shown <= teams
+
+
+def test_a_scorecard_killed_at_any_moment_leaves_its_folder_wholly_old_or_wholly_new(tmp_path: Path) -> None:
+    frame = generate(60_000, seed=3, as_of=SAMPLE_AS_OF)
+    frame.write_csv(tmp_path / "monday.csv")
+    renamed = frame.with_columns(pl.col("team") + " Tuesday")
+    renamed.write_csv(tmp_path / "tuesday.csv")
+    out, reference = tmp_path / "site" / "scorecard", tmp_path / "reference"
+    monday, tuesday = ["--as-of", "2026-11-20", "--no-history"], ["--as-of", "2026-11-27", "--no-history"]
+    assert _refcheck("scorecard", tmp_path / "tuesday.csv", "--out", reference, *tuesday).returncode == 0
+    new_names = set(_files(reference))
+    teams = {team["team"] for team in json.loads((reference / "report.json").read_text())["teams"]}
+    stages = lambda: [*out.parent.glob(".scorecard.refcheck-tmp-*"), *out.glob(".refcheck-tmp-*")]  # noqa: E731
+    left_mid_write = 0
+    for after_writing_began in (0.0, 0.005, 0.02, 0.05, 0.1, 0.3):
+        if not (out / "report.json").exists() or json.loads((out / "report.json").read_text())["as_of"] != "2026-11-20":
+            assert _refcheck("scorecard", tmp_path / "monday.csv", "--out", out, *monday).returncode == 0
+        old = _files(out)
+        run = subprocess.Popen([sys.executable, "-m", "refcheck.cli", "scorecard", str(tmp_path / "tuesday.csv"),
+                                "--out", str(out), *tuesday], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while run.poll() is None and not (stages() or [*out.glob("worklists/*-tuesday-*")]):  # NOTE: writing began
+            time.sleep(0.001)
+        time.sleep(after_writing_began)
+        run.send_signal(signal.SIGKILL)
+        run.wait(timeout=60)
+        left_mid_write += bool(stages())
+        files = _files(out)
+        assert files == old or _is_wholly_new(files, new_names, "2026-11-27", teams), sorted(files)
+    assert left_mid_write, "no kill landed while the new set was being written"
+    assert _refcheck("scorecard", tmp_path / "tuesday.csv", "--out", out, *tuesday).returncode == 0
+    assert _is_wholly_new(_files(out), new_names, "2026-11-27", teams) and not stages()
+    assert sorted(path.name for path in out.parent.iterdir()) == ["scorecard"]
