@@ -177,3 +177,21 @@ def test_a_scorecard_killed_at_any_moment_leaves_its_folder_wholly_old_or_wholly
     assert _refcheck("scorecard", tmp_path / "tuesday.csv", "--out", out, *tuesday).returncode == 0
     assert _is_wholly_new(_files(out), new_names, "2026-11-27", teams) and not stages()
     assert sorted(path.name for path in out.parent.iterdir()) == ["scorecard"]
+
+
+def test_a_folder_switched_whole_keeps_its_mode_and_a_linked_or_working_folder_stays_in_place(tmp_path: Path) -> None:
+    own, target, link, working = tmp_path / "own", tmp_path / "target", tmp_path / "link", tmp_path / "working"
+    for folder in (own, target, working):
+        folder.mkdir()
+    own.chmod(0o750)
+    link.symlink_to(target)
+    for out, cwd in ((own, tmp_path), (own, tmp_path), (link, tmp_path), (working, working)):
+        inode = os.stat(out).st_ino
+        done = subprocess.run([sys.executable, "-m", "refcheck.cli", "scorecard", str(SAMPLE), "--as-of",
+                               str(SAMPLE_AS_OF), "--no-history", "--team", "Bridgend", "--out",
+                               "." if out == cwd else str(out)], cwd=cwd, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert (out / "index.html").is_file() and (out / ".refcheck-manifest.json").is_file()
+        assert (os.stat(out).st_ino == inode) == (out != own), out  # NOTE: only a folder of its own is exchanged
+    assert stat.S_IMODE(os.stat(own).st_mode) == 0o750 and link.is_symlink() and (target / "index.html").is_file()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["link", "own", "target", "working"]
