@@ -22,7 +22,7 @@ import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from refcheck.reports.files import is_special, write_output
+from refcheck.reports.files import OutputError, is_special, write_output
 
 MANIFEST = ".refcheck-manifest.json"
 STAGING = ".refcheck-tmp-"
@@ -41,6 +41,8 @@ def write_folder(out: Path, write: Callable[[Path], list[Path]]) -> list[Path]:
     ``write`` is given the staging folder and returns the files it wrote there. Returns their paths in ``out``.
     """
     out = Path(os.path.abspath(out))  # NOTE: "." has no name; a link to a folder stays a link
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise OutputError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(out))
     _clear_stale_stages(out)
     listed = read_manifest(out)
     whole = _is_own_folder(out, listed)

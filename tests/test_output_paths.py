@@ -195,3 +195,19 @@ def test_a_folder_switched_whole_keeps_its_mode_and_a_linked_or_working_folder_s
         assert (os.stat(out).st_ino == inode) == (out != own), out  # NOTE: only a folder of its own is exchanged
     assert stat.S_IMODE(os.stat(own).st_mode) == 0o750 and link.is_symlink() and (target / "index.html").is_file()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["link", "own", "target", "working"]
+
+
+def test_a_scorecard_folder_that_is_a_device_or_a_file_is_one_line_and_left_alone(null_device: Path) -> None:
+    from refcheck.reports.folder_switch import write_folder
+
+    theirs = null_device.parent / "report.txt"
+    theirs.write_text("theirs")
+    for out in (null_device, theirs):
+        with pytest.raises(OutputError) as raised:
+            write_folder(out, lambda folder: [])
+        assert str(raised.value) == f"{out}: cannot be written (Not a directory)"
+    done = _refcheck("scorecard", SAMPLE, "--out", null_device, "--no-history", "--as-of", SAMPLE_AS_OF)
+    assert done.returncode == 2 and done.stderr.startswith(f"Error: {null_device}: cannot be written (")
+    assert len(done.stderr.splitlines()) == 1
+    assert _is_char_device(null_device) and theirs.read_text() == "theirs"
+    assert sorted(path.name for path in null_device.parent.iterdir()) == ["null", "report.txt"]
