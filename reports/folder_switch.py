@@ -32,6 +32,7 @@ OWN_FILE = re.compile(r"(index\.html|scorecard\.xlsx|summary\.md|report\.json"
 """The only names a manifest may list (a worklist's as safe_file_names makes them): any other is ignored."""
 _LEFT_BEHIND = re.compile(rf"{re.escape(MANIFEST)}|(worklists/)?\.[^/]+\.tmp")
 """A write's own temporary files and the manifest: removed with the files refcheck wrote."""
+_MANIFEST_LIMIT = 1 << 20
 _ENTRY_PAGE_LAST = ("report.json", "summary.md", "scorecard.xlsx", "index.html")
 
 
@@ -48,23 +49,36 @@ def write_folder(out: Path, write: Callable[[Path], list[Path]]) -> list[Path]:
     whole = _is_own_folder(out, listed)
     with _stage(out, beside=whole) as stage:
         names = sorted(path.relative_to(stage).as_posix() for path in write(stage))
-        write_output(stage / MANIFEST, _manifest(names))
+        _write_manifest(stage, names)
         if not (whole and _switch_whole(stage, out)):
             _move_each(stage, out, names, listed)
     return [out / name for name in names]
 
 
 def read_manifest(folder: Path) -> frozenset[str]:
-    """The files refcheck wrote in ``folder`` last time: none when there is no manifest or it cannot be read."""
+    """The files refcheck wrote in ``folder`` last time: none when there is no manifest, or it is not one.
+
+    NOTE: only a regular file of a sane size is read: a pipe or device in its place would block or never end.
+    """
+    path = folder / MANIFEST
     try:
-        files = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"]
+        found = os.lstat(path)
+        if not stat.S_ISREG(found.st_mode) or found.st_size > _MANIFEST_LIMIT:
+            return frozenset()
+        files = json.loads(path.read_text(encoding="utf-8"))["files"]
     except (OSError, ValueError, TypeError, KeyError):
+        return frozenset()
+    if not isinstance(files, list):
         return frozenset()
     return frozenset(name for name in files if isinstance(name, str) and OWN_FILE.fullmatch(name))
 
 
-def _manifest(names: list[str]) -> str:
-    return json.dumps({"written_by": "refcheck", "files": names}, indent=1) + "\n"
+def _write_manifest(folder: Path, names: list[str]) -> None:
+    """Replace the manifest (refcheck's own file: a pipe or device put in its place is replaced, not written to)."""
+    path = folder / MANIFEST
+    if is_special(path):
+        path.unlink()
+    write_output(path, json.dumps({"written_by": "refcheck", "files": names}, indent=1) + "\n")
 
 
 def _is_own_folder(out: Path, listed: frozenset[str]) -> bool:
@@ -145,7 +159,7 @@ def _move_each(stage: Path, out: Path, names: list[str], listed: frozenset[str])
 
     NOTE: the manifest lists the old and new files while they are moved, so that a kill leaves none unlisted.
     """
-    write_output(out / MANIFEST, _manifest(sorted(listed | set(names))))
+    _write_manifest(out, sorted(listed | set(names)))
     for name in sorted(names, key=lambda name: _ENTRY_PAGE_LAST.index(name) if name in _ENTRY_PAGE_LAST else -1):
         target = out / name
         target.parent.mkdir(exist_ok=True)
@@ -155,7 +169,7 @@ def _move_each(stage: Path, out: Path, names: list[str], listed: frozenset[str])
             os.replace(stage / name, target)
     for name in listed - set(names):
         _remove_file(out, name)
-    write_output(out / MANIFEST, _manifest(names))
+    _write_manifest(out, names)
 
 
 def _clear_stale_stages(out: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -112,3 +113,20 @@ def test_worklists_of_teams_gone_are_removed_and_no_other_file_ever(tmp_path: Pa
         ".refcheck-manifest.json", "index.html", "notes.txt", "report.json", "scorecard.xlsx", "summary.md",
         "worklists"]
     assert sorted(path.name for path in tmp_path.iterdir()) == ["out", "x"]  # NOTE: no staging folder left
+
+
+def test_a_manifest_that_is_a_pipe_or_not_a_list_is_ignored_without_waiting(tmp_path: Path, invoke: Invoke) -> None:
+    out = tmp_path / "out"
+    _scorecard(invoke, SAMPLE, out, "--team", "Gwynedd")
+    (out / "notes.txt").write_text("theirs")  # NOTE: a folder shared with a user's file: switched file by file
+    manifest = out / ".refcheck-manifest.json"
+    for hostile in ('{"files": 7}', '{"files": {"index.html": 1}}', "[", None):
+        manifest.unlink()
+        if hostile is None:
+            os.mkfifo(manifest)
+        else:
+            manifest.write_text(hostile)
+        _scorecard(invoke, SAMPLE, out, "--team", "Gwynedd")
+        worklist = f"worklists/{safe_file_names(['Gwynedd'])['Gwynedd']}.csv"
+        assert json.loads(manifest.read_text())["files"][-1] == worklist
+    assert (out / "notes.txt").read_text() == "theirs"
