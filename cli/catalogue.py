@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from refcheck.checks.catalogue import catalogue
-from refcheck.cli.common import fail
+from refcheck.cli.common import fail, say
 from refcheck.cli.exit_codes import READS_SCHEMA, epilog
 from refcheck.reports.catalogue import render_catalogue_json, render_catalogue_markdown, render_catalogue_text
 from refcheck.schemas import DEFAULT_SCHEMA, RefcheckError, load_schema
@@ -26,4 +26,4 @@ def rules(schema_name: str, form: str) -> None:
         entries = catalogue(schema)
     except RefcheckError as err:
         raise fail(err) from None
-    click.echo(_RENDER[form](schema, entries), nl=False)
+    say(_RENDER[form](schema, entries), nl=False)

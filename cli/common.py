@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
+from refcheck.checks.uri import display, is_uri
 from refcheck.cli.exit_codes import ExitCode
 from refcheck.reports.files import write_atomically
 from refcheck.reports.history import HistoryError
@@ -43,12 +48,59 @@ def fail(err: RefcheckError) -> click.ClickException:
     return BadExtract(message)
 
 
+@contextmanager
+def reading(label: str) -> Iterator[None]:
+    """Read the extract: an operating-system error is one line naming it, exit 4."""
+    try:
+        yield
+    except OSError as err:
+        raise BadExtract(printable(f"{err.filename or label}: cannot be read ({_reason(err)})")) from None
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Write an output: an operating-system error is one line naming the output (or the file it failed on), exit 2."""
+    try:
+        yield
+    except OSError as err:
+        raise BadOutput(printable(f"{err.filename or path}: cannot be written ({_reason(err)})")) from None
+
+
+def _reason(err: OSError) -> str:
+    """The system's words for why a call failed: never the error's own text, which may quote a value.
+
+    NOTE: Polars' I/O errors carry no errno, only ``... (os error 28)`` at the end of their text.
+    """
+    if err.strerror:
+        return err.strerror
+    found = re.search(r"\(os error (\d+)\)$", str(err))
+    return os.strerror(int(found.group(1))) if found else type(err).__name__
+
+
 def write(path: Path, content: str | bytes) -> None:
     """Write a whole output file, or fail with exit 2 naming it."""
-    try:
+    with writing(path):
         write_atomically(path, content)
+
+
+def say(text: str, *, nl: bool = True) -> None:
+    """Write to standard output: a full disk or a failing device is one line and exit 2, not a traceback."""
+    try:
+        click.echo(text, nl=nl)
+    except BrokenPipeError:
+        raise
     except OSError as err:
-        raise BadOutput(f"{path}: cannot be written ({err.strerror})") from None
+        raise BadOutput(f"standard output cannot be written ({_reason(err)})") from None
+
+
+class LocalPath(click.Path):
+    """A file or folder path: a URI (``scheme://...``) is refused in one line, its password hidden."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Refuse a URI, else convert as ``click.Path`` does."""
+        if isinstance(value, str) and is_uri(value):
+            self.fail(f"{display(value)} is a URI, not a file path", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 class AsOfDate(click.ParamType):  # type: ignore[type-arg] # NOTE: generic only in newer click stubs

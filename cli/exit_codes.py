@@ -13,6 +13,7 @@ class ExitCode(enum.IntEnum):
     USAGE = 2
     BAD_SCHEMA = 3
     BAD_EXTRACT = 4
+    INTERNAL = 5
 
     @property
     def meaning(self) -> str:
@@ -25,16 +26,22 @@ _MEANINGS = {
     ExitCode.FINDINGS: "findings: a rule at or above --fail-on failed (beyond its tolerance)",
     ExitCode.USAGE: "usage error: a bad option or argument, or an output file or folder that cannot be written",
     ExitCode.BAD_SCHEMA: "invalid schema",
-    ExitCode.BAD_EXTRACT: "the extract is missing, unreadable or unusable",
+    ExitCode.BAD_EXTRACT: "the extract is missing, unreadable or unusable, or no rows were checked",
+    ExitCode.INTERNAL: "internal error: a bug in refcheck; please report it (--debug shows the traceback)",
 }
+
+INTERRUPTED = 130
+"""Ctrl-C (SIGINT), as a shell reports a process it interrupted: 128 + 2."""
+OUTPUT_CLOSED = 141
+"""The reader of standard output went away (``| head``), as a shell reports SIGPIPE: 128 + 13."""
 
 
 GATED = tuple(ExitCode)
 """The codes of a command with --fail-on."""
-READS_EXTRACT = (ExitCode.PASSED, ExitCode.USAGE, ExitCode.BAD_SCHEMA, ExitCode.BAD_EXTRACT)
-READS_SCHEMA = (ExitCode.PASSED, ExitCode.USAGE, ExitCode.BAD_SCHEMA)
-READS_HISTORY = (ExitCode.PASSED, ExitCode.USAGE, ExitCode.BAD_EXTRACT)
-WRITES_ONLY = (ExitCode.PASSED, ExitCode.USAGE)
+READS_EXTRACT = (ExitCode.PASSED, ExitCode.USAGE, ExitCode.BAD_SCHEMA, ExitCode.BAD_EXTRACT, ExitCode.INTERNAL)
+READS_SCHEMA = (ExitCode.PASSED, ExitCode.USAGE, ExitCode.BAD_SCHEMA, ExitCode.INTERNAL)
+READS_HISTORY = (ExitCode.PASSED, ExitCode.USAGE, ExitCode.BAD_EXTRACT, ExitCode.INTERNAL)
+WRITES_ONLY = (ExitCode.PASSED, ExitCode.USAGE, ExitCode.INTERNAL)
 
 
 def exit_code_help(codes: tuple[ExitCode, ...] = GATED) -> str:

@@ -14,14 +14,15 @@ from refcheck.checks.gx_suite import Export, gx_status, pandera_status, suite
 from refcheck.checks.pandera_module import pandera_module
 from refcheck.checks.rules import Rule
 from refcheck.checks.sql_rules import DIALECTS
-from refcheck.cli.common import AsOfDate, fail, write
+from refcheck.cli.common import AsOfDate, LocalPath, fail, say, write
 from refcheck.cli.exit_codes import READS_SCHEMA, epilog
+from refcheck.cli.guard import GuardedGroup
 from refcheck.reports import refcheck_version
 from refcheck.schemas import DEFAULT_SCHEMA, RefcheckError, Schema, load_schema
 
 _SCHEMA = click.option("--schema", "schema_name", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
                        help="A bundled schema name or a schema file.")
-_OUT = click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+_OUT = click.option("--out", type=LocalPath(dir_okay=False, path_type=Path), default=None,
                     help="Write here.  [default: standard output]")
 _AS_OF = click.option("--as-of", type=AsOfDate(), default=None,
                       help="Fix the date 'future' and 'overdue' are judged against.  [default: the day it runs]")
@@ -37,12 +38,12 @@ def _load(name: str) -> tuple[Schema, tuple[Rule, ...]]:
 
 def _emit(text: str, out: Path | None) -> None:
     if out is None:
-        click.echo(text, nl=False)
+        say(text, nl=False)
     else:
         write(out, text)
 
 
-@click.group()
+@click.group(cls=GuardedGroup)
 def export() -> None:
     """Write the rule set for another engine: pandera, Great Expectations, or SQL."""
 

@@ -7,19 +7,18 @@ import datetime as dt
 import os
 import shutil
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from refcheck.checks import Report, SourceOptions, bind_rules, validate
 from refcheck.checks.extract import extract_columns
 from refcheck.cli.catalogue import rules
-from refcheck.cli.common import AsOfDate, BadExtract, BadOutput
-from refcheck.cli.common import fail as _fail
+from refcheck.cli.common import AsOfDate, BadExtract, BadOutput, LocalPath, reading, say, writing
 from refcheck.cli.common import write as _write
 from refcheck.cli.exit_codes import (
     READS_EXTRACT,
@@ -31,6 +30,9 @@ from refcheck.cli.exit_codes import (
     exit_code_help,
 )
 from refcheck.cli.export import export
+from refcheck.cli.gates import Limit, account_unreadable, require_rows
+from refcheck.cli.guard import GuardedGroup, run
+from refcheck.cli.read_options import extract_kind, read_options, source, source_options
 from refcheck.reports import refcheck_version, render_json, render_terminal
 from refcheck.reports.history import DEFAULT_HISTORY, History, fingerprint, render_history
 from refcheck.reports.junit import render_junit
@@ -39,7 +41,6 @@ from refcheck.reports.worklists import TAKEN
 from refcheck.schemas import (
     DEFAULT_SCHEMA,
     ExtractMapping,
-    RefcheckError,
     Schema,
     Severity,
     load_mapping,
@@ -49,6 +50,10 @@ from refcheck.schemas import (
 )
 from refcheck.schemas.loader import schema_text
 from refcheck.schemas.show import resolved_yaml
+from refcheck.schemas.yamldoc import printable
+
+if TYPE_CHECKING:
+    from refcheck.reports.scorecard_inputs import ScorecardInputs
 
 FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
 
@@ -57,47 +62,11 @@ def _use_color() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-_READ_OPTIONS = [
-    click.option("--encoding", default=None, metavar="NAME",
-                 help="CSV encoding: utf-8, windows-1252 or latin-1.  [default: sniffed]"),
-    click.option("--delimiter", default=None, metavar="CHAR",
-                 help="CSV delimiter, such as ';' or '\\t'.  [default: sniffed from , ; tab |]"),
-    click.option("--sheet", default=None, metavar="NAME", help="Excel sheet.  [default: the first]"),
-    click.option("--table", default=None, metavar="NAME", help="Database table (with a database URI)."),
-    click.option("--query", default=None, metavar="SQL", help="Database query (with a database URI)."),
-]
-
-
-def read_options(command: Callable[..., None]) -> Callable[..., None]:
-    """The options that say how to read EXTRACT where sniffing cannot tell."""
-    for option in reversed(_READ_OPTIONS):
-        command = option(command)
-    return command
-
-
-def source_options(command: Callable[..., None]) -> Callable[..., None]:
-    """How to read EXTRACT, what to do with rows that cannot be read, and another system's mapping."""
-    for option in reversed([
-        *_READ_OPTIONS,
-        click.option("--unreadable", "unreadable_path", type=click.Path(dir_okay=False, path_type=Path),
-                     default=None, help="Write every row that could not be read (line, reason) to this CSV."),
-        click.option("--max-unreadable", default=None, metavar="N|P%",
-                     help="Fail (exit 4) when more rows than this cannot be read: a count or a share."),
-        click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                     help="A column mapping (see refcheck map) for another system's headers and codes."),
-    ]):
-        command = option(command)
-    return command
-
-
-def _source(encoding: str | None, delimiter: str | None, sheet: str | None, table: str | None,
-            query: str | None) -> SourceOptions:
-    return SourceOptions(encoding=encoding, delimiter=_delimiter(delimiter), sheet=sheet, table=table, query=query)
-
-
-@click.group(epilog=exit_code_help(), context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="refcheck", cls=GuardedGroup, epilog=exit_code_help(),
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(refcheck_version(), "--version", prog_name="refcheck", message="%(prog)s %(version)s")
-def cli() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error (exit 5), to report it.")
+def cli(debug: bool) -> None:
     """Check children's services referral records for completeness, validity and timeliness."""
 
 
@@ -111,7 +80,7 @@ def cli() -> None:
 @source_options
 @click.option("--json", "json_path", metavar="PATH|-", default=None,
               help="Write the JSON report to PATH, or to stdout with '-'.")
-@click.option("--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--junit", "junit_path", type=LocalPath(dir_okay=False, path_type=Path), default=None,
               help="Write JUnit XML for CI: a testsuite per category, a testcase per rule.")
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="error", show_default=True,
               help="The lowest severity whose failures make the exit code 1.")
@@ -123,7 +92,7 @@ def cli() -> None:
               help="With --engine gx: the database, such as postgresql://user@host/db or sqlite:///file.db.")
 def check(extract: str | None, schema: str, as_of: dt.date | None, encoding: str | None, delimiter: str | None,
           sheet: str | None, table: str | None, query: str | None, unreadable_path: Path | None,
-          max_unreadable: str | None, mapping_path: Path | None, json_path: str | None,
+          max_unreadable: Limit | None, min_rows: int, mapping_path: Path | None, json_path: str | None,
           junit_path: Path | None, fail_on: str, engine: str, source_url: str | None) -> None:
     """Check EXTRACT against a schema and summarise what failed, team by team.
 
@@ -132,42 +101,46 @@ def check(extract: str | None, schema: str, as_of: dt.date | None, encoding: str
     the database instead: give --source URI and --table.
     """
     gate = FAIL_ON[fail_on]
-    try:
-        resolved = load_schema(schema)
-        mapping = load_mapping(mapping_path, resolved) if mapping_path else None
-        if engine == "gx":
-            report = _check_with_gx(extract, source_url, table, query, resolved, mapping, as_of)
-        elif extract is None or source_url is not None:
-            raise click.UsageError("give EXTRACT (--source is for --engine gx)")
-        else:
-            report = validate(extract, resolved, as_of=as_of, mapping=mapping,
-                              options=_source(encoding, delimiter, sheet, table, query))
-    except RefcheckError as err:
-        raise _fail(err) from None
-    _account_unreadable(report, unreadable_path, max_unreadable)
+    read = SourceOptions(encoding=encoding, delimiter=delimiter, sheet=sheet, table=table, query=query)
+    resolved = load_schema(schema)
+    mapping = load_mapping(mapping_path, resolved) if mapping_path else None
+    if engine == "gx":
+        report = _check_with_gx(extract, source_url, read, resolved, mapping, as_of)
+    elif extract is None or source_url is not None:
+        raise click.UsageError("give EXTRACT (--source is for --engine gx)")
+    else:
+        options = source(extract, **dataclasses.asdict(read))
+        with reading(extract):
+            report = validate(extract, resolved, as_of=as_of, mapping=mapping, options=options)
+    account_unreadable(report, unreadable_path, max_unreadable)
+    require_rows(report, min_rows)
     if junit_path is not None:
         _write(junit_path, render_junit(report, gate))
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 10_000
     summary = render_terminal(report, gate, color=_use_color(), width=width)
     if json_path == "-":
-        click.echo(render_json(report, gate), nl=False)
+        say(render_json(report, gate), nl=False)
         click.echo(summary, nl=False, err=True)
     else:
         if json_path:
             _write(Path(json_path), render_json(report, gate))
-        click.echo(summary, nl=False)
+        say(summary, nl=False)
     sys.exit(ExitCode.PASSED if report.passed(gate) else ExitCode.FINDINGS)
 
 
-def _check_with_gx(extract: str | None, source_url: str | None, table: str | None, query: str | None,
-                   schema: Schema, mapping: ExtractMapping | None, as_of: dt.date | None) -> Report:
+def _check_with_gx(extract: str | None, source_url: str | None, read: SourceOptions, schema: Schema,
+                   mapping: ExtractMapping | None, as_of: dt.date | None) -> Report:
     """Run the rules with Great Expectations in the database the user named."""
     from refcheck.checks.gx_engine import untranslated, validate_sql
 
     url = source_url or extract
     if url is None or (source_url is not None and extract is not None):
         raise click.UsageError("--engine gx needs the database as --source URI (and no EXTRACT)")
-    if table is None or query is not None:
+    if extract_kind(url) != "database":
+        raise click.UsageError("--engine gx runs the rules inside a database: --source takes a database URI")
+    source(url, **dataclasses.asdict(read))
+    table = read.table
+    if table is None or read.query is not None:
         raise click.UsageError("--engine gx needs --table (a query is not supported)")
     if mapping is not None:
         schema = dataclasses.replace(schema, mapping=mapping)
@@ -182,13 +155,14 @@ def _check_with_gx(extract: str | None, source_url: str | None, table: str | Non
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same file.")
 @click.option("--as-of", type=AsOfDate(), default="2026-11-20", show_default=True,
               help="The day the extract is taken: referrals fall in the 14 months before it.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The CSV file to write.")
+@click.option("--out", type=LocalPath(dir_okay=False, path_type=Path), required=True, help="The CSV file to write.")
 def sample(rows: int, seed: int, as_of: dt.date, out: Path) -> None:
     """Write a synthetic extract of referrals (no real person's data) for demos, tests and benchmarks."""
     from refcheck.checks.sample import write_sample
 
-    write_sample(out, rows, seed=seed, as_of=as_of)
-    click.echo(f"wrote {rows:,} synthetic referrals to {out}", err=True)
+    with writing(out):
+        write_sample(out, rows, seed=seed, as_of=as_of)
+    click.echo(printable(f"wrote {rows:,} synthetic referrals to {out}"), err=True)
 
 
 class _Progress:
@@ -201,35 +175,6 @@ class _Progress:
     def __call__(self, stage: str) -> None:
         if self.on:
             click.echo(f"[{time.perf_counter() - self.start:5.1f}s] {stage}", err=True)
-
-
-def _delimiter(value: str | None) -> str | None:
-    """A delimiter option: one character; a backslash-t or the word tab means a tab."""
-    if value is None:
-        return None
-    text = {"\\t": "\t", "tab": "\t"}.get(value.lower(), value)
-    if len(text) != 1:
-        raise click.BadParameter(f"{value!r} is not one character", param_hint="'--delimiter'")
-    return text
-
-
-def _account_unreadable(report: Report, path: Path | None, limit: str | None) -> None:
-    """Write the unreadable rows if asked, and stop the run when there are more than allowed."""
-    if path is not None:
-        _write(path, report.unreadable.write_csv())
-    if limit is None:
-        return
-    text = limit.strip()
-    try:
-        allowed = float(text[:-1]) / 100 * report.source.rows_read if text.endswith("%") else int(text)
-    except ValueError:
-        raise click.BadParameter(f"{limit!r} is not a count or a share such as 1%",
-                                 param_hint="'--max-unreadable'") from None
-    count = report.source.rows_unreadable
-    if count > allowed:
-        where = f"; see {path}" if path else "; --unreadable FILE lists them"
-        raise BadExtract(f"{report.source.path}: {count:,} of {report.source.rows_read:,} rows could not be read, "
-                         f"more than --max-unreadable {text} allows{where}")
 
 
 def _team_names(value: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ...]:
@@ -245,14 +190,14 @@ def _team_names(value: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ..
     epilog=epilog("refcheck scorecard sample_data/referrals.csv --out scorecard")
 )
 @click.argument("extract", metavar="EXTRACT")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+@click.option("--out", type=LocalPath(file_okay=False, path_type=Path), required=True,
               help="The folder to write index.html, scorecard.xlsx, summary.md, worklists/ and report.json to.")
 @click.option("--schema", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
               help="A bundled schema name or a schema file.")
 @click.option("--as-of", type=AsOfDate(), default=None,
               help="The date 'due' and 'future' are judged against.  [default: today]")
 @source_options
-@click.option("--history", "history_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--history", "history_path", type=LocalPath(dir_okay=False, path_type=Path),
               default=DEFAULT_HISTORY, show_default=True, help="The SQLite file that keeps every run's figures.")
 @click.option("--no-history", is_flag=True, help="Neither read nor write the history file.")
 @click.option("--team", "teams", multiple=True, metavar="NAME", help="Only this team (repeat for more).")
@@ -263,7 +208,7 @@ def _team_names(value: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ..
               help="The lowest severity whose failures make the exit code 1.")
 def scorecard(extract: str, out: Path, schema: str, as_of: dt.date | None, encoding: str | None,
               delimiter: str | None, sheet: str | None, table: str | None, query: str | None,
-              unreadable_path: Path | None, max_unreadable: str | None, mapping_path: Path | None,
+              unreadable_path: Path | None, max_unreadable: Limit | None, min_rows: int, mapping_path: Path | None,
               history_path: Path, no_history: bool, teams: tuple[str, ...], include_columns: str,
               fail_on: str) -> None:
     """Write team scorecards, worklists and the JSON report for EXTRACT into --out."""
@@ -274,41 +219,53 @@ def scorecard(extract: str, out: Path, schema: str, as_of: dt.date | None, encod
     if taken:
         raise click.BadParameter(f"{', '.join(repr(name) for name in taken)}: a worklist has a column of that name "
                                  "already", param_hint="'--include-columns'")
+    options = source(extract, encoding=encoding, delimiter=delimiter, sheet=sheet, table=table, query=query)
     threading.Thread(target=_prepare_writers, daemon=True).start()
-    try:
-        progress("reading and checking")
-        options = _source(encoding, delimiter, sheet, table, query)
-        resolved = load_schema(schema)
-        mapping = load_mapping(mapping_path, resolved) if mapping_path else None
+    progress("reading and checking")
+    resolved = load_schema(schema)
+    mapping = load_mapping(mapping_path, resolved) if mapping_path else None
+    with reading(extract):
         report = validate(extract, resolved, as_of=as_of, findings=True, carry=carry, options=options,
                           mapping=mapping, measures=True)
-        _account_unreadable(report, unreadable_path, max_unreadable)
-        shown = _team_names(teams, report.teams)
-        made_at = dt.datetime.now().replace(microsecond=0)
-        from refcheck.reports.outputs import write_scorecard  # NOTE: Jinja2 and XlsxWriter, only when needed
-        from refcheck.reports.scorecard_inputs import ScorecardInputs
+        extract_print = None if no_history else fingerprint(extract, options)
+    account_unreadable(report, unreadable_path, max_unreadable)
+    require_rows(report, min_rows)
+    shown = _team_names(teams, report.teams)
+    made_at = dt.datetime.now().replace(microsecond=0)
+    from refcheck.reports.outputs import write_scorecard  # NOTE: Jinja2 and XlsxWriter, only when needed
+    from refcheck.reports.scorecard_inputs import ScorecardInputs
 
-        inputs = ScorecardInputs(report=report, teams=shown, include_columns=carry)
-        if not no_history:
-            progress("updating history")
-            history = History(history_path)
-            run = history.record(report, fingerprint(extract, options), made_at)
-            inputs = dataclasses.replace(
-                inputs, changes=tuple(history.changes(run)), trend=tuple(history.trend(report.schema.name)),
-                compared=history.previous(run) is not None,
-            )
-        progress("writing")
+    inputs = ScorecardInputs(report=report, teams=shown, include_columns=carry)
+    _writable_folder(out)  # NOTE: before history records this run, so a bad --out leaves history as it was
+    if extract_print is not None:
+        progress("updating history")
+        with writing(history_path):
+            inputs = _with_history(inputs, History(history_path), extract_print, made_at)
+    progress("writing")
+    with writing(out):
         written = write_scorecard(inputs, out, made_at, gate)
-    except RefcheckError as err:
-        raise _fail(err) from None
-    except OSError as err:
-        raise BadOutput(f"{err.filename or out}: cannot be written ({err.strerror})") from None
-    source = report.source
-    click.echo(f"{source.rows_checked:,} records checked ({source.rows_unreadable:,} unreadable) as of "
-               f"{report.as_of.isoformat()}; wrote {len(written)} files to {out}")
+    checked = report.source
+    say(printable(f"{checked.rows_checked:,} records checked ({checked.rows_unreadable:,} unreadable) as of "
+                  f"{report.as_of.isoformat()}; wrote {len(written)} files to {out}"))
     if gate is not None:
-        click.echo(verdict(report, gate, color=_use_color()))
+        say(verdict(report, gate, color=_use_color()))
     sys.exit(ExitCode.PASSED if report.passed(gate) else ExitCode.FINDINGS)
+
+
+def _writable_folder(out: Path) -> None:
+    """Make the output folder and prove a file can be made in it, or fail with exit 2 naming it."""
+    with writing(out):
+        out.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=out).close()
+
+
+def _with_history(inputs: ScorecardInputs, history: History, extract_print: str, made_at: dt.datetime
+                  ) -> ScorecardInputs:
+    """Record this run in the history and add what changed since the last one, and the trend."""
+    run = history.record(inputs.report, extract_print, made_at)
+    return dataclasses.replace(inputs, changes=tuple(history.changes(run)),
+                               trend=tuple(history.trend(inputs.report.schema.name)),
+                               compared=history.previous(run) is not None)
 
 
 def _prepare_writers() -> None:
@@ -327,18 +284,14 @@ def _prepare_writers() -> None:
 
 
 @cli.command(epilog=epilog("refcheck history --history refcheck-history.sqlite", codes=READS_HISTORY))
-@click.option("--history", "history_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--history", "history_path", type=LocalPath(dir_okay=False, path_type=Path),
               default=DEFAULT_HISTORY, show_default=True, help="The SQLite file scorecard runs were kept in.")
 @click.option("--schema", "schema_name", default=None, help="Only runs of this schema name.")
 def history(history_path: Path, schema_name: str | None) -> None:
     """List the stored scorecard runs and the trend of every headline figure."""
     if not history_path.exists():
-        raise BadExtract(f"{history_path}: no such history file")
-    try:
-        store = History(history_path)
-        click.echo(render_history(store, schema_name), nl=False)
-    except RefcheckError as err:
-        raise _fail(err) from None
+        raise BadExtract(printable(f"{history_path}: no such history file"))
+    say(render_history(History(history_path), schema_name), nl=False)
 
 
 @cli.command(
@@ -347,7 +300,7 @@ def history(history_path: Path, schema_name: str | None) -> None:
 @click.argument("extract", metavar="EXTRACT")
 @click.option("--schema", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
               help="The schema whose fields the headers are matched to.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--out", type=LocalPath(dir_okay=False, path_type=Path), default=None,
               help="Write the proposed mapping here (default: standard output).")
 @click.option("--sheet", default=None, metavar="NAME", help="Excel sheet.  [default: the first]")
 @click.option("--table", default=None, metavar="NAME", help="Database table (with a database URI).")
@@ -355,15 +308,14 @@ def history(history_path: Path, schema_name: str | None) -> None:
 def map_(extract: str, schema: str, out: Path | None, sheet: str | None, table: str | None,
          query: str | None) -> None:
     """Propose a column mapping from EXTRACT's headers to the schema's fields, for you to check and edit."""
-    try:
-        resolved = load_schema(schema)
-        label, columns = extract_columns(extract, SourceOptions(sheet=sheet, table=table, query=query))
-    except RefcheckError as err:
-        raise _fail(err) from None
+    options = source(extract, sheet=sheet, table=table, query=query)
+    resolved = load_schema(schema)
+    with reading(extract):
+        label, columns = extract_columns(extract, options)
     proposal = propose_mapping(columns, resolved)
     text = proposal_yaml(proposal, label)
     if out is None:
-        click.echo(text, nl=False)
+        say(text, nl=False)
     else:
         _write(out, text)
     exact = sum(1 for _, how in proposal.matches.values() if how == "exact")
@@ -382,7 +334,7 @@ def map_(extract: str, schema: str, out: Path | None, sheet: str | None, table: 
               help="How many of the most common values to show per column.")
 @click.option("--show-values", is_flag=True,
               help="Show values of every column, personal ones included (default: code-like columns only).")
-@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--html", "html_path", type=LocalPath(dir_okay=False, path_type=Path), default=None,
               help="Also write the profile as a self-contained HTML page.")
 @click.option("--json", "json_path", metavar="PATH|-", default=None, help="Also write it as JSON ('-': stdout).")
 def profile(extract: str, schema: str, mapping_path: Path | None, encoding: str | None, delimiter: str | None,
@@ -392,23 +344,22 @@ def profile(extract: str, schema: str, mapping_path: Path | None, encoding: str 
     from refcheck.checks.profile import profile_extract
     from refcheck.reports.profile import render_profile_html, render_profile_json, render_profile_text
 
-    try:
-        resolved = load_schema(schema)
-        mapping = load_mapping(mapping_path, resolved) if mapping_path else None
+    options = source(extract, encoding=encoding, delimiter=delimiter, sheet=sheet, table=table, query=query)
+    resolved = load_schema(schema)
+    mapping = load_mapping(mapping_path, resolved) if mapping_path else None
+    with reading(extract):
         found = profile_extract(extract, resolved, mapping=mapping, top=top, show_values=show_values,
-                                options=_source(encoding, delimiter, sheet, table, query))
-    except RefcheckError as err:
-        raise _fail(err) from None
+                                options=options)
     if html_path is not None:
         _write(html_path, render_profile_html(found))
     text = render_profile_text(found)
     if json_path == "-":
-        click.echo(render_profile_json(found), nl=False)
+        say(render_profile_json(found), nl=False)
         click.echo(text, nl=False, err=True)
         return
     if json_path:
         _write(Path(json_path), render_profile_json(found))
-    click.echo(text, nl=False)
+    say(text, nl=False)
 
 
 @cli.command(epilog=epilog("refcheck init --from their-export.csv", codes=READS_EXTRACT))
@@ -417,7 +368,7 @@ def profile(extract: str, schema: str, mapping_path: Path | None, encoding: str 
 @click.option("--from", "extract", default=None, metavar="EXTRACT",
               help="An extract from your system: its headers give a proposed mapping.yaml.")
 @click.option("--name", default=None, help="The schema's name.  [default: the folder's name]")
-@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+@click.option("--dir", "folder", type=LocalPath(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="Where to write the files.")
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
 @click.option("--sheet", default=None, metavar="NAME", help="Excel sheet of --from.  [default: the first]")
@@ -428,25 +379,25 @@ def init(extends: str, extract: str | None, name: str | None, folder: Path, forc
     from refcheck.schemas.scaffold import scaffold, slug
 
     extends_as = os.path.relpath(Path(extends).resolve(), folder.resolve()) if Path(extends).is_file() else None
-    try:
-        headers = None
-        if extract is not None:
-            headers = extract_columns(extract, SourceOptions(sheet=sheet, table=table))[1]
-        made = scaffold(name or slug(folder.resolve().name), extends, headers=headers, extract=extract,
-                        extends_as=extends_as)
-    except RefcheckError as err:
-        raise _fail(err) from None
+    headers = None
+    if extract is not None:
+        options = source(extract, sheet=sheet, table=table)
+        with reading(extract):
+            headers = extract_columns(extract, options)[1]
+    made = scaffold(name or slug(folder.resolve().name), extends, headers=headers, extract=extract,
+                    extends_as=extends_as)
     existing = [file for file in made.files if (folder / file).exists()]
     if existing and not force:
-        raise BadOutput(f"{folder / existing[0]}: exists; use --force to overwrite")
-    folder.mkdir(parents=True, exist_ok=True)
+        raise BadOutput(printable(f"{folder / existing[0]}: exists; use --force to overwrite"))
+    with writing(folder):
+        folder.mkdir(parents=True, exist_ok=True)
     for file, text in made.files.items():
         _write(folder / file, text)
-    click.echo(f"wrote {', '.join(str(folder / file) for file in made.files)}")
+    say(printable(f"wrote {', '.join(str(folder / file) for file in made.files)}"))
     if extract is not None:
-        click.echo(f"mapping: {made.matched} fields matched; check mapping.yaml"
-                   + (f"; not matched: {', '.join(made.unmatched)}" if made.unmatched else ""))
-    click.echo(f"next: refcheck schema check {folder / 'schema.yaml'}")
+        say(f"mapping: {made.matched} fields matched; check mapping.yaml"
+            + (f"; not matched: {', '.join(made.unmatched)}" if made.unmatched else ""))
+    say(printable(f"next: refcheck schema check {folder / 'schema.yaml'}"))
 
 
 @cli.group()
@@ -460,18 +411,15 @@ def schema() -> None:
               help="Also validate this mapping file against the schema's fields.")
 def schema_check(schema_file: str, mapping_path: Path | None) -> None:
     """Validate a schema (and a mapping): every key, kind, parameter, field and id, with file:line errors."""
-    try:
-        resolved = load_schema(schema_file)
-        rules = bind_rules(resolved)
-        mapping = load_mapping(mapping_path, resolved) if mapping_path else None
-    except RefcheckError as err:
-        raise _fail(err) from None
+    resolved = load_schema(schema_file)
+    rules = bind_rules(resolved)
+    mapping = load_mapping(mapping_path, resolved) if mapping_path else None
     extends = f" (extends {' -> '.join(resolved.extends)})" if resolved.extends else ""
-    click.echo(f"{schema_file}: valid schema {resolved.name!r} v{resolved.version}{extends}: "
-               f"{len(resolved.fields)} fields, {len(rules)} rules, {len(resolved.scorecard.kpis)} headline figures")
+    say(printable(f"{schema_file}: valid schema {resolved.name!r} v{resolved.version}{extends}: {len(resolved.fields)} "
+                  f"fields, {len(rules)} rules, {len(resolved.scorecard.kpis)} headline figures"))
     if mapping is not None:
-        click.echo(f"{mapping_path}: valid mapping: {len(mapping.fields)} fields, "
-                   f"{len(mapping.null_tokens)} null tokens")
+        say(printable(f"{mapping_path}: valid mapping: {len(mapping.fields)} fields, "
+                      f"{len(mapping.null_tokens)} null tokens"))
 
 
 @schema.command(name="show",
@@ -481,15 +429,9 @@ def schema_check(schema_file: str, mapping_path: Path | None) -> None:
 @click.option("--resolved", is_flag=True, help="The effective schema: extends applied and shorthands expanded.")
 def schema_show(schema_name: str, resolved: bool) -> None:
     """Print a schema as written, or resolved (a valid schema itself, ready to save and edit)."""
-    try:
-        loaded = load_schema(schema_name)
-        bind_rules(loaded)
-    except RefcheckError as err:
-        raise _fail(err) from None
-    if resolved:
-        click.echo(resolved_yaml(loaded), nl=False)
-    else:
-        click.echo(schema_text(schema_name), nl=False)
+    loaded = load_schema(schema_name)
+    bind_rules(loaded)
+    say(resolved_yaml(loaded) if resolved else schema_text(schema_name), nl=False)
 
 
 cli.add_command(export)
@@ -497,30 +439,5 @@ cli.add_command(rules)
 
 
 def main() -> NoReturn:
-    """Console-script entry point: run the command, then leave without tearing the interpreter down.
-
-    NOTE: every output is written and closed by the time the command returns. What is left is
-    freeing the run's frames and modules object by object (0.04 s of a 1M-row check, 0.05 s of a
-    scorecard, timed ABBA), which the operating system does at once when the process ends.
-    """
-    try:
-        cli(prog_name="refcheck")
-        code = 0
-    except SystemExit as done:
-        code = _exit_status(done.code)
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe or stream: exit as Python would
-            code = code or 120
-    os._exit(code)
-
-
-def _exit_status(code: object) -> int:
-    """The status ``sys.exit(code)`` would end the process with."""
-    if code is None:
-        return 0
-    if isinstance(code, int):
-        return code & 0xFF
-    print(code, file=sys.stderr)
-    return 1
+    """Console-script entry point (``refcheck``): the command, guarded, then the process's exit."""
+    run(cli)

@@ -68,7 +68,7 @@ def test_duplicate_header(tmp_path: Path, invoke: Invoke) -> None:
 def test_header_only_checks_nothing_and_passes(tmp_path: Path, invoke: Invoke) -> None:
     path = tmp_path / "extract.csv"
     path.write_text(HEADER + "\n")
-    result = invoke("check", path, "--as-of", "2025-06-30", "--json", "-")
+    result = invoke("check", path, "--as-of", "2025-06-30", "--json", "-", "--min-rows", "0")  # expected empty
     assert result.exit_code == ExitCode.PASSED, result.output
     report = json.loads(result.stdout)
     assert report["source"]["rows_read"] == 0 and report["passed"] is True

@@ -89,7 +89,7 @@ def test_reports_validate_against_the_published_json_schema(sample_report: dict[
     jsonschema.validate(sample_report, schema)
     ragged = tmp_path / "extract.csv"
     ragged.write_text(SAMPLE.read_text().splitlines()[0] + "\nR1,only,three\n")
-    result = invoke("check", ragged, "--json", "-", "--fail-on", "never")
+    result = invoke("check", ragged, "--json", "-", "--fail-on", "never", "--min-rows", "0")  # its one row unreadable
     report = json.loads(result.stdout)
     jsonschema.validate(report, schema)
     assert report["source"]["unreadable"] == [{"line": 2, "reason": "3 fields where the header has 23"}]

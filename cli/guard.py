@@ -1,0 +1,112 @@
+"""The top-level guard: whatever goes wrong in a command ends as one line on stderr and a documented exit code.
+
+A CI gate reads exit 1 as "rules failed", so a crash must never end with 1 (Python's default for an
+uncaught exception) nor print a traceback: an exception's text can quote the data it choked on.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+import traceback
+from typing import Any, NoReturn
+
+import click
+
+from refcheck.cli.common import fail
+from refcheck.cli.exit_codes import INTERRUPTED, OUTPUT_CLOSED, ExitCode
+from refcheck.schemas import RefcheckError
+
+
+class InternalError(click.ClickException):
+    """A bug in refcheck: one line naming the command and the exception's type (never its text), exit 5."""
+
+    exit_code = ExitCode.INTERNAL
+
+
+class Interrupted(click.ClickException):
+    """Ctrl-C: one line, exit 130, as a shell reports an interrupted process."""
+
+    exit_code = INTERRUPTED
+
+
+class OutputClosed(click.ClickException):
+    """The reader of standard output went away (``| head``): nothing to say, exit 141."""
+
+    exit_code = OUTPUT_CLOSED
+
+    def show(self, file: Any = None) -> None:
+        """Say nothing: the reader asked for no more."""
+
+
+class GuardedGroup(click.Group):
+    """A command group whose commands, subgroups included, end only with a documented exit code."""
+
+    group_class = type  # NOTE: click makes subgroups of this same class, so `schema check` is guarded too
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; turn whatever it raises that is not click's own into one line and its exit code."""
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except RefcheckError as err:
+            raise fail(err) from None
+        except KeyboardInterrupt:
+            raise Interrupted(f"{_command(ctx)}: interrupted") from None
+        except BrokenPipeError:
+            raise OutputClosed("") from None
+        except Exception as err:
+            if ctx.find_root().params.get("debug"):
+                traceback.print_exc()
+            raise InternalError(f"{_command(ctx)}: internal error ({type(err).__name__}) — please report; "
+                                "rerun with --debug for the traceback") from None
+
+
+def _command(ctx: click.Context) -> str:
+    """The command as typed, such as ``refcheck schema check``."""
+    return " ".join(filter(None, (ctx.command_path, ctx.invoked_subcommand)))
+
+
+def run(group: click.Group) -> NoReturn:
+    """Console-script entry point: run the command, then leave without tearing the interpreter down.
+
+    NOTE: every output is written and closed by the time the command returns. What is left is
+    freeing the run's frames and modules object by object (0.04 s of a 1M-row check, 0.05 s of a
+    scorecard, timed ABBA), which the operating system does at once when the process ends.
+    """
+    try:
+        group(prog_name="refcheck")
+        code = 0
+    except SystemExit as done:
+        code = _exit_status(done.code)
+    except OSError as err:  # outside a command, only click's help, usage and version text is written
+        code = _unwritable_stream(err)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more can be said
+            code = code or OUTPUT_CLOSED
+    os._exit(code)
+
+
+def _unwritable_stream(err: OSError) -> int:
+    """The exit code for click's own text failing to reach its stream."""
+    if err.errno == errno.EPIPE:
+        return OUTPUT_CLOSED
+    try:
+        click.echo(f"Error: standard output cannot be written ({err.strerror})", err=True)
+    except OSError:
+        pass
+    return ExitCode.USAGE
+
+
+def _exit_status(code: object) -> int:
+    """The status ``sys.exit(code)`` would end the process with."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return ExitCode.INTERNAL
