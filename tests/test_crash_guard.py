@@ -201,3 +201,32 @@ def test_a_uri_given_as_a_file_path_is_refused_with_its_password_hidden(invoke: 
     assert result.exit_code == ExitCode.USAGE
     assert "postgresql://clerk:***@db.council.example/cases is a URI, not a file path" in result.stderr
     assert "Hunter2pw" not in result.output
+
+
+def test_ctrl_c_in_a_real_run_is_one_line_and_exit_130() -> None:
+    import signal
+    import time
+
+    if not Path("/proc/self/task").is_dir():
+        pytest.skip("needs Linux's /proc to see that the command is running")
+    with subprocess.Popen([sys.executable, "-m", "refcheck.cli", "check", "-"], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT) as child:
+        deadline = time.monotonic() + 120
+        while not _reading_a_pipe(child.pid):  # NOTE: the command is running: it waits for the extract on stdin
+            assert time.monotonic() < deadline and child.poll() is None, "refcheck never waited on its stdin"
+            time.sleep(0.1)
+        child.send_signal(signal.SIGINT)
+        _, stderr = child.communicate(timeout=60)
+    assert child.returncode == INTERRUPTED
+    assert stderr.splitlines() == ["Error: refcheck check: interrupted"]
+
+
+def _reading_a_pipe(pid: int) -> bool:
+    """Whether a thread of the process waits to read a pipe (Linux's /proc)."""
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            if "pipe_read" in (task / "wchan").read_text():
+                return True
+        except OSError:
+            continue
+    return False

@@ -151,7 +151,8 @@ OPTIONS: dict[str, tuple[str, list[str]]] = {
     **{f"export {what} --out": ("out", ["export", what, "--out", HOSTILE]) for what in ("pandera", "gx", "calendar")},
 }
 IN_PROCESS = ["a directory", "a missing file", "a path below a file", "a file with NUL bytes",
-              "control characters and emoji in the name", "a full device", "a URI with a password"]
+              "control characters and emoji in the name", "a full device", "a URI with a password",
+              "a dash (standard input or output)", "an empty name"]
 IN_A_PROCESS_OF_THEIR_OWN = ["a FIFO", "an endless device"]
 """Values that could hang or fill memory: run in a process with a time limit."""
 
@@ -191,6 +192,10 @@ def _hostile(kind: str, folder: Path, extract: Path) -> str:
     if kind == "a FIFO":
         os.mkfifo(folder / "pipe")
         return str(folder / "pipe")
+    if kind == "a dash (standard input or output)":
+        return "-"
+    if kind == "an empty name":
+        return ""
     assert kind == "a URI with a password"
     return f"postgresql://fuzz:{PASSWORD}@127.0.0.1:9/db?connect_timeout=2&password={PASSWORD}"
 
