@@ -32,8 +32,13 @@ def scratch_file(suffix: str) -> tuple[int, Path]:
     """A new private file (descriptor and path) in the temporary folder, removed however the run ends."""
     remove_stale()
     _catch_signals()
-    handle, name = tempfile.mkstemp(prefix=f"{PREFIX}{os.getpid()}-", suffix=suffix)
-    _live.add(Path(name))
+    # NOTE: a signal between making the file and noting it would leave it behind: it waits till both are done.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f"{PREFIX}{os.getpid()}-", suffix=suffix)
+        _live.add(Path(name))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
     return handle, Path(name)
 
 
