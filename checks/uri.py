@@ -39,12 +39,26 @@ def parse_uri(text: str) -> URL:
         url = make_url(text)
     except Exception:  # noqa: BLE001 - make_url raises ArgumentError, ValueError (a port) and others
         raise ExtractError(f"{display(text)}: not a valid database URI{_ENCODE_HINT}") from None
-    if (url.username is not None or url.password is not None) and text.count("@") > 1:
+    if _ambiguous(url, text):
         raise ExtractError(f"{display(text)}: more than one @ in the URI{_ENCODE_HINT}")
-    return url
+    if "\x00" in unquote(text):
+        # NOTE: libpq ends its connection string at a NUL: the rest (the port, say) would be dropped silently
+        raise ExtractError(f"{display(text)}: a URI cannot hold a NUL character (%00)")
+    return url.set(drivername=url.drivername.lower())
 
 
 _ENCODE_HINT = "; write @, :, / and % in a password %-encoded (%40, %3A, %2F, %25)"
+
+
+def _ambiguous(url: URL, text: str) -> bool:
+    """Whether a URI with a user part has another ``@``: where its password ends is anyone's guess."""
+    return (url.username is not None or url.password is not None) and text.count("@") > 1
+
+
+def _query(url: URL) -> list[tuple[str, str]]:
+    """The query's key-value pairs, a key given twice as two pairs."""
+    return [(key, value) for key, values in url.query.items()
+            for value in (values if isinstance(values, tuple) else (values,))]
 
 
 def display(text: str) -> str:
@@ -55,13 +69,11 @@ def display(text: str) -> str:
         url = make_url(text)
     except Exception:  # noqa: BLE001 - unparsable: show no more than the scheme
         return f"{scheme}{HIDDEN}"
-    if (url.username is not None or url.password is not None) and text.count("@") > 1:
+    if _ambiguous(url, text):
         return f"{scheme}{HIDDEN}@{HIDDEN}"
     shown = url.set(password=HIDDEN if url.password is not None else None, query={})
     base = shown.render_as_string(hide_password=True)
-    query = "&".join(f"{quote_plus(key)}={_shown_value(key, value)}"
-                     for key, values in url.query.items()
-                     for value in (values if isinstance(values, tuple) else (values,)))
+    query = "&".join(f"{quote_plus(key)}={_shown_value(key, value)}" for key, value in _query(url))
     return _hide(f"{base}?{query}" if query else base, text)
 
 
@@ -80,9 +92,7 @@ def secrets(text: str) -> list[str]:
     except Exception:  # noqa: BLE001 - unparsable: its raw text is all there is to go by
         url = None
     plain = [url.password or ""] if url is not None else []
-    if url is not None:
-        plain += [value for key, values in url.query.items() if key.lower() not in SHOWN_QUERY_KEYS
-                  for value in (values if isinstance(values, tuple) else (values,))]
+    plain += [value for key, value in _query(url) if key.lower() not in SHOWN_QUERY_KEYS] if url is not None else []
     user_part = text.split("://", 1)[-1].rsplit("@", 1)[0] if "@" in text else ""
     query = text.split("?", 1)[1] if "?" in text else ""
     raw = [user_part.split(":", 1)[1]] if ":" in user_part else []

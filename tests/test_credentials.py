@@ -12,6 +12,7 @@ import io
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
+import polars as pl
 import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy.engine import make_url
@@ -119,6 +121,29 @@ def test_a_drivers_message_is_scrubbed_of_the_uri_and_every_form_of_its_password
     decoded = SENTINEL.replace("%40", "@")
     message = f'cannot connect to "{uri}": bad password "{SENTINEL}" / "{decoded}" / "{ENCODED}" / "{SENTINEL.upper()}"'
     assert not _leaks(scrub(message, uri)), scrub(message, uri)
+
+
+def test_a_nul_in_a_uri_is_refused_before_anything_connects(tmp_path: Path) -> None:
+    uri = f"postgresql://reader:abc%00{ENCODED}@127.0.0.1:1/cs"
+    for args in (("check", uri, "--table", "t"), ("check", "--engine", "gx", "--source", uri, "--table", "t")):
+        result = _run(*args)
+        assert result.exit_code == 4 and "cannot hold a NUL character" in result.stderr, result.stderr
+        _assert_nothing_leaked(result)
+
+
+def test_engine_gx_reads_a_dollar_in_a_uri_as_written_never_from_the_environment(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # NOTE: GX substitutes ${NAME} in a connection string from the environment: a password holding
+    # one would be replaced by whatever the variable holds (here, a file's name shows where it went)
+    monkeypatch.setenv("REFCHECK_ELSEWHERE", "elsewhere")
+    path = tmp_path / "${REFCHECK_ELSEWHERE}.db"
+    frame = generate(20, seed=5, as_of=SAMPLE_AS_OF).with_columns(team=pl.lit("Bridgend"))
+    with sqlite3.connect(path) as db:
+        db.execute(f"CREATE TABLE referrals ({', '.join(f'{name!r} TEXT' for name in frame.columns)})")
+        db.executemany(f"INSERT INTO referrals VALUES ({', '.join('?' for _ in frame.columns)})", frame.rows())
+    result = _run("check", "--engine", "gx", "--source", f"sqlite:///{path}", "--table", "referrals")
+    assert result.exit_code in {0, 1}, result.stderr
+    assert not (tmp_path / "elsewhere.db").exists()
 
 
 # -- every command, every form, to a server that is not there -------------------------------------
