@@ -73,7 +73,7 @@ def _reason(err: OSError) -> str:
     """
     if err.strerror:
         return err.strerror
-    found = re.search(r"\(os error (\d+)\)$", str(err))
+    found = re.search(r"\(os error (\d+)\)", str(err))
     return os.strerror(int(found.group(1))) if found else type(err).__name__
 
 

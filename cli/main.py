@@ -289,9 +289,11 @@ def _prepare_writers() -> None:
 @click.option("--schema", "schema_name", default=None, help="Only runs of this schema name.")
 def history(history_path: Path, schema_name: str | None) -> None:
     """List the stored scorecard runs and the trend of every headline figure."""
-    if not history_path.exists():
-        raise BadExtract(printable(f"{history_path}: no such history file"))
-    say(render_history(History(history_path), schema_name), nl=False)
+    with reading(str(history_path)):
+        if not history_path.exists():
+            raise BadExtract(printable(f"{history_path}: no such history file"))
+        listing = render_history(History(history_path), schema_name)
+    say(listing, nl=False)
 
 
 @cli.command(
@@ -378,7 +380,7 @@ def init(extends: str, extract: str | None, name: str | None, folder: Path, forc
     """Start a council's folder: a schema extending the standard, a proposed mapping, a README."""
     from refcheck.schemas.scaffold import scaffold, slug
 
-    extends_as = os.path.relpath(Path(extends).resolve(), folder.resolve()) if Path(extends).is_file() else None
+    extends_as = _relative_schema(extends, folder)
     headers = None
     if extract is not None:
         options = source(extract, sheet=sheet, table=table)
@@ -386,10 +388,10 @@ def init(extends: str, extract: str | None, name: str | None, folder: Path, forc
             headers = extract_columns(extract, options)[1]
     made = scaffold(name or slug(folder.resolve().name), extends, headers=headers, extract=extract,
                     extends_as=extends_as)
-    existing = [file for file in made.files if (folder / file).exists()]
-    if existing and not force:
-        raise BadOutput(printable(f"{folder / existing[0]}: exists; use --force to overwrite"))
     with writing(folder):
+        existing = [file for file in made.files if (folder / file).exists()]
+        if existing and not force:
+            raise BadOutput(printable(f"{folder / existing[0]}: exists; use --force to overwrite"))
         folder.mkdir(parents=True, exist_ok=True)
     for file, text in made.files.items():
         _write(folder / file, text)
@@ -398,6 +400,14 @@ def init(extends: str, extract: str | None, name: str | None, folder: Path, forc
         say(f"mapping: {made.matched} fields matched; check mapping.yaml"
             + (f"; not matched: {', '.join(made.unmatched)}" if made.unmatched else ""))
     say(printable(f"next: refcheck schema check {folder / 'schema.yaml'}"))
+
+
+def _relative_schema(extends: str, folder: Path) -> str | None:
+    """The --extends file as the new schema names it, relative to its folder; None for a bundled name."""
+    try:
+        return os.path.relpath(Path(extends).resolve(), folder.resolve()) if Path(extends).is_file() else None
+    except OSError:
+        return None  # NOTE: not a file refcheck can use: the schema loader says why, in one line
 
 
 @cli.group()

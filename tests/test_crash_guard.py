@@ -230,3 +230,15 @@ def _reading_a_pipe(pid: int) -> bool:
         except OSError:
             continue
     return False
+
+
+def test_an_os_error_is_named_in_the_systems_words_even_when_polars_raised_it(tmp_path: Path,
+                                                                             invoke: Invoke) -> None:
+    long_name = tmp_path / ("x" * 300)
+    for args in (["sample", "--rows", "5", "--out", long_name], ["history", "--history", long_name],
+                 ["init", "--dir", long_name]):
+        result = invoke(*args)
+        assert result.exit_code in (ExitCode.USAGE, ExitCode.BAD_EXTRACT), result.output
+        [line] = result.stderr.splitlines()
+        assert line.endswith(": cannot be written (File name too long)") or line.endswith(
+            ": cannot be read (File name too long)"), line

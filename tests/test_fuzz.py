@@ -152,7 +152,7 @@ OPTIONS: dict[str, tuple[str, list[str]]] = {
 }
 IN_PROCESS = ["a directory", "a missing file", "a path below a file", "a file with NUL bytes",
               "control characters and emoji in the name", "a full device", "a URI with a password",
-              "a dash (standard input or output)", "an empty name"]
+              "a dash (standard input or output)", "an empty name", "a name too long"]
 IN_A_PROCESS_OF_THEIR_OWN = ["a FIFO", "an endless device"]
 """Values that could hang or fill memory: run in a process with a time limit."""
 
@@ -196,6 +196,8 @@ def _hostile(kind: str, folder: Path, extract: Path) -> str:
         return "-"
     if kind == "an empty name":
         return ""
+    if kind == "a name too long":
+        return str(folder / ("x" * 5000))
     assert kind == "a URI with a password"
     return f"postgresql://fuzz:{PASSWORD}@127.0.0.1:9/db?connect_timeout=2&password={PASSWORD}"
 
