@@ -152,7 +152,7 @@ OPTIONS: dict[str, tuple[str, list[str]]] = {
 }
 IN_PROCESS = ["a directory", "a missing file", "a path below a file", "a file with NUL bytes",
               "control characters and emoji in the name", "a full device", "a URI with a password",
-              "a dash (standard input or output)", "an empty name", "a name too long"]
+              "a dash (standard input or output)", "an empty name", "a name too long", "a relative name too long"]
 IN_A_PROCESS_OF_THEIR_OWN = ["a FIFO", "an endless device"]
 """Values that could hang or fill memory: run in a process with a time limit."""
 
@@ -198,6 +198,8 @@ def _hostile(kind: str, folder: Path, extract: Path) -> str:
         return ""
     if kind == "a name too long":
         return str(folder / ("x" * 5000))
+    if kind == "a relative name too long":
+        return "x" * 5000
     assert kind == "a URI with a password"
     return f"postgresql://fuzz:{PASSWORD}@127.0.0.1:9/db?connect_timeout=2&password={PASSWORD}"
 
@@ -243,7 +245,19 @@ NO_READER = pytest.mark.xfail(strict=True, reason="reported: an output FIFO that
                               "open() (reports/files.py writes pipes in place); open it non-blocking and refuse ENXIO")
 
 
-@pytest.mark.parametrize(("case", "kind"), _cases(IN_PROCESS))
+LONG_SCHEMA_NAME = pytest.mark.xfail(strict=True, reason="reported: a relative schema name too long is joined to "
+                                     "the bundled schemas' folder and its OSError escapes schemas/loader.py (exit 5)")
+
+
+def _known_gaps(cases: list[tuple[str, str]]) -> list[object]:
+    """The cases, each marked with the gap it still shows (strict: a fixed gap must be unmarked)."""
+    schema_names = ("--schema", "--extends", "schema check FILE")
+    return [pytest.param(case, kind, marks=LONG_SCHEMA_NAME)
+            if kind == "a relative name too long" and case.endswith(schema_names) else (case, kind)
+            for case, kind in cases]
+
+
+@pytest.mark.parametrize(("case", "kind"), _known_gaps(_cases(IN_PROCESS)))
 def test_every_path_option_given_a_hostile_value_keeps_the_promises(case: str, kind: str, tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # a relative value (a URI taken as a path) lands here
