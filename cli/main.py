@@ -11,7 +11,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 import click
 
@@ -33,6 +33,7 @@ from refcheck.cli.export import export
 from refcheck.cli.gates import Limit, account_unreadable, require_rows
 from refcheck.cli.guard import GuardedGroup, run
 from refcheck.cli.read_options import extract_kind, read_options, source, source_options
+from refcheck.cli.staged_history import staged_history
 from refcheck.reports import refcheck_version, render_json, render_terminal
 from refcheck.reports.history import DEFAULT_HISTORY, History, fingerprint, render_history
 from refcheck.reports.junit import render_junit
@@ -51,9 +52,6 @@ from refcheck.schemas import (
 from refcheck.schemas.loader import schema_text
 from refcheck.schemas.show import resolved_yaml
 from refcheck.schemas.yamldoc import printable
-
-if TYPE_CHECKING:
-    from refcheck.reports.scorecard_inputs import ScorecardInputs
 
 FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
 
@@ -236,13 +234,9 @@ def scorecard(extract: str, out: Path, schema: str, as_of: dt.date | None, encod
     from refcheck.reports.scorecard_inputs import ScorecardInputs
 
     inputs = ScorecardInputs(report=report, teams=shown, include_columns=carry)
-    _writable_folder(out)  # NOTE: before history records this run, so a bad --out leaves history as it was
-    if extract_print is not None:
-        progress("updating history")
-        with writing(history_path):
-            inputs = _with_history(inputs, History(history_path), extract_print, made_at)
+    _writable_folder(out)  # NOTE: a bad --out fails before the history is opened
     progress("writing")
-    with writing(out):
+    with staged_history(inputs, history_path, extract_print, made_at) as inputs, writing(out):
         written = write_scorecard(inputs, out, made_at, gate)
     checked = report.source
     say(printable(f"{checked.rows_checked:,} records checked ({checked.rows_unreadable:,} unreadable) as of "
@@ -257,15 +251,6 @@ def _writable_folder(out: Path) -> None:
     with writing(out):
         out.mkdir(parents=True, exist_ok=True)
         tempfile.TemporaryFile(dir=out).close()
-
-
-def _with_history(inputs: ScorecardInputs, history: History, extract_print: str, made_at: dt.datetime
-                  ) -> ScorecardInputs:
-    """Record this run in the history and add what changed since the last one, and the trend."""
-    run = history.record(inputs.report, extract_print, made_at)
-    return dataclasses.replace(inputs, changes=tuple(history.changes(run)),
-                               trend=tuple(history.trend(inputs.report.schema.name)),
-                               compared=history.previous(run) is not None)
 
 
 def _prepare_writers() -> None:

@@ -126,6 +126,16 @@ class TrendPoint:
     values: dict[tuple[str, str], float | None]
 
 
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """A run not yet committed, with what changed since the previous run and the trend it joins."""
+
+    run: Run
+    changes: list[Change]
+    trend: list[TrendPoint]
+    compared: bool
+
+
 def fingerprint(source: str, options: SourceOptions) -> str:
     """Which extract a run checked, so that a re-run of the same one replaces its run.
 
@@ -175,49 +185,26 @@ class History:
 
     def record(self, report: Report, print_: str, run_at: dt.datetime) -> Run:
         """Store a run (replacing the same extract, as-of and schema) and return it."""
+        with self.staged(report, print_, run_at) as staged:
+            return staged.run
+
+    @contextmanager
+    def staged(self, report: Report, print_: str, run_at: dt.datetime) -> Iterator[Staged]:
+        """Store a run in one transaction, committed only when the block ends without an error.
+
+        So a scorecard whose outputs fail to be written, or a kill while they are, records no run. The
+        block is given the run with what changed since the previous one and the trend, as committing
+        would leave them. NOTE: until then other writers of this history wait (readers do not).
+        """
         if report.findings is None:
             raise ValueError("history needs a report made with findings=True")
-        schema = report.schema
         key, made = history_key(self.path)
-        findings = report.findings.filter(pl.col("record_id").is_not_null())
-        # NOTE: one keyed hash per distinct record id, not per failure (no keyed hash runs in Polars).
-        ids = findings["record_id"].unique()
-        pseudonyms = pl.DataFrame({"record_id": ids, "record": pl.Series(
-            [hashlib.blake2b(record.encode(), key=key[:64], digest_size=12).digest() for record in ids.to_list()],
-            dtype=pl.Binary)})
-        failures = (findings.select("rule_id", "team", "record_id").join(pseudonyms, on="record_id")
-                    .select(*_FAILURES).unique())
-        parquet = io.BytesIO()
-        failures.write_parquet(parquet, compression="zstd")
+        parquet = _failure_parquet(report.findings, key)
         with self._connect() as db:
             self._check_key(db, key, made)
-            db.execute(
-                "DELETE FROM runs WHERE schema_name = ? AND schema_version = ? AND fingerprint = ? AND as_of = ?",
-                (schema.name, schema.version, print_, report.as_of.isoformat()),
-            )
-            cursor = db.execute(
-                "INSERT INTO runs (run_at, as_of, schema_name, schema_version, fingerprint, rows) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (run_at.isoformat(timespec="seconds"), report.as_of.isoformat(), schema.name, schema.version,
-                 print_, report.source.rows_checked),
-            )
-            run_id = int(cursor.lastrowid or 0)
-            db.executemany(
-                "INSERT INTO counts VALUES (?, ?, ?, ?, ?)",
-                [(run_id, r.rule.id, c.team, c.checked, c.failed) for r in report.results for c in r.by_team],
-            )
-            db.executemany(
-                "INSERT INTO kpis VALUES (?, ?, ?, ?, ?)",
-                [
-                    (run_id, kpi.id, team or OVERALL, kpi_figure(report, kpi, team).value, kpi.measure)
-                    for kpi in schema.scorecard.kpis
-                    for team in (None, *report.teams)
-                ],
-            )
-            db.execute("INSERT INTO failure_sets VALUES (?, ?)", (run_id, parquet.getvalue()))
-            row = db.execute("SELECT id, run_at, as_of, schema_name, schema_version, rows FROM runs WHERE id = ?",
-                             (run_id,)).fetchone()
-        return Run(*row)
+            run = _insert_run(db, report, print_, run_at, parquet)
+            yield Staged(run, _changes(db, run, self.path), _trend(db, report.schema.name),
+                         _previous(db, run) is not None)
 
     def _check_key(self, db: sqlite3.Connection, key: bytes, made: bool) -> None:
         """Warn when this run's key is not the one earlier runs were stored with, and keep this one's check."""
@@ -236,40 +223,17 @@ class History:
     def previous(self, run: Run) -> Run | None:
         """The run of the same schema before this one (by as-of date, then run time)."""
         with self._connect() as db:
-            row = db.execute(
-                "SELECT id, run_at, as_of, schema_name, schema_version, rows FROM runs "
-                "WHERE schema_name = ? AND id != ? AND (as_of < ? OR (as_of = ? AND run_at <= ?)) "
-                "ORDER BY as_of DESC, run_at DESC, id DESC LIMIT 1",
-                (run.schema_name, run.id, run.as_of, run.as_of, run.run_at),
-            ).fetchone()
-        return Run(*row) if row else None
+            return _previous(db, run)
 
     def changes(self, run: Run) -> list[Change]:
         """Per team and rule, failures new since the previous run and failures fixed."""
-        before = self.previous(run)
-        if before is None:
-            return []
         with self._connect() as db:
-            try:
-                now, was = _failures(db, run.id), _failures(db, before.id)
-            except (pl.exceptions.PolarsError, OSError):
-                raise HistoryError(f"{self.path}: the stored failures of a run cannot be read; "
-                                   "the file is damaged (move it aside to start a new history)") from None
-        keys = ["team", "rule_id"]
-        new = now.join(was, on=list(_FAILURES), how="anti").group_by(keys).agg(pl.len().alias("new"))
-        fixed = was.join(now, on=list(_FAILURES), how="anti").group_by(keys).agg(pl.len().alias("fixed"))
-        table = new.join(fixed, on=keys, how="full", coalesce=True).fill_null(0).sort(keys)
-        return [Change(*row) for row in table.select(*keys, "new", "fixed").iter_rows()]
+            return _changes(db, run, self.path)
 
     def runs(self, schema_name: str | None = None) -> list[Run]:
         """Stored runs, oldest first."""
         with self._connect() as db:
-            rows = db.execute(
-                "SELECT id, run_at, as_of, schema_name, schema_version, rows FROM runs "
-                "WHERE ? IS NULL OR schema_name = ? ORDER BY as_of, run_at, id",
-                (schema_name, schema_name),
-            ).fetchall()
-        return [Run(*row) for row in rows]
+            return _runs(db, schema_name)
 
     def measures(self) -> dict[str, str]:
         """What each stored KPI measures (its latest definition)."""
@@ -278,14 +242,102 @@ class History:
 
     def trend(self, schema_name: str, limit: int = 12) -> list[TrendPoint]:
         """KPI values of the last ``limit`` runs of a schema, oldest first."""
-        runs = self.runs(schema_name)[-limit:]
-        points = []
         with self._connect() as db:
-            for run in runs:
-                values = {(kpi, team): value for kpi, team, value in
-                          db.execute("SELECT kpi_id, team, value FROM kpis WHERE run_id = ?", (run.id,))}
-                points.append(TrendPoint(run, values))
-        return points
+            return _trend(db, schema_name, limit)
+
+
+_RUN_COLUMNS = "id, run_at, as_of, schema_name, schema_version, rows"
+
+
+def _failure_parquet(findings: pl.DataFrame, key: bytes) -> bytes:
+    """A run's distinct failures as Parquet: rule, team and a keyed hash of each record id."""
+    findings = findings.filter(pl.col("record_id").is_not_null())
+    # NOTE: one keyed hash per distinct record id, not per failure (no keyed hash runs in Polars).
+    ids = findings["record_id"].unique()
+    pseudonyms = pl.DataFrame({"record_id": ids, "record": pl.Series(
+        [hashlib.blake2b(record.encode(), key=key[:64], digest_size=12).digest() for record in ids.to_list()],
+        dtype=pl.Binary)})
+    failures = (findings.select("rule_id", "team", "record_id").join(pseudonyms, on="record_id")
+                .select(*_FAILURES).unique())
+    parquet = io.BytesIO()
+    failures.write_parquet(parquet, compression="zstd")
+    return parquet.getvalue()
+
+
+def _insert_run(db: sqlite3.Connection, report: Report, print_: str, run_at: dt.datetime, parquet: bytes) -> Run:
+    """Insert a run and its counts, KPI values and failures, replacing the same extract, as-of and schema."""
+    schema = report.schema
+    db.execute(
+        "DELETE FROM runs WHERE schema_name = ? AND schema_version = ? AND fingerprint = ? AND as_of = ?",
+        (schema.name, schema.version, print_, report.as_of.isoformat()),
+    )
+    cursor = db.execute(
+        "INSERT INTO runs (run_at, as_of, schema_name, schema_version, fingerprint, rows) VALUES (?, ?, ?, ?, ?, ?)",
+        (run_at.isoformat(timespec="seconds"), report.as_of.isoformat(), schema.name, schema.version,
+         print_, report.source.rows_checked),
+    )
+    run_id = int(cursor.lastrowid or 0)
+    db.executemany(
+        "INSERT INTO counts VALUES (?, ?, ?, ?, ?)",
+        [(run_id, r.rule.id, c.team, c.checked, c.failed) for r in report.results for c in r.by_team],
+    )
+    db.executemany(
+        "INSERT INTO kpis VALUES (?, ?, ?, ?, ?)",
+        [
+            (run_id, kpi.id, team or OVERALL, kpi_figure(report, kpi, team).value, kpi.measure)
+            for kpi in schema.scorecard.kpis
+            for team in (None, *report.teams)
+        ],
+    )
+    db.execute("INSERT INTO failure_sets VALUES (?, ?)", (run_id, parquet))
+    return Run(*db.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,)).fetchone())
+
+
+def _previous(db: sqlite3.Connection, run: Run) -> Run | None:
+    """The run of the same schema before this one (by as-of date, then run time)."""
+    row = db.execute(
+        f"SELECT {_RUN_COLUMNS} FROM runs "
+        "WHERE schema_name = ? AND id != ? AND (as_of < ? OR (as_of = ? AND run_at <= ?)) "
+        "ORDER BY as_of DESC, run_at DESC, id DESC LIMIT 1",
+        (run.schema_name, run.id, run.as_of, run.as_of, run.run_at),
+    ).fetchone()
+    return Run(*row) if row else None
+
+
+def _changes(db: sqlite3.Connection, run: Run, path: Path) -> list[Change]:
+    """Per team and rule, failures new since the previous run and failures fixed."""
+    before = _previous(db, run)
+    if before is None:
+        return []
+    try:
+        now, was = _failures(db, run.id), _failures(db, before.id)
+    except (pl.exceptions.PolarsError, OSError):
+        raise HistoryError(f"{path}: the stored failures of a run cannot be read; "
+                           "the file is damaged (move it aside to start a new history)") from None
+    keys = ["team", "rule_id"]
+    new = now.join(was, on=list(_FAILURES), how="anti").group_by(keys).agg(pl.len().alias("new"))
+    fixed = was.join(now, on=list(_FAILURES), how="anti").group_by(keys).agg(pl.len().alias("fixed"))
+    table = new.join(fixed, on=keys, how="full", coalesce=True).fill_null(0).sort(keys)
+    return [Change(*row) for row in table.select(*keys, "new", "fixed").iter_rows()]
+
+
+def _runs(db: sqlite3.Connection, schema_name: str | None) -> list[Run]:
+    """Stored runs, oldest first."""
+    rows = db.execute(
+        f"SELECT {_RUN_COLUMNS} FROM runs WHERE ? IS NULL OR schema_name = ? ORDER BY as_of, run_at, id",
+        (schema_name, schema_name),
+    ).fetchall()
+    return [Run(*row) for row in rows]
+
+
+def _trend(db: sqlite3.Connection, schema_name: str, limit: int = 12) -> list[TrendPoint]:
+    """KPI values of the last ``limit`` runs of a schema, oldest first."""
+    points = []
+    for run in _runs(db, schema_name)[-limit:]:
+        values = {(kpi, team): value for kpi, team, value in
+                  db.execute("SELECT kpi_id, team, value FROM kpis WHERE run_id = ?", (run.id,))}
+        points.append(TrendPoint(run, values))
+    return points
 
 
 def key_path(history: Path) -> Path:

@@ -159,3 +159,19 @@ def test_a_damaged_failure_set_is_one_line_and_exit_2(tmp_path: Path, invoke: In
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [f"Error: {history}: the stored failures of a run cannot be read; "
                                           "the file is damaged (move it aside to start a new history)"]
+
+
+def test_a_scorecard_whose_outputs_cannot_be_written_records_no_run(tmp_path: Path, invoke: Invoke) -> None:
+    history = tmp_path / "history.sqlite"
+    extract = _extract(tmp_path / "extract.csv", ["R1"], ["R1", "R2"])
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "worklists").write_text("a user's file where the worklists folder goes\n")
+    failed = invoke("scorecard", extract, "--out", out, "--as-of", "2025-06-02", "--history", history)
+    assert failed.exit_code == 2, failed.output
+    assert "Traceback" not in failed.output and failed.stderr.count("\n") == 1
+    assert History(history).runs() == []
+    (out / "worklists").unlink()
+    written = invoke("scorecard", extract, "--out", out, "--as-of", "2025-06-02", "--history", history)
+    assert written.exit_code == 0, written.output
+    assert len(History(history).runs()) == 1
