@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
-from sqlalchemy.engine import URL
 
 from refcheck.checks.errors import ExtractError
 from refcheck.checks.uri import display, driver_reason, is_uri, parse_uri
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 POSTGRESQL = ("postgresql", "postgres")
 
