@@ -98,7 +98,7 @@ def _validate_sql(connection_string: str, url: str, label: str, table: str, sche
                 sa.event.listen(gx_engine, "checkout", temporary_calendar)
         suite = _suite(context, schema, runnable, dialect, as_of, whole_table=base)
         for number, value in enumerate(teams):
-            where = f"{team} IS NULL" if value is None else f"{team} = {literal(value)}"
+            where = f"{team} IS NULL" if value is None else f"{team} = {literal(value, dialect.char)}"
             asset = source.add_query_asset(f"team{number}", query=f"SELECT * FROM ({base}) AS t WHERE {where}")
             name = NO_TEAM if value is None else value
             batch = asset.add_batch_definition_whole_table("all")

@@ -525,8 +525,6 @@ def test_gx_on_postgresql_with_hostile_names_and_codes_counts_what_the_engine_co
     assert not sentinel.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="gx_engine writes a team's literal without the dialect (literal(value)), so a "
-                   "'%' in a team name is spelt for SQLite; PostgreSQL needs literal(value, dialect.char)")
 def test_gx_on_postgresql_with_a_percent_in_a_team_name(hostile: tuple[Path, Path, Path], postgres_uri: str) -> None:
     schema, extract, _ = hostile
     _without_nul(schema)
