@@ -397,7 +397,7 @@ def _code_list(name: str, node: Node) -> CodeList:
 
 
 def _field(name: str, node: Node, codes: dict[str, CodeList]) -> Field:
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         raise node.where.error("a field name is letters, digits and underscores")
     spec = node.mapping() if node.value is not None else {}
     if node.value is not None:
@@ -596,7 +596,7 @@ def _rule(node: Node, fields: dict[str, Field]) -> RuleSpec:
     _check_keys(node, RULE_KEYS, "rule")
     spec = node.mapping()
     rule_id = _rule_id(node)
-    if not _ID.match(rule_id):
+    if not _ID.fullmatch(rule_id):
         raise spec["id"].where.error(f"rule ids are lower-case words joined by dots; got {quoted(rule_id)}")
     for key in ("kind", "severity", "message", "hint"):
         if key not in spec:

@@ -154,3 +154,9 @@ rules:
     assert (timely.severity.value, timely.params["days"].value, timely.params["start"].value) == (
         "error", 2, "referral_received")
     assert schema.extends == ("wales-referral",)
+
+
+def test_a_field_name_with_a_trailing_newline_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, CHILD + 'fields:\n  "extra_field\\n":\n    type: text\n')
+    with pytest.raises(SchemaError, match="a field name is letters, digits and underscores"):
+        load_schema(path)
