@@ -45,7 +45,7 @@ def write_output(path: Path, content: Content) -> None:
             _write_stream(sys.stdout.buffer, content)
             sys.stdout.buffer.flush()
         elif is_special(path):
-            with path.open("wb") as stream:
+            with _open_in_place(path) as stream:
                 _write_stream(stream, content)
         else:
             _replace_atomically(path, content)
@@ -75,6 +75,13 @@ def is_special(path: Path) -> bool:
     except FileNotFoundError:
         return False
     return not (stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode))
+
+
+def _open_in_place(path: Path) -> BinaryIO:
+    """A device or pipe opened for writing without waiting: a pipe no one reads is refused (ENXIO), not a hang."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    os.set_blocking(descriptor, True)  # NOTE: once open, a slow reader makes refcheck wait, as a shell would
+    return os.fdopen(descriptor, "wb")
 
 
 def _write_stream(stream: BinaryIO, content: Content) -> None:
