@@ -48,13 +48,19 @@ def fail(err: RefcheckError) -> click.ClickException:
     return BadExtract(message)
 
 
+def shown(extract: str) -> str:
+    """EXTRACT as a message or a written file may show it: a URI without its password, a path as given."""
+    return display(extract) if is_uri(extract) else extract
+
+
 @contextmanager
 def reading(label: str) -> Iterator[None]:
-    """Read the extract: an operating-system error is one line naming it, exit 4."""
+    """Read the extract: an operating-system error is one line naming it (a URI without its password), exit 4."""
     try:
         yield
     except OSError as err:
-        raise BadExtract(printable(f"{err.filename or label}: cannot be read ({_reason(err)})")) from None
+        named = shown(str(err.filename or label))
+        raise BadExtract(printable(f"{named}: cannot be read ({_reason(err)})")) from None
 
 
 @contextmanager

@@ -18,7 +18,7 @@ import click
 from refcheck.checks import Report, SourceOptions, bind_rules, validate
 from refcheck.checks.extract import extract_columns
 from refcheck.cli.catalogue import rules
-from refcheck.cli.common import AsOfDate, BadExtract, BadOutput, LocalPath, reading, say, writing
+from refcheck.cli.common import AsOfDate, BadExtract, BadOutput, LocalPath, reading, say, shown, writing
 from refcheck.cli.common import write as _write
 from refcheck.cli.exit_codes import (
     READS_EXTRACT,
@@ -371,8 +371,8 @@ def init(extends: str, extract: str | None, name: str | None, folder: Path, forc
         options = source(extract, sheet=sheet, table=table)
         with reading(extract):
             headers = extract_columns(extract, options)[1]
-    made = scaffold(name or slug(folder.resolve().name), extends, headers=headers, extract=extract,
-                    extends_as=extends_as)
+    made = scaffold(name or slug(folder.resolve().name), extends, headers=headers, extends_as=extends_as,
+                    extract=None if extract is None else shown(extract))
     with writing(folder):
         existing = [file for file in made.files if (folder / file).exists()]
         if existing and not force:

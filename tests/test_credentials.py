@@ -8,6 +8,7 @@ fragment of it may come out. ``check --engine gx`` runs as a read-only role too.
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -20,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
+import click
 import polars as pl
 import pytest
 from click.testing import CliRunner, Result
@@ -28,6 +30,8 @@ from sqlalchemy.engine import make_url
 from refcheck.checks.sample import generate
 from refcheck.checks.uri import display, scrub
 from refcheck.cli import cli
+from refcheck.cli.common import reading
+from refcheck.schemas.yamldoc import printable
 from tests.conftest import SAMPLE_AS_OF
 
 SENTINEL = "S3ntinel@pw%40:x"
@@ -218,8 +222,6 @@ def test_a_read_only_role_runs_every_command_and_its_password_appears_nowhere(
         assert "refcheck_reader:***@" in display(readers["reader"])
 
 
-@pytest.mark.xfail(strict=True, reason="cli/main.py init passes the raw URI, not its label, to scaffold() "
-                                      "(README.md and mapping.yaml): a change for the cli's owner")
 def test_init_from_a_database_writes_no_password_into_the_folder(readers: dict[str, str], tmp_path: Path) -> None:
     result = _run("init", "--from", readers["reader"], "--table", "referrals", "--dir", tmp_path / "council")
     assert result.exit_code == 0, result.stderr
@@ -266,3 +268,12 @@ def test_engine_gx_where_not_even_a_temporary_table_may_be_made_says_so_in_one_l
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "refcheck_calendar" in result.stderr and "refcheck export calendar" in result.stderr
     _assert_nothing_leaked(result)
+
+
+@pytest.mark.parametrize("uri", BAD_URIS)
+def test_an_os_error_while_reading_a_database_names_it_without_its_password(uri: str) -> None:
+    with pytest.raises(click.ClickException) as caught, reading(uri):
+        raise OSError(errno.ECONNRESET, os.strerror(errno.ECONNRESET))
+    message = caught.value.format_message()
+    assert message == f"{printable(display(uri))}: cannot be read ({os.strerror(errno.ECONNRESET)})"
+    assert not any(fragment in message.lower() for fragment in FRAGMENTS) and "\n" not in message
