@@ -17,6 +17,7 @@ import click
 
 from refcheck.checks import Report, SourceOptions, bind_rules, validate
 from refcheck.checks.extract import extract_columns
+from refcheck.checks.report import team_label
 from refcheck.cli.catalogue import rules
 from refcheck.cli.common import AsOfDate, BadExtract, BadOutput, LocalPath, reading, say, shown, writing
 from refcheck.cli.common import write as _write
@@ -176,12 +177,15 @@ class _Progress:
 
 
 def _team_names(value: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ...]:
+    """The teams --team names, each as its name or as outputs show it ("(no team)": the rows with a blank team)."""
     if not value:
         return known
-    unknown = [team for team in value if team not in known]
+    shown = {team_label(team): team for team in known}
+    unknown = [team for team in value if team not in known and team not in shown]
     if unknown:
         raise click.BadParameter(f"no team {', '.join(repr(t) for t in unknown)} in the extract", param_hint="'--team'")
-    return tuple(team for team in known if team in value)
+    wanted = {team if team in known else shown[team] for team in value}  # NOTE: a team's own name first
+    return tuple(team for team in known if team in wanted)
 
 
 @cli.command(

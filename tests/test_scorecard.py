@@ -307,3 +307,11 @@ def test_team_worklists_sort_by_severity_then_days_then_row_then_rule_id(days_ap
         assert frame.select("record_id", "rule_id", "working_days").rows() == [
             (row["record_id"], row["rule_id"], row["working_days"]) for row in expected]
     assert worklists["Empty"].is_empty() and worklists["Empty"].columns == worklists["North"].columns
+
+
+def test_team_no_team_selects_the_rows_with_a_blank_team(tmp_path: Path, invoke: Invoke) -> None:
+    result = invoke("scorecard", SAMPLE, "--out", tmp_path, "--no-history", "--team", NO_TEAM_LABEL,
+                    "--team", "Bridgend", "--as-of", SAMPLE_AS_OF.isoformat())
+    assert result.exit_code == 0, result.output
+    wanted = sorted(f"{stem}.csv" for stem in safe_file_names([NO_TEAM, "Bridgend"]).values())
+    assert sorted(path.name for path in (tmp_path / "worklists").iterdir()) == wanted
