@@ -10,13 +10,17 @@ import errno
 import os
 import sys
 import traceback
+import warnings
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 import click
 
 from refcheck.cli.common import fail
 from refcheck.cli.exit_codes import INTERRUPTED, OUTPUT_CLOSED, ExitCode
+from refcheck.reports.history import HistoryWarning
 from refcheck.schemas import RefcheckError
+from refcheck.schemas.yamldoc import printable
 
 
 class InternalError(click.ClickException):
@@ -48,7 +52,10 @@ class GuardedGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; turn whatever it raises that is not click's own into one line and its exit code."""
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                warnings.simplefilter("always", HistoryWarning)
+                warnings.showwarning = _warning_line(warnings.showwarning)
+                return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except RefcheckError as err:
@@ -62,6 +69,21 @@ class GuardedGroup(click.Group):
                 traceback.print_exc()
             raise InternalError(f"{_command(ctx)}: internal error ({type(err).__name__}) — please report; "
                                 "rerun with --debug for the traceback") from None
+
+
+def _warning_line(other: Callable[..., None]) -> Callable[..., None]:
+    """Show refcheck's own warnings as ``Warning: <text>``, one line on stderr; any other as ``other`` would."""
+
+    def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if not issubclass(category, HistoryWarning):
+            other(message, category, *args, **kwargs)
+            return
+        try:
+            click.echo(f"Warning: {printable(str(message))}", err=True)
+        except OSError:  # NOTE: stderr gone: the run goes on, as it would have without the warning
+            pass
+
+    return show
 
 
 def _command(ctx: click.Context) -> str:

@@ -11,6 +11,8 @@ import hashlib
 import io
 import os
 import sqlite3
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -147,3 +149,18 @@ def test_a_key_file_that_is_not_a_regular_file_is_one_line_and_never_hangs(tmp_p
         assert result.exit_code == ExitCode.USAGE
         assert result.stderr.splitlines() == [f"Error: {key_file}: the history key is not a regular file"]
         key_file.rmdir() if key_file.is_dir() and not key_file.is_symlink() else key_file.unlink()
+
+
+def test_the_cli_shows_a_history_warning_as_one_line(tmp_path: Path, extract: Path) -> None:
+    history = tmp_path / "his\x1b]0;tory.sqlite"
+    args = ["scorecard", str(extract), "--out", str(tmp_path / "out"), "--history", str(history),
+            "--as-of", "2025-06-02"]
+    first = subprocess.run([sys.executable, "-m", "refcheck.cli", *args], capture_output=True, text=True, check=False)
+    assert first.returncode == 0 and first.stderr == "", first.stderr
+    Path(f"{history}.key").unlink()
+    again = subprocess.run([sys.executable, "-m", "refcheck.cli", *args[:-1], "2025-06-03"], capture_output=True,
+                           text=True, check=False)
+    assert again.returncode == 0, again.stderr
+    assert again.stderr.splitlines() == [f"Warning: {tmp_path}/his\\x1b]0;tory.sqlite.key: no key file, so a new key "
+                                         f"was made; the runs already in {tmp_path}/his\\x1b]0;tory.sqlite were "
+                                         "stored with the lost one, so every failure will look new"]
