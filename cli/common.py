@@ -14,7 +14,7 @@ import click
 
 from refcheck.checks.uri import display, is_uri
 from refcheck.cli.exit_codes import ExitCode
-from refcheck.reports.files import write_atomically
+from refcheck.reports.files import Content, write_atomically
 from refcheck.reports.history import HistoryError
 from refcheck.schemas import RefcheckError, SchemaError
 from refcheck.schemas.yamldoc import printable
@@ -83,7 +83,7 @@ def _reason(err: OSError) -> str:
     return os.strerror(int(found.group(1))) if found else type(err).__name__
 
 
-def write(path: Path, content: str | bytes) -> None:
+def write(path: Path, content: Content) -> None:
     """Write a whole output file, or fail with exit 2 naming it."""
     with writing(path):
         write_atomically(path, content)

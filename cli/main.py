@@ -157,10 +157,10 @@ def _check_with_gx(extract: str | None, source_url: str | None, read: SourceOpti
 @click.option("--out", type=LocalPath(dir_okay=False, path_type=Path), required=True, help="The CSV file to write.")
 def sample(rows: int, seed: int, as_of: dt.date, out: Path) -> None:
     """Write a synthetic extract of referrals (no real person's data) for demos, tests and benchmarks."""
-    from refcheck.checks.sample import write_sample
+    from refcheck.checks.sample import generate
 
-    with writing(out):
-        write_sample(out, rows, seed=seed, as_of=as_of)
+    frame = generate(rows, seed=seed, as_of=as_of)
+    _write(out, frame.write_csv)  # NOTE: a device or pipe in place (one with no reader refused), a file atomically
     click.echo(printable(f"wrote {rows:,} synthetic referrals to {out}"), err=True)
 
 
