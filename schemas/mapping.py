@@ -24,7 +24,7 @@ from refcheck.schemas.yamldoc import Node, load_yaml
 
 def load_mapping(path: Path, schema: Schema) -> ExtractMapping:
     """A mapping file, checked against the schema's fields."""
-    return parse_mapping(load_yaml(path), schema.fields)
+    return parse_mapping(load_yaml(path, "mapping"), schema.fields)
 
 
 def parse_mapping(node: Node, fields: Iterable[str]) -> ExtractMapping:

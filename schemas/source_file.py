@@ -18,6 +18,8 @@ from refcheck.schemas.errors import SchemaError
 
 MAX_BYTES = 1024 * 1024
 """The largest schema or mapping file read: the bundled schemas are under 40 KB."""
+_LONGEST_SHOWN = 200
+"""The longest path a message shows whole: a longer one is shortened (the system refuses it anyway)."""
 _URI = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+):/")
 """``scheme://`` (a path object keeps one slash of the two): a database URI may hold a password."""
 
@@ -29,10 +31,10 @@ def refuse_uri(text: str) -> None:
         raise SchemaError(f"{scheme.group(1)}://...: a schema or mapping is a YAML file, not a URI")
 
 
-def read_text(path: Path) -> str:
-    """The file's text, or a one-line error saying why it is not a schema file refcheck will read."""
+def read_text(path: Path, what: str = "schema") -> str:
+    """The file's text, or a one-line error saying why it is not a ``what`` (schema or mapping) file refcheck reads."""
     refuse_uri(str(path))
-    raw = _read_bytes(path)
+    raw = _read_bytes(path, what)
     nul = raw.find(b"\x00")
     if nul >= 0:
         raise SchemaError(f"{path}:{_line_at(raw, nul)}: holds a NUL byte; not a text file")
@@ -42,20 +44,20 @@ def read_text(path: Path) -> str:
         raise SchemaError(f"{path}:{_line_at(raw, err.start)}: not UTF-8 text (byte {err.start})") from None
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, what: str) -> bytes:
     """At most ``MAX_BYTES`` bytes of a regular file, opened so that no FIFO or device can block."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except FileNotFoundError:
-        raise SchemaError(f"{path}: no such schema file") from None
+        raise SchemaError(f"{_named(path)}: no such {what} file") from None
     except OSError as err:
-        raise SchemaError(f"{path}: cannot be read ({err.strerror})") from None
+        raise SchemaError(f"{_named(path)}: cannot be read ({err.strerror})") from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise SchemaError(f"{path}: is a directory, not a schema file")
+            raise SchemaError(f"{path}: is a directory, not a {what} file")
         if not stat.S_ISREG(mode):
-            raise SchemaError(f"{path}: is not a regular file (a {_kind(mode)}); a schema is a YAML file")
+            raise SchemaError(f"{path}: is not a regular file (a {_kind(mode)}); a {what} is a YAML file")
         with os.fdopen(fd, "rb", closefd=False) as stream:
             raw = stream.read(MAX_BYTES + 1)
     except OSError as err:
@@ -63,9 +65,17 @@ def _read_bytes(path: Path) -> bytes:
     finally:
         os.close(fd)
     if len(raw) > MAX_BYTES:
-        raise SchemaError(f"{path}: is over {MAX_BYTES // 1024 // 1024} MiB; a schema or mapping file is smaller "
+        raise SchemaError(f"{path}: is over {MAX_BYTES // 1024 // 1024} MiB; a {what} file is smaller "
                           "(is it a data file?)")
     return raw
+
+
+def _named(path: Path) -> str:
+    """A path as a message names it: one too long to be a file's name (ENAMETOOLONG) shortened, its length said."""
+    text = str(path)
+    if len(text) <= _LONGEST_SHOWN:
+        return text
+    return f"{text[:40]}...{text[-40:]} ({len(text):,} characters)"
 
 
 def _kind(mode: int) -> str:

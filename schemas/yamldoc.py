@@ -138,9 +138,9 @@ def printable(text: str) -> str:
     return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
-def load_yaml(path: Path) -> Node:
-    """Read a YAML file into located nodes; every problem is a one-line ``SchemaError``."""
-    return parse_yaml(read_text(path), path.name)
+def load_yaml(path: Path, what: str = "schema") -> Node:
+    """Read a YAML ``what`` (schema or mapping) file into located nodes; every problem is a one-line ``SchemaError``."""
+    return parse_yaml(read_text(path, what), path.name)
 
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

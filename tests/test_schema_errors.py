@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import pytest
@@ -160,3 +162,27 @@ def test_a_field_name_with_a_trailing_newline_is_refused(tmp_path: Path) -> None
     path = _write(tmp_path, CHILD + 'fields:\n  "extra_field\\n":\n    type: text\n')
     with pytest.raises(SchemaError, match="a field name is letters, digits and underscores"):
         load_schema(path)
+
+
+def test_a_mapping_that_is_missing_or_a_fifo_is_called_a_mapping(tmp_path: Path, invoke: Invoke) -> None:
+    os.mkfifo(tmp_path / "mapping.yaml")
+    for name, said in (("nope.yaml", "no such mapping file"),
+                       ("mapping.yaml", "is not a regular file (a FIFO); a mapping is a YAML file")):
+        result = invoke("check", SAMPLE, "--mapping", tmp_path / name)
+        assert result.exit_code == ExitCode.BAD_SCHEMA
+        assert result.stderr.splitlines() == [f"Error: {tmp_path / name}: {said}"]
+
+
+@pytest.mark.parametrize("how", ["schema check", "--schema", "extends"])
+def test_a_schema_file_name_too_long_is_one_short_line_and_exit_3(tmp_path: Path, invoke: Invoke, how: str,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    name = "x" * 4995 + ".yaml"
+    _write(tmp_path, f"name: council\nextends: {name}\n")
+    args = {"schema check": ("schema", "check", name), "--schema": ("check", SAMPLE, "--schema", name),
+            "extends": ("check", SAMPLE, "--schema", "council.yaml")}[how]
+    result = invoke(*args)
+    assert result.exit_code == ExitCode.BAD_SCHEMA, result.stderr
+    [line] = result.stderr.splitlines()
+    assert re.fullmatch(r"Error: \S{40}\.\.\.x{35}\.yaml \(5,\d{3} characters\): cannot be read \(File name too long\)",
+                        line), line
