@@ -69,7 +69,9 @@ def writing(path: Path) -> Iterator[None]:
     try:
         yield
     except OSError as err:
-        raise BadOutput(printable(f"{err.filename or path}: cannot be written ({_reason(err)})")) from None
+        named = str(err.filename or path)
+        where = "standard output" if named == "-" else f"{named}:"
+        raise BadOutput(printable(f"{where} cannot be written ({_reason(err)})")) from None
 
 
 def _reason(err: OSError) -> str:
@@ -97,6 +99,25 @@ def say(text: str, *, nl: bool = True) -> None:
         raise
     except OSError as err:
         raise BadOutput(f"standard output cannot be written ({_reason(err)})") from None
+
+
+def takes_stdout(outputs: dict[str, Path | str | None]) -> bool:
+    """Whether an output option is ``-``: then the command's own lines go to stderr, leaving stdout to it alone.
+
+    Two documents on one stdout could not be told apart: a usage error, before anything is read.
+    """
+    dashes = [option for option, value in outputs.items() if value is not None and str(value) == "-"]
+    if len(dashes) > 1:
+        raise click.UsageError(f"{' and '.join(dashes)} are both '-': only one output can be standard output")
+    return bool(dashes)
+
+
+def tell(text: str, *, err: bool, nl: bool = True) -> None:
+    """The command's own lines: on stdout, or on stderr when an output has taken stdout."""
+    if err:
+        click.echo(text, nl=nl, err=True)
+    else:
+        say(text, nl=nl)
 
 
 class LocalPath(click.Path):

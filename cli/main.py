@@ -19,7 +19,18 @@ from refcheck.checks import Report, SourceOptions, bind_rules, validate
 from refcheck.checks.extract import extract_columns
 from refcheck.checks.report import team_label
 from refcheck.cli.catalogue import rules
-from refcheck.cli.common import AsOfDate, BadExtract, BadOutput, LocalPath, reading, say, shown, writing
+from refcheck.cli.common import (
+    AsOfDate,
+    BadExtract,
+    BadOutput,
+    LocalPath,
+    reading,
+    say,
+    shown,
+    takes_stdout,
+    tell,
+    writing,
+)
 from refcheck.cli.common import write as _write
 from refcheck.cli.exit_codes import (
     READS_EXTRACT,
@@ -100,6 +111,7 @@ def check(extract: str | None, schema: str, as_of: dt.date | None, encoding: str
     the database instead: give --source URI and --table.
     """
     gate = FAIL_ON[fail_on]
+    quiet = takes_stdout({"--json": json_path, "--junit": junit_path, "--unreadable": unreadable_path})
     read = SourceOptions(encoding=encoding, delimiter=delimiter, sheet=sheet, table=table, query=query)
     resolved = load_schema(schema)
     mapping = load_mapping(mapping_path, resolved) if mapping_path else None
@@ -117,13 +129,9 @@ def check(extract: str | None, schema: str, as_of: dt.date | None, encoding: str
         _write(junit_path, render_junit(report, gate))
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 10_000
     summary = render_terminal(report, gate, color=_use_color(), width=width)
-    if json_path == "-":
-        say(render_json(report, gate), nl=False)
-        click.echo(summary, nl=False, err=True)
-    else:
-        if json_path:
-            _write(Path(json_path), render_json(report, gate))
-        say(summary, nl=False)
+    if json_path:
+        _write(Path(json_path), render_json(report, gate))
+    tell(summary, err=quiet, nl=False)
     sys.exit(ExitCode.PASSED if report.passed(gate) else ExitCode.FINDINGS)
 
 
@@ -216,6 +224,7 @@ def scorecard(extract: str, out: Path, schema: str, as_of: dt.date | None, encod
     """Write team scorecards, worklists and the JSON report for EXTRACT into --out."""
     progress = _Progress()
     gate = FAIL_ON[fail_on]
+    quiet = takes_stdout({"--unreadable": unreadable_path})
     carry = tuple(name.strip() for name in include_columns.split(",") if name.strip())
     taken = [name for name in carry if name in TAKEN]
     if taken:
@@ -243,10 +252,10 @@ def scorecard(extract: str, out: Path, schema: str, as_of: dt.date | None, encod
     with staged_history(inputs, history_path, extract_print, made_at) as inputs, writing(out):
         written = write_scorecard(inputs, out, made_at, gate)
     checked = report.source
-    say(printable(f"{checked.rows_checked:,} records checked ({checked.rows_unreadable:,} unreadable) as of "
-                  f"{report.as_of.isoformat()}; wrote {len(written)} files to {out}"))
+    tell(printable(f"{checked.rows_checked:,} records checked ({checked.rows_unreadable:,} unreadable) as of "
+                   f"{report.as_of.isoformat()}; wrote {len(written)} files to {out}"), err=quiet)
     if gate is not None:
-        say(verdict(report, gate, color=_use_color()))
+        tell(verdict(report, gate, color=_use_color()), err=quiet)
     sys.exit(ExitCode.PASSED if report.passed(gate) else ExitCode.FINDINGS)
 
 
@@ -335,6 +344,7 @@ def profile(extract: str, schema: str, mapping_path: Path | None, encoding: str 
     from refcheck.checks.profile import profile_extract
     from refcheck.reports.profile import render_profile_html, render_profile_json, render_profile_text
 
+    quiet = takes_stdout({"--html": html_path, "--json": json_path})
     options = source(extract, encoding=encoding, delimiter=delimiter, sheet=sheet, table=table, query=query)
     resolved = load_schema(schema)
     mapping = load_mapping(mapping_path, resolved) if mapping_path else None
@@ -343,14 +353,9 @@ def profile(extract: str, schema: str, mapping_path: Path | None, encoding: str 
                                 options=options)
     if html_path is not None:
         _write(html_path, render_profile_html(found))
-    text = render_profile_text(found)
-    if json_path == "-":
-        say(render_profile_json(found), nl=False)
-        click.echo(text, nl=False, err=True)
-        return
     if json_path:
         _write(Path(json_path), render_profile_json(found))
-    say(text, nl=False)
+    tell(render_profile_text(found), err=quiet, nl=False)
 
 
 @cli.command(epilog=epilog("refcheck init --from their-export.csv", codes=READS_EXTRACT))

@@ -116,3 +116,32 @@ def test_a_reader_that_stops_early_gets_no_traceback() -> None:
 def test_python_dash_m_runs_the_cli() -> None:
     done = subprocess.run([sys.executable, "-m", "refcheck.cli", "--version"], capture_output=True, text=True)
     assert done.stdout.strip() == f"refcheck {refcheck_version()}"
+
+
+@pytest.mark.parametrize("option", ["--junit", "--unreadable", "--json"])
+def test_an_output_to_stdout_leaves_stdout_to_it_and_the_summary_to_stderr(invoke: Invoke, option: str) -> None:
+    result = invoke("check", SAMPLE, "--as-of", SAMPLE_AS_OF.isoformat(), option, "-")
+    assert result.exit_code == ExitCode.FINDINGS, result.stderr
+    starts = {"--junit": "<?xml", "--unreadable": "line,", "--json": "{"}[option]
+    assert result.stdout.startswith(starts), result.stdout[:200]
+    assert "records" not in result.stdout.splitlines()[-1]
+    assert "FAILED" in result.stderr or "failed" in result.stderr
+
+
+def test_two_outputs_to_stdout_are_a_usage_error(invoke: Invoke) -> None:
+    result = invoke("check", SAMPLE, "--json", "-", "--junit", "-")
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr.splitlines()[-1] == ("Error: --json and --junit are both '-': only one output can be "
+                                              "standard output")
+
+
+def test_scorecard_and_profile_say_their_lines_on_stderr_when_an_output_is_stdout(invoke: Invoke,
+                                                                                 tmp_path: Path) -> None:
+    scorecard = invoke("scorecard", SAMPLE, "--out", tmp_path, "--no-history", "--unreadable", "-",
+                       "--fail-on", "error")
+    assert scorecard.exit_code == ExitCode.FINDINGS, scorecard.stderr
+    assert scorecard.stdout.splitlines()[0].startswith("line,") and "records checked" in scorecard.stderr
+    assert "records checked" not in scorecard.stdout
+    profile = invoke("profile", SAMPLE, "--html", "-")
+    assert profile.exit_code == 0, profile.stderr
+    assert profile.stdout.lstrip().lower().startswith("<!doctype html") and profile.stdout.rstrip().endswith("</html>")

@@ -124,7 +124,7 @@ def test_sample_to_a_full_disk_or_below_a_file_is_one_line_and_exit_2(tmp_path: 
                                                                       invoke: Invoke) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    for out, expected in ((blocker / "sample.csv", f"{blocker}: cannot be written (File exists)"),
+    for out, expected in ((blocker / "sample.csv", f"{blocker / 'sample.csv'}: cannot be written (Not a directory)"),
                           (full_device, f"{full_device}: cannot be written (No space left on device)")):
         result = invoke("sample", "--rows", "10", "--out", out)
         assert result.exit_code == ExitCode.USAGE
