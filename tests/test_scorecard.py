@@ -19,6 +19,7 @@ from refcheck.cli import ExitCode
 from refcheck.reports.files import safe_file_names
 from refcheck.schemas import load_schema
 from tests.conftest import SAMPLE, SAMPLE_AS_OF, Invoke
+from tests.test_extract_errors import HEADER, ROW
 
 EVIL_TEAM = "<script>alert(1)</script>"
 
@@ -315,3 +316,15 @@ def test_team_no_team_selects_the_rows_with_a_blank_team(tmp_path: Path, invoke:
     assert result.exit_code == 0, result.output
     wanted = sorted(f"{stem}.csv" for stem in safe_file_names([NO_TEAM, "Bridgend"]).values())
     assert sorted(path.name for path in (tmp_path / "worklists").iterdir()) == wanted
+
+
+def test_team_no_team_prefers_a_team_of_that_very_name(tmp_path: Path, invoke: Invoke) -> None:
+    rows = [ROW.replace(",Alpha,", f",{team},", 1).replace("R1,", f"R{n},", 1)
+            for n, team in enumerate(["(no team)", "", "Alpha"], start=1)]
+    extract = tmp_path / "extract.csv"
+    extract.write_text("\n".join([HEADER, *rows]) + "\n")
+    result = invoke("scorecard", extract, "--out", tmp_path / "out", "--no-history", "--team", NO_TEAM_LABEL,
+                    "--as-of", "2025-06-02")
+    assert result.exit_code == 0, result.output
+    [written] = (tmp_path / "out" / "worklists").iterdir()
+    assert written.name == f"{safe_file_names([NO_TEAM_LABEL])[NO_TEAM_LABEL]}.csv"
