@@ -36,7 +36,7 @@ from refcheck.schemas.model import (
     Severity,
 )
 from refcheck.schemas.quoting import is_token, quoted
-from refcheck.schemas.source_file import read_text, refuse_uri
+from refcheck.schemas.source_file import named, read_text, refuse_uri
 from refcheck.schemas.yamldoc import Node, Where, load_yaml, parse_yaml
 
 DEFAULT_SCHEMA = "wales-referral"
@@ -77,7 +77,7 @@ def load_schema(name_or_path: str | Path = DEFAULT_SCHEMA) -> Schema:
 def schema_text(name_or_path: str | Path) -> str:
     """A schema's own text, as written (a bundled one or a file)."""
     text = str(name_or_path)
-    if isinstance(name_or_path, str) and _is_bundled_name(text):
+    if isinstance(name_or_path, str) and _is_bundled_name(text) and text in bundled_schemas():
         return (resources.files("refcheck.schemas") / f"{text}.yaml").read_text(encoding="utf-8")
     return read_text(Path(text))
 
@@ -102,11 +102,12 @@ def _is_bundled_name(text: str) -> bool:
 def _read(name_or_path: str | Path, relative_to: Path | None) -> _Doc:
     text = str(name_or_path)
     if isinstance(name_or_path, str) and _is_bundled_name(text):
-        resource = resources.files("refcheck.schemas") / f"{text}.yaml"
-        if not resource.is_file():
-            known = ", ".join(bundled_schemas())
-            raise SchemaError(f"{text}: no bundled schema of that name (bundled: {known}); give a path to a file")
-        node = parse_yaml(resource.read_text(encoding="utf-8"), f"{text}.yaml")
+        known = bundled_schemas()
+        if text not in known:  # NOTE: asked before any path is made of it: a long word is no file name either
+            raise SchemaError(f"{named(text)}: no bundled schema of that name (bundled: {', '.join(known)}); "
+                              "give a path to a file")
+        node = parse_yaml((resources.files("refcheck.schemas") / f"{text}.yaml").read_text(encoding="utf-8"),
+                          f"{text}.yaml")
         return _Doc(node, f"bundled:{text}", None)
     refuse_uri(text)
     path = Path(text)

@@ -49,9 +49,9 @@ def _read_bytes(path: Path, what: str) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except FileNotFoundError:
-        raise SchemaError(f"{_named(path)}: no such {what} file") from None
+        raise SchemaError(f"{named(path)}: no such {what} file") from None
     except OSError as err:
-        raise SchemaError(f"{_named(path)}: cannot be read ({err.strerror})") from None
+        raise SchemaError(f"{named(path)}: cannot be read ({err.strerror})") from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
@@ -70,7 +70,7 @@ def _read_bytes(path: Path, what: str) -> bytes:
     return raw
 
 
-def _named(path: Path) -> str:
+def named(path: Path | str) -> str:
     """A path as a message names it: one too long to be a file's name (ENAMETOOLONG) shortened, its length said."""
     text = str(path)
     if len(text) <= _LONGEST_SHOWN:

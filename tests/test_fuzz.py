@@ -241,19 +241,7 @@ def _cases(kinds: list[str], way: str | None = None) -> list[tuple[str, str]]:
             and way in (None, its_way)]
 
 
-LONG_SCHEMA_NAME = pytest.mark.xfail(strict=True, reason="reported: a relative schema name too long is joined to "
-                                     "the bundled schemas' folder and its OSError escapes schemas/loader.py (exit 5)")
-
-
-def _known_gaps(cases: list[tuple[str, str]]) -> list[object]:
-    """The cases, each marked with the gap it still shows (strict: a fixed gap must be unmarked)."""
-    schema_names = ("--schema", "--extends", "schema check FILE")
-    return [pytest.param(case, kind, marks=LONG_SCHEMA_NAME)
-            if kind == "a relative name too long" and case.endswith(schema_names) else (case, kind)
-            for case, kind in cases]
-
-
-@pytest.mark.parametrize(("case", "kind"), _known_gaps(_cases(IN_PROCESS)))
+@pytest.mark.parametrize(("case", "kind"), _cases(IN_PROCESS))
 def test_every_path_option_given_a_hostile_value_keeps_the_promises(case: str, kind: str, tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # a relative value (a URI taken as a path) lands here
