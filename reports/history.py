@@ -20,10 +20,7 @@ import datetime as dt
 import hashlib
 import io
 import os
-import secrets
 import sqlite3
-import stat
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,8 +30,11 @@ import polars as pl
 
 from refcheck.checks import Report, SourceOptions
 from refcheck.checks.database_source import is_database_uri, safe_label
+from refcheck.reports.history_key import MIN_KEY_BYTES as MIN_KEY_BYTES
+from refcheck.reports.history_key import HistoryError as HistoryError
+from refcheck.reports.history_key import HistoryWarning as HistoryWarning
+from refcheck.reports.history_key import check_key, history_key
 from refcheck.reports.scorecard import kpi_figure
-from refcheck.schemas import RefcheckError
 
 DEFAULT_HISTORY = Path("refcheck-history.sqlite")
 """Where history is kept when ``--history`` is not given: the current directory."""
@@ -78,22 +78,6 @@ _FAILURES = {"rule_id": pl.String, "team": pl.String, "record": pl.Binary}
 """A run's distinct failures: rule, team and the record's keyed hash."""
 OVERALL = ""
 """The team value under which overall KPI values are stored (a real team is never blank)."""
-
-
-KEY_VARIABLE = "REFCHECK_HISTORY_KEY"
-MIN_KEY_BYTES = 32
-"""A shorter key (an empty file, an unset CI secret) would let record ids be guessed back from their hashes."""
-_MAX_KEY_BYTES = 4096
-_KEY_CHECK = b"refcheck history key check"
-"""Hashed with the key and kept, so that a run made with another key is noticed (nothing else would)."""
-
-
-class HistoryError(RefcheckError):
-    """The history file cannot be used."""
-
-
-class HistoryWarning(UserWarning):
-    """Something about the history to put right, though the run goes on: one line for the user."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,24 +185,10 @@ class History:
         key, made = history_key(self.path)
         parquet = _failure_parquet(report.findings, key)
         with self._connect() as db:
-            self._check_key(db, key, made)
+            check_key(db, self.path, key, made)
             run = _insert_run(db, report, print_, run_at, parquet)
             yield Staged(run, _changes(db, run, self.path), _trend(db, report.schema.name),
                          _previous(db, run) is not None)
-
-    def _check_key(self, db: sqlite3.Connection, key: bytes, made: bool) -> None:
-        """Warn when this run's key is not the one earlier runs were stored with, and keep this one's check."""
-        digest = hashlib.blake2b(_KEY_CHECK, key=key[:64], digest_size=16).digest()
-        kept = db.execute("SELECT digest FROM key_check").fetchone()
-        if made and db.execute("SELECT 1 FROM runs LIMIT 1").fetchone():
-            warnings.warn(f"{key_path(self.path)}: no key file, so a new key was made; the runs already in "
-                          f"{self.path} were stored with the lost one, so every failure will look new",
-                          HistoryWarning, stacklevel=3)
-        elif kept is not None and kept[0] != digest:
-            warnings.warn(f"{self.path}: its earlier runs were stored with another key, so every failure will "
-                          f"look new (give the key they were stored with to compare with them)",
-                          HistoryWarning, stacklevel=3)
-        db.execute("INSERT OR REPLACE INTO key_check VALUES (1, ?)", (digest,))
 
     def previous(self, run: Run) -> Run | None:
         """The run of the same schema before this one (by as-of date, then run time)."""
@@ -338,73 +308,6 @@ def _trend(db: sqlite3.Connection, schema_name: str, limit: int = 12) -> list[Tr
                   db.execute("SELECT kpi_id, team, value FROM kpis WHERE run_id = ?", (run.id,))}
         points.append(TrendPoint(run, values))
     return points
-
-
-def key_path(history: Path) -> Path:
-    """Where a history's key file is kept: beside it."""
-    return history.with_name(history.name + ".key")
-
-
-def history_key(history: Path) -> tuple[bytes, bool]:
-    """The secret for record hashes, and whether its key file was made just now.
-
-    ``REFCHECK_HISTORY_KEY`` when set, even to nothing (an unset CI secret must fail, not fall back to a
-    new key file); else the key file beside the history, made on first use. Any bytes will do; fewer than
-    ``MIN_KEY_BYTES`` are refused.
-    """
-    if KEY_VARIABLE in os.environ:
-        return _strong(os.fsencode(os.environ[KEY_VARIABLE]), KEY_VARIABLE), False
-    path = key_path(history)
-    made = _make_key_file(path)
-    return _strong(_read_key_file(path), str(path)), made
-
-
-def _strong(key: bytes, where: str) -> bytes:
-    if len(key) < MIN_KEY_BYTES or not key.strip():
-        raise HistoryError(f"{where}: the history key must be at least {MIN_KEY_BYTES} bytes, not blank "
-                           f"(it has {len(key)}); record ids could be guessed back from hashes made with it")
-    return key
-
-
-def _make_key_file(path: Path) -> bool:
-    """Make a random key file, readable by its owner only, unless there is one; whether it was made."""
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return False
-    except OSError as err:
-        raise HistoryError(f"{path}: the history key cannot be made ({err.strerror})") from None
-    try:
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    except OSError as err:
-        path.unlink(missing_ok=True)
-        raise HistoryError(f"{path}: the history key cannot be made ({err.strerror})") from None
-    return True
-
-
-def _read_key_file(path: Path) -> bytes:
-    """A key file's bytes without surrounding white space; warns when others may read it.
-
-    NOTE: opened without blocking and read only when a regular file: a FIFO or a device never hangs a run.
-    """
-    try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-        try:
-            mode = os.fstat(descriptor).st_mode
-            key = os.read(descriptor, _MAX_KEY_BYTES + 1) if stat.S_ISREG(mode) else None
-        finally:
-            os.close(descriptor)
-    except OSError as err:
-        raise HistoryError(f"{path}: the history key cannot be read ({err.strerror})") from None
-    if key is None:
-        raise HistoryError(f"{path}: the history key is not a regular file")
-    if len(key) > _MAX_KEY_BYTES:
-        raise HistoryError(f"{path}: too large for a history key (over {_MAX_KEY_BYTES:,} bytes)")
-    if mode & 0o077:
-        warnings.warn(f"{path}: others may read the history key (mode {stat.S_IMODE(mode):o}); chmod 600 it",
-                      HistoryWarning, stacklevel=4)
-    return key.strip()
 
 
 def _failures(db: sqlite3.Connection, run_id: int) -> pl.DataFrame:
