@@ -40,11 +40,11 @@ def write_output(path: Path, content: Content) -> None:
     device with a file.
     """
     try:
-        if path == STDOUT:
+        if path == STDOUT or _is_standard_output(path):
             sys.stdout.flush()
             _write_stream(sys.stdout.buffer, content)
             sys.stdout.buffer.flush()
-        elif is_special(path):
+        elif writes_in_place(path):
             with _open_in_place(path) as stream:
                 _write_stream(stream, content)
         else:
@@ -68,6 +68,38 @@ def _output_error(err: OSError, path: Path) -> OutputError:
     return OutputError(code, os.strerror(code) if code else err.strerror or type(err).__name__, str(path))
 
 
+def writes_in_place(path: Path) -> bool:
+    """Whether an output is written where it is, never replaced: a device, pipe or socket, or a link to one.
+
+    A link into ``/proc`` or ``/dev`` (``/dev/stdout`` is a link to ``/proc/self/fd/1``) is written
+    through whatever it resolves to: replacing it would break the machine for every later program.
+    Any other link to a regular file is replaced, not followed, like a regular file.
+    """
+    if is_special(path):
+        return True
+    if not path.is_symlink():
+        return False
+    if str(path.absolute()).startswith("/dev/") or os.path.join(str(path.parent), os.readlink(path)).startswith(
+            ("/proc/", "/dev/")) or os.path.realpath(path).startswith(("/proc/", "/dev/")):
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False  # NOTE: a dangling link is replaced, as a new file would be written
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _is_standard_output(path: Path) -> bool:
+    """Whether the path is this process's standard output by another name (``/dev/stdout``, ``/dev/fd/1``).
+
+    Written through ``sys.stdout``, so that it and the summary share one offset instead of overwriting each other.
+    """
+    try:
+        return os.path.samestat(os.stat(path), os.fstat(sys.stdout.fileno()))
+    except (OSError, ValueError, AttributeError):
+        return False  # NOTE: no such path, or no real standard output (a captured one in tests)
+
+
 def is_special(path: Path) -> bool:
     """Whether the path is there and is neither a regular file, a link nor a folder: a device, pipe or socket."""
     try:
@@ -79,7 +111,7 @@ def is_special(path: Path) -> bool:
 
 def _open_in_place(path: Path) -> BinaryIO:
     """A device or pipe opened for writing without waiting: a pipe no one reads is refused (ENXIO), not a hang."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    descriptor = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_TRUNC)  # NOTE: as a shell's > would
     os.set_blocking(descriptor, True)  # NOTE: once open, a slow reader makes refcheck wait, as a shell would
     return os.fdopen(descriptor, "wb")
 

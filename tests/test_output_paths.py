@@ -211,3 +211,29 @@ def test_a_scorecard_folder_that_is_a_device_or_a_file_is_one_line_and_left_alon
     assert len(done.stderr.splitlines()) == 1
     assert _is_char_device(null_device) and theirs.read_text() == "theirs"
     assert sorted(path.name for path in null_device.parent.iterdir()) == ["null", "report.txt"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_link_to_a_pipe_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
+    pipe, link = tmp_path / "pipe", tmp_path / "report.json"
+    os.mkfifo(pipe)
+    link.symlink_to(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)  # a reader is there before refcheck opens the pipe
+    try:
+        write_output(link, "{}")
+        received = os.read(reader, 100)
+    finally:
+        os.close(reader)
+    assert received == b"{}" and link.is_symlink() and stat.S_ISFIFO(os.lstat(pipe).st_mode)
+
+
+def test_a_link_to_a_process_descriptor_such_as_dev_stdout_is_written_through(tmp_path: Path) -> None:
+    link = tmp_path / "stdout"
+    link.symlink_to("/proc/self/fd/1")  # what /dev/stdout is: with stdout a file, the link resolves to that file
+    with (tmp_path / "captured.txt").open("wb") as captured:
+        done = subprocess.run([sys.executable, "-m", "refcheck.cli", "check", str(SAMPLE), "--as-of",
+                               str(SAMPLE_AS_OF), "--json", str(link)], stdout=captured, stderr=subprocess.PIPE,
+                              timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert link.is_symlink() and os.readlink(link) == "/proc/self/fd/1"
+    assert b'"rows_read"' in (tmp_path / "captured.txt").read_bytes()
