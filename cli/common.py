@@ -126,7 +126,7 @@ class LocalPath(click.Path):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         """Refuse a URI, else convert as ``click.Path`` does."""
         if isinstance(value, str) and is_uri(value):
-            self.fail(f"{display(value)} is a URI, not a file path", param, ctx)
+            self.fail(f"{display(value.strip())} is a URI, not a file path", param, ctx)
         return super().convert(value, param, ctx)
 
 

@@ -88,7 +88,7 @@ def cli(debug: bool) -> None:
 @click.option("--as-of", type=AsOfDate(), default=None,
               help="The date 'due' and 'future' are judged against.  [default: today]")
 @source_options
-@click.option("--json", "json_path", metavar="PATH|-", default=None,
+@click.option("--json", "json_path", metavar="PATH|-", default=None, type=LocalPath(dir_okay=False, allow_dash=True),
               help="Write the JSON report to PATH, or to stdout with '-'.")
 @click.option("--junit", "junit_path", type=LocalPath(dir_okay=False, path_type=Path), default=None,
               help="Write JUnit XML for CI: a testsuite per category, a testcase per rule.")
@@ -336,7 +336,8 @@ def map_(extract: str, schema: str, out: Path | None, sheet: str | None, table: 
               help="Show values of every column, personal ones included (default: code-like columns only).")
 @click.option("--html", "html_path", type=LocalPath(dir_okay=False, path_type=Path), default=None,
               help="Also write the profile as a self-contained HTML page.")
-@click.option("--json", "json_path", metavar="PATH|-", default=None, help="Also write it as JSON ('-': stdout).")
+@click.option("--json", "json_path", metavar="PATH|-", default=None, type=LocalPath(dir_okay=False, allow_dash=True),
+              help="Also write it as JSON ('-': stdout).")
 def profile(extract: str, schema: str, mapping_path: Path | None, encoding: str | None, delimiter: str | None,
             sheet: str | None, table: str | None, query: str | None, top: int, show_values: bool,
             html_path: Path | None, json_path: str | None) -> None:

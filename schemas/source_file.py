@@ -26,7 +26,7 @@ _URI = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+):/")
 
 def refuse_uri(text: str) -> None:
     """A URI given where a schema or mapping file is expected is refused by its scheme alone."""
-    scheme = _URI.match(text)
+    scheme = _URI.match(text.lstrip())
     if scheme:
         raise SchemaError(f"{scheme.group(1)}://...: a schema or mapping is a YAML file, not a URI")
 

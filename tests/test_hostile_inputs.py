@@ -267,3 +267,17 @@ def test_a_hostile_parquet_and_a_hostile_workbook_are_read_or_refused_in_one_lin
     refcheck("scorecard", tmp_path / "clash.parquet", "--as-of", AS_OF, "--out", out, "--no-history")
     again = refcheck("check", out / "scorecard.xlsx", "--as-of", AS_OF)
     assert again.returncode in {2, 4} and len(again.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("uri", [f"postgresql://reader:{PASSWORD}@127.0.0.1:1/cs",
+                                 f" postgresql://reader:{PASSWORD}@127.0.0.1:1/cs",
+                                 f"sqlite:///f.db?password={PASSWORD}"])
+def test_a_uri_given_as_an_output_or_schema_path_is_refused_and_never_written_to(uri: str, extract: Path,
+                                                                                   tmp_path: Path) -> None:
+    for args in (["check", extract, "--json", uri], ["profile", extract, "--json", uri],
+                 ["check", extract, "--schema", uri], ["scorecard", extract, "--out", tmp_path / "o", "--history", uri]):
+        done = subprocess.run([sys.executable, "-m", "refcheck.cli", *map(str, args)], capture_output=True,
+                              text=True, timeout=120, cwd=tmp_path)
+        assert done.returncode in {2, 3}, (args, done.stderr)
+        assert PASSWORD not in done.stdout + done.stderr
+    assert not [path for path in tmp_path.rglob("*") if PASSWORD in str(path)]
