@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from refcheck.checks.csv_quotes import odd_lines, quote_marks, record_pattern
-from refcheck.checks.errors import ExtractError
+from refcheck.checks.errors import ExtractError, refuse_data_header
 from refcheck.checks.scratch import discard, scratch_file
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -112,6 +112,7 @@ def _header_row(path: Path, first_line: bytes, encoding: str, delimiter: str | N
     header = [name.strip().replace("\x00", "\u2400") for name in row]  # NOTE: refcheck's own columns have NULs
     if not any(header):
         raise ExtractError(f"{path}:1: the header row is empty")
+    refuse_data_header(str(path), header)
     return separator, header, re.fullmatch(record_pattern(separator), text) is not None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from refcheck.schemas.errors import RefcheckError
@@ -35,3 +36,18 @@ def polars_reason(err: pl.exceptions.PolarsError) -> str:
     if is_utf8_error(err):
         return "it is not UTF-8 text"
     return f"Polars {type(err).__name__}"
+
+
+_DATA_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?|\d{1,2}/\d{1,2}/\d{2,4}(?: .*)?|\d[\d ]{5,}\d")
+"""A date (ISO or UK) or a long number such as an NHS number: what a record holds and no column is named."""
+
+
+def refuse_data_header(label: str, header: list[str], line: int = 1) -> None:
+    """Refuse a header row that holds a date or a long number: the file has lost its header.
+
+    Its first record would otherwise be shown everywhere as column names (a child's name, date of birth, text).
+    """
+    found = next((number for number, name in enumerate(header, 1) if _DATA_LIKE.fullmatch(name)), None)
+    if found is not None:
+        raise ExtractError(f"{label}:{line}: the header row holds a date or a long number (column {found}), so it "
+                           "looks like a record, not column names; put the header row first")

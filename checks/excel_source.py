@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from refcheck.checks.errors import ExtractError
+from refcheck.checks.errors import ExtractError, refuse_data_header
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls"}
 
@@ -43,6 +43,7 @@ def read_excel(path: Path, sheet: str | None) -> tuple[pl.DataFrame, list[str], 
         raise ExtractError(f"{path}: sheet {chosen!r} is empty; expected a header row")
     top = _header_row(raw)
     header = ["" if value is None else str(value).strip() for value in raw.row(top)]
+    refuse_data_header(str(path), header, top + 1)
     named = [column for column, name in zip(raw.columns, header, strict=True) if name]
     data = raw.slice(top + 1).select(named)
     header = [name for name in header if name]

@@ -275,9 +275,21 @@ def test_a_hostile_parquet_and_a_hostile_workbook_are_read_or_refused_in_one_lin
 def test_a_uri_given_as_an_output_or_schema_path_is_refused_and_never_written_to(uri: str, extract: Path,
                                                                                    tmp_path: Path) -> None:
     for args in (["check", extract, "--json", uri], ["profile", extract, "--json", uri],
-                 ["check", extract, "--schema", uri], ["scorecard", extract, "--out", tmp_path / "o", "--history", uri]):
+                 ["check", extract, "--schema", uri],
+                 ["scorecard", extract, "--out", tmp_path / "o", "--history", uri]):
         done = subprocess.run([sys.executable, "-m", "refcheck.cli", *map(str, args)], capture_output=True,
                               text=True, timeout=120, cwd=tmp_path)
         assert done.returncode in {2, 3}, (args, done.stderr)
         assert PASSWORD not in done.stdout + done.stderr
     assert not [path for path in tmp_path.rglob("*") if PASSWORD in str(path)]
+
+
+def test_an_extract_that_lost_its_header_shows_none_of_its_first_record(tmp_path: Path) -> None:
+    headerless = tmp_path / "headerless.csv"
+    headerless.write_text(f"Z0000001,Jane {SENTINELS[1]},2015-04-17,CF10 1AA,{SENTINELS[0]} told the teacher,Newport\n"
+                          "Z0000002,John Smith,2016-05-18,CF10 2BB,Neighbour worried,Powys\n")
+    for args in (["profile", headerless], ["map", headerless], ["check", headerless],
+                 ["init", "--from", headerless, "--dir", tmp_path / "council"]):
+        done = refcheck(*args)
+        assert done.returncode == 4 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+        assert_nothing_personal(done.stdout, done.stderr)
