@@ -3,10 +3,13 @@
 Each run stores its per-rule x team counts, its KPI values and its failures. A failure is kept as
 (rule, team, keyed hash of the record id), never the id itself: the key lives in a separate file
 beside the database (``<history>.key``, readable by its owner only) or in ``REFCHECK_HISTORY_KEY``,
-so the database alone cannot be matched back to records. A key of fewer than 32 bytes is refused (an
+so the database alone cannot be matched back to records. A key of fewer than 32 bytes, or of too little
+variety (``history_key.varied``), is refused (an
 unkeyed hash of an id is the id to anyone who can guess ids); a key file others may read, a key file
 made anew for a history with runs, and a key unlike the one the last run was stored with are warned
-of (``HistoryWarning``). Re-running the same extract with the same as-of date and schema replaces
+of (``HistoryWarning``). Refcheck writes only into a new (empty) SQLite file or a refcheck history
+(marked by ``PRAGMA application_id``, or by earlier versions' tables alone): any other file is refused
+unchanged. Re-running the same extract with the same as-of date and schema replaces
 that run.
 
 A run's failures are one Parquet value (``failure_sets``), compared between runs by Polars: a row
@@ -152,6 +155,7 @@ class History:
         except OSError as err:
             raise HistoryError(f"{path}: cannot be used as a history file ({err.strerror})") from None
         with self._connect() as db:
+            _claim(db, path)
             db.executescript(_TABLES)
 
     @contextmanager
@@ -217,6 +221,31 @@ class History:
 
 
 _RUN_COLUMNS = "id, run_at, as_of, schema_name, schema_version, rows"
+APPLICATION_ID = 0x52464348
+"""``PRAGMA application_id`` of a refcheck history ("RFCH"), set when refcheck makes one."""
+_OURS = {"runs", "counts", "kpis", "failures", "failures_by_run", "failure_sets", "key_check"}
+
+
+def _claim(db: sqlite3.Connection, path: Path) -> None:
+    """Refuse any file but a new (empty) one or a refcheck history, and mark it as refcheck's.
+
+    A history made by an earlier version has no application id: it is known by holding only refcheck's
+    tables, ``runs`` among them with its columns. Nothing is written into a file that is refused.
+    """
+    try:
+        application = db.execute("PRAGMA application_id").fetchone()[0]
+        names = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")}
+        columns = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
+    except sqlite3.DatabaseError:
+        raise HistoryError(f"{path}: not a refcheck history (it is not an SQLite file); "
+                           "give another --history file") from None
+    earlier = application == 0 and "runs" in names and names <= _OURS and columns >= {*_RUN_COLUMNS.split(", ")}
+    if application != APPLICATION_ID and not earlier and (names or application != 0):
+        raise HistoryError(f"{path}: not a refcheck history (it holds other tables); give another --history file"
+                           if names else f"{path}: not a refcheck history (another program's file); "
+                           "give another --history file")
+    if application != APPLICATION_ID:
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
 def _failure_parquet(findings: pl.DataFrame, key: bytes) -> bytes:

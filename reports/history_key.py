@@ -1,8 +1,9 @@
 """The history's key: the secret that record hashes are keyed with, and the warnings about it.
 
 An unkeyed hash of an id is the id to anyone who can guess ids, so a key of fewer than 32 bytes is
-refused; a key file others may read, a key file made anew for a history with runs, and a key unlike
-the one the last run was stored with are warned of (``HistoryWarning``).
+refused, and so is one of too little variety (see ``varied``); a key file others may read, a key file
+made anew for a history with runs, and a key unlike the one the last run was stored with are warned of
+(``HistoryWarning``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from refcheck.schemas import RefcheckError
 KEY_VARIABLE = "REFCHECK_HISTORY_KEY"
 MIN_KEY_BYTES = 32
 """A shorter key (an empty file, an unset CI secret) would let record ids be guessed back from their hashes."""
+MIN_KEY_VALUES = 8
+"""A key of fewer different byte values, or with one value over half of it (40 NULs, ``\\xff\\xfe`` x 20),
+is refused as guessable. A generated key (64 hex digits: 16 values, about 4 of each) fails
+with a chance under 1e-18, and is then made anew."""
 _MAX_KEY_BYTES = 4096
 _KEY_CHECK = b"refcheck history key check"
 """Hashed with the key and kept, so that a run made with another key is noticed (nothing else would)."""
@@ -43,7 +48,7 @@ def history_key(history: Path) -> tuple[bytes, bool]:
 
     ``REFCHECK_HISTORY_KEY`` when set, even to nothing (an unset CI secret must fail, not fall back to a
     new key file); else the key file beside the history, made on first use. Any bytes will do; fewer than
-    ``MIN_KEY_BYTES`` are refused.
+    ``MIN_KEY_BYTES``, or too little variety (``varied``), are refused.
     """
     if KEY_VARIABLE in os.environ:
         return _strong(os.fsencode(os.environ[KEY_VARIABLE]), KEY_VARIABLE), False
@@ -52,10 +57,24 @@ def history_key(history: Path) -> tuple[bytes, bool]:
     return _strong(_read_key_file(path), str(path)), made
 
 
+def varied(key: bytes) -> bool:
+    """Whether a key has ``MIN_KEY_VALUES`` different byte values, none making up over half of it."""
+    return len(set(key)) >= MIN_KEY_VALUES and max(key.count(value) for value in set(key)) * 2 <= len(key)
+
+
 def _strong(key: bytes, where: str) -> bytes:
-    if len(key) < MIN_KEY_BYTES or not key.strip():
-        raise HistoryError(f"{where}: the history key must be at least {MIN_KEY_BYTES} bytes, not blank "
-                           f"(it has {len(key)}); record ids could be guessed back from hashes made with it")
+    if len(key) < MIN_KEY_BYTES or not key.strip() or not varied(key):
+        raise HistoryError(f"{where}: the history key must be at least {MIN_KEY_BYTES} bytes of at least "
+                           f"{MIN_KEY_VALUES} different values, none over half of it (it has {len(key)} "
+                           f"bytes, {len(set(key))} different); record ids could be guessed back from hashes "
+                           "made with it")
+    return key
+
+
+def _new_key() -> str:
+    """64 random hex digits that pass ``varied`` (all but under 1e-18 of them do at once)."""
+    while not varied((key := secrets.token_hex(32)).encode()):
+        pass
     return key
 
 
@@ -69,7 +88,7 @@ def _make_key_file(path: Path) -> bool:
         raise HistoryError(f"{path}: the history key cannot be made ({err.strerror})") from None
     try:
         with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_hex(32))
+            handle.write(_new_key())
     except OSError as err:
         path.unlink(missing_ok=True)
         raise HistoryError(f"{path}: the history key cannot be made ({err.strerror})") from None

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import sqlite3
 from pathlib import Path
 
 import polars as pl
+import pytest
 
-from refcheck.reports.history import History
+from refcheck.reports.history import APPLICATION_ID, History, HistoryError
 from tests.conftest import Invoke
 from tests.test_extract_errors import HEADER, ROW
 
@@ -96,7 +98,7 @@ def test_a_history_file_that_is_not_sqlite_is_one_line_and_exit_2(tmp_path: Path
     result = invoke("scorecard", extract, "--out", tmp_path / "out", "--history", history)
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        f"Error: {history}: cannot be used as a history file (file is not a database)"]
+        f"Error: {history}: not a refcheck history (it is not an SQLite file); give another --history file"]
 
 
 def test_an_output_folder_that_cannot_be_written_is_one_line_and_exit_2(tmp_path: Path, invoke: Invoke) -> None:
@@ -175,3 +177,60 @@ def test_a_scorecard_whose_outputs_cannot_be_written_records_no_run(tmp_path: Pa
     written = invoke("scorecard", extract, "--out", out, "--as-of", "2025-06-02", "--history", history)
     assert written.exit_code == 0, written.output
     assert len(History(history).runs()) == 1
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("content", ["patients", "not sqlite", "other application"])
+def test_a_file_that_is_not_a_refcheck_history_is_refused_unchanged(tmp_path: Path, invoke: Invoke,
+                                                                    content: str) -> None:
+    other = tmp_path / "other.sqlite"
+    if content == "not sqlite":
+        other.write_text("name,dob\nAnn,2001-01-01\n")
+    else:
+        with sqlite3.connect(other) as db:
+            if content == "patients":
+                db.execute("CREATE TABLE patients (id INTEGER PRIMARY KEY, name TEXT)")
+                db.execute("INSERT INTO patients VALUES (1, 'Ann')")
+            else:
+                db.execute("PRAGMA application_id = 1234")
+        db.close()
+    before = _sha(other)
+    extract = _extract(tmp_path / "extract.csv", ["R1"], ["R1", "R2"])
+    for args in (["history"], ["scorecard", extract, "--out", tmp_path / "out", "--as-of", "2025-06-02"]):
+        result = invoke(*args, "--history", other)
+        assert result.exit_code == 2, result.output
+        [line] = result.stderr.splitlines()
+        assert f"{other}: not a refcheck history" in line and "give another --history file" in line
+        assert _sha(other) == before
+    with pytest.raises(HistoryError):
+        History(other)
+    assert _sha(other) == before
+
+
+def test_a_missing_history_is_not_made_by_the_history_command(tmp_path: Path, invoke: Invoke) -> None:
+    result = invoke("history", "--history", tmp_path / "none.sqlite")
+    assert result.exit_code != 0 and len(result.stderr.splitlines()) == 1
+    assert not (tmp_path / "none.sqlite").exists()
+
+
+def test_a_history_of_an_earlier_version_is_used_and_marked(tmp_path: Path, invoke: Invoke) -> None:
+    history = tmp_path / "history.sqlite"
+    extract = _extract(tmp_path / "extract.csv", ["R1"], ["R1", "R2"])
+    result = invoke("scorecard", extract, "--out", tmp_path / "out", "--as-of", "2025-06-02", "--history", history)
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(history) as db:
+        assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        db.execute("PRAGMA application_id = 0")  # NOTE: as an earlier version left it
+        db.execute("DROP TABLE failure_sets")
+    db.close()
+    result = invoke("history", "--history", history)
+    assert result.exit_code == 0 and "wales-referral v1" in result.stdout
+    with sqlite3.connect(history) as db:
+        assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    db.close()
+    result = invoke("scorecard", extract, "--out", tmp_path / "out2", "--as-of", "2025-06-03", "--history", history)
+    assert result.exit_code == 0, result.output
+    assert len(History(history).runs()) == 2

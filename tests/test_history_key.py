@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import secrets
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +23,7 @@ import pytest
 from refcheck.checks import validate
 from refcheck.cli import ExitCode
 from refcheck.reports.history import MIN_KEY_BYTES, History, HistoryError, HistoryWarning
+from refcheck.reports.history_key import _new_key, varied
 from refcheck.schemas import load_schema
 from tests.conftest import Invoke
 from tests.test_history import _extract
@@ -53,8 +55,10 @@ def extract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return _extract(tmp_path / "extract.csv", IDS[:2], IDS)
 
 
-@pytest.mark.parametrize("key", [b"", b"\n", b" " * 40, b"k" * (MIN_KEY_BYTES - 1), b"\xff\xfe" * 10],
-                         ids=["empty", "newline", "spaces", "31 bytes", "short non-UTF-8"])
+@pytest.mark.parametrize("key", [b"", b"\n", b" " * 40, b"k" * (MIN_KEY_BYTES - 1), b"\xff\xfe" * 10, b"\x00" * 40,
+                                 b"\xff\xfe" * 20, b"a" * 64, b"abcdefg" * 10, bytes(range(16)) + b"z" * 17],
+                         ids=["empty", "newline", "spaces", "31 bytes", "short non-UTF-8", "40 NULs", "xff xfe x 20",
+                              "a x 64", "7 values", "one value over half"])
 def test_a_weak_key_file_is_refused_in_one_line_with_exit_2(tmp_path: Path, extract: Path, invoke: Invoke,
                                                             key: bytes) -> None:
     history = tmp_path / "history.sqlite"
@@ -69,7 +73,7 @@ def test_a_weak_key_file_is_refused_in_one_line_with_exit_2(tmp_path: Path, extr
     assert line.startswith(f"Error: {key_file}: ") and f"{MIN_KEY_BYTES} bytes" in line
 
 
-@pytest.mark.parametrize("value", ["", "short-secret-S3ntinel", " " * 40])
+@pytest.mark.parametrize("value", ["", "short-secret-S3ntinel", " " * 40, "S3ntinel" * 8])
 def test_an_empty_or_short_key_in_the_environment_is_refused_without_showing_it(
         tmp_path: Path, extract: Path, invoke: Invoke, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     monkeypatch.setenv("REFCHECK_HISTORY_KEY", value)
@@ -81,8 +85,10 @@ def test_an_empty_or_short_key_in_the_environment_is_refused_without_showing_it(
     assert not (tmp_path / "history.sqlite.key").exists()  # NOTE: never a silent fall-back to a key file
 
 
-@pytest.mark.parametrize("key", [b"k" * MIN_KEY_BYTES, bytes(range(256))[128:] + b"\x00\xff" * 8],
-                         ids=["32 bytes", "not UTF-8, longer than BLAKE2b's 64 bytes"])
+@pytest.mark.parametrize("key", [bytes(range(65, 65 + MIN_KEY_BYTES)), bytes(range(256))[128:] + b"\x00\xff" * 8,
+                                 secrets.token_bytes(32), secrets.token_hex(32).encode()],
+                         ids=["32 bytes", "not UTF-8, longer than BLAKE2b's 64 bytes", "32 random bytes",
+                              "64 hex digits"])
 def test_a_key_of_any_bytes_keys_every_hash(tmp_path: Path, extract: Path, key: bytes) -> None:
     history = tmp_path / "history.sqlite"
     (tmp_path / "history.sqlite.key").write_bytes(key)
@@ -118,9 +124,9 @@ def test_a_lost_key_file_made_anew_for_a_history_with_runs_is_warned_of(tmp_path
 def test_a_key_that_changed_since_the_last_run_is_warned_of(tmp_path: Path, extract: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     history = tmp_path / "history.sqlite"
-    monkeypatch.setenv("REFCHECK_HISTORY_KEY", "a" * 40)
+    monkeypatch.setenv("REFCHECK_HISTORY_KEY", secrets.token_hex(32))
     _record(history, extract)
-    monkeypatch.setenv("REFCHECK_HISTORY_KEY", "b" * 40)  # NOTE: a CI secret rotated, or the wrong one
+    monkeypatch.setenv("REFCHECK_HISTORY_KEY", secrets.token_hex(32))  # NOTE: a CI secret rotated, or the wrong one
     with pytest.warns(HistoryWarning, match="another key"):
         _record(history, extract, AS_OF + dt.timedelta(days=1))
     with warnings.catch_warnings():
@@ -132,7 +138,7 @@ def test_a_key_that_changed_since_the_last_run_is_warned_of(tmp_path: Path, extr
 def test_a_key_file_others_can_read_is_warned_of(tmp_path: Path, extract: Path, mode: int) -> None:
     history = tmp_path / "history.sqlite"
     key_file = tmp_path / "history.sqlite.key"
-    key_file.write_text("k" * 64)
+    key_file.write_text(secrets.token_hex(32))
     key_file.chmod(mode)
     with pytest.warns(HistoryWarning, match=f"mode {mode:o}") as caught:
         _record(history, extract)
@@ -164,3 +170,7 @@ def test_the_cli_shows_a_history_warning_as_one_line(tmp_path: Path, extract: Pa
     assert again.stderr.splitlines() == [f"Warning: {tmp_path}/his\\x1b]0;tory.sqlite.key: no key file, so a new key "
                                          f"was made; the runs already in {tmp_path}/his\\x1b]0;tory.sqlite were "
                                          "stored with the lost one, so every failure will look new"]
+
+
+def test_generated_keys_are_always_varied_enough() -> None:
+    assert all(varied(_new_key().encode()) and len(_new_key()) == 64 for _ in range(2000))
