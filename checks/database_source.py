@@ -41,6 +41,7 @@ def read_database(uri: str, *, table: str | None, query: str | None) -> pl.DataF
         raise ExtractError(f"{label}: give --table or --query (one of them)")
     source = f"({query})" if query is not None else _quote(table or "")
     connection = _connect(url, uri)
+    names: list[str] = []
     try:
         cursor = connection.cursor()
         cursor.execute(f"SELECT * FROM {source} AS src LIMIT 0")
@@ -50,7 +51,7 @@ def read_database(uri: str, *, table: str | None, query: str | None) -> pl.DataF
         text = f"SELECT {columns} FROM {source} AS src"
         frame = pl.read_database(text, connection, schema_overrides=dict.fromkeys(names, pl.String))
     except Exception as err:  # noqa: BLE001 - each driver raises its own error types
-        raise ExtractError(f"{label}: {driver_reason(err, uri)}") from None
+        raise ExtractError(f"{label}: {driver_reason(err, uri, [table or '', *names])}") from None
     finally:
         connection.close()
     return frame

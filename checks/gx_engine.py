@@ -26,7 +26,7 @@ from refcheck.checks.gx_suite import Export, expectations, gx_status
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
 from refcheck.checks.rules import Rule, bind_rules
 from refcheck.checks.sql_rules import Dialect, dialect_of, literal, quoted, trimmed_query
-from refcheck.checks.uri import display, driver_reason, parse_uri, scrub
+from refcheck.checks.uri import display, driver_reason, hide_data, parse_uri, scrub
 from refcheck.schemas import ExtractMapping, Schema
 
 
@@ -268,8 +268,9 @@ def _validate(context: Any, batch: Any, suite: Any, parameters: Mapping[str, Any
         tag = item.expectation_config.meta["refcheck"]
         values = item.result
         if "observed_value" not in values and "unexpected_count" not in values:
+            reason = hide_data(scrub(_reason(item.exception_info), uri), uri)
             raise ExtractError(f"Great Expectations could not run {item.expectation_config.type} "
-                               f"for {tag.get('rule', 'the row count')}: {scrub(_reason(item.exception_info), uri)}")
+                               f"for {tag.get('rule', 'the row count')}: {reason}")
         if tag["role"] == "rows":
             rows = int(values["observed_value"])
         elif tag["role"] == "checked":
@@ -304,7 +305,7 @@ def _quiet_context() -> Iterator[Any]:
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
-        logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        logging.getLogger("great_expectations").setLevel(logging.CRITICAL)
         context = gx.get_context(mode="ephemeral")
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
         yield context

@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
 from refcheck.checks.errors import ExtractError
+from refcheck.schemas.quoting import is_token
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from sqlalchemy.engine import URL
 
 HIDDEN = "***"
@@ -127,10 +130,63 @@ def _hide(message: str, text: str) -> str:
     return message
 
 
-def driver_reason(err: BaseException, text: str) -> str:
-    """The first line of a driver's error, scrubbed of the URI's credentials, or the error's type."""
+def driver_reason(err: BaseException, text: str, known: Iterable[str] = ()) -> str:
+    """The first line of a driver's error, scrubbed of the URI's credentials and of data, or the error's type."""
     lines = scrub(str(err), text).strip().splitlines()
-    return lines[0][:300] if lines else type(err).__name__
+    return hide_data(lines[0], text, known)[:300] if lines else type(err).__name__
+
+
+ELIDED = "'\N{HORIZONTAL ELLIPSIS}'"
+_DUMPS = (
+    # SQLite: "Could not decode to UTF-8 column 'x' with text '<the value>'"; psycopg: "... DETAIL: <the row>"
+    (re.compile(r"(\bwith text|\bDETAIL:)\s.*", re.IGNORECASE | re.DOTALL), rf"\1 {ELIDED}"),
+    # PostgreSQL: 'Key (name)=(<value>) already exists', 'Failing row contains (<values>)'
+    (re.compile(r"\bKey \(.*?\)=\(.*\)", re.DOTALL), "Key (\N{HORIZONTAL ELLIPSIS})=(\N{HORIZONTAL ELLIPSIS})"),
+    (re.compile(r"(\brow contains )\(.*\)", re.DOTALL), "\\1(\N{HORIZONTAL ELLIPSIS})"),
+    # PostgreSQL: 'invalid byte sequence for encoding "UTF8": 0xe9 0x20' (bytes of a value)
+    (re.compile(r"\b0x[0-9A-Fa-f]+(?:\s+0x[0-9A-Fa-f]+)*"), "0x\N{HORIZONTAL ELLIPSIS}"),
+)
+_OPENING = re.compile(r"(?:^|(?<=[\s(\[{=:,]))['\"]")
+
+
+def hide_data(message: str, text: str, known: Iterable[str] = ()) -> str:
+    """A driver's message with every value it quotes hidden, as ``'…'``.
+
+    Drivers quote data in their errors (SQLite "with text '<a value>'", PostgreSQL "invalid input
+    syntax for type integer: "<a value>"", psycopg's DETAIL lines), and an extract's data is
+    children's records. A quoted text is kept only when it is a name the user gave or the database
+    knows (``known``: the table, its columns; the URI's host, database and user) or a short,
+    code-like token (``refcheck.schemas.quoting.is_token``), so "relation "referrals" does not
+    exist" still helps. A quote that never closes hides the rest of the message.
+    """
+    names = set(known) | _uri_names(text)
+    for pattern, replacement in _DUMPS:
+        message = pattern.sub(replacement, message)
+    out: list[str] = []
+    position = 0
+    while (found := _OPENING.search(message, position)) is not None:
+        mark = message[found.start()]
+        closing = re.compile(re.escape(mark) + r"(?=$|[\s,.;:)\]}])")
+        end = closing.search(message, found.end())
+        out.append(message[position:found.start()])
+        if end is None:
+            out.append(ELIDED)
+            return "".join(out)
+        inner = message[found.end():end.start()]
+        shown = inner in names or is_token(inner) or inner == "\N{HORIZONTAL ELLIPSIS}"
+        out.append(f"{mark}{inner}{mark}" if shown else ELIDED)
+        position = end.end()
+    out.append(message[position:])
+    return "".join(out)
+
+
+def _uri_names(text: str) -> set[str]:
+    """The URI's host, database and user, and the URI as shown: names a message may quote."""
+    try:
+        url = _make_url(text)
+    except Exception:  # noqa: BLE001 - unparsable: nothing of it is known
+        return set()
+    return {name for name in (url.host, url.database, url.username, display(text)) if name}
 
 
 def _make_url(text: str) -> URL:
