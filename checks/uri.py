@@ -30,8 +30,8 @@ SHOWN_QUERY_KEYS = frozenset({
 
 
 def is_uri(text: str) -> bool:
-    """Whether an argument is a URI (``scheme://...``) rather than a file path."""
-    return SCHEME.match(text) is not None
+    """Whether an argument is a URI (``scheme://...``, blanks before it too) rather than a file path."""
+    return SCHEME.match(text.lstrip()) is not None
 
 
 def parse_uri(text: str) -> URL:
