@@ -29,7 +29,7 @@ from refcheck.checks.csv_source import (
 from refcheck.checks.database_source import is_database_uri, read_database, safe_label
 from refcheck.checks.errors import ExtractError, is_utf8_error, polars_reason
 from refcheck.checks.excel_source import EXCEL_SUFFIXES, read_excel
-from refcheck.checks.scratch import discard, spool_stdin
+from refcheck.checks.scratch import discard, remove_stale, spool_stdin
 
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 STDIN = ("-", "/dev/stdin")
@@ -81,6 +81,7 @@ def open_extract(source: str | Path | pl.DataFrame | pl.LazyFrame, options: Sour
     ``screen_after`` lets a caller that collects every row take the CSV's unreadable rows out after
     reading (``Extract.screen``), which spares a count of every line's separators beforehand.
     """
+    remove_stale()  # NOTE: every run, not only one that makes a copy: a killed run's copy holds personal data
     return _apart_from_hidden(_open(source, options or SourceOptions(), screen_after))
 
 

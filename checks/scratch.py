@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import sys
@@ -68,12 +69,17 @@ def discard(path: Path) -> None:
     _live.discard(path)
 
 
+_NAME = re.compile(re.escape(PREFIX) + r"(\d+)-[A-Za-z0-9_]{8}\.[a-z]{2,8}")
+"""A scratch file's name exactly as ``scratch_file`` makes it: a file merely named like it is not refcheck's."""
+
+
 def remove_stale() -> None:
-    """Remove the scratch files of refcheck processes that are gone (killed before they could clean up)."""
+    """Remove the scratch files of this user's refcheck processes that are gone (killed before they could clean up)."""
     for path in Path(tempfile.gettempdir()).glob(f"{PREFIX}*-*"):
-        owner = path.name.removeprefix(PREFIX).split("-", 1)[0]
-        if owner.isdigit() and not _running(int(owner)) and path.is_file():
-            with contextlib.suppress(OSError):
+        owner = _NAME.fullmatch(path.name)
+        with contextlib.suppress(OSError):
+            mine = path.is_file() and not path.is_symlink() and path.stat().st_uid == os.getuid()
+            if owner and mine and not _running(int(owner.group(1))):
                 path.unlink()
 
 

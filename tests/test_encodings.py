@@ -15,7 +15,7 @@ import polars as pl
 import pytest
 
 from refcheck.checks.sample import generate
-from tests.conftest import SAMPLE_AS_OF, Invoke
+from tests.conftest import SAMPLE, SAMPLE_AS_OF, Invoke
 
 
 @pytest.fixture(scope="module")
@@ -324,3 +324,21 @@ def _rules_of(path: Path) -> dict[str, Any]:
     report: dict[str, Any] = json.loads(result.stdout)
     del report["source"]
     return report
+
+
+def test_any_run_removes_a_killed_runs_copy_and_only_refcheck_s_own(tmp_path: Path) -> None:
+    import tempfile
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()  # a process that has ended: its pid names no live refcheck
+    folder = Path(tempfile.gettempdir())
+    stale, lookalike = folder / f"refcheck-{gone}-ab12cd34.csv", folder / f"refcheck-{gone}-user.csv"
+    for path in (stale, lookalike):
+        path.write_text("a copy of an extract\n")
+    try:  # a UTF-8 extract: this run makes no copy of its own, yet the stale one goes
+        subprocess.run([sys.executable, "-m", "refcheck.cli", "check", str(SAMPLE), "--as-of", "2026-11-20"],
+                       capture_output=True, timeout=120)
+        assert not stale.exists() and lookalike.exists()
+    finally:
+        stale.unlink(missing_ok=True)
+        lookalike.unlink(missing_ok=True)
