@@ -14,7 +14,7 @@ import click
 
 from refcheck.checks.uri import display, is_uri
 from refcheck.cli.exit_codes import ExitCode
-from refcheck.reports.files import Content, write_atomically
+from refcheck.reports.files import Content, write_output
 from refcheck.reports.history import HistoryError
 from refcheck.schemas import RefcheckError, SchemaError
 from refcheck.schemas.yamldoc import printable
@@ -88,7 +88,7 @@ def _reason(err: OSError) -> str:
 def write(path: Path, content: Content) -> None:
     """Write a whole output file, or fail with exit 2 naming it."""
     with writing(path):
-        write_atomically(path, content)
+        write_output(path, content)
 
 
 def say(text: str, *, nl: bool = True) -> None:

@@ -55,9 +55,6 @@ def write_output(path: Path, content: Content) -> None:
         raise _output_error(err, path) from None
 
 
-write_atomically = write_output  # NOTE: the name refcheck.cli imports
-
-
 def _output_error(err: OSError, path: Path) -> OutputError:
     """The error naming the output, in the system's words for its errno: never the error's own text.
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from refcheck.reports.files import safe_cell, safe_cells, write_atomically
+from refcheck.reports.files import safe_cell, safe_cells, write_output
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full to fill a disk")
@@ -15,7 +15,7 @@ def test_a_full_disk_during_a_polars_write_names_the_output_and_leaves_no_tempor
     target = tmp_path / "worklists" / "bridgend.csv"
     frame = pl.DataFrame({"record_id": [f"R{i}" for i in range(100_000)]})
     with pytest.raises(OSError) as raised:
-        write_atomically(target, lambda _: frame.write_csv("/dev/full"))  # NOTE: Polars' own error, no file named
+        write_output(target, lambda _: frame.write_csv("/dev/full"))  # NOTE: Polars' own error, no file named
     assert raised.value.filename == str(target) and "No space left" in str(raised.value.strerror)
     assert list(target.parent.iterdir()) == []
 
@@ -29,18 +29,18 @@ def test_a_failed_write_over_a_file_leaves_the_old_one_whole_and_a_good_one_repl
         raise OSError(28, "No space left on device")
 
     with pytest.raises(OSError):
-        write_atomically(target, fails)
+        write_output(target, fails)
     assert target.read_text() == "last night\n" * 10_000 and list(tmp_path.iterdir()) == [target]
-    write_atomically(target, "tonight\n")
+    write_output(target, "tonight\n")
     assert target.read_text() == "tonight\n" and list(tmp_path.iterdir()) == [target]
-    write_atomically(target, [b"to", b"", b"night" * 100_000, b"\n"])  # in pieces, as the workbook is
+    write_output(target, [b"to", b"", b"night" * 100_000, b"\n"])  # in pieces, as the workbook is
     assert target.read_bytes() == b"to" + b"night" * 100_000 + b"\n" and list(tmp_path.iterdir()) == [target]
 
 
 def test_an_output_path_below_missing_folders_is_written(tmp_path: Path) -> None:
     # NOTE: named pipes and devices are written in place: tests/test_output_paths.py
     missing = tmp_path / "new" / "summary.md"
-    write_atomically(missing, "# x")
+    write_output(missing, "# x")
     assert missing.read_text() == "# x"
 
 
