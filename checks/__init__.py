@@ -10,8 +10,8 @@ Example:
 
 from refcheck.checks.engine import flag_frame, validate
 from refcheck.checks.errors import ExtractError
-from refcheck.checks.extract import SourceOptions
 from refcheck.checks.kinds import KINDS, RuleKind, rule_kind
+from refcheck.checks.readers.extract import SourceOptions
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount, pass_rate
 from refcheck.checks.rules import Rule, bind_rules
 

@@ -20,10 +20,10 @@ import yaml
 
 from refcheck.checks.calendar import WorkingDays
 from refcheck.checks.context import Context
-from refcheck.checks.gx_suite import ExportStatus, gx_status, pandera_status
+from refcheck.checks.interop.gx_suite import ExportStatus, gx_status, pandera_status
+from refcheck.checks.interop.portable import readable
 from refcheck.checks.kinds import RuleKind
 from refcheck.checks.parsing import read_typed, typed_stages
-from refcheck.checks.portable import readable
 from refcheck.checks.rules import Rule, bind_rules
 from refcheck.schemas import Calendar, FieldType, Schema
 

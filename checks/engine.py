@@ -17,9 +17,9 @@ import polars as pl
 from refcheck.checks.calendar import WorkingDays
 from refcheck.checks.context import Context
 from refcheck.checks.errors import ExtractError, is_malformed, polars_reason
-from refcheck.checks.extract import LINE, VALUE_BYTES, Extract, SourceOptions, missing_columns, open_extract
 from refcheck.checks.kinds import rows_with_repeated_hash
 from refcheck.checks.parsing import read_typed, typed_stages
+from refcheck.checks.readers.extract import LINE, VALUE_BYTES, Extract, SourceOptions, missing_columns, open_extract
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
 from refcheck.checks.rules import Rule, bind_rules
 from refcheck.schemas import DEFAULT_SCHEMA, ExtractMapping, Schema, load_schema

@@ -18,8 +18,8 @@ from typing import Any
 import polars as pl
 
 from refcheck.checks.errors import ExtractError, polars_reason
-from refcheck.checks.extract import SourceOptions, open_extract
 from refcheck.checks.parsing import blank_to_null, read_typed, typed_stages
+from refcheck.checks.readers.extract import SourceOptions, open_extract
 from refcheck.schemas import ExtractMapping, Field, FieldType, Schema, propose_mapping
 
 TEXT = "\x00text\x00"

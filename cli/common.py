@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from refcheck.checks.uri import display, is_uri
+from refcheck.checks.readers.uri import display, is_uri
 from refcheck.cli.exit_codes import ExitCode
 from refcheck.reports.files import Content, write_output
 from refcheck.reports.history import HistoryError

@@ -9,11 +9,11 @@ from pathlib import Path
 import click
 
 from refcheck.checks import bind_rules
-from refcheck.checks.calendar_table import calendar_csv, calendar_sql
-from refcheck.checks.gx_suite import Export, gx_status, pandera_status, suite
-from refcheck.checks.pandera_module import pandera_module
+from refcheck.checks.interop.calendar_table import calendar_csv, calendar_sql
+from refcheck.checks.interop.gx_suite import Export, gx_status, pandera_status, suite
+from refcheck.checks.interop.pandera_module import pandera_module
+from refcheck.checks.interop.sql_rules import DIALECTS
 from refcheck.checks.rules import Rule
-from refcheck.checks.sql_rules import DIALECTS
 from refcheck.cli.common import AsOfDate, LocalPath, fail, say, write
 from refcheck.cli.exit_codes import READS_SCHEMA, epilog
 from refcheck.cli.guard import GuardedGroup

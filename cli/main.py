@@ -16,7 +16,7 @@ from typing import NoReturn
 import click
 
 from refcheck.checks import Report, SourceOptions, bind_rules, validate
-from refcheck.checks.extract import extract_columns
+from refcheck.checks.readers.extract import extract_columns
 from refcheck.checks.report import team_label
 from refcheck.cli.catalogue import rules
 from refcheck.cli.common import (
@@ -138,7 +138,7 @@ def check(extract: str | None, schema: str, as_of: dt.date | None, encoding: str
 def _check_with_gx(extract: str | None, source_url: str | None, read: SourceOptions, schema: Schema,
                    mapping: ExtractMapping | None, as_of: dt.date | None) -> Report:
     """Run the rules with Great Expectations in the database the user named."""
-    from refcheck.checks.gx_engine import untranslated, validate_sql
+    from refcheck.checks.interop.gx_engine import untranslated, validate_sql
 
     url = source_url or extract
     if url is None or (source_url is not None and extract is not None):
@@ -165,7 +165,7 @@ def _check_with_gx(extract: str | None, source_url: str | None, read: SourceOpti
 @click.option("--out", type=LocalPath(dir_okay=False, path_type=Path), required=True, help="The CSV file to write.")
 def sample(rows: int, seed: int, as_of: dt.date, out: Path) -> None:
     """Write a synthetic extract of referrals (no real person's data) for demos, tests and benchmarks."""
-    from refcheck.checks.sample import generate
+    from refcheck.checks.synthetic.sample import generate
 
     frame = generate(rows, seed=seed, as_of=as_of)
     _write(out, frame.write_csv)  # NOTE: a device or pipe in place (one with no reader refused), a file atomically

@@ -12,9 +12,9 @@ from pathlib import Path
 import click
 
 from refcheck.checks import SourceOptions
-from refcheck.checks.database_source import is_database_uri
-from refcheck.checks.excel_source import EXCEL_SUFFIXES
-from refcheck.checks.extract import PARQUET_SUFFIXES
+from refcheck.checks.readers.database_source import is_database_uri
+from refcheck.checks.readers.excel_source import EXCEL_SUFFIXES
+from refcheck.checks.readers.extract import PARQUET_SUFFIXES
 from refcheck.cli.common import LocalPath
 from refcheck.cli.gates import UnreadableLimit
 

@@ -32,7 +32,7 @@ from pathlib import Path
 import polars as pl
 
 from refcheck.checks import Report, SourceOptions
-from refcheck.checks.database_source import is_database_uri, safe_label
+from refcheck.checks.readers.database_source import is_database_uri, safe_label
 from refcheck.reports.history_key import MIN_KEY_BYTES as MIN_KEY_BYTES
 from refcheck.reports.history_key import HistoryError as HistoryError
 from refcheck.reports.history_key import HistoryWarning as HistoryWarning

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from refcheck.checks import bind_rules
 from refcheck.checks.catalogue import DEFAULT_AS_OF, catalogue, evaluate
-from refcheck.checks.gx_suite import gx_status
+from refcheck.checks.interop.gx_suite import gx_status
 from refcheck.reports.catalogue import rules_md
 from refcheck.schemas import load_schema
 from tests.conftest import ROOT, Invoke

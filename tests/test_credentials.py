@@ -27,8 +27,8 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy.engine import make_url
 
-from refcheck.checks.sample import generate
-from refcheck.checks.uri import display, scrub
+from refcheck.checks.readers.uri import display, scrub
+from refcheck.checks.synthetic.sample import generate
 from refcheck.cli import cli
 from refcheck.cli.common import reading
 from refcheck.schemas.yamldoc import printable

@@ -18,8 +18,8 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from refcheck.checks.csv_source import line_shapes
-from refcheck.checks.extract import LINE, open_extract
+from refcheck.checks.readers.csv_source import line_shapes
+from refcheck.checks.readers.extract import LINE, open_extract
 
 Row = tuple[int, tuple[str, ...]]
 

@@ -14,8 +14,8 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from refcheck.checks.sample import generate
-from refcheck.checks.uri import hide_data
+from refcheck.checks.readers.uri import hide_data
+from refcheck.checks.synthetic.sample import generate
 from refcheck.cli import cli
 from tests.conftest import SAMPLE_AS_OF
 

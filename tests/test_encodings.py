@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from refcheck.checks.sample import generate
+from refcheck.checks.synthetic.sample import generate
 from tests.conftest import SAMPLE, SAMPLE_AS_OF, Invoke
 
 

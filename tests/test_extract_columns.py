@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from refcheck.checks.errors import ExtractError
-from refcheck.checks.extract import extract_columns, open_extract
+from refcheck.checks.readers.extract import extract_columns, open_extract
 from tests.conftest import Invoke
 
 
@@ -49,7 +49,7 @@ def test_other_formats_give_their_columns(tmp_path: Path) -> None:
     import polars as pl
     import xlsxwriter
 
-    from refcheck.checks.extract import SourceOptions
+    from refcheck.checks.readers.extract import SourceOptions
 
     frame = pl.DataFrame({"Referral Ref": ["R1", "R2"], "Team Name": ["Powys", "Gwynedd"]})
     frame.write_parquet(tmp_path / "extract.parquet")

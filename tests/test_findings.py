@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from refcheck.checks import validate
-from refcheck.checks.sample import write_sample
+from refcheck.checks.synthetic.sample import write_sample
 from tests.conftest import SAMPLE, SAMPLE_AS_OF
 from tests.reference_standard import reference_re_referrals
 
@@ -47,7 +47,7 @@ def test_findings_rows_point_at_the_record(tmp_path: Path) -> None:
 
 def test_findings_are_each_rules_failed_rows_in_the_extracts_order_with_the_columns_asked_for() -> None:
     from refcheck.checks.engine import flag_frame
-    from refcheck.checks.extract import open_extract
+    from refcheck.checks.readers.extract import open_extract
     from refcheck.checks.rules import bind_rules
     from refcheck.schemas import DEFAULT_SCHEMA, load_schema
 

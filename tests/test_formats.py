@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 
 from refcheck.checks import validate
-from refcheck.checks.sample import generate
+from refcheck.checks.synthetic.sample import generate
 from refcheck.reports import report_dict
 from refcheck.schemas import Severity
 from tests.conftest import SAMPLE_AS_OF

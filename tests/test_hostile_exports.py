@@ -28,9 +28,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from refcheck.checks import Report, bind_rules, validate
-from refcheck.checks.gx_engine import counts_on_frame, validate_sql
+from refcheck.checks.interop.gx_engine import counts_on_frame, validate_sql
+from refcheck.checks.interop.sql_rules import literal, quoted
 from refcheck.checks.parsing import blank_to_null
-from refcheck.checks.sql_rules import literal, quoted
 from refcheck.schemas import load_schema
 from refcheck.schemas.escaping import one_line
 from tests.conftest import SAMPLE_AS_OF, Invoke

@@ -24,7 +24,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from refcheck.checks.sample import FIELDS, generate
+from refcheck.checks.synthetic.sample import FIELDS, generate
 from tests.conftest import SAMPLE_AS_OF
 
 AS_OF = SAMPLE_AS_OF.isoformat()

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from refcheck.checks.profile import profile_extract, shape
-from refcheck.checks.sample import generate
+from refcheck.checks.synthetic.sample import generate
 from refcheck.cli import ExitCode
 from refcheck.schemas import load_schema
 from tests.conftest import SAMPLE_AS_OF, Invoke

@@ -30,7 +30,7 @@ from click.testing import CliRunner
 
 from refcheck.checks import validate
 from refcheck.checks.report import team_label
-from refcheck.checks.sample import generate
+from refcheck.checks.synthetic.sample import generate
 from refcheck.cli import cli
 from refcheck.reports.excel_text import fit_cell, fit_cells, sheet_names
 from refcheck.reports.html import render_html

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 import yaml
 
-from refcheck.checks.sample import generate
+from refcheck.checks.synthetic.sample import generate
 from refcheck.cli import ExitCode
 from tests.conftest import SAMPLE_AS_OF, Invoke
 

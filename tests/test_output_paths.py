@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from refcheck.checks.sample import generate
+from refcheck.checks.synthetic.sample import generate
 from refcheck.reports.files import OutputError, write_output
 from tests.conftest import SAMPLE, SAMPLE_AS_OF
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from refcheck.checks.sample import generate
+from refcheck.checks.synthetic.sample import generate
 from refcheck.schemas import load_schema
 from tests.conftest import SAMPLE_AS_OF, Invoke
 

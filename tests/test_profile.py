@@ -10,7 +10,7 @@ import pytest
 
 from refcheck.checks import validate
 from refcheck.checks.profile import profile_extract
-from refcheck.checks.sample import generate
+from refcheck.checks.synthetic.sample import generate
 from refcheck.cli import ExitCode
 from refcheck.schemas import load_schema
 from tests.conftest import SAMPLE, SAMPLE_AS_OF, Invoke

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from refcheck.checks import validate
-from refcheck.checks.sample import write_sample
+from refcheck.checks.synthetic.sample import write_sample
 from tests.reference_standard import reference_counts
 
 CASES = [

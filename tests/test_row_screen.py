@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from refcheck.checks.engine import run
-from refcheck.checks.extract import open_extract
+from refcheck.checks.readers.extract import open_extract
 from refcheck.checks.report import Report
 from refcheck.checks.rules import bind_rules
 from refcheck.schemas import load_schema

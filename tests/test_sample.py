@@ -26,9 +26,9 @@ ROWS = 5000
 @pytest.fixture(scope="module")
 def sample() -> ModuleType:
     """The generator module, as installed."""
-    import refcheck.checks.sample
+    import refcheck.checks.synthetic.sample
 
-    return refcheck.checks.sample
+    return refcheck.checks.synthetic.sample
 
 
 @pytest.fixture(scope="module")

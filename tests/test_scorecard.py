@@ -14,7 +14,7 @@ import pytest
 from markupsafe import escape
 
 from refcheck.checks.report import NO_TEAM, NO_TEAM_LABEL
-from refcheck.checks.sample import generate
+from refcheck.checks.synthetic.sample import generate
 from refcheck.cli import ExitCode
 from refcheck.reports.files import safe_file_names
 from refcheck.schemas import load_schema

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from refcheck.checks import kinds
-from refcheck.checks.portable import alternatives, fewer_words, readable, whole
+from refcheck.checks.interop.portable import alternatives, fewer_words, readable, whole
+from refcheck.checks.interop.sql_rules import Dialect, SqlRules
 from refcheck.checks.rules import Rule
-from refcheck.checks.sql_rules import Dialect, SqlRules
 from refcheck.schemas import FieldType, Schema, Severity
 
 

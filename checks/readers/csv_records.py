@@ -16,8 +16,8 @@ from pathlib import Path
 
 import polars as pl
 
-from refcheck.checks.csv_source import UNDECODABLE
 from refcheck.checks.errors import ExtractError
+from refcheck.checks.readers.csv_source import UNDECODABLE
 
 _BATCH = 10_000
 

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import polars as pl
 
-from refcheck.checks.csv_records import read_by_csv_module
-from refcheck.checks.csv_source import (
+from refcheck.checks.errors import ExtractError, is_utf8_error, polars_reason
+from refcheck.checks.readers.csv_records import read_by_csv_module
+from refcheck.checks.readers.csv_source import (
     CsvLayout,
     line_records,
     line_shapes,
@@ -26,10 +27,9 @@ from refcheck.checks.csv_source import (
     sniff_csv,
     spanning_records,
 )
-from refcheck.checks.database_source import is_database_uri, read_database, safe_label
-from refcheck.checks.errors import ExtractError, is_utf8_error, polars_reason
-from refcheck.checks.excel_source import EXCEL_SUFFIXES, read_excel
-from refcheck.checks.scratch import discard, remove_stale, spool_stdin
+from refcheck.checks.readers.database_source import is_database_uri, read_database, safe_label
+from refcheck.checks.readers.excel_source import EXCEL_SUFFIXES, read_excel
+from refcheck.checks.readers.scratch import discard, remove_stale, spool_stdin
 
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 STDIN = ("-", "/dev/stdin")

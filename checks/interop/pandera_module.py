@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from refcheck.checks import kinds
 from refcheck.checks.calendar import closure_days
-from refcheck.checks.gx_suite import native_regex
+from refcheck.checks.interop.gx_suite import native_regex
 from refcheck.checks.parsing import DATE_FORMATS, FIRST_YEAR, LAST_YEAR, TIME_OF_DAY
 from refcheck.checks.rules import Rule
 from refcheck.schemas import Schema

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import polars as pl
 
-from refcheck.checks.csv_quotes import odd_lines, quote_marks, record_pattern
 from refcheck.checks.errors import ExtractError, refuse_data_header
-from refcheck.checks.scratch import discard, scratch_file
+from refcheck.checks.readers.csv_quotes import odd_lines, quote_marks, record_pattern
+from refcheck.checks.readers.scratch import discard, scratch_file
 
 DELIMITERS = (",", ";", "\t", "|")
 ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "utf-8-sig": "utf-8", "windows-1252": "cp1252",
@@ -283,7 +283,7 @@ def line_shapes(path: Path, delimiter: str) -> LineShapes:
 
     NOTE: counting every line's separators costs about a sixth of a check; a line without quotes
     needs no count, because its length and its values' lengths already say how many fields it has
-    (``refcheck.checks.extract.RowScreen``).
+    (``refcheck.checks.readers.extract.RowScreen``).
     """
     line = pl.col("text")
     quotes = line.str.count_matches('"', literal=True)

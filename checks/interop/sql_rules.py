@@ -18,8 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from refcheck.checks import kinds
-from refcheck.checks.calendar_table import TABLE, day_number
-from refcheck.checks.portable import READABLE_DATE, readable, whole
+from refcheck.checks.interop.calendar_table import TABLE, day_number
+from refcheck.checks.interop.portable import READABLE_DATE, readable, whole
 from refcheck.schemas import FieldType
 
 WHITESPACE = " \t\n\r\x0b\x0c\xa0"

@@ -2,7 +2,7 @@
 
 Every column is cast to text in SQL, so a database extract is read exactly as its CSV export
 would be; SQLite's loose column types cannot trip type inference. The URI is parsed once
-(``refcheck.checks.uri``) and PostgreSQL is reached with its parts as keywords, so no driver
+(``refcheck.checks.readers.uri``) and PostgreSQL is reached with its parts as keywords, so no driver
 parses it again; labels and errors show it only as ``uri.display`` does, without credentials.
 """
 
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from refcheck.checks.errors import ExtractError
-from refcheck.checks.uri import display, driver_reason, is_uri, parse_uri
+from refcheck.checks.readers.uri import display, driver_reason, is_uri, parse_uri
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL

@@ -1,0 +1,1 @@
+"""Interop: the rule set rendered for pandera, Great Expectations and SQL, and GX run as an engine."""

@@ -1,0 +1,1 @@
+"""Synthetic extracts for demos, tests and benchmarks: realistic in shape, never real."""
