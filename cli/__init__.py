@@ -1,6 +1,5 @@
 """The click command line: a thin layer over ``refcheck.checks`` and ``refcheck.reports``."""
 
-import refcheck.cli._allocator  # noqa: F401  (first: it must run before Polars loads)
 from refcheck.cli.exit_codes import ExitCode
 from refcheck.cli.main import cli, main
 
