@@ -1,7 +1,7 @@
 """Schemas: the referral form as declarative YAML (fields, code lists, rules with stable ids)."""
 
 from refcheck.schemas.errors import RefcheckError, SchemaError
-from refcheck.schemas.loader import DEFAULT_SCHEMA, bundled_schemas, load_schema
+from refcheck.schemas.loader import DEFAULT_SCHEMA, load_schema
 from refcheck.schemas.mapping import load_mapping, proposal_yaml, propose_mapping
 from refcheck.schemas.model import (
     CATEGORIES,
@@ -18,6 +18,7 @@ from refcheck.schemas.model import (
     Scorecard,
     Severity,
 )
+from refcheck.schemas.reading import bundled_schemas
 from refcheck.schemas.yamldoc import Node, Where
 
 __all__ = [

@@ -1,0 +1,205 @@
+"""Read a schema document and resolve ``extends``: bundled names, files, removals and the merge.
+
+The result is one YAML tree (``Node``) holding everything the schema and its parents say, the
+child's entries over its parents'; ``building`` makes the ``Schema`` from it.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+
+from refcheck.schemas.errors import SchemaError
+from refcheck.schemas.quoting import quoted
+from refcheck.schemas.source_file import named, refuse_uri
+from refcheck.schemas.values import check_keys
+from refcheck.schemas.yamldoc import Node, load_yaml, parse_yaml
+
+TOP_KEYS = {
+    "name", "version", "description", "extends", "record_id", "group_by",
+    "calendar", "codes", "fields", "rules", "remove", "worker", "scorecard", "mapping",
+}
+REMOVE_KEYS = {"fields", "rules", "codes"}
+_BUNDLED = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def bundled_schemas() -> list[str]:
+    """Names of the schemas shipped with refcheck."""
+    folder = resources.files("refcheck.schemas")
+    return sorted(item.name.removesuffix(".yaml") for item in folder.iterdir() if item.name.endswith(".yaml"))
+
+
+class Document:
+    """One schema document and where it came from."""
+
+    def __init__(self, node: Node, identity: str, folder: Path | None) -> None:
+        self.node = node
+        self.identity = identity
+        self.folder = folder
+
+
+def is_bundled_name(text: str) -> bool:
+    """A bundled schema is named by a word such as ``wales-referral``; anything with a dot is a file."""
+    return _BUNDLED.fullmatch(text) is not None
+
+
+def read_document(name_or_path: str | Path, relative_to: Path | None) -> Document:
+    """A bundled schema by name, or a file (relative to the schema that extends it)."""
+    text = str(name_or_path)
+    if isinstance(name_or_path, str) and is_bundled_name(text):
+        known = bundled_schemas()
+        if text not in known:  # NOTE: asked before any path is made of it: a long word is no file name either
+            raise SchemaError(f"{named(text)}: no bundled schema of that name (bundled: {', '.join(known)}); "
+                              "give a path to a file")
+        node = parse_yaml((resources.files("refcheck.schemas") / f"{text}.yaml").read_text(encoding="utf-8"),
+                          f"{text}.yaml")
+        return Document(node, f"bundled:{text}", None)
+    refuse_uri(text)
+    path = Path(text)
+    if relative_to is not None and not path.is_absolute():
+        path = relative_to / path
+    node = load_yaml(path)
+    return Document(node, str(path.resolve()), path.parent)
+
+
+def resolve(doc: Document, chain: tuple[str, ...]) -> Node:
+    """Merge a document over the schema it extends, recursively."""
+    if doc.identity in chain:
+        raise doc.node.where.error("extends: circular: the schema extends itself through its parents")
+    top = doc.node.mapping()
+    if "null_tokens" in top and set(top) <= {"fields", "null_tokens"}:
+        raise top["null_tokens"].where.error("this is a mapping, not a schema; check it with "
+                                             "`refcheck schema check SCHEMA --mapping FILE`")
+    check_keys(doc.node, TOP_KEYS, "schema")
+    if "extends" not in top:
+        return doc.node
+    extends = top["extends"]
+    parent = read_document(extends.text(), relative_to=doc.folder)
+    if parent.identity in (*chain, doc.identity):
+        raise extends.where.error(f"circular extends: {extends.text()} is already being loaded")
+    base = resolve(parent, (*chain, doc.identity))
+    base = _apply_removals(base, top.get("remove"))
+    merged = _merge(_codes_as_mappings(base), _codes_as_mappings(doc.node))
+    chain_names = [extends.text(), *_extends_chain(base)]
+    result = dict(merged.value)
+    result["extends"] = Node([Node(n, extends.where, n) for n in chain_names], extends.where)
+    result.pop("remove", None)
+    return Node(result, merged.where)
+
+
+def _codes_as_mappings(root: Node) -> Node:
+    """Write every code list as a mapping (code: label), so that a child's codes merge into its parent's."""
+    top = root.mapping()
+    if "codes" not in top or top["codes"].value is None:
+        return root
+    lists = {}
+    for name, node in top["codes"].mapping().items():
+        if node.is_list:
+            node = Node({item.text(): Node(item.text(), item.where, item.text()) for item in node.items()}, node.where)
+        lists[name] = node
+    return Node({**top, "codes": Node(lists, top["codes"].where)}, root.where)
+
+
+def _extends_chain(node: Node) -> list[str]:
+    extends = node.mapping().get("extends")
+    if extends is None:
+        return []
+    return [item.text() for item in extends.items()] if extends.is_list else [extends.text()]
+
+
+def _apply_removals(base: Node, remove: Node | None) -> Node:
+    """Drop the fields, rules and code lists (or single codes) a child schema removes."""
+    if remove is None:
+        return base
+    check_keys(remove, REMOVE_KEYS, "remove")
+    top = dict(base.mapping())
+    spec = remove.mapping()
+    for section in ("fields", "codes"):
+        if section not in spec:
+            continue
+        existing = dict(top[section].mapping()) if section in top else {}
+        targets = spec[section]
+        if section == "codes" and targets.is_mapping:
+            for list_name, codes_node in targets.mapping().items():
+                if list_name not in existing:
+                    raise codes_node.where.error(f"no code list {quoted(list_name)} to remove codes from")
+                codes = dict(code_entries(existing[list_name]))
+                for item in codes_node.items():
+                    if item.text() not in codes:
+                        raise item.where.error(f"code {quoted(item.text())} is not in the {quoted(list_name)} list")
+                    del codes[item.text()]
+                old = existing[list_name]
+                existing[list_name] = Node({c: Node(label, old.where, label) for c, label in codes.items()}, old.where)
+        else:
+            for item in targets.items():
+                if item.text() not in existing:
+                    raise item.where.error(f"there is no {section[:-1]} {quoted(item.text())} to remove")
+                del existing[item.text()]
+        top[section] = Node(existing, top[section].where if section in top else remove.where)
+    if "rules" in spec:
+        rules = list(top["rules"].items()) if "rules" in top else []
+        ids = {entry_id(rule) for rule in rules}
+        drop = set()
+        for item in spec["rules"].items():
+            if item.text() not in ids:
+                raise item.where.error(f"there is no rule {quoted(item.text())} to remove")
+            drop.add(item.text())
+        top["rules"] = Node([rule for rule in rules if entry_id(rule) not in drop], base.where)
+    return Node(top, base.where)
+
+
+def entry_id(rule: Node) -> str:
+    """The ``id`` of an entry of an id list (a rule or a KPI)."""
+    entry = rule.mapping()
+    if "id" not in entry:
+        raise rule.where.error("an entry needs an id")
+    return entry["id"].text()
+
+
+def _merge(base: Node, child: Node) -> Node:
+    """Child over parent: mappings merge key by key, rules merge by id, anything else is replaced."""
+    if not (base.is_mapping and child.is_mapping):
+        return child
+    result = dict(base.value)
+    for key, value in child.mapping().items():
+        if key in result and _is_id_list(result[key]) and _is_id_list(value):
+            result[key] = _merge_by_id(result[key], value)
+        elif key in result and key not in ("extends",):
+            result[key] = _merge(result[key], value)
+        else:
+            result[key] = value
+    return Node(result, child.where)
+
+
+def _is_id_list(node: Node) -> bool:
+    return node.is_list and all(item.is_mapping and "id" in item.value for item in node.value)
+
+
+def _merge_by_id(base: Node, child: Node) -> Node:
+    """Lists of entries with ids (rules, KPIs) merge entry by entry; new ids are appended."""
+    rules = list(base.items())
+    position = {entry_id(rule): index for index, rule in enumerate(rules)}
+    seen: dict[str, Node] = {}
+    for rule in child.items():
+        rule_id = entry_id(rule)
+        if rule_id in seen:
+            first = seen[rule_id].mapping()["id"].where
+            raise rule.mapping()["id"].where.error(f"duplicate rule id {quoted(rule_id)} (also defined at {first})")
+        seen[rule_id] = rule
+        if rule_id in position:
+            rules[position[rule_id]] = _merge(rules[position[rule_id]], rule)
+        else:
+            position[rule_id] = len(rules)
+            rules.append(rule)
+    return Node(rules, child.where)
+
+
+
+def code_entries(node: Node) -> list[tuple[str, str]]:
+    """A code list as (code, label) pairs, whether written as a list or a mapping."""
+    if node.is_list:
+        return [(item.text(), item.text()) for item in node.items()]
+    return [(code, label.text() if label.value is not None else code) for code, label in node.mapping().items()]
+
+

@@ -1,0 +1,141 @@
+"""Expand a field's shorthands (``required``, ``codes``, ``format``, ``unique``, its type) into rules.
+
+Each shorthand makes a rule with the id ``<field>.required``, ``<field>.valid``, ``<field>.unique``
+or ``<field>.type``, reported as the shorthand (or ``valid``) says.
+"""
+
+from __future__ import annotations
+
+from refcheck.schemas.model import CodeList, Field, FieldType, RuleSpec, Severity
+from refcheck.schemas.quoting import quoted
+from refcheck.schemas.values import category_name, check_keys, choice, template, tolerance
+from refcheck.schemas.yamldoc import Node
+
+REPORT_KEYS = {"severity", "category", "message", "hint", "tolerance", "why"}
+FORMATS = {"nhs_number": "nhs_number", "uk_postcode": "uk_postcode"}
+
+
+def _report_settings(node: Node | None) -> dict[str, Node]:
+    """The reporting keys of a shorthand: ``true``, a severity, or a mapping of them."""
+    if node is None or not node.is_mapping:
+        return {}
+    check_keys(node, REPORT_KEYS, "shorthand")
+    return node.mapping()
+
+
+def _shorthand_enabled(node: Node) -> bool:
+    if isinstance(node.value, bool):
+        return node.value
+    return True
+
+
+def expand_shorthands(fields_node: Node, fields: dict[str, Field], codes: dict[str, CodeList]) -> list[RuleSpec]:
+    """Turn ``required``, ``codes``, ``format``, ``unique`` and parsed types into rules."""
+    rules: list[RuleSpec] = []
+    for name, node in fields_node.mapping().items():
+        field = fields[name]
+        spec = node.mapping() if node.value is not None else {}
+        label = field.label
+        if field.type.is_parsed:
+            rules.append(_generated(
+                f"{name}.type", "readable", {"field": name}, spec.get("type", node), None, field,
+                severity=Severity.ERROR, category="validity",
+                message=f"{label} cannot be read as a {field.type.value}",
+                hint=_TYPE_HINTS[field.type],
+            ))
+        if "required" in spec and _shorthand_enabled(spec["required"]):
+            rules.append(_generated(
+                f"{name}.required", "required", {"field": name}, spec["required"], spec["required"], field,
+                severity=Severity.ERROR, category="completeness",
+                message=f"{label} is not recorded",
+                hint=f"Record the {label[0].lower() + label[1:]} on the referral",
+            ))
+        if "unique" in spec and _shorthand_enabled(spec["unique"]):
+            rules.append(_generated(
+                f"{name}.unique", "unique", {"field": name}, spec["unique"], spec["unique"], field,
+                severity=Severity.ERROR, category="integrity",
+                message=f"{label} is shared by more than one record",
+                hint=f"Give each record its own {label[0].lower() + label[1:]}; merge or remove duplicated records",
+            ))
+        if "codes" in spec:
+            code_list = codes[spec["codes"].text()]
+            rules.append(_generated(
+                f"{name}.valid", "code_list", {"field": name, "codes": code_list.name},
+                spec["codes"], spec.get("valid"), field,
+                severity=Severity.ERROR, category="validity",
+                message=f"{label} is not a code in the {code_list.name} list",
+                hint=f"Choose one of the {code_list.name} codes; codes are case-sensitive",
+            ))
+        if "format" in spec:
+            if "codes" in spec:
+                raise spec["format"].where.error("a field takes either codes or a format, not both")
+            kind, params = _format(spec["format"], name)
+            rules.append(_generated(
+                f"{name}.valid", kind, params, spec["format"], spec.get("valid"), field,
+                severity=Severity.ERROR, category="validity",
+                message=_FORMAT_MESSAGES.get(kind, "{label} is not in the expected format").format(label=label),
+                hint=f"Correct the {label[0].lower() + label[1:]}",
+            ))
+        elif "valid" in spec and "codes" not in spec:
+            raise spec["valid"].where.error("'valid' sets how codes or format are reported; the field has neither")
+    return rules
+
+
+_TYPE_HINTS = {
+    FieldType.DATE: "Enter the date as 2025-04-17 or 17/04/2025",
+    FieldType.DATETIME: "Enter the date and time as 2025-04-17 09:30 or 17/04/2025 09:30",
+    FieldType.INTEGER: "Enter a whole number",
+}
+_FORMAT_MESSAGES = {
+    "nhs_number": "{label} is not a valid NHS number (10 digits with a correct check digit)",
+    "uk_postcode": "{label} is not a valid UK postcode",
+    "pattern": "{label} does not match the expected format",
+}
+
+
+def _format(node: Node, field: str) -> tuple[str, dict[str, object]]:
+    if node.is_mapping:
+        spec = node.mapping()
+        check_keys(node, {"pattern"}, "format")
+        if "pattern" not in spec:
+            raise node.where.error("a format mapping needs 'pattern'")
+        return "pattern", {"field": field, "pattern": spec["pattern"].text()}
+    name = node.text()
+    if name not in FORMATS:
+        raise node.where.error(f"expected one of {', '.join(FORMATS)} or {{pattern: ...}}; got {quoted(name)}")
+    return FORMATS[name], {"field": field}
+
+
+def _generated(
+    rule_id: str,
+    kind: str,
+    params: dict[str, object],
+    anchor: Node,
+    settings_node: Node | None,
+    field: Field,
+    *,
+    severity: Severity,
+    category: str,
+    message: str,
+    hint: str,
+) -> RuleSpec:
+    """A rule made from a field shorthand, with the shorthand's own reporting settings applied."""
+    settings = _report_settings(settings_node)
+    if settings_node is not None and isinstance(settings_node.value, str):
+        severity = choice(settings_node, Severity)
+    param_nodes = {key: Node(value, anchor.where, str(value)) for key, value in params.items()}
+    context = {"field": field.name, "label": field.label, "id": rule_id, **params}
+    return RuleSpec(
+        id=rule_id,
+        kind=kind,
+        params=param_nodes,
+        severity=choice(settings["severity"], Severity) if "severity" in settings else severity,
+        category=category_name(settings["category"]) if "category" in settings else category,
+        message=template(settings["message"], context) if "message" in settings else message,
+        hint=template(settings["hint"], context) if "hint" in settings else hint,
+        field=field.name,
+        where=anchor.where,
+        tolerance=tolerance(settings["tolerance"]) if "tolerance" in settings else None,
+    )
+
+
