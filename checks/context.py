@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from refcheck.checks.calendar import WorkingDays
+from refcheck.checks.internal import internal
 from refcheck.checks.parsing import present_name
 from refcheck.schemas import FieldType
 
@@ -30,7 +31,7 @@ class Context:
     def day(self, field: str) -> pl.Expr:
         """The field as a date (times of day dropped)."""
         if self.field_types[field] is FieldType.DATETIME:
-            return self.computed(f"{field}\x00date", pl.col(field).dt.date())
+            return self.computed(internal("date", field), pl.col(field).dt.date())
         return pl.col(field)
 
     def computed(self, name: str, expr: pl.Expr) -> pl.Expr:

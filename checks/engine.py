@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -17,24 +16,24 @@ import polars as pl
 from refcheck.checks.calendar import WorkingDays
 from refcheck.checks.context import Context
 from refcheck.checks.errors import ExtractError, is_malformed, polars_reason
+from refcheck.checks.internal import internal
 from refcheck.checks.kinds import rows_with_repeated_hash
 from refcheck.checks.parsing import read_typed, typed_stages
+from refcheck.checks.readers.columns import refuse_missing_columns
 from refcheck.checks.readers.extract import LINE, VALUE_BYTES, Extract, SourceOptions, missing_columns, open_extract
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
 from refcheck.checks.rules import Rule, bind_rules
 from refcheck.schemas import DEFAULT_SCHEMA, ExtractMapping, Schema, load_schema
 
-TEAM = "\x00team"
-ROWS = "\x00rows"
-ROW = "\x00row"
-RECORD = "\x00record"
-WORKER = "\x00worker"
-RE_REFERRAL = "\x00re_referral"
-PERSON = "\x00person"
-KEY = "\x00key\x00"
-MOMENT = "\x00moment"
-HASH = "\x00hash"
-CARRY = "\x00carry\x00"
+TEAM = internal("team")
+ROWS = internal("rows")
+ROW = internal("row")
+RECORD = internal("record")
+WORKER = internal("worker")
+RE_REFERRAL = internal("re_referral")
+PERSON = internal("person")
+MOMENT = internal("moment")
+HASH = internal("hash")
 
 
 def validate(
@@ -85,15 +84,7 @@ def run(
     measures: bool = False,
 ) -> Report:
     """Evaluate bound rules over an opened extract."""
-    collected = [field for field in schema.fields.values() if field.collected]
-    sources = {schema.mapping.column(field.name): field.name for field in collected}
-    missing = [
-        source if source == name else f"{source} ({name})"
-        for source, name in sources.items()
-        if source not in extract.columns
-    ]
-    if missing:
-        raise ExtractError(f"{extract.label}: missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
+    refuse_missing_columns(extract.label, extract.columns, schema)
     if not schema.fields[schema.group_by].collected:
         raise ExtractError(f"{extract.label}: the team field {schema.group_by!r} must be collected")
     clash = [name for name in carry if name in FINDINGS_SCHEMA]
@@ -114,12 +105,9 @@ def run(
         # flags several times, which one copy into whole columns makes faster than it costs.
         flags = flags.rechunk()
     re_referrals = schema.scorecard.re_referrals if PERSON in flags.columns else None
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        # NOTE: the findings and re-referrals are made while the counts are (each leaves a core
-        # partly idle, in its hashing and filtering): a 5M-row scorecard about 0.2 s sooner.
-        found = pool.submit(_findings, flags, runnable, carry) if findings else None
-        failed = pool.submit(_re_referrals_failed, flags, re_referrals.within_days) if re_referrals else None
-        table = _count(flags, runnable, _re_referrals_checked() if re_referrals else ())
+    found = _findings(flags, runnable, carry) if findings else None
+    failed = _re_referrals_failed(flags, re_referrals.within_days) if re_referrals else None
+    table = _count(flags, runnable, _re_referrals_checked() if re_referrals else ())
     teams = tuple(table[TEAM].to_list())
     rows = int(table[ROWS].sum()) if table.height else 0
     counted = {rule.id for rule in runnable}
@@ -132,11 +120,11 @@ def run(
     team_rows = tuple(int(n) for n in table[ROWS].to_list())
     per_team = {}
     if failed is not None:
-        per_team["re_referrals"] = _team_counts(table.join(failed.result(), on=TEAM, how="left"), RE_REFERRAL,
+        per_team["re_referrals"] = _team_counts(table.join(failed, on=TEAM, how="left"), RE_REFERRAL,
                                                 teams, True)
     return Report(
         schema=schema, as_of=as_of, source=source, teams=teams, team_rows=team_rows, results=results,
-        measures=per_team, findings=found.result() if found is not None else None,
+        measures=per_team, findings=found,
         unreadable=unreadable.sort("line"),
     )
 
@@ -215,14 +203,14 @@ def _row_flags(
         for field in fields
     ]
     typed = read_typed(extract.frame, stages, keep=[
-        *(pl.col(name).cast(pl.String).alias(CARRY + name) for name in (carry if detail else ())),
+        *(pl.col(name).cast(pl.String).alias(internal("carry", name)) for name in (carry if detail else ())),
         *([pl.col(LINE)] if has_line else []),
         *([pl.col(VALUE_BYTES)] if extract.screen is not None else []),
     ])
     ctx = _context(schema, as_of)
     columns = [pl.col(schema.group_by).cast(pl.String).fill_null(NO_TEAM).alias(TEAM)]
     columns += [
-        key.alias(KEY + rule.id) if (key := rule.kind.row_key(ctx)) is not None
+        key.alias(internal("key", rule.id)) if (key := rule.kind.row_key(ctx)) is not None
         else rule.kind.violation(ctx).alias(rule.id)
         for rule in rules
     ]
@@ -239,9 +227,9 @@ def _row_flags(
             pl.col(schema.record_id).cast(pl.String).alias(RECORD),
             (pl.col(schema.worker).cast(pl.String) if schema.worker else pl.lit(None, pl.String)).alias(WORKER),
         ]
-        columns += [pl.col(CARRY + name) for name in carry]
+        columns += [pl.col(internal("carry", name)) for name in carry]
         columns += [
-            days.alias(f"{rule.id}\x00days")
+            days.alias(internal("days", rule.id))
             for rule in rules
             if (days := rule.kind.days_taken(ctx)) is not None
         ]
@@ -250,19 +238,19 @@ def _row_flags(
 
 def _compare_rows(flags: pl.DataFrame, rules: Sequence[Rule], ctx: Context) -> pl.DataFrame:
     """The flags of the rules that compare rows, from their keys, over the whole frame in memory."""
-    keyed = [rule for rule in rules if KEY + rule.id in flags.columns]
+    keyed = [rule for rule in rules if internal("key", rule.id) in flags.columns]
     if not keyed:
         return flags
     # NOTE: one select, not with_columns then drop: the drop would copy every column (many chunks) again.
     return flags.select(
-        pl.exclude(*(KEY + rule.id for rule in keyed)),
-        *(rule.kind.compared(flags.get_column(KEY + rule.id), ctx).alias(rule.id) for rule in keyed),
+        pl.exclude(*(internal("key", rule.id) for rule in keyed)),
+        *(rule.kind.compared(flags.get_column(internal("key", rule.id)), ctx).alias(rule.id) for rule in keyed),
     )
 
 
 def _re_referrals_checked() -> list[pl.Expr]:
     """Per team, the referrals a re-referral can be asked of: those with a person and a time (for ``_count``)."""
-    return [(pl.col(PERSON).is_not_null() & pl.col(MOMENT).is_not_null()).sum().alias(f"{RE_REFERRAL}\x00checked")]
+    return [(pl.col(PERSON).is_not_null() & pl.col(MOMENT).is_not_null()).sum().alias(internal("checked", RE_REFERRAL))]
 
 
 def _re_referrals_failed(flags: pl.DataFrame, within_days: int) -> pl.DataFrame:
@@ -286,7 +274,7 @@ def _re_referrals_failed(flags: pl.DataFrame, within_days: int) -> pl.DataFrame:
     earlier = pl.when(earlier != pl.lit(_NONE)).then(earlier)
     recent = (moment.dt.date() - earlier.cast(pl.Date)).dt.total_days() <= within_days
     return (narrow.lazy().select(TEAM, recent.fill_null(False).alias(RE_REFERRAL))
-            .group_by(TEAM).agg(pl.col(RE_REFERRAL).sum().alias(f"{RE_REFERRAL}\x00failed")).collect())
+            .group_by(TEAM).agg(pl.col(RE_REFERRAL).sum().alias(internal("failed", RE_REFERRAL))).collect())
 
 
 def by_person(narrow: pl.DataFrame) -> pl.DataFrame:
@@ -310,9 +298,9 @@ def _count(flags: pl.DataFrame, rules: Sequence[Rule], extra: Sequence[pl.Expr] 
     aggregates = [pl.len().alias(ROWS), *extra]
     for rule in rules:
         flag = pl.col(rule.id)
-        aggregates.append(flag.count().alias(f"{rule.id}\x00checked"))
+        aggregates.append(flag.count().alias(internal("checked", rule.id)))
         # NOTE: the length of the failed flags, not their sum: summing casts every flag to an integer (1.8x).
-        aggregates.append(flag.filter(flag).len().alias(f"{rule.id}\x00failed"))
+        aggregates.append(flag.filter(flag).len().alias(internal("failed", rule.id)))
     # NOTE: teams by name, with the rows that have no team last. Lazily, because the lazy group_by
     # is a third faster than the eager one here.
     return flags.lazy().group_by(TEAM).agg(aggregates).sort(pl.col(TEAM) == NO_TEAM, TEAM).collect()
@@ -332,7 +320,7 @@ def _findings(flags: pl.DataFrame, rules: Sequence[Rule], carry: Sequence[str]) 
     rule_ids, days = [], []
     for rule, at in zip(rules, failed, strict=True):
         rule_ids.append(pl.repeat(rule.id, at.len(), dtype=pl.String, eager=True))
-        taken = f"{rule.id}\x00days"
+        taken = internal("days", rule.id)
         days.append(flags.get_column(taken).gather(at).cast(pl.Int64) if taken in flags.columns
                     else pl.repeat(None, at.len(), dtype=pl.Int64, eager=True))
     return flags.select(
@@ -342,7 +330,7 @@ def _findings(flags: pl.DataFrame, rules: Sequence[Rule], carry: Sequence[str]) 
         pl.col(WORKER).gather(rows).alias("worker"),
         pl.lit(pl.concat(rule_ids)).alias("rule_id"),
         pl.lit(pl.concat(days)).alias("working_days"),
-        *(pl.col(CARRY + name).gather(rows).alias(name) for name in carry),
+        *(pl.col(internal("carry", name)).gather(rows).alias(name) for name in carry),
     )
 
 
@@ -355,6 +343,6 @@ FINDINGS_SCHEMA = {"row": pl.Int64, "record_id": pl.String, "team": pl.String, "
 def _team_counts(table: pl.DataFrame, rule_id: str, teams: tuple[str, ...], ran: bool) -> tuple[TeamCount, ...]:
     if not ran:
         return tuple(TeamCount(team, 0, 0) for team in teams)
-    checked = table[f"{rule_id}\x00checked"].to_list()
-    failed = table[f"{rule_id}\x00failed"].to_list()
+    checked = table[internal("checked", rule_id)].to_list()
+    failed = table[internal("failed", rule_id)].to_list()
     return tuple(TeamCount(team, int(c), int(f or 0)) for team, c, f in zip(teams, checked, failed, strict=True))

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from refcheck.checks.internal import internal
 from refcheck.schemas import FieldType
 from refcheck.schemas.model import FieldMapping
 
@@ -29,7 +30,7 @@ _FIRST_DAY, _LAST_DAY = dt.date(FIRST_YEAR, 1, 1), dt.date(LAST_YEAR, 12, 31)
 
 def present_name(field: str) -> str:
     """Name of the hidden column saying whether a parsed field's raw value was present."""
-    return field + "\x00present"
+    return internal("present", field)
 
 
 def blank_to_null(text: pl.Expr, null_tokens: Sequence[str] = ()) -> pl.Expr:
@@ -53,7 +54,7 @@ STAGES = 6
 
 
 def _hidden(field: str, part: str) -> str:
-    return f"{field}\x00{part}"
+    return internal(part, field)
 
 
 def typed_stages(

@@ -12,17 +12,19 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from refcheck.checks.errors import ExtractError, polars_reason
+from refcheck.checks.internal import internal
 from refcheck.checks.parsing import blank_to_null, read_typed, typed_stages
 from refcheck.checks.readers.extract import SourceOptions, open_extract
 from refcheck.schemas import ExtractMapping, Field, FieldType, Schema, propose_mapping
 
-TEXT = "\x00text\x00"
+ROWS = internal("rows")
 _SHAPES = ((r"[0-9]", "9"), (r"[\p{N}--9]", "9"), (r"\p{L}\p{M}*", "A"), (r"[^9A !-/:-@\[-`{-~]", "?"))
 """How a value's shape is written, pass by pass: a digit of any script as 9 (ASCII first: the common case is
 cheapest so), a letter of any script with its marks as A; ASCII punctuation and the space kept; every other
@@ -107,7 +109,7 @@ def profile_extract(
     """
     extract = open_extract(source, options)
     try:
-        columns = [name for name in extract.columns if not name.startswith("\x00")]
+        columns = list(extract.columns)
         matches, proposed = _matches(columns, schema, mapping)
         mapping = mapping if mapping is not None else schema.mapping
         fields = {column: schema.fields[name] for name, (column, _) in matches.items()}
@@ -123,7 +125,7 @@ def profile_extract(
             _column(column, fields.get(column), how.get(column, ""), row, schema, show_values) for column in columns
         )
         return Profile(
-            source=extract.label, schema=schema.name, rows=int(row["\x00rows"]), rows_unreadable=int(bad_rows.item()),
+            source=extract.label, schema=schema.name, rows=int(row[ROWS]), rows_unreadable=int(bad_rows.item()),
             columns=profiles, missing_fields=tuple(name for name in schema.fields if name not in matches),
             proposed=proposed,
         )
@@ -161,47 +163,48 @@ def _plan(frame: pl.LazyFrame, types: dict[str, pl.DataType], columns: list[str]
     stages = [typed_stages(field.name, field.type, types[column], column=column,
                            mapping=mapping.fields.get(field.name), null_tokens=mapping.null_tokens)
               for column, field in fields.items()]
-    texts = [blank_to_null(pl.col(name).cast(pl.String), mapping.null_tokens).alias(TEXT + name) for name in columns]
+    texts = [blank_to_null(pl.col(name).cast(pl.String), mapping.null_tokens).alias(internal("text", name))
+             for name in columns]
     typed = read_typed(frame, stages, keep=texts)
-    stats: list[pl.Expr] = [pl.len().alias("\x00rows")]
+    stats: list[pl.Expr] = [pl.len().alias(ROWS)]
     for column in columns:
-        text = pl.col(TEXT + column)
-        key = f"{column}\x00"
-        stats += [text.count().alias(key + "present"), text.drop_nulls().n_unique().alias(key + "distinct"),
-                  text.str.len_chars().min().alias(key + "shortest"),
-                  text.str.len_chars().max().alias(key + "longest")]
+        text = pl.col(internal("text", column))
+        key = partial(_stat_name, column)
+        stats += [text.count().alias(key("present")), text.drop_nulls().n_unique().alias(key("distinct")),
+                  text.str.len_chars().min().alias(key("shortest")),
+                  text.str.len_chars().max().alias(key("longest"))]
         short = text.filter(text.str.len_bytes() <= _LONGEST_PLACEHOLDER)  # NOTE: lower-casing free text is dear
         placeholders = short.filter(short.str.to_lowercase().is_in(PLACEHOLDERS))
-        stats.append(_counted(placeholders, top).alias(key + "placeholders"))
+        stats.append(_counted(placeholders, top).alias(key("placeholders")))
         field = fields.get(column)
         shows = _shows(field, schema, show_values)
         if shows:
             stats.append(_counted(text.filter(_listable(text, field, mapping, schema, show_values)), top)
-                         .alias(key + "top"))
+                         .alias(key("top")))
         if field is None:
             continue
         if field.codes is not None:
             value = pl.col(field.name)
             outside = value.filter(value.is_not_null() & ~value.is_in(list(schema.codes[field.codes].codes)))
             listed = (pl.lit(show_values) | outside.str.contains(CODE_LIKE)) if shows else pl.lit(False)
-            stats += [outside.count().alias(key + "outside_count"),
-                      outside.filter(~listed).count().alias(key + "outside_hidden"),
-                      _counted(outside.filter(listed), 50).alias(key + "outside")]
+            stats += [outside.count().alias(key("outside_count")),
+                      outside.filter(~listed).count().alias(key("outside_hidden")),
+                      _counted(outside.filter(listed), 50).alias(key("outside"))]
         if field.type.is_parsed:
             value = pl.col(field.name)
             unreadable = text.is_not_null() & value.is_null()
-            stats.append(unreadable.sum().alias(key + "unreadable"))
+            stats.append(unreadable.sum().alias(key("unreadable")))
             # NOTE: an unreadable word is shown only when it is a placeholder (``TBC``) or values were
             # asked for: a name or an address mapped onto a date column must not show.
             word = unreadable & ~text.str.contains(_ANY_DIGIT)
             if not show_values:
                 word = word & pl.when(word).then(text).str.to_lowercase().is_in(PLACEHOLDERS).fill_null(False)
-            stats += [_counted(text.filter(word), top).alias(key + "unreadable_words"),
-                      _counted(shape(text.filter(unreadable & ~word)), 5).alias(key + "unreadable_forms")]
-            stats += [value.min().cast(pl.String).alias(key + "earliest"),
-                      value.max().cast(pl.String).alias(key + "latest")]
+            stats += [_counted(text.filter(word), top).alias(key("unreadable_words")),
+                      _counted(shape(text.filter(unreadable & ~word)), 5).alias(key("unreadable_forms"))]
+            stats += [value.min().cast(pl.String).alias(key("earliest")),
+                      value.max().cast(pl.String).alias(key("latest"))]
         if field.type.is_temporal:
-            stats.append(_counted(shape(text), 5).alias(key + "forms"))
+            stats.append(_counted(shape(text), 5).alias(key("forms")))
     return typed.select(stats)
 
 
@@ -237,36 +240,41 @@ def _counted(values: pl.Expr, top: int) -> pl.Expr:
     return counts.list.eval(order).list.head(top)
 
 
+def _stat_name(column: str, stat: str) -> str:
+    """The name of one statistic of a column in the profile's one-row frame."""
+    return internal("stat", stat, column)
+
+
 def _pairs(items: Sequence[dict[str, Any]] | None) -> tuple[tuple[str, int], ...]:
     return tuple((str(item["value"]), int(item["n"])) for item in items or ())
 
 
 def _column(column: str, field: Field | None, how: str, row: dict[str, Any], schema: Schema,
             show_values: bool) -> ColumnProfile:
-    key = f"{column}\x00"
-    distinct = int(row[key + "distinct"])
+    key = partial(_stat_name, column)
+    distinct = int(row[key("distinct")])
     shown = _shows(field, schema, show_values) and (show_values or distinct <= MOST_CODES)
     personal = field is not None and field.personal and not show_values
     result = ColumnProfile(
         column=column, field=field.name if field else None, matched=how,
-        type=field.type if field else FieldType.TEXT, present=int(row[key + "present"]),
-        distinct=distinct, shortest=row[key + "shortest"], longest=row[key + "longest"],
-        values_shown=shown, top=_pairs(row.get(key + "top")) if shown else (),
-        placeholders=_pairs(row[key + "placeholders"]),
+        type=field.type if field else FieldType.TEXT, present=int(row[key("present")]),
+        distinct=distinct, shortest=row[key("shortest")], longest=row[key("longest")],
+        values_shown=shown, top=_pairs(row.get(key("top"))) if shown else (),
+        placeholders=_pairs(row[key("placeholders")]),
     )
     if field is None:
         return result
     if field.codes is not None:
-        outside = int(row[key + "outside_count"])
+        outside = int(row[key("outside_count")])
         result = dataclasses.replace(result, outside_count=outside,
-                                     outside=_pairs(row[key + "outside"]) if shown else (),
-                                     outside_hidden=int(row[key + "outside_hidden"]) if shown else outside)
+                                     outside=_pairs(row[key("outside")]) if shown else (),
+                                     outside_hidden=int(row[key("outside_hidden")]) if shown else outside)
     if field.type.is_parsed:
-        result = dataclasses.replace(result, unreadable=int(row[key + "unreadable"]),
-                                     unreadable_words=_pairs(row[key + "unreadable_words"]),
-                                     unreadable_forms=_pairs(row[key + "unreadable_forms"]),
-                                     earliest=None if personal else row[key + "earliest"],
-                                     latest=None if personal else row[key + "latest"])
+        result = dataclasses.replace(result, unreadable=int(row[key("unreadable")]),
+                                     unreadable_words=_pairs(row[key("unreadable_words")]),
+                                     unreadable_forms=_pairs(row[key("unreadable_forms")]),
+                                     earliest=None if personal else row[key("earliest")],
+                                     latest=None if personal else row[key("latest")])
     if field.type.is_temporal:
-        result = dataclasses.replace(result, forms=_pairs(row[key + "forms"]))
+        result = dataclasses.replace(result, forms=_pairs(row[key("forms")]))
     return result

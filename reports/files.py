@@ -125,7 +125,6 @@ def _write_stream(stream: BinaryIO, content: Content) -> None:
 def _replace_atomically(path: Path, content: Content) -> None:
     """Write to a temporary file beside ``path``, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    _release_cache(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         if callable(content):
@@ -138,29 +137,6 @@ def _replace_atomically(path: Path, content: Content) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-def _release_cache(path: Path) -> None:
-    """Let the kernel drop its cached copy of a file about to be replaced, so that the new one reuses that memory.
-
-    NOTE: the old file itself is untouched until the rename. On a virtual machine that hands idle
-    memory back to its host, pages the kernel has not used for a while cost a fault to the host
-    when written: the 254 MB of worklists of a 5M-row extract took 0.75-1.5 s into such pages and
-    0.4-0.5 s into the pages of the files they replaced.
-    """
-    if not hasattr(os, "posix_fadvise"):
-        return
-    try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # NOTE: a named pipe would wait for a writer
-    except OSError:
-        return
-    try:
-        if stat.S_ISREG(os.fstat(descriptor).st_mode):
-            os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
 
 
 _LEADING = "\\x00-\\x20\\x7f-\\xa0\\xad\\u1680\\u180e\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u206f\\u3000\\ufeff"

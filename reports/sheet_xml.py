@@ -19,12 +19,13 @@ from typing import IO, cast
 
 import polars as pl
 
+from refcheck.checks.internal import internal
 from refcheck.reports.escapes import NOT_XML
 from refcheck.reports.excel_text import EXCEL_CELL, fit_cells
 from refcheck.reports.files import safe_cells, starts_formula
 from refcheck.reports.zip_parts import Deflater, Part, archive, deflate
 
-_CELLS = "\x00cells"
+_CELLS = internal("cells")
 _SHARED_STRINGS = "xl/sharedStrings.xml"
 _WORKERS = 2
 """Worksheets made and deflated at once, each on its own thread."""

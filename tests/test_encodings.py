@@ -279,8 +279,12 @@ def test_refchecks_own_workbook_as_the_extract_is_one_line(tmp_path: Path, invok
 def test_parquet_columns_named_like_refchecks_own_are_kept_apart(tmp_path: Path, invoke: Invoke,
                                                                 referrals: pl.DataFrame) -> None:
     baseline = _rules(invoke, _write(referrals, tmp_path / "utf8.csv"))
-    hostile = referrals.with_columns(pl.lit(7).alias("\x00index"), pl.lit("1").alias("\x00line"),
-                                     pl.lit(3).alias("\x00value_bytes"), pl.lit("x").alias("team\x00present"))
+    from refcheck.checks.internal import internal
+    from refcheck.checks.parsing import present_name
+
+    hostile = referrals.with_columns(pl.lit(7).alias(internal("index")), pl.lit("1").alias(internal("line")),
+                                     pl.lit(3).alias(internal("value_bytes")), pl.lit("x").alias(present_name("team")),
+                                     pl.lit("y").alias("team\x00present"))
     hostile.write_parquet(tmp_path / "extract.parquet")
     assert _rules(invoke, tmp_path / "extract.parquet") == baseline
     result = invoke("scorecard", tmp_path / "extract.parquet", "--out", tmp_path / "out",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from refcheck.checks.readers.columns import OTHER_MAPPING_HINT, OTHER_SYSTEM_HINT
 from refcheck.cli import ExitCode
 from refcheck.schemas import load_schema
 from tests.conftest import Invoke
@@ -49,7 +50,28 @@ def test_empty_file(tmp_path: Path, invoke: Invoke) -> None:
 def test_text_that_is_not_a_referral_csv_names_every_missing_column(tmp_path: Path, invoke: Invoke) -> None:
     path = tmp_path / "extract.csv"
     path.write_text('{"referrals": []}\n')
-    _bad(invoke, path, f"{path}: missing columns: {', '.join(FIELDS)}")
+    _bad(invoke, path, f"{path}: missing columns: {', '.join(FIELDS)}{OTHER_SYSTEM_HINT}")
+
+
+def test_another_systems_headers_suggest_drafting_a_mapping_and_show_no_value(tmp_path: Path, invoke: Invoke) -> None:
+    path = tmp_path / "theirs.csv"
+    theirs = [f"Their {name.replace('_', ' ').title()}" for name in FIELDS[:8]] + FIELDS[8:11]
+    path.write_text(",".join(theirs) + "\n" + ",".join(["SENTINEL-VALUE-7"] * len(theirs)) + "\n")
+    missing = ", ".join(name for name in FIELDS if name not in theirs)
+    _bad(invoke, path, f"{path}: missing columns: {missing}{OTHER_SYSTEM_HINT}")
+    assert "refcheck init --from" in OTHER_SYSTEM_HINT and "--mapping" in OTHER_SYSTEM_HINT
+
+
+def test_a_mapping_whose_columns_are_mostly_missing_says_to_check_the_mapping(tmp_path: Path,
+                                                                             invoke: Invoke) -> None:
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("fields:\n" + "".join(f"  {name}: {{column: Col {n}}}\n" for n, name in enumerate(FIELDS)))
+    path = tmp_path / "extract.csv"
+    path.write_text(HEADER + "\n" + ROW + "\n")
+    result = invoke("check", path, "--as-of", "2025-06-30", "--mapping", mapping)
+    assert result.exit_code == ExitCode.BAD_EXTRACT, result.output
+    missing = ", ".join(f"Col {n} ({name})" for n, name in enumerate(FIELDS))
+    assert result.stderr.splitlines() == [f"Error: {path}: missing columns: {missing}{OTHER_MAPPING_HINT}"]
 
 
 def test_missing_columns_are_all_named(tmp_path: Path, invoke: Invoke) -> None:

@@ -47,6 +47,7 @@ def test_findings_rows_point_at_the_record(tmp_path: Path) -> None:
 
 def test_findings_are_each_rules_failed_rows_in_the_extracts_order_with_the_columns_asked_for() -> None:
     from refcheck.checks.engine import flag_frame
+    from refcheck.checks.internal import internal
     from refcheck.checks.readers.extract import open_extract
     from refcheck.checks.rules import bind_rules
     from refcheck.schemas import DEFAULT_SCHEMA, load_schema
@@ -57,12 +58,13 @@ def test_findings_are_each_rules_failed_rows_in_the_extracts_order_with_the_colu
     flags = flag_frame(extract, schema, rules, SAMPLE_AS_OF, detail=True, carry=("child_id", "postcode"))
     expected = pl.concat([
         flags.filter(pl.col(rule.id)).select(
-            pl.col("\x00row").alias("row"), pl.col("\x00record").alias("record_id"),
-            pl.col("\x00team").alias("team"), pl.col("\x00worker").alias("worker"),
+            pl.col(internal("row")).alias("row"), pl.col(internal("record")).alias("record_id"),
+            pl.col(internal("team")).alias("team"), pl.col(internal("worker")).alias("worker"),
             pl.lit(rule.id).alias("rule_id"),
-            (pl.col(f"{rule.id}\x00days") if f"{rule.id}\x00days" in flags.columns else pl.lit(None))
+            (pl.col(internal("days", rule.id)) if internal("days", rule.id) in flags.columns else pl.lit(None))
             .cast(pl.Int64).alias("working_days"),
-            pl.col("\x00carry\x00child_id").alias("child_id"), pl.col("\x00carry\x00postcode").alias("postcode"))
+            pl.col(internal("carry", "child_id")).alias("child_id"),
+            pl.col(internal("carry", "postcode")).alias("postcode"))
         for rule in rules
     ])
     report = validate(SAMPLE, as_of=SAMPLE_AS_OF, findings=True, carry=("child_id", "postcode"))

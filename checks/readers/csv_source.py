@@ -18,6 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from refcheck.checks.errors import ExtractError, refuse_data_header
+from refcheck.checks.internal import extract_column_name
 from refcheck.checks.readers.csv_quotes import odd_lines, quote_marks, record_pattern
 from refcheck.checks.readers.scratch import discard, scratch_file
 
@@ -109,7 +110,7 @@ def _header_row(path: Path, first_line: bytes, encoding: str, delimiter: str | N
         raise ExtractError(f"{path}:1: the header row cannot be read as CSV ({err})") from None
     if reader.line_num > 1:
         raise ExtractError(f"{path}:1: a quote in the header row does not close on its line; check the quotes")
-    header = [name.strip().replace("\x00", "\u2400") for name in row]  # NOTE: refcheck's own columns have NULs
+    header = [extract_column_name(name.strip()) for name in row]
     if not any(header):
         raise ExtractError(f"{path}:1: the header row is empty")
     refuse_data_header(str(path), header)

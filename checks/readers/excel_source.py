@@ -13,6 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from refcheck.checks.errors import ExtractError, refuse_data_header
+from refcheck.checks.internal import internal
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls"}
 
@@ -60,4 +61,4 @@ def _header_row(raw: pl.DataFrame) -> int:
 
 def _placeholders(header: list[str]) -> list[str]:
     """Distinct column names for Polars, even where the sheet's header repeats or is blank."""
-    return [f"{name}\x00{index}" for index, name in enumerate(header)]
+    return [internal("sheet_column", str(index)) for index in range(len(header))]

@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from refcheck.checks.errors import ExtractError, is_utf8_error, polars_reason
+from refcheck.checks.internal import extract_column_name, internal, is_internal
 from refcheck.checks.readers.csv_records import read_by_csv_module
 from refcheck.checks.readers.csv_source import (
     CsvLayout,
@@ -35,10 +36,10 @@ PARQUET_SUFFIXES = {".parquet", ".pq"}
 STDIN = ("-", "/dev/stdin")
 """Names of standard input as an extract."""
 STDIN_LABEL = "<stdin>"
-INDEX = "\x00index"
-LINE = "\x00line"
+INDEX = internal("index")
+LINE = internal("line")
 """Hidden column of a CSV row's first line number in the file."""
-VALUE_BYTES = "\x00value_bytes"
+VALUE_BYTES = internal("value_bytes")
 """Hidden column of a CSV row's values' total length in bytes, for ``RowScreen``."""
 
 
@@ -98,14 +99,11 @@ def _open(source: str | Path | pl.DataFrame | pl.LazyFrame, options: SourceOptio
 
 
 def _apart_from_hidden(extract: Extract) -> Extract:
-    """The extract with every NUL in a column's name shown as ␀, so that no column is taken for a hidden one.
-
-    NOTE: refcheck's own columns (line numbers, flags, parsed values) have a NUL in their names.
-    """
-    clashing = [name for name in extract.columns if "\x00" in name]
+    """The extract with its columns named as refcheck reads them, so that none is taken for one of its own."""
+    clashing = [name for name in extract.columns if is_internal(name)]
     if not clashing:
         return extract
-    names = {name: name.replace("\x00", "\u2400") for name in clashing}
+    names = {name: extract_column_name(name) for name in clashing}
     columns = {names.get(name, name): kind for name, kind in extract.columns.items()}
     if len(columns) < len(extract.columns):
         extract.close()
