@@ -20,9 +20,8 @@ import yaml
 
 from refcheck.checks.calendar import WorkingDays
 from refcheck.checks.context import Context
-from refcheck.checks.interop.gx_suite import ExportStatus, gx_status, pandera_status
-from refcheck.checks.interop.portable import readable
-from refcheck.checks.kinds import RuleKind
+from refcheck.checks.kinds import ExportStatus, RuleKind
+from refcheck.checks.kinds.portable import readable
 from refcheck.checks.parsing import read_typed, typed_stages
 from refcheck.checks.rules import Rule, bind_rules
 from refcheck.schemas import Calendar, FieldType, Schema
@@ -75,7 +74,7 @@ def catalogue(schema: Schema) -> list[Entry]:
         passing, failing = examples(rule, schema)
         entries.append(Entry(
             rule=rule, checks=describe(rule.kind), why=WHY.get(rule.category, ""), passing=passing,
-            failing=failing, pandera=pandera_status(rule), gx=gx_status(rule, types),
+            failing=failing, pandera=rule.kind.pandera_status(), gx=rule.kind.gx_status(types),
         ))
     return entries
 
@@ -133,13 +132,13 @@ def examples(rule: Rule, schema: Schema) -> tuple[Example | None, Example | None
             renames = _renames({**spec["params"], **case.get("params", {})}, rule.kind)
             if renames is None:
                 continue
-            as_of = case.get("as_of", spec.get("as_of")) if rule.kind.name in _AS_OF_KINDS else None
+            as_of = case.get("as_of", spec.get("as_of")) if rule.kind.reads_as_of else None
             rows = [{renames[name]: value for name, value in row.items()} for row in case["rows"]
                     if set(row) <= set(renames)]
-            if rule.kind.name != "readable":
+            if not rule.kind.reads_unreadable:
                 rows = [row for row in rows if all(_readable(value, types[name]) for name, value in row.items())]
-            if rule.kind.name in _ROW_SET_KINDS:
-                _first_outcomes(rule, types, calendar, rows, None, found, note=_ROW_SET_KINDS[rule.kind.name])
+            if rule.kind.compares_rows:  # NOTE: a row's outcome depends on the others: one case's rows at a time
+                _first_outcomes(rule, types, calendar, rows, None, found, note=rule.kind.example_note)
             else:
                 candidates.setdefault(as_of, []).extend(rows)
     for as_of, rows in candidates.items():
@@ -180,16 +179,8 @@ def _first_outcomes(rule: Rule, types: Mapping[str, FieldType], calendar: Calend
     outcomes = evaluate(rule.kind, {name: types[name] for name in wanted}, rows, day, calendar)
     for row, outcome in zip(rows, outcomes, strict=True):
         shown = note if outcome == "fail" else ""
-        found.setdefault(outcome, Example(values=row, as_of=day if rule.kind.name in _AS_OF_KINDS else None,
+        found.setdefault(outcome, Example(values=row, as_of=day if rule.kind.reads_as_of else None,
                                           note=shown))
-
-
-_ROW_SET_KINDS = {"unique": "while another record has the same value"}
-"""Kinds whose outcome depends on the other rows: their examples come from one case's rows."""
-
-
-_AS_OF_KINDS = {"not_in_future", "required_when"}
-"""Kinds whose outcome can depend on the run's as-of date."""
 
 
 def _renames(case_params: Mapping[str, Any], kind: RuleKind) -> dict[str, str] | None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from refcheck.checks.catalogue import Entry, Example
-from refcheck.checks.interop.gx_suite import ExportStatus
+from refcheck.checks.kinds import ExportStatus
 from refcheck.schemas import Schema
 from refcheck.schemas.escaping import markdown_text, one_line
 

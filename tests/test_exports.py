@@ -21,7 +21,8 @@ import pytest
 from refcheck.checks import Report, bind_rules, validate
 from refcheck.checks.calendar import WorkingDays
 from refcheck.checks.interop.gx_engine import counts_on_frame, untranslated, validate_sql
-from refcheck.checks.interop.gx_suite import Export, gx_status
+from refcheck.checks.interop.gx_suite import gx_status
+from refcheck.checks.kinds import Export
 from refcheck.checks.parsing import blank_to_null
 from refcheck.schemas import Calendar, ExtractMapping, load_schema
 from refcheck.schemas.model import FieldMapping

@@ -22,8 +22,9 @@ import polars as pl
 
 from refcheck.checks.errors import ExtractError
 from refcheck.checks.interop.calendar_table import COLUMNS, TABLE, calendar_rows
-from refcheck.checks.interop.gx_suite import Export, expectations, gx_status
+from refcheck.checks.interop.gx_suite import expectations, gx_status
 from refcheck.checks.interop.sql_rules import Dialect, dialect_of, literal, quoted, trimmed_query
+from refcheck.checks.kinds import Export
 from refcheck.checks.readers.uri import display, driver_reason, hide_data, parse_uri, scrub
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
 from refcheck.checks.rules import Rule, bind_rules

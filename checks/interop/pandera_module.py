@@ -14,14 +14,12 @@ import datetime as dt
 import keyword
 from collections.abc import Sequence
 
-from refcheck.checks import kinds
 from refcheck.checks.calendar import closure_days
-from refcheck.checks.interop.gx_suite import native_regex
+from refcheck.checks.kinds import KINDS
+from refcheck.checks.kinds.base import Matches
 from refcheck.checks.parsing import DATE_FORMATS, FIRST_YEAR, LAST_YEAR, TIME_OF_DAY
 from refcheck.checks.rules import Rule
 from refcheck.schemas import Schema
-
-_BUILT_IN = (kinds.CodeList, kinds.Pattern, kinds.UkPostcode)
 
 _HEADER = '''"""pandera schema for a refcheck rule set: SCHEMA_NAME and SCHEMA_VERSION below say which.
 
@@ -135,19 +133,23 @@ def pandera_module(schema: Schema, rules: Sequence[Rule], *, module: str, refche
             date_formats=repr(DATE_FORMATS), time_of_day=repr(TIME_OF_DAY), first_year=FIRST_YEAR,
             last_year=LAST_YEAR,
         ),
-        _NHS_HELPER,
+        *(kind.pandera_helpers for kind in KINDS.values()),
     ]
     by_field: dict[str, list[str]] = {field.name: [] for field in schema.fields.values() if field.collected}
     frame_checks: list[str] = []
+    terms = _Terms()
     for number, rule in enumerate(rules):
-        if isinstance(rule.kind, _BUILT_IN):
-            check = f"pa.Check.str_matches({native_regex(rule, types)!r}, name={rule.id!r}, error={_error(rule)!r})"
+        form = rule.kind.pandera(terms)
+        if form is None:
+            continue  # NOTE: its status (pandera_status) says why it is not in the module
+        if isinstance(form, Matches):
+            check = f"pa.Check.str_matches({form.regex!r}, name={rule.id!r}, error={_error(rule)!r})"
         else:
             function = f"_rule_{number}"
             lines.append(f"\n\ndef {function}(data: PolarsData) -> pl.LazyFrame:\n"
                          f"    {f'{rule.id}: {rule.message}'!r}\n"
                          f"    f = data.lazyframe\n"
-                         f"    return _passes(data, {_violation(rule.kind)})")
+                         f"    return _passes(data, {form.source})")
             check = f"pa.Check({function}, name={rule.id!r}, error={_error(rule)!r})"
         if rule.field is not None and rule.field in by_field and rule.field in rule.kind.fields():
             by_field[rule.field].append(check)
@@ -177,74 +179,21 @@ def _error(rule: Rule) -> str:
     return f"{rule.id}: {rule.message}"
 
 
-def _violation(kind: kinds.RuleKind) -> str:
-    """A Polars expression, as source, that is True where a row breaks the rule and null where n/a."""
-    def value(name: str) -> str:
-        return f"_value(f, {name!r})"
+class _Terms:
+    """The names the module's header defines, as ``PanderaTerms`` (the frame is ``f``)."""
 
-    def day(name: str) -> str:
-        return f"_day(f, {name!r})"
+    def value(self, field: str) -> str:
+        return f"_value(f, {field!r})"
 
-    def when(condition: str, failed: str) -> str:
-        return f"pl.when({condition}).then({failed})"
+    def text(self, field: str) -> str:
+        return f"_text({field!r})"
 
-    if isinstance(kind, kinds.Readable):
-        return when(f"_text({kind.field!r}).is_not_null()", f"{value(kind.field)}.is_null()")
-    if isinstance(kind, kinds.Required):
-        return " & ".join(f"{value(name)}.is_null()" for name in (kind.field, *kind.alternatives))
-    if isinstance(kind, kinds.RequiredWhen):
-        if kind.present is not None:
-            condition = f"{value(kind.present)}.is_not_null()"
-        elif kind.code_field is not None:
-            condition = f"{value(kind.code_field)}.is_in({list(kind.codes)!r}).fill_null(False)"
-        else:
-            assert kind.overdue_since is not None
-            since = day(kind.overdue_since)
-            condition = f"{since}.is_not_null() & (_working_days({since}, pl.lit(_as_of())) > {kind.working_days})"
-        return when(condition, f"{value(kind.field)}.is_null()")
-    if isinstance(kind, kinds.NhsNumber):
-        digits = f"{value(kind.field)}.str.replace_all(' ', '', literal=True)"
-        return when(f"{value(kind.field)}.is_not_null()", f"~_nhs_valid({digits})")
-    if isinstance(kind, kinds.Unique):
-        return when(f"{value(kind.field)}.is_not_null()", f"pl.len().over({value(kind.field)}) > 1")
-    if isinstance(kind, kinds.DateOrder):
-        if kind.compare == "date":
-            earlier, later = day(kind.earlier), day(kind.later)
-        else:
-            earlier = f"{value(kind.earlier)}.cast(pl.Datetime('us'))"
-            later = f"{value(kind.later)}.cast(pl.Datetime('us'))"
-        return when(f"{earlier}.is_not_null() & {later}.is_not_null()", f"{later} < {earlier}")
-    if isinstance(kind, kinds.NotInFuture):
-        return when(f"{day(kind.field)}.is_not_null()", f"{day(kind.field)} > pl.lit(_as_of())")
-    if isinstance(kind, kinds.AgeUnder):
-        birth, at = day(kind.birth), day(kind.at)
-        age = (f"({at}.dt.year().cast(pl.Int32) - {birth}.dt.year().cast(pl.Int32) - "
-               f"((({at}.dt.month().cast(pl.Int32) * 100 + {at}.dt.day().cast(pl.Int32)) < "
-               f"({birth}.dt.month().cast(pl.Int32) * 100 + {birth}.dt.day().cast(pl.Int32))).cast(pl.Int32)))")
-        return when(f"{birth}.is_not_null() & {at}.is_not_null()", f"{age} >= {kind.years}")
-    if isinstance(kind, kinds.WithinWorkingDays):
-        start, end = day(kind.start), day(kind.end)
-        condition = f"{start}.is_not_null() & {end}.is_not_null()"
-        if kind.code_field is not None:
-            condition += f" & {value(kind.code_field)}.is_in({list(kind.codes)!r}).fill_null(False)"
-        return when(condition, f"_working_days({start}, {end}) > {kind.days}")
-    if isinstance(kind, kinds.TextQuality):
-        text = value(kind.field)
-        placeholders = sorted({p.strip().lower() for p in kind.placeholders})
-        return when(f"{text}.is_not_null()",
-                    f"({text}.str.count_matches(r'\\S+') < {kind.min_words}) | "
-                    f"{text}.str.to_lowercase().is_in({placeholders!r})")
-    raise TypeError(f"no pandera form for the {kind.name!r} kind")
+    def day(self, field: str) -> str:
+        return f"_day(f, {field!r})"
 
+    def working_days(self, start: str, end: str) -> str:
+        return f"_working_days({start}, {end})"
 
-_NHS_HELPER = '''
+    def as_of(self) -> str:
+        return "_as_of()"
 
-def _nhs_valid(digits: pl.Expr) -> pl.Expr:
-    """Ten digits whose Modulus 11 check digit is right."""
-    well_formed = digits.str.contains(r"^[0-9]{10}$")
-    number = pl.when(well_formed).then(digits).cast(pl.Int64)
-    weighted = sum(((number // 10 ** (10 - i)) % 10) * (11 - i) for i in range(1, 10))
-    check = 11 - weighted % 11
-    check = pl.when(check == 11).then(0).otherwise(check)
-    return well_formed & ((check != 10) & (number % 10 == check)).fill_null(False)
-'''

@@ -17,9 +17,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from refcheck.checks import kinds
 from refcheck.checks.interop.calendar_table import TABLE, day_number
-from refcheck.checks.interop.portable import READABLE_DATE, readable, whole
+from refcheck.checks.kinds import RuleKind
+from refcheck.checks.kinds.portable import READABLE_DATE, readable, whole
 from refcheck.schemas import FieldType
 
 WHITESPACE = " \t\n\r\x0b\x0c\xa0"
@@ -98,7 +98,7 @@ class SqlRules:
     """SQL conditions for rules: where a rule applies, and where it fails.
 
     Conditions and queries are GX query templates (``{batch}`` for the rows): every name and value
-    enters through ``_id`` and ``_lit``, quoted and with its braces doubled, so none can place the
+    enters through ``name`` and ``lit``, quoted and with its braces doubled, so none can place the
     batch or a placeholder.
     """
 
@@ -112,24 +112,26 @@ class SqlRules:
 
     # -- names and values -----------------------------------------------------------------------
 
-    def _id(self, name: str) -> str:
-        return _braced(quoted(name))
+    def name(self, field: str) -> str:
+        """A column (or table), quoted."""
+        return _braced(quoted(field))
 
-    def _lit(self, text: str) -> str:
+    def lit(self, text: str) -> str:
+        """A string literal."""
         return _braced(literal(text, self.dialect.char))
 
-    def _matches(self, value: str, pattern: str) -> str:
+    def matches(self, value: str, pattern: str) -> str:
         """A condition: ``value`` matches the regular expression."""
-        return f"({value} {self.dialect.regex_operator} {self._lit(pattern)})"
+        return f"({value} {self.dialect.regex_operator} {self.lit(pattern)})"
 
     # -- values ---------------------------------------------------------------------------------
 
     def _is_readable_date(self, field: str) -> str:
-        return self._matches(self._id(field), f"^(?:{READABLE_DATE})$")
+        return self.matches(self.name(field), f"^(?:{READABLE_DATE})$")
 
     def day(self, field: str) -> str:
         """The field's date as a YYYYMMDD number; NULL when blank or unreadable."""
-        v, pos = self._id(field), self.dialect.position
+        v, pos = self.name(field), self.dialect.position
         iso_rest = f"substr({v}, 6)"
         iso = (
             f"CAST(substr({v}, 1, 4) AS INTEGER) * 10000"
@@ -147,7 +149,7 @@ class SqlRules:
 
     def moment(self, field: str) -> str:
         """The field's date and time as a YYYYMMDDhhmmss number (times of a date-only field are 0)."""
-        v = self._id(field)
+        v = self.name(field)
         parts = [
             f"COALESCE(CAST(NULLIF(substr({v}, {start}, 2), '') AS INTEGER), 0) * {scale}"
             for start, scale in ((12, 10000), (15, 100), (18, 1))
@@ -159,7 +161,7 @@ class SqlRules:
 
     def working_before(self, day: str) -> str:
         """Working days before a YYYYMMDD day, from the calendar table."""
-        return f"(SELECT working_before FROM {self._id(self.calendar)} WHERE day_number = {day})"
+        return f"(SELECT working_before FROM {self.name(self.calendar)} WHERE day_number = {day})"
 
     def as_of_day(self) -> str:
         """The run's as-of date as YYYYMMDD (today's date in the database when none is given)."""
@@ -171,81 +173,26 @@ class SqlRules:
 
     # -- rules ----------------------------------------------------------------------------------
 
-    def condition(self, kind: kinds.RuleKind) -> tuple[str, str] | None:
-        """(applies, fails) conditions for a rule kind, or None when there is no SQL form."""
-        method = getattr(self, "_" + kind.name, None)
-        return None if method is None else method(kind)
-
-    def _present(self, field: str) -> str:
+    def present(self, field: str) -> str:
         """Whether a field has a value; for a date, a readable one (the engine's typed value)."""
         if self.types[field].is_parsed:
-            readable_value = self._matches(self._id(field), whole(readable(self.types[field])))
-            return f"({self._id(field)} IS NOT NULL AND {readable_value})"
-        return f"({self._id(field)} IS NOT NULL)"
+            readable_value = self.matches(self.name(field), whole(readable(self.types[field])))
+            return f"({self.name(field)} IS NOT NULL AND {readable_value})"
+        return f"({self.name(field)} IS NOT NULL)"
 
-    def _blank(self, field: str) -> str:
-        return f"(NOT {self._present(field)})"
+    def blank(self, field: str) -> str:
+        """Whether a field has no (readable) value."""
+        return f"(NOT {self.present(field)})"
 
-    def _required(self, kind: kinds.Required) -> tuple[str, str]:
-        blank = " AND ".join(self._blank(f) for f in (kind.field, *kind.alternatives))
-        return "(1 = 1)", f"({blank})"
+    def all_rows(self) -> str:
+        """Every row: the batch, or the whole table when each batch holds only some (one team)."""
+        return BATCH if self.whole_table is None else f"({self.whole_table}) AS everything"
 
-    def _readable(self, kind: kinds.Readable) -> tuple[str, str]:
-        pattern = self._matches(self._id(kind.field), whole(readable(self.types[kind.field])))
-        return f"({self._id(kind.field)} IS NOT NULL)", f"(NOT {pattern})"
+    def condition(self, kind: RuleKind) -> tuple[str, str] | None:
+        """(applies, fails) conditions for a rule kind, or None when there is no SQL form."""
+        return kind.sql(self)
 
-    def _required_when(self, kind: kinds.RequiredWhen) -> tuple[str, str]:
-        if kind.present is not None:
-            applies = self._present(kind.present)
-        elif kind.code_field is not None:
-            applies = f"({self._id(kind.code_field)} IN ({', '.join(self._lit(c) for c in kind.codes)}))"
-        else:
-            assert kind.overdue_since is not None
-            since = self.day(kind.overdue_since)
-            applies = (
-                f"({since} IS NOT NULL AND "
-                f"{self.working_before(self.as_of_day())} - {self.working_before(since)} > {kind.working_days})"
-            )
-        return applies, self._blank(kind.field)
-
-    def _nhs_number(self, kind: kinds.NhsNumber) -> tuple[str, str]:
-        digits = f"replace({self._id(kind.field)}, ' ', '')"
-        weighted = " + ".join(f"CAST(substr({digits}, {i}, 1) AS INTEGER) * {11 - i}" for i in range(1, 10))
-        check = f"(11 - ({weighted}) % 11)"
-        check = f"(CASE WHEN {check} = 11 THEN 0 ELSE {check} END)"
-        well_formed = self._matches(digits, "^[0-9]{10}$")
-        right = f"({check} <> 10 AND CAST(substr({digits}, 10, 1) AS INTEGER) = {check})"
-        return self._present(kind.field), f"(CASE WHEN {well_formed} THEN NOT {right} ELSE 1 = 1 END)"
-
-    def _unique(self, kind: kinds.Unique) -> tuple[str, str]:
-        v = self._id(kind.field)
-        rows = BATCH if self.whole_table is None else f"({self.whole_table}) AS everything"
-        shared = f"(SELECT {v} FROM {rows} WHERE {v} IS NOT NULL GROUP BY {v} HAVING COUNT(*) > 1)"
-        return self._present(kind.field), f"({v} IN {shared})"
-
-    def _date_order(self, kind: kinds.DateOrder) -> tuple[str, str]:
-        value = self.day if kind.compare == "date" else self.moment
-        earlier, later = value(kind.earlier), value(kind.later)
-        return f"({earlier} IS NOT NULL AND {later} IS NOT NULL)", f"({later} < {earlier})"
-
-    def _not_in_future(self, kind: kinds.NotInFuture) -> tuple[str, str]:
-        day = self.day(kind.field)
-        return f"({day} IS NOT NULL)", f"({day} > {self.as_of_day()})"
-
-    def _age_under(self, kind: kinds.AgeUnder) -> tuple[str, str]:
-        birth, at = self.day(kind.birth), self.day(kind.at)
-        age = f"({at} / 10000 - {birth} / 10000 - (CASE WHEN {at} % 10000 < {birth} % 10000 THEN 1 ELSE 0 END))"
-        return f"({birth} IS NOT NULL AND {at} IS NOT NULL)", f"({age} >= {kind.years})"
-
-    def _within_working_days(self, kind: kinds.WithinWorkingDays) -> tuple[str, str]:
-        start, end = self.day(kind.start), self.day(kind.end)
-        taken = f"({self.working_before(end)} - {self.working_before(start)})"
-        applies = f"({start} IS NOT NULL AND {end} IS NOT NULL"
-        if kind.code_field is not None:
-            applies += f" AND {self._id(kind.code_field)} IN ({', '.join(self._lit(c) for c in kind.codes)})"
-        return applies + ")", f"({taken} > {kind.days})"
-
-    def unexpected_rows(self, kind: kinds.RuleKind) -> str | None:
+    def unexpected_rows(self, kind: RuleKind) -> str | None:
         """A query returning the rows that fail the rule (GX's ``UnexpectedRowsExpectation``)."""
         condition = self.condition(kind)
         if condition is None:
@@ -253,7 +200,7 @@ class SqlRules:
         applies, fails = condition
         return f"SELECT * FROM {BATCH} WHERE {applies} AND {fails}"
 
-    def applicable_rows(self, kind: kinds.RuleKind) -> str | None:
+    def applicable_rows(self, kind: RuleKind) -> str | None:
         """A query returning the rows the rule applies to (how many were checked)."""
         condition = self.condition(kind)
         return None if condition is None else f"SELECT * FROM {BATCH} WHERE {condition[0]}"

@@ -1,0 +1,174 @@
+"""Every kind renders for every backend or says why not, and where it claims exactness, is exact.
+
+Each kind's rule cases (``checks/rule_cases/<kind>.yml``) run, for real, through the pandera
+module refcheck exports and through the kind's SQL on SQLite; wherever the kind declares that
+backend exact, the outcome of every row must be the case's expected one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import importlib.util
+import re
+import sqlite3
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from refcheck.checks import KINDS, RuleKind
+from refcheck.checks.catalogue import rule_cases
+from refcheck.checks.interop.calendar_table import calendar_sql
+from refcheck.checks.interop.gx_suite import expectations
+from refcheck.checks.interop.pandera_module import pandera_module
+from refcheck.checks.interop.sql_rules import BATCH, DIALECTS, SqlRules, quoted, trimmed_query
+from refcheck.checks.kinds import Export
+from refcheck.checks.rules import Rule
+from refcheck.schemas import Calendar, FieldType, Schema, Severity, load_schema
+from refcheck.schemas.model import Field
+
+DEFAULT_AS_OF = dt.date(2025, 6, 30)
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    """One rule case: a kind's instance, its fields' types, raw rows and what each row should give."""
+
+    name: str
+    kind: RuleKind
+    types: Mapping[str, FieldType]
+    rows: list[dict[str, Any]]
+    expect: list[str]
+    as_of: dt.date
+
+
+def _cases() -> Iterator[Case]:
+    for kind_name, specs in rule_cases().items():
+        for spec in specs:
+            for name, case in spec["cases"].items():
+                params = {key: tuple(value) if isinstance(value, list) else value
+                          for key, value in {**spec["params"], **case.get("params", {})}.items()}
+                types = {field: FieldType(type_name) for field, type_name in case.get("fields", spec["fields"]).items()}
+                yield Case(f"{kind_name}-{name}", KINDS[kind_name](**params), types, case["rows"], case["expect"],
+                           case.get("as_of", spec.get("as_of", DEFAULT_AS_OF)))
+
+
+CASES = list(_cases())
+
+
+def _params(cases: list[Case]) -> list[Any]:
+    return [pytest.param(case, id=case.name) for case in cases]
+
+
+@pytest.mark.parametrize("case", _params(CASES))
+def test_every_kind_renders_for_each_backend_or_says_why_not(case: Case) -> None:
+    kind, types = case.kind, case.types
+    sql = SqlRules(types, DIALECTS["sqlite"], case.as_of)
+    pandera, in_sql, gx = kind.pandera_status(), kind.sql_status(), kind.gx_status(types)
+    assert (pandera.status is Export.EXACT) == (kind.pandera(_Terms()) is not None)
+    assert (in_sql.status is Export.EXACT) == (sql.condition(kind) is not None)
+    assert pandera.status in (Export.EXACT, Export.NONE) and in_sql.status in (Export.EXACT, Export.NONE)
+    for status in (pandera, in_sql, gx):
+        assert (status.status is Export.EXACT) == (status.reason == "")
+    if gx.status is Export.EXACT:
+        assert kind.gx(types)
+    if gx.status is Export.SQL_ONLY:
+        assert in_sql.status is Export.EXACT
+
+
+def test_every_kind_is_exact_somewhere_beyond_polars() -> None:
+    """A kind with no exact form for pandera, SQL or GX would be silently missing from every export."""
+    for case in CASES:
+        statuses = (case.kind.pandera_status(), case.kind.sql_status(), case.kind.gx_status(case.types))
+        assert any(status.status is Export.EXACT for status in statuses), case.name
+
+
+class _Terms:
+    def value(self, field: str) -> str:
+        return field
+
+    text = day = value
+
+    def working_days(self, start: str, end: str) -> str:
+        return start + end
+
+    def as_of(self) -> str:
+        return "as_of"
+
+
+def _schema(types: Mapping[str, FieldType]) -> Schema:
+    """A schema holding just the case's fields, everything else the standard's."""
+    standard = load_schema("wales-referral")
+    where = next(iter(standard.fields.values())).where
+    fields = {name: Field(name, field_type, name, "", None, True, where) for name, field_type in types.items()}
+    return dataclasses.replace(standard, fields=fields, rules=())
+
+
+def _rule(case: Case, schema: Schema) -> Rule:
+    where = next(iter(schema.fields.values())).where
+    return Rule(id="case.rule", kind=case.kind, severity=Severity.ERROR, category=case.kind.category,
+                message="the case's rule", hint="", field=case.kind.fields()[0], tolerance=None, where=where)
+
+
+def _raw_frame(case: Case) -> pl.DataFrame:
+    return pl.DataFrame({name: [row.get(name) for row in case.rows] for name in case.types},
+                        schema=dict.fromkeys(case.types, pl.String))
+
+
+@pytest.mark.parametrize("case", _params([case for case in CASES if case.kind.pandera_status().status is Export.EXACT]))
+def test_the_pandera_module_gives_each_case_its_outcome(case: Case, tmp_path: Path) -> None:
+    import pandera.errors
+
+    schema = _schema(case.types)
+    path = tmp_path / "case_schema.py"
+    path.write_text(pandera_module(schema, [_rule(case, schema)], module="case_schema", refcheck="test",
+                                   as_of=case.as_of))
+    spec = importlib.util.spec_from_file_location(f"case_schema_{abs(hash(case.name))}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    try:
+        module.schema.validate(_raw_frame(case), lazy=True)
+        failed: set[int] = set()
+    except pandera.errors.SchemaErrors as errors:
+        failed = set(errors.failure_cases["index"].to_list())
+    assert failed == {row for row, outcome in enumerate(case.expect) if outcome == "fail"}
+
+
+def _sqlite(case: Case) -> sqlite3.Connection:
+    """The case's rows as the SQL backend reads them (trimmed text, blanks NULL), and the calendar table."""
+    db = sqlite3.connect(":memory:")
+    db.create_function("REGEXP", 2, lambda pattern, value: None if value is None else
+                       re.search(pattern, value) is not None, deterministic=True)
+    db.executescript(calendar_sql(Calendar("england-and-wales")))
+    names = list(case.types)
+    db.execute(f"CREATE TABLE raw ({', '.join(f'{quoted(name)} TEXT' for name in names)})")
+    db.executemany(f"INSERT INTO raw VALUES ({', '.join('?' for _ in names)})",
+                   [[None if row.get(name) is None else str(row[name]) for name in names] for row in case.rows])
+    db.execute(f"CREATE TABLE extract AS {trimmed_query('raw', names, DIALECTS['sqlite'])} ORDER BY rowid")
+    return db
+
+
+@pytest.mark.parametrize("case", _params([case for case in CASES if case.kind.sql_status().status is Export.EXACT]))
+def test_the_sql_gives_each_case_its_outcome(case: Case) -> None:
+    condition = SqlRules(case.types, DIALECTS["sqlite"], case.as_of).condition(case.kind)
+    assert condition is not None
+    applies, fails = condition
+    query = (f"SELECT CASE WHEN {applies} THEN (CASE WHEN {fails} THEN 'fail' ELSE 'pass' END) ELSE 'n/a' END "
+             f"FROM {BATCH} ORDER BY rowid").format(batch="extract")
+    with _sqlite(case) as db:
+        outcomes = [outcome for (outcome,) in db.execute(query)]
+    assert outcomes == case.expect
+
+
+def test_the_gx_suite_holds_every_rule_its_kind_exports() -> None:
+    """A rule GX takes (exactly, or as SQL) is in the suite, tagged with its id; the others are not."""
+    for case in CASES:
+        schema = _schema(case.types)
+        built = expectations(schema, [_rule(case, schema)], DIALECTS["sqlite"], as_of=case.as_of)
+        tagged = [expectation.meta["refcheck"]["rule"] for expectation in built]
+        exported = case.kind.gx_status(case.types).status is not Export.NONE
+        assert bool(tagged) == exported, case.name
