@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import polars as pl
+import pytest
 
 from refcheck.checks.calendar import WorkingDays, closure_days
 from refcheck.schemas import Calendar
@@ -57,3 +59,33 @@ def test_scotland_has_its_own_holidays() -> None:
     scotland = set(closure_days(Calendar("scotland")))
     assert dt.date(2025, 1, 2) in scotland
     assert dt.date(2025, 1, 2) not in set(closure_days(Calendar("england-and-wales")))
+
+
+def _plain_count(start: dt.date, end: dt.date, closed: set[dt.date]) -> int:
+    """Working days from ``start`` inclusive to ``end`` exclusive, one day at a time; negative when end is earlier."""
+    low, high = min(start, end), max(start, end)
+    days = (low + dt.timedelta(days=n) for n in range((high - low).days))
+    count = sum(1 for day in days if day.weekday() < 5 and day not in closed)
+    return count if start <= end else -count
+
+
+@pytest.mark.parametrize("region", ["england-and-wales", "scotland", "northern-ireland"])
+def test_working_days_agree_with_a_day_by_day_count_over_the_holidays_package(region: str) -> None:
+    """The contract of the working-day table: the count a person would make with a calendar in hand."""
+    import holidays
+
+    from refcheck.schemas.model import REGIONS
+
+    extra = (dt.date(2024, 12, 24), dt.date(2025, 8, 30))  # a weekday closure, and one at a weekend
+    closed = set(holidays.country_holidays("GB", subdiv=REGIONS[region], years=range(2019, 2027))) | set(extra)
+    anchors = [dt.date(2019, 12, 20), dt.date(2020, 4, 10), dt.date(2022, 9, 19), dt.date(2024, 2, 29),
+               dt.date(2024, 12, 24), dt.date(2025, 1, 31), dt.date(2025, 5, 5), dt.date(2025, 8, 29),
+               dt.date(2025, 12, 25), dt.date(2026, 1, 3)]  # bank holidays, a leap day, month ends, a weekend
+    pick = random.Random(region)
+    starts = anchors + [dt.date(2019, 6, 1) + dt.timedelta(days=pick.randrange(2400)) for _ in range(300)]
+    pairs = [(start, start + dt.timedelta(days=offset)) for start in starts
+             for offset in (0, 1, 3, pick.randrange(-60, 0), pick.randrange(1, 120))]
+    frame = pl.DataFrame({"start": [start for start, _ in pairs], "end": [end for _, end in pairs]})
+    got = frame.select(WorkingDays(Calendar(region, extra_closures=extra)).count(pl.col("start"), pl.col("end")))
+    assert got.to_series().to_list() == [_plain_count(start, end, closed) for start, end in pairs]
+    assert any(end < start for start, end in pairs) and any(end == start for start, end in pairs)
