@@ -47,11 +47,11 @@ def fill_sheets(workbook: bytes, sheets: dict[int, pl.DataFrame], keyed: Sequenc
     """Put each frame's rows below the header of the sheet at that 1-based position of an XlsxWriter workbook.
 
     The filled workbook comes back in pieces, to be written in order (``zip_parts.archive``).
-    ``keyed`` are adjacent columns that the first of them determines (``write_rows_xml``).
+    ``keyed`` are adjacent columns that the first of them determines (``_write_rows_xml``).
     """
     source = zipfile.ZipFile(io.BytesIO(workbook))
     table = source.read(_SHARED_STRINGS).decode("utf-8")  # XlsxWriter writes one: every sheet has a text header
-    keys = {position: key_table(frame, keyed) for position, frame in sheets.items() if frame.height}
+    keys = {position: _key_table(frame, keyed) for position, frame in sheets.items() if frame.height}
     # NOTE: the keyed columns' text is shared, numbered from their few distinct rows, not from every row.
     sources: list[pl.DataFrame] = []
     for position, frame in sheets.items():
@@ -68,7 +68,7 @@ def fill_sheets(workbook: bytes, sheets: dict[int, pl.DataFrame], keyed: Sequenc
         head, tail = _split_sheet(sheet.decode("utf-8"), frame)
         deflater = Deflater(member.filename, member.date_time)
         deflater.write(head.encode("utf-8"))
-        write_rows_xml(frame, deflater, 2, shared, repeated, keys)
+        _write_rows_xml(frame, deflater, 2, shared, repeated, keys)
         deflater.write(tail.encode("utf-8"))
         return deflater.part()
 
@@ -98,7 +98,7 @@ def _sheet_position(name: str) -> int:
     return int(found[1]) if found else 0
 
 
-def key_table(frame: pl.DataFrame, keyed: Sequence[str]) -> pl.DataFrame | None:
+def _key_table(frame: pl.DataFrame, keyed: Sequence[str]) -> pl.DataFrame | None:
     """The distinct rows of the ``keyed`` columns, one per value of the first, which determines the others.
 
     None when the frame does not hold them side by side, in that order, or a key is missing.
@@ -110,12 +110,12 @@ def key_table(frame: pl.DataFrame, keyed: Sequence[str]) -> pl.DataFrame | None:
     return frame.select(keyed).unique(subset=keyed[0], maintain_order=True)
 
 
-def write_rows_xml(frame: pl.DataFrame, sink: io.IOBase, first_row: int, shared: pl.DataFrame | None = None,
+def _write_rows_xml(frame: pl.DataFrame, sink: io.IOBase, first_row: int, shared: pl.DataFrame | None = None,
                    repeated: frozenset[str] = frozenset(), keys: pl.DataFrame | None = None) -> None:
     """Write the frame's rows as ``<row>`` elements (UTF-8) from 1-based sheet row ``first_row``; nulls are empty cells.
 
     Text in the ``repeated`` columns is written as its index in ``shared`` (value, index), the
-    workbook's shared strings; other text is inline. ``keys`` (``key_table``) holds adjacent
+    workbook's shared strings; other text is inline. ``keys`` (``_key_table``) holds adjacent
     columns that the first of them determines (a worklist's rule columns, by rule id): their cells
     are made once per key and looked up, a third of the cost of making them row by row.
 

@@ -99,3 +99,11 @@ def test_filled_sheets_are_well_formed_spreadsheetml_that_openpyxl_reads_back() 
     assert got[0] == tuple(frames["North"].columns)
     assert got[1:] == [tuple(_expected(value) for value in row) for row in frames["North"].rows()]
     assert [tuple(row) for row in book["Empty"].iter_rows(values_only=True)] == [tuple(frames["Empty"].columns)]
+
+
+def test_rule_columns_not_side_by_side_are_written_cell_by_cell_to_the_same_values() -> None:
+    keyed = ("rule_id", "category", "message")
+    frame = _worklist().select("rule_id", "record_id", "category", "message", "working_days")
+    data = b"".join(fill_sheets(_workbook({"North": frame}), {2: frame}, keyed=keyed))
+    got = [tuple(row) for row in openpyxl.load_workbook(io.BytesIO(data))["North"].iter_rows(values_only=True)]
+    assert got[1:] == [tuple(_expected(value) for value in row) for row in frame.rows()]

@@ -10,7 +10,6 @@ import polars as pl
 import pytest
 
 from refcheck.reports import zip_parts
-from refcheck.reports.sheet_xml import key_table, write_rows_xml
 from refcheck.reports.zip_parts import Deflater, archive, deflate
 from tests.conftest import SAMPLE, SAMPLE_AS_OF, Invoke
 
@@ -40,27 +39,6 @@ def test_a_member_written_as_a_stream_reads_back_as_written() -> None:
     with zipfile.ZipFile(io.BytesIO(b"".join(archive([deflater.part()])))) as book:
         assert book.read("xl/worksheets/sheet2.xml") == ("<sheetData>" + "".join(rows["xml"]) + "</sheetData>").encode()
     assert deflater.closed
-
-
-def test_rows_keyed_by_a_column_are_the_same_xml_as_rows_made_cell_by_cell() -> None:
-    rules = {"a.valid": ("validity", "=A is wrong"), "b.timely": ("timeliness", "B <late> & slow")}
-    frame = pl.DataFrame({"record_id": [f"R{n}" for n in range(1000)], "rule_id": ["a.valid", "b.timely"] * 500})
-    frame = frame.with_columns(category=pl.col("rule_id").replace_strict({k: v[0] for k, v in rules.items()}),
-                               message=pl.col("rule_id").replace_strict({k: v[1] for k, v in rules.items()}),
-                               working_days=pl.int_range(0, 1000) - 3)
-    keyed = ("rule_id", "category", "message")
-    repeated = frozenset({"rule_id", "category"})
-    shared = pl.DataFrame({"value": ["a.valid", "b.timely", "validity", "timeliness"], "index": ["0", "1", "2", "3"]})
-    made = []
-    for keys in (None, key_table(frame, keyed)):
-        buffer = io.BytesIO()
-        write_rows_xml(frame, buffer, 2, shared, repeated, keys)
-        made.append(buffer.getvalue())
-    assert made[0] == made[1]
-    assert b'<row r="2"><c t="inlineStr"><is><t>R0</t></is></c><c t="s"><v>0</v></c><c t="s"><v>2</v></c>' \
-           b"<c t=\"inlineStr\"><is><t>'=A is wrong</t></is></c><c><v>-3</v></c></row>" in made[1]
-    assert b"B &lt;late&gt; &amp; slow" in made[1]
-    assert key_table(frame.select("rule_id", "record_id", "category", "message"), keyed) is None  # not side by side
 
 
 def test_a_part_too_large_for_a_plain_zip_is_refused() -> None:
