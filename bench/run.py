@@ -7,15 +7,16 @@ Usage:
 For each size it makes an extract with ``refcheck sample`` (kept in bench/data), then times each
 contender as its own process: one warm-up each, then ``--runs`` rounds that alternate the
 contenders (the starting one rotates), reporting the median wall time and the median peak
-resident memory (``os.wait4``) with their ratios to the floor, a typed ``polars.read_csv``, and
-each contender's fastest and slowest round. Each target is judged on the ratio of medians; beside
-it stands the number of rounds whose own ratio met it. Every run starts with the extract and
-Polars' library in the page cache (``warm``). pandera and GX run the exported rule set as a user
-would (bench/contenders.py); they are slow, so they run only up to ``--heavy-max-rows``. The
-floor, check and scorecard also run on extracts of other shapes (bench/shapes.py: quoted values,
-values over two lines, Windows line ends) of ``--shapes-rows`` rows.
-``--write`` saves the tables, the machine, the versions and this command as Markdown. Never part
-of the test suite.
+resident memory (``os.wait4``) with their ratios to the floor and to an all-text read, and each
+contender's fastest and slowest round. The floor is a typed ``polars.read_csv`` with the schema
+given: the collected fields' types and the date formats of the file (bench/floor.py). Each
+target is judged on the ratio of medians; beside it stands the number of rounds whose own ratio
+met it. Every run starts with the extract and Polars' library in the page cache (``warm``).
+pandera and GX run the exported rule set as a user would (bench/contenders.py); they are slow, so
+they run only up to ``--heavy-max-rows``. The floor, check and scorecard also run on extracts of
+other shapes (bench/shapes.py: quoted values, values over two lines, Windows line ends) of
+``--shapes-rows`` rows. ``--write`` saves the tables, the machine, the versions and this command
+as Markdown. Never part of the test suite.
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ from importlib.metadata import version
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-FLOOR_TEXT = "import polars as pl, sys; pl.read_csv(sys.argv[1], infer_schema=False)"
-FLOOR = "import polars as pl, sys; pl.read_csv(sys.argv[1], try_parse_dates=True, infer_schema_length=10000)"
+TEXT_READ = "import polars as pl, sys; pl.read_csv(sys.argv[1], infer_schema=False)"
+FLOOR = "polars.read_csv (schema given): the floor"
+TEXT = "polars.read_csv (all text)"
 AS_OF = "2026-11-20"
 CHECK = "refcheck check --json"
 SCORECARD = "refcheck scorecard"
@@ -77,10 +79,10 @@ def measure(command: list[str]) -> tuple[float, float]:
 
 
 def contenders(extract: Path, work: Path, refcheck: str, heavy: bool) -> dict[str, list[str]]:
-    """The commands to time on one extract, the floor first."""
+    """The commands to time on one extract, the floor first, then the all-text read."""
     found = {
-        "polars.read_csv (typed): the floor": [sys.executable, "-c", FLOOR, str(extract)],
-        "polars.read_csv (all text)": [sys.executable, "-c", FLOOR_TEXT, str(extract)],
+        FLOOR: [sys.executable, str(HERE / "floor.py"), "read", str(extract), str(work / "columns.json")],
+        TEXT: [sys.executable, "-c", TEXT_READ, str(extract)],
         CHECK: [refcheck, "check", str(extract), "--as-of", AS_OF, "--json", str(work / "r.json")],
         SCORECARD: [refcheck, "scorecard", str(extract), "--as-of", AS_OF, "--no-history",
                     "--out", str(work / "scorecard")],
@@ -150,24 +152,26 @@ def medians(samples: Samples) -> dict[str, tuple[float, float]]:
 
 
 def table(title: str, samples: Samples) -> list[str]:
-    """One extract's results as a Markdown table under ``title``, with ratios to the floor and to refcheck check.
+    """One extract's results as a Markdown table under ``title``: ratios to the floor, the text read and the check.
 
     NOTE: the fastest and slowest rounds are shown beside the median: on a shared machine a
     contender's times can fall into two levels, and a ratio of medians then hides which level each
     median came from.
     """
     middle = medians(samples)
-    floor_wall, floor_mem = next(iter(middle.values()))
+    floor_wall, floor_mem = middle[FLOOR]
+    text_wall = middle[TEXT][0]
     check_wall = middle[CHECK][0]
     runs = len(samples[CHECK])
     lines = [f"### {title}, median of {runs} runs", "",
-             "| contender | wall s | fastest–slowest s | peak MiB | time / floor | memory / floor | "
-             "time / refcheck check |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+             "| contender | wall s | fastest–slowest s | peak MiB | time / floor | time / text read | "
+             "memory / floor | time / refcheck check |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for name, (wall, mem) in middle.items():
         walls = [w for w, _ in samples[name]]
         lines.append(f"| {name} | {wall:.2f} | {min(walls):.2f}–{max(walls):.2f} | {mem:,.0f} | "
-                     f"{wall / floor_wall:.2f}x | {mem / floor_mem:.2f}x | {wall / check_wall:.2f}x |")
+                     f"{wall / floor_wall:.2f}x | {wall / text_wall:.2f}x | {mem / floor_mem:.2f}x | "
+                     f"{wall / check_wall:.2f}x |")
     return lines
 
 
@@ -175,8 +179,11 @@ SHAPES_NOTE = ("The same targets, but pandera's and GX's, on extracts that `refc
                "(bench/shapes.py): another seed; commas in 30% of the referral reasons, so that CSV quotes them; "
                "1% of the reasons over two lines; Windows line ends.")
 
-TARGETS = "targets of issue #6: check within 2.0x the floor, memory at most the floor's, 3x faster than pandera, " \
-    "20x faster than GX, scorecard within 1.3x check, start-up within 0.3 s of importing polars"
+CHECK_WITHIN = 3.0
+"""The check's time target, as a multiple of the floor's (issue #27: about 2.6x was measured)."""
+TARGETS = (f"targets: check within {CHECK_WITHIN:g}x the floor, memory at most the floor's, 3x faster than pandera, "
+           "scorecard within 1.3x check, start-up within 0.3 s of importing polars. GX is in the tables as an "
+           "anchor, with no target")
 
 
 def verdicts(label: str, samples: Samples) -> list[str]:
@@ -185,13 +192,11 @@ def verdicts(label: str, samples: Samples) -> list[str]:
     NOTE: the verdict is the ratio of the medians, as the targets are stated. The rounds column
     takes each round's own ratio (its contenders ran back to back), to show how firm a verdict is.
     """
-    floor = next(iter(samples))
     # (target, numerator, denominator, what is compared (0 wall, 1 memory), sense, limit)
-    targets = [("check time / floor", CHECK, floor, 0, "<=", 2.0),
-               ("check memory / floor", CHECK, floor, 1, "<=", 1.0),
+    targets = [("check time / floor", CHECK, FLOOR, 0, "<=", CHECK_WITHIN),
+               ("check memory / floor", CHECK, FLOOR, 1, "<=", 1.0),
                ("scorecard time / check", SCORECARD, CHECK, 0, "<=", 1.3),
-               ("pandera time / check", PANDERA, CHECK, 0, ">=", 3.0),
-               ("GX time / check", GX, CHECK, 0, ">=", 20.0)]
+               ("pandera time / check", PANDERA, CHECK, 0, ">=", 3.0)]
     middle = medians(samples)
     lines = [f"| {label} | target | measured | met | rounds met |", "|---|---:|---:|---|---:|"]
     for target, top, bottom, part, sense, limit in targets:
@@ -261,17 +266,22 @@ def main() -> None:
                    stderr=subprocess.DEVNULL)
     subprocess.run([refcheck, "export", "gx", "--dialect", "none", "--out", str(work / "referral_suite.json")],
                    check=True, stderr=subprocess.DEVNULL)
+    with (work / "columns.json").open("w") as columns:  # NOTE: once, so that the floor's time is the read alone
+        subprocess.run([sys.executable, str(HERE / "floor.py"), "columns"], check=True, stdout=columns)
     command = "python bench/run.py " + " ".join(sys.argv[1:])
     lines = ["# Performance", "",
              "Generated by `bench/run.py` (do not edit by hand). To reproduce:", "",
              "```sh", "python -m pip install .", command, "```", "",
              f"Machine: {machine()}.", "",
-             "Each contender is a whole process (start-up, reading and checking included); the floor is a typed "
-             "`polars.read_csv` of the same file. pandera runs the exported schema (`refcheck export pandera`, every "
-             "rule) on the text frame; Great Expectations runs the exported suite on pandas "
+             "Each contender is a whole process (start-up, reading and checking included). The floor is a "
+             "typed `polars.read_csv` of the same file with the schema given, as a user who knows the file "
+             "writes it (bench/floor.py): the default schema's collected fields, text and codes as text, dates "
+             "and date-times parsed with the formats the file is written in. The all-text read (every column a "
+             "string, nothing parsed) stands beside it. pandera runs the exported schema (`refcheck export "
+             "pandera`, every rule) on the text frame; Great Expectations runs the exported suite on pandas "
              "(`refcheck export gx --dialect none`: the 30 of 43 rules GX can run on pandas). Every run starts "
-             "with the extract and Polars' library read into the page cache, as a nightly run on a fresh extract "
-             "finds them.", "",
+             "with the extract and Polars' library read into the page cache, as a nightly run on a fresh "
+             "extract finds them.", "",
              f"Each size ends with the {TARGETS}. Each target is judged on the ratio of the medians; "
              "\"rounds met\" counts the rounds whose own ratio met it (a round runs every contender once, "
              "back to back), to show how firm the verdict is on a shared machine.", ""]

@@ -1,12 +1,17 @@
-"""The benchmark harness's arithmetic: the verdict is the ratio of medians, and the rounds say how firm it is.
+"""The benchmark harness's arithmetic, its floor and its other shapes.
 
-The harness itself (timing processes) is never run by the tests; its tables are checked here, and the
-other shapes it makes (bench/shapes.py) against the extract they are made from.
+The harness itself (timing processes) is never run by the tests; its tables are checked here: the
+verdict is the ratio of medians, and the rounds say how firm it is. The floor it times
+(bench/floor.py) is run as the harness runs it, and its typed values checked against Python's own
+date parsing; the other shapes (bench/shapes.py) are checked against the extract they are made from.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
+import json
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -14,23 +19,28 @@ from types import ModuleType
 import polars as pl
 import pytest
 
-FLOOR = "polars.read_csv (typed): the floor"
 BENCH = Path(__file__).resolve().parent.parent / "bench"
+REFCHECK = str(Path(sys.executable).with_name("refcheck"))
 
 
-@pytest.fixture(scope="module")
-def bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
+def _script(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    return _script("run")
+
+
 def _samples(bench: ModuleType) -> dict[str, list[tuple[float, float]]]:
-    # Five rounds. The check falls into two levels; GX is steady, so its per-round ratio moves with the check.
+    # Five rounds. The check falls into two levels; GX is steady and has no target.
     return {
-        FLOOR: [(2.0, 800.0)] * 5,
+        bench.FLOOR: [(0.5, 800.0)] * 5,
+        bench.TEXT: [(0.25, 780.0)] * 5,
         bench.CHECK: [(1.0, 500.0), (1.0, 500.0), (1.5, 500.0), (1.5, 500.0), (1.1, 900.0)],
         bench.SCORECARD: [(1.2, 600.0), (1.2, 600.0), (1.2, 600.0), (2.0, 600.0), (2.0, 600.0)],
         bench.GX: [(22.0, 2000.0)] * 5,
@@ -40,19 +50,21 @@ def _samples(bench: ModuleType) -> dict[str, list[tuple[float, float]]]:
 def test_verdict_is_the_ratio_of_medians_and_rounds_count_each_rounds_own_ratio(bench: ModuleType) -> None:
     lines = bench.verdicts("1,000,000 rows", _samples(bench))
     rows = {line.split(" | ")[0].lstrip("| "): line for line in lines[2:]}
-    # median check 1.1 s, median GX 22 s: 20.0x, met; per round 22, 22, 14.7, 14.7, 20 -> 3 of 5
-    assert rows["GX time / check"] == "| GX time / check | >= 20x | 20.00x | yes | 3 of 5 |"
+    # median check 1.1 s / floor 0.5 s = 2.2x, met (within 3x); per round 2, 2, 3, 3, 2.2 -> all 5
+    assert rows["check time / floor"] == "| check time / floor | <= 3x | 2.20x | yes | 5 of 5 |"
     # median scorecard 1.2 s / 1.1 s = 1.09x, met; per round 1.2, 1.2, 0.8, 1.33, 1.82 -> 3 of 5
     assert rows["scorecard time / check"] == "| scorecard time / check | <= 1.3x | 1.09x | yes | 3 of 5 |"
     # memory: median 500 / 800; the last round's 900 MiB is over the floor's 800
     assert rows["check memory / floor"] == "| check memory / floor | <= 1x | 0.62x | yes | 4 of 5 |"
     assert "pandera time / check" not in rows  # not run at this size
+    assert "GX time / check" not in rows  # an anchor in the table, not a target
 
 
 def test_table_shows_each_contenders_fastest_and_slowest_round(bench: ModuleType) -> None:
     lines = bench.table("1,000,000 rows (240 MiB CSV)", _samples(bench))
     check = next(line for line in lines if line.startswith(f"| {bench.CHECK} |"))
-    assert check.split(" | ")[1:3] == ["1.10", "1.00–1.50"]
+    # wall, fastest–slowest, peak MiB, time / floor (0.5 s), time / text read (0.25 s), memory / floor (800 MiB)
+    assert check.split(" | ")[1:7] == ["1.10", "1.00–1.50", "500", "2.20x", "4.40x", "0.62x"]
     assert lines[0] == "### 1,000,000 rows (240 MiB CSV), median of 5 runs"
 
 
@@ -73,3 +85,55 @@ def test_other_shapes_are_the_same_records_quoted_over_two_lines_or_with_windows
     assert crlf.equals(base)
     written = list(made.values())[3].read_bytes()
     assert written.count(b"\r\n") == base.height + 1 and b"\n" not in written.replace(b"\r\n", b"")
+
+
+def test_the_floor_reads_the_schemas_collected_fields_with_their_types_and_the_files_date_formats(
+        tmp_path: Path) -> None:
+    extract = tmp_path / "referrals.csv"
+    subprocess.run([REFCHECK, "sample", "--rows", "2000", "--seed", "7", "--out", str(extract)], check=True,
+                   capture_output=True)
+    columns = tmp_path / "columns.json"
+    columns.write_text(subprocess.run([sys.executable, str(BENCH / "floor.py"), "columns"], check=True,
+                                      capture_output=True, text=True).stdout)
+    types = json.loads(columns.read_text())
+    assert types["referral_id"] == "text" and types["date_of_birth"] == "date"
+    assert types["referral_received"] == "datetime" and types["gender"] == "code"
+    done = subprocess.run([sys.executable, str(BENCH / "floor.py"), "read", str(extract), str(columns)],
+                          check=True, capture_output=True, text=True)  # as the harness runs it
+    read = json.loads(done.stdout)
+    assert read["rows"] == 2000
+    expected = {"text": "String", "code": "String", "date": "Date",
+                "datetime": "Datetime(time_unit='us', time_zone=None)"}
+    assert read["types"] == {name: expected[kind] for name, kind in types.items()}
+
+    floor = _script("floor")
+    frame = floor.read(str(extract), types)
+    text = pl.read_csv(extract, infer_schema=False)
+    for name, kind in types.items():
+        if kind not in ("date", "datetime"):
+            assert frame[name].equals(text[name])
+            continue
+        forms = floor.DATE_FORMATS if kind == "date" else floor.DATETIME_FORMATS
+        wanted = [_parsed(value, forms, date_only=kind == "date") for value in text[name].to_list()]
+        assert frame[name].to_list() == wanted, name
+    # the sample writes every style, and some values no format reads
+    assert frame["date_of_birth"].null_count() > text["date_of_birth"].null_count()
+
+
+def _parsed(value: str | None, forms: tuple[str, ...], date_only: bool) -> dt.date | dt.datetime | None:
+    """What a value means in the first of the formats that reads it, by Python's own parser; None if none does."""
+    for form in forms:
+        try:
+            parsed = dt.datetime.strptime(value or "", form)
+        except ValueError:
+            continue
+        return parsed.date() if date_only else parsed
+    return None
+
+
+def test_the_floor_reads_an_integer_field_as_a_number_and_a_value_that_is_not_one_as_null(tmp_path: Path) -> None:
+    extract = tmp_path / "counts.csv"
+    extract.write_text("visits,seen\n3,2025-01-02\nthree,02/01/2025\n,\n")
+    frame = _script("floor").read(str(extract), {"visits": "integer", "seen": "date"})
+    assert frame.schema == pl.Schema({"visits": pl.Int64, "seen": pl.Date})
+    assert frame.rows() == [(3, dt.date(2025, 1, 2)), (None, dt.date(2025, 1, 2)), (None, None)]
