@@ -12,7 +12,7 @@ import sys
 import traceback
 import warnings
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 
 import click
 
@@ -48,6 +48,17 @@ class GuardedGroup(click.Group):
     """A command group whose commands, subgroups included, end only with a documented exit code."""
 
     group_class = type  # NOTE: click makes subgroups of this same class, so `schema check` is guarded too
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        """Parse the command line: help or version text meeting a closed pipe ends with 141, as a command's output does.
+
+        Left to click, it would end with 1, which a CI gate reads as "rules failed".
+        """
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError:
+            raise OutputClosed("") from None
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; turn whatever it raises that is not click's own into one line and its exit code."""
@@ -92,12 +103,7 @@ def _command(ctx: click.Context) -> str:
 
 
 def run(group: click.Group) -> NoReturn:
-    """Console-script entry point: run the command, then leave without tearing the interpreter down.
-
-    NOTE: every output is written and closed by the time the command returns. What is left is
-    freeing the run's frames and modules object by object (0.04 s of a 1M-row check, 0.05 s of a
-    scorecard, timed ABBA), which the operating system does at once when the process ends.
-    """
+    """Console-script entry point: run the command, make sure its output is out, and exit with its status."""
     try:
         group(prog_name="refcheck")
         code = 0
@@ -110,7 +116,22 @@ def run(group: click.Group) -> NoReturn:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe or stream: nothing more can be said
             code = code or OUTPUT_CLOSED
-    os._exit(code)
+            _silence(stream)
+    sys.exit(code)
+
+
+def _silence(stream: TextIO) -> None:
+    """Point a stream that cannot be written at the null device, so that the interpreter's last flush is quiet.
+
+    Python flushes the standard streams once more as it exits; on a closed pipe or a full disk that
+    would print "Exception ignored ... BrokenPipeError" and change the status to 120.
+    """
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, stream.fileno())
+        os.close(null)
+    except (OSError, ValueError):  # no descriptor to point anywhere: nothing is left to flush through it
+        pass
 
 
 def _unwritable_stream(err: OSError) -> int:
