@@ -20,7 +20,7 @@ import yaml
 
 from refcheck.checks.calendar import WorkingDays
 from refcheck.checks.context import Context
-from refcheck.checks.kinds import ExportStatus, RuleKind
+from refcheck.checks.kinds import KINDS, ExportStatus, RuleKind
 from refcheck.checks.kinds.portable import readable
 from refcheck.checks.parsing import read_typed, typed_stages
 from refcheck.checks.rules import Rule, bind_rules
@@ -101,6 +101,18 @@ def rule_cases() -> Mapping[str, tuple[dict[str, Any], ...]]:
         spec = yaml.safe_load(path.read_text(encoding="utf-8"))
         found.setdefault(spec["kind"], []).append(spec)
     return {kind: tuple(specs) for kind, specs in found.items()}
+
+
+def kind_for(spec: Mapping[str, Any], case: Mapping[str, Any]) -> RuleKind:
+    """A rule case's kind: its table's parameters, overridden by the case's own (YAML lists as tuples)."""
+    params = {**spec["params"], **case.get("params", {})}
+    return KINDS[spec["kind"]](**{name: tuple(value) if isinstance(value, list) else value
+                                  for name, value in params.items()})
+
+
+def types_for(spec: Mapping[str, Any], case: Mapping[str, Any]) -> dict[str, FieldType]:
+    """A rule case's field types: its table's, unless the case gives its own."""
+    return {name: FieldType(type_name) for name, type_name in case.get("fields", spec["fields"]).items()}
 
 
 def evaluate(kind: RuleKind, types: Mapping[str, FieldType], rows: Sequence[Mapping[str, Any]], as_of: dt.date,

@@ -6,13 +6,14 @@ message or name can neither break a line nor become a heading, table cell, link 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from refcheck.checks.catalogue import Entry, Example
-from refcheck.checks.kinds import ExportStatus
+from refcheck.checks.catalogue import Entry, Example, kind_for, rule_cases, types_for
+from refcheck.checks.kinds import KINDS, Export, ExportStatus, RuleKind
 from refcheck.schemas import Schema
 from refcheck.schemas.escaping import markdown_text, one_line
 
@@ -134,6 +135,59 @@ For a council's own schema, run `refcheck rules --schema council.yaml`.
 """
 
 
+_CATEGORY_ORDER = ("completeness", "validity", "plausibility", "integrity", "timeliness", "oversight", "quality")
+
+
+def _kinds_in_order() -> list[type[RuleKind]]:
+    """Every registered kind, by category as a schema reads them, then as registered."""
+    return sorted(KINDS.values(), key=lambda kind: _CATEGORY_ORDER.index(kind.category))
+
+
+def kinds_markdown() -> str:
+    """The table of rule kinds in docs/schemas.md: each kind's parameters and the first line of its docstring."""
+    lines = ["| kind | parameters | checks |", "|---|---|---|"]
+    for kind in _kinds_in_order():
+        specs = dataclasses.fields(kind)  # type: ignore[arg-type]
+        given = [f"`{spec.name}`" for spec in specs if _required(spec)]
+        optional = [f"`{spec.name}`" for spec in specs if not _required(spec)]
+        params = ", ".join(given) + (f"; optional {', '.join(optional)}" if optional else "")
+        summary = (kind.__doc__ or "").strip().splitlines()[0].replace("``", "`")
+        lines.append(f"| `{kind.name}` | {params} | {summary} |")
+    return "\n".join(lines) + "\n"
+
+
+def _required(spec: dataclasses.Field[Any]) -> bool:
+    return spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING
+
+
+def export_markdown() -> str:
+    """The table of export status by kind in docs/exports.md, as each kind declares it for its rule cases."""
+    lines = ["| kind | pandera | SQL | Great Expectations |", "|---|---|---|---|"]
+    for kind in _kinds_in_order():
+        cases = [(kind_for(spec, case), types_for(spec, case)) for spec in rule_cases()[kind.name]
+                 for case in spec["cases"].values()]
+        pandera = _statuses(rule_kind.pandera_status() for rule_kind, _ in cases)
+        sql = _statuses(rule_kind.sql_status() for rule_kind, _ in cases)
+        gx = _statuses(rule_kind.gx_status(types) for rule_kind, types in cases)
+        built_in = sorted({_snake(expectation.expectation) for rule_kind, types in cases
+                           if rule_kind.gx_status(types).status is Export.EXACT for expectation in rule_kind.gx(types)})
+        if built_in:
+            gx = gx.replace(Export.EXACT.value, f"{Export.EXACT.value}: {', '.join(built_in)}", 1)
+        lines.append(f"| `{kind.name}` | {pandera} | {sql} | {gx} |")
+    return "\n".join(lines) + "\n"
+
+
+def _snake(expectation: str) -> str:
+    """GX's name for an expectation class in its docs and JSON: ``expect_column_values_to_be_unique``."""
+    return "`" + re.sub(r"(?<!^)(?=[A-Z])", "_", expectation).lower() + "`"
+
+
+def _statuses(statuses: Iterable[ExportStatus]) -> str:
+    """The distinct statuses, each with its reason; exact first."""
+    distinct = sorted(set(statuses), key=lambda status: (list(Export).index(status.status), status.reason))
+    return "; ".join(status.status.value + (f" ({status.reason})" if status.reason else "") for status in distinct)
+
+
 def rules_md() -> str:
     """docs/rules.md: the catalogues of both bundled schemas."""
     from refcheck.checks.catalogue import catalogue
@@ -147,4 +201,7 @@ def rules_md() -> str:
 
 
 if __name__ == "__main__":  # pragma: no cover - the docs generator
-    print(rules_md(), end="")
+    import sys
+
+    tables = {"kinds": kinds_markdown, "exports": export_markdown}
+    print(tables[sys.argv[1]]() if len(sys.argv) > 1 else rules_md(), end="")

@@ -19,8 +19,8 @@ from typing import Any
 import polars as pl
 import pytest
 
-from refcheck.checks import KINDS, RuleKind
-from refcheck.checks.catalogue import rule_cases
+from refcheck.checks import RuleKind
+from refcheck.checks.catalogue import kind_for, rule_cases, types_for
 from refcheck.checks.interop.calendar_table import calendar_sql
 from refcheck.checks.interop.gx_suite import expectations
 from refcheck.checks.interop.pandera_module import pandera_module
@@ -49,11 +49,8 @@ def _cases() -> Iterator[Case]:
     for kind_name, specs in rule_cases().items():
         for spec in specs:
             for name, case in spec["cases"].items():
-                params = {key: tuple(value) if isinstance(value, list) else value
-                          for key, value in {**spec["params"], **case.get("params", {})}.items()}
-                types = {field: FieldType(type_name) for field, type_name in case.get("fields", spec["fields"]).items()}
-                yield Case(f"{kind_name}-{name}", KINDS[kind_name](**params), types, case["rows"], case["expect"],
-                           case.get("as_of", spec.get("as_of", DEFAULT_AS_OF)))
+                yield Case(f"{kind_name}-{name}", kind_for(spec, case), types_for(spec, case), case["rows"],
+                           case["expect"], case.get("as_of", spec.get("as_of", DEFAULT_AS_OF)))
 
 
 CASES = list(_cases())

@@ -25,12 +25,21 @@ def test_the_schema_guide_example_loads_and_binds(tmp_path: Path) -> None:
     assert "X1" in schema.codes["referral_source"].codes
 
 
-def test_every_kind_is_in_the_schema_guide() -> None:
+def test_the_schema_guide_lists_every_kind_as_the_kinds_describe_themselves() -> None:
     from refcheck.checks import KINDS
+    from refcheck.reports.catalogue import kinds_markdown
 
     text = (ROOT / "docs" / "schemas.md").read_text()
     documented = set(re.findall(r"^\| `(\w+)` \| ", text.split("## Rule kinds")[1], re.MULTILINE))
     assert documented == set(KINDS)
+    assert kinds_markdown() in text, "regenerate it: python -m refcheck.reports.catalogue kinds"
+
+
+def test_the_export_guide_gives_each_kinds_declared_status() -> None:
+    from refcheck.reports.catalogue import export_markdown
+
+    text = (ROOT / "docs" / "exports.md").read_text()
+    assert export_markdown() in text, "regenerate it: python -m refcheck.reports.catalogue exports"
 
 
 def test_the_scorecard_example_loads_in_a_child_schema(tmp_path: Path) -> None:

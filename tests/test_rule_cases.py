@@ -9,9 +9,7 @@ import pytest
 import yaml
 
 from refcheck.checks import KINDS
-from refcheck.checks.catalogue import CASES_DIR
-from refcheck.checks.catalogue import evaluate as run_kind
-from refcheck.schemas import FieldType
+from refcheck.checks.catalogue import CASES_DIR, evaluate, kind_for, types_for
 
 
 def _specs() -> list[tuple[str, dict[str, Any]]]:
@@ -26,19 +24,10 @@ def _cases() -> list[Any]:
     ]
 
 
-def evaluate(kind: str, params: dict[str, Any], fields: dict[str, str], rows: list[dict[str, Any]],
-             as_of: dt.date) -> list[str]:
-    """Run one kind over raw text rows through the real reading path; pass/fail/n/a per row."""
-    values = {key: tuple(value) if isinstance(value, list) else value for key, value in params.items()}
-    types = {name: FieldType(type_name) for name, type_name in fields.items()}
-    return run_kind(KINDS[kind](**values), types, rows, as_of)
-
-
 @pytest.mark.parametrize(("spec", "name", "case"), _cases())
 def test_rule_case(spec: dict[str, Any], name: str, case: dict[str, Any]) -> None:
-    params = {**spec["params"], **case.get("params", {})}
     as_of = case.get("as_of", spec.get("as_of", dt.date(2025, 6, 30)))
-    outcomes = evaluate(spec["kind"], params, case.get("fields", spec["fields"]), case["rows"], as_of)
+    outcomes = evaluate(kind_for(spec, case), types_for(spec, case), case["rows"], as_of)
     assert outcomes == case["expect"], name
 
 

@@ -262,8 +262,7 @@ class RuleKind:
         """How the rule travels to SQL."""
         if _overrides(self, "sql"):
             return EXACT
-        return ExportStatus(Export.NONE, f"refcheck writes no SQL for the {self.name!r} kind: "
-                                         "Great Expectations checks it with a built-in expectation")
+        return ExportStatus(Export.NONE, "GX checks it with a built-in expectation; refcheck writes no SQL for it")
 
     def gx_status(self, types: Mapping[str, FieldType]) -> ExportStatus:
         """How the rule travels to Great Expectations.
