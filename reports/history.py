@@ -9,12 +9,13 @@ unkeyed hash of an id is the id to anyone who can guess ids); a key file others 
 made anew for a history with runs, and a key unlike the one the last run was stored with are warned
 of (``HistoryWarning``). Refcheck writes only into a new (empty) SQLite file or a refcheck history
 (marked by ``PRAGMA application_id``, or by earlier versions' tables alone): any other file is refused
-unchanged. Re-running the same extract with the same as-of date and schema replaces
-that run.
+unchanged; ``history_layout`` keeps the file's layout up to date. Re-running the same extract with the
+same as-of date and schema replaces that run.
 
-A run's failures are one Parquet value (``failure_sets``), compared between runs by Polars: a row
-per failure in SQLite cost seconds per night at a million records. Runs stored by earlier versions
-keep theirs in ``failures``, and are read from there.
+Runs are ordered by as-of date: a run is compared with the latest of an earlier as-of date, never a
+later one, so a back-dated re-run slots into place; of runs with the same as-of date, the one recorded
+last stands for it in trends. A run's failures are one Parquet value (``failure_sets``), compared between
+runs by Polars: a row per failure in SQLite cost seconds per night at a million records.
 """
 
 from __future__ import annotations
@@ -37,48 +38,11 @@ from refcheck.reports.history_key import MIN_KEY_BYTES as MIN_KEY_BYTES
 from refcheck.reports.history_key import HistoryError as HistoryError
 from refcheck.reports.history_key import HistoryWarning as HistoryWarning
 from refcheck.reports.history_key import check_key, history_key
+from refcheck.reports.history_layout import FAILURES, failure_set, prepare
 from refcheck.reports.scorecard import kpi_figure
 
 DEFAULT_HISTORY = Path("refcheck-history.sqlite")
 """Where history is kept when ``--history`` is not given: the current directory."""
-
-_TABLES = """
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY,
-    run_at TEXT NOT NULL,
-    as_of TEXT NOT NULL,
-    schema_name TEXT NOT NULL,
-    schema_version TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
-    rows INTEGER NOT NULL,
-    UNIQUE (schema_name, schema_version, fingerprint, as_of)
-);
-CREATE TABLE IF NOT EXISTS counts (
-    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    rule_id TEXT NOT NULL, team TEXT NOT NULL, checked INTEGER NOT NULL, failed INTEGER NOT NULL,
-    PRIMARY KEY (run_id, rule_id, team)
-);
-CREATE TABLE IF NOT EXISTS kpis (
-    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    kpi_id TEXT NOT NULL, team TEXT NOT NULL, value REAL, measure TEXT NOT NULL,
-    PRIMARY KEY (run_id, kpi_id, team)
-);
-CREATE TABLE IF NOT EXISTS failures (
-    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    rule_id TEXT NOT NULL, team TEXT NOT NULL, record BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS failures_by_run ON failures (run_id, rule_id, record);
-CREATE TABLE IF NOT EXISTS failure_sets (
-    run_id INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
-    parquet BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS key_check (
-    only INTEGER PRIMARY KEY CHECK (only = 1),
-    digest BLOB NOT NULL
-);
-"""
-_FAILURES = {"rule_id": pl.String, "team": pl.String, "record": pl.Binary}
-"""A run's distinct failures: rule, team and the record's keyed hash."""
 OVERALL = ""
 """The team value under which overall KPI values are stored (a real team is never blank)."""
 
@@ -111,6 +75,15 @@ class TrendPoint:
 
     run: Run
     values: dict[tuple[str, str], float | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A KPI as its latest run of a schema stored it: id, label and what it measures."""
+
+    id: str
+    label: str
+    measure: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,9 +127,7 @@ class History:
             pass
         except OSError as err:
             raise HistoryError(f"{path}: cannot be used as a history file ({err.strerror})") from None
-        with self._connect() as db:
-            _claim(db, path)
-            db.executescript(_TABLES)
+        prepare(path)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -181,8 +152,8 @@ class History:
         """Store a run in one transaction, committed only when the block ends without an error.
 
         So a scorecard whose outputs fail to be written, or a kill while they are, records no run. The
-        block is given the run with what changed since the previous one and the trend, as committing
-        would leave them. NOTE: until then other writers of this history wait (readers do not).
+        block is given the run with what changed since the previous one and the trend up to it, as
+        committing would leave them. NOTE: until then other writers of this history wait (readers do not).
         """
         if report.findings is None:
             raise ValueError("history needs a report made with findings=True")
@@ -191,11 +162,11 @@ class History:
         with self._connect() as db:
             check_key(db, self.path, key, made)
             run = _insert_run(db, report, print_, run_at, parquet)
-            yield Staged(run, _changes(db, run, self.path), _trend(db, report.schema.name),
+            yield Staged(run, _changes(db, run, self.path), _trend(db, run.schema_name, until=run),
                          _previous(db, run) is not None)
 
     def previous(self, run: Run) -> Run | None:
-        """The run of the same schema before this one (by as-of date, then run time)."""
+        """The run this one is compared with: the latest recorded of the latest earlier as-of date."""
         with self._connect() as db:
             return _previous(db, run)
 
@@ -205,47 +176,39 @@ class History:
             return _changes(db, run, self.path)
 
     def runs(self, schema_name: str | None = None) -> list[Run]:
-        """Stored runs, oldest first."""
+        """Stored runs by as-of date, then by when they were recorded."""
         with self._connect() as db:
             return _runs(db, schema_name)
 
-    def measures(self) -> dict[str, str]:
-        """What each stored KPI measures (its latest definition)."""
+    def remove(self, run_id: int) -> Run:
+        """Delete a run (its counts, KPI values and failures with it) and return what it was."""
         with self._connect() as db:
-            return dict(db.execute("SELECT kpi_id, measure FROM kpis ORDER BY run_id"))
+            row = db.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,)).fetchone()
+            if row is None:
+                raise HistoryError(f"{self.path}: holds no run {run_id} (refcheck history lists the runs)")
+            db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+        return Run(*row)
+
+    def figures(self, schema_name: str) -> list[Figure]:
+        """A schema's KPIs in its order, labelled as its latest run stored them; any dropped since after them."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT kpi_id, label, measure FROM kpis JOIN runs ON runs.id = kpis.run_id "
+                "WHERE schema_name = ? AND team = ? ORDER BY as_of DESC, run_at DESC, id DESC, position",
+                (schema_name, OVERALL),
+            ).fetchall()
+        latest = {kpi_id: Figure(kpi_id, label or kpi_id, measure) for kpi_id, label, measure in reversed(rows)}
+        return [latest[kpi_id] for kpi_id in dict.fromkeys(kpi_id for kpi_id, _, _ in rows)]
 
     def trend(self, schema_name: str, limit: int = 12) -> list[TrendPoint]:
-        """KPI values of the last ``limit`` runs of a schema, oldest first."""
+        """KPI values of a schema's last ``limit`` as-of dates (each the run recorded last), oldest first."""
         with self._connect() as db:
             return _trend(db, schema_name, limit)
 
 
 _RUN_COLUMNS = "id, run_at, as_of, schema_name, schema_version, rows"
-APPLICATION_ID = 0x52464348
-"""``PRAGMA application_id`` of a refcheck history ("RFCH"), set when refcheck makes one."""
-_OURS = {"runs", "counts", "kpis", "failures", "failures_by_run", "failure_sets", "key_check"}
-
-
-def _claim(db: sqlite3.Connection, path: Path) -> None:
-    """Refuse any file but a new (empty) one or a refcheck history, and mark it as refcheck's.
-
-    A history made by an earlier version has no application id: it is known by holding only refcheck's
-    tables, ``runs`` among them with its columns. Nothing is written into a file that is refused.
-    """
-    try:
-        application = db.execute("PRAGMA application_id").fetchone()[0]
-        names = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")}
-        columns = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
-    except sqlite3.DatabaseError:
-        raise HistoryError(f"{path}: not a refcheck history (it is not an SQLite file); "
-                           "give another --history file") from None
-    earlier = application == 0 and "runs" in names and names <= _OURS and columns >= {*_RUN_COLUMNS.split(", ")}
-    if application != APPLICATION_ID and not earlier and (names or application != 0):
-        raise HistoryError(f"{path}: not a refcheck history (it holds other tables); give another --history file"
-                           if names else f"{path}: not a refcheck history (another program's file); "
-                           "give another --history file")
-    if application != APPLICATION_ID:
-        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+_LATEST_FIRST = "ORDER BY as_of DESC, run_at DESC, id DESC"
+"""Runs by as-of date, and of one as-of date the one recorded last first."""
 
 
 def _failure_parquet(findings: pl.DataFrame, key: bytes) -> bytes:
@@ -256,11 +219,8 @@ def _failure_parquet(findings: pl.DataFrame, key: bytes) -> bytes:
     pseudonyms = pl.DataFrame({"record_id": ids, "record": pl.Series(
         [hashlib.blake2b(record.encode(), key=key[:64], digest_size=12).digest() for record in ids.to_list()],
         dtype=pl.Binary)})
-    failures = (findings.select("rule_id", "team", "record_id").join(pseudonyms, on="record_id")
-                .select(*_FAILURES).unique())
-    parquet = io.BytesIO()
-    failures.write_parquet(parquet, compression="zstd")
-    return parquet.getvalue()
+    return failure_set(findings.select("rule_id", "team", "record_id").join(pseudonyms, on="record_id")
+                       .select(*FAILURES).unique())
 
 
 def _insert_run(db: sqlite3.Connection, report: Report, print_: str, run_at: dt.datetime, parquet: bytes) -> Run:
@@ -281,10 +241,10 @@ def _insert_run(db: sqlite3.Connection, report: Report, print_: str, run_at: dt.
         [(run_id, r.rule.id, c.team, c.checked, c.failed) for r in report.results for c in r.by_team],
     )
     db.executemany(
-        "INSERT INTO kpis VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO kpis (run_id, kpi_id, team, value, measure, label, position) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            (run_id, kpi.id, team or OVERALL, kpi_figure(report, kpi, team).value, kpi.measure)
-            for kpi in schema.scorecard.kpis
+            (run_id, kpi.id, team or OVERALL, kpi_figure(report, kpi, team).value, kpi.measure, kpi.label, position)
+            for position, kpi in enumerate(schema.scorecard.kpis)
             for team in (None, *report.teams)
         ],
     )
@@ -293,12 +253,10 @@ def _insert_run(db: sqlite3.Connection, report: Report, print_: str, run_at: dt.
 
 
 def _previous(db: sqlite3.Connection, run: Run) -> Run | None:
-    """The run of the same schema before this one (by as-of date, then run time)."""
+    """The run this one is compared with: of the same schema, the latest of an earlier as-of date."""
     row = db.execute(
-        f"SELECT {_RUN_COLUMNS} FROM runs "
-        "WHERE schema_name = ? AND id != ? AND (as_of < ? OR (as_of = ? AND run_at <= ?)) "
-        "ORDER BY as_of DESC, run_at DESC, id DESC LIMIT 1",
-        (run.schema_name, run.id, run.as_of, run.as_of, run.run_at),
+        f"SELECT {_RUN_COLUMNS} FROM runs WHERE schema_name = ? AND as_of < ? {_LATEST_FIRST} LIMIT 1",
+        (run.schema_name, run.as_of),
     ).fetchone()
     return Run(*row) if row else None
 
@@ -310,18 +268,18 @@ def _changes(db: sqlite3.Connection, run: Run, path: Path) -> list[Change]:
         return []
     try:
         now, was = _failures(db, run.id), _failures(db, before.id)
-    except (pl.exceptions.PolarsError, OSError):
+    except (pl.exceptions.PolarsError, OSError, LookupError):
         raise HistoryError(f"{path}: the stored failures of a run cannot be read; "
                            "the file is damaged (move it aside to start a new history)") from None
     keys = ["team", "rule_id"]
-    new = now.join(was, on=list(_FAILURES), how="anti").group_by(keys).agg(pl.len().alias("new"))
-    fixed = was.join(now, on=list(_FAILURES), how="anti").group_by(keys).agg(pl.len().alias("fixed"))
+    new = now.join(was, on=list(FAILURES), how="anti").group_by(keys).agg(pl.len().alias("new"))
+    fixed = was.join(now, on=list(FAILURES), how="anti").group_by(keys).agg(pl.len().alias("fixed"))
     table = new.join(fixed, on=keys, how="full", coalesce=True).fill_null(0).sort(keys)
     return [Change(*row) for row in table.select(*keys, "new", "fixed").iter_rows()]
 
 
 def _runs(db: sqlite3.Connection, schema_name: str | None) -> list[Run]:
-    """Stored runs, oldest first."""
+    """Stored runs by as-of date, then by when they were recorded."""
     rows = db.execute(
         f"SELECT {_RUN_COLUMNS} FROM runs WHERE ? IS NULL OR schema_name = ? ORDER BY as_of, run_at, id",
         (schema_name, schema_name),
@@ -329,10 +287,18 @@ def _runs(db: sqlite3.Connection, schema_name: str | None) -> list[Run]:
     return [Run(*row) for row in rows]
 
 
-def _trend(db: sqlite3.Connection, schema_name: str, limit: int = 12) -> list[TrendPoint]:
-    """KPI values of the last ``limit`` runs of a schema, oldest first."""
+def _trend(db: sqlite3.Connection, schema_name: str, limit: int = 12, until: Run | None = None) -> list[TrendPoint]:
+    """KPI values of a schema's last ``limit`` as-of dates, each the run recorded last, oldest first.
+
+    ``until`` ends the trend with that run, after the runs of earlier as-of dates only.
+    """
+    rows = db.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE schema_name = ? {_LATEST_FIRST}", (schema_name,))
+    latest: dict[str, Run] = {}
+    for run in (Run(*row) for row in rows.fetchall()):
+        if until is None or run.as_of < until.as_of or run.id == until.id:
+            latest.setdefault(run.as_of, run)
     points = []
-    for run in _runs(db, schema_name)[-limit:]:
+    for run in reversed(list(latest.values())[:limit]):
         values = {(kpi, team): value for kpi, team, value in
                   db.execute("SELECT kpi_id, team, value FROM kpis WHERE run_id = ?", (run.id,))}
         points.append(TrendPoint(run, values))
@@ -340,31 +306,31 @@ def _trend(db: sqlite3.Connection, schema_name: str, limit: int = 12) -> list[Tr
 
 
 def _failures(db: sqlite3.Connection, run_id: int) -> pl.DataFrame:
-    """A run's distinct failures, from its Parquet value or (a run stored by an earlier version) its rows."""
+    """A run's distinct failures, from its Parquet value; ``LookupError`` when it has none (a damaged file)."""
     found = db.execute("SELECT parquet FROM failure_sets WHERE run_id = ?", (run_id,)).fetchone()
-    if found is not None:
-        return pl.read_parquet(io.BytesIO(found[0]))
-    rows = db.execute("SELECT DISTINCT rule_id, team, record FROM failures WHERE run_id = ?", (run_id,)).fetchall()
-    return pl.DataFrame(rows, schema=_FAILURES, orient="row")
+    if found is None:
+        raise LookupError(run_id)
+    return pl.read_parquet(io.BytesIO(found[0]))
 
 
 def render_history(store: History, schema_name: str | None = None) -> str:
-    """The stored runs and each overall KPI's value per run, as a text table."""
+    """The stored runs and each overall KPI's value per as-of date, as a text table."""
     runs = store.runs(schema_name)
     if not runs:
         return "No runs stored yet.\n"
     lines = [f"{'run':>4}  {'made at':19}  {'as of':10}  {'schema':24}  {'rows':>9}"]
     lines += [f"{run.id:>4}  {run.run_at:19}  {run.as_of:10}  {run.schema_name + ' v' + run.schema_version:24}"
               f"  {run.rows:>9,}" for run in runs]
-    measures = store.measures()
     for name in sorted({run.schema_name for run in runs}):
         points = store.trend(name, limit=12)
-        kpis = list(dict.fromkeys(kpi for point in points for kpi, team in point.values if team == OVERALL))
-        lines += ["", f"Trend of {name} (last {len(points)} runs, oldest first)"]
-        lines.append(f"{'figure':26}" + "".join(f"{point.run.as_of:>12}" for point in points))
-        for kpi in kpis:
-            values = [point.values.get((kpi, OVERALL)) for point in points]
-            lines.append(f"{kpi:26}" + "".join(f"{_format(value, measures.get(kpi, '')):>12}" for value in values))
+        figures = store.figures(name)
+        width = max(len("figure"), *(len(figure.label) for figure in figures))
+        lines += ["", f"Trend of {name} (last {len(points)} as-of dates, oldest first)"]
+        lines.append(f"{'figure':{width}}" + "".join(f"{point.run.as_of:>12}" for point in points))
+        for figure in figures:
+            values = [point.values.get((figure.id, OVERALL)) for point in points]
+            lines.append(f"{figure.label:{width}}" + "".join(f"{_format(value, figure.measure):>12}"
+                                                             for value in values))
     return "\n".join(lines) + "\n"
 
 

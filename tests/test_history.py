@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import sqlite3
 from pathlib import Path
 
-import polars as pl
 import pytest
 
-from refcheck.reports.history import APPLICATION_ID, History, HistoryError
+from refcheck.reports.history import History, HistoryError
 from tests.conftest import Invoke
 from tests.test_extract_errors import HEADER, ROW
 
@@ -55,7 +53,7 @@ def test_three_runs_give_known_new_and_fixed_counts_and_a_trend(tmp_path: Path, 
     listing = invoke("history", "--history", history)
     assert listing.exit_code == 0
     assert listing.stdout.count("wales-referral v1") == 3
-    assert "Trend of wales-referral (last 3 runs, oldest first)" in listing.stdout
+    assert "Trend of wales-referral (last 3 as-of dates, oldest first)" in listing.stdout
 
 
 def test_rerunning_the_same_extract_and_as_of_replaces_the_run(tmp_path: Path, invoke: Invoke) -> None:
@@ -87,8 +85,6 @@ def test_history_of_a_missing_file_is_a_clear_error(tmp_path: Path, invoke: Invo
     result = invoke("history", "--history", tmp_path / "none.sqlite")
     assert result.exit_code == 4
     assert result.stderr.splitlines() == [f"Error: {tmp_path / 'none.sqlite'}: no such history file"]
-
-
 
 
 def test_a_history_file_that_is_not_sqlite_is_one_line_and_exit_2(tmp_path: Path, invoke: Invoke) -> None:
@@ -129,24 +125,6 @@ def test_workbook_changes_since_the_last_run_are_signed_numbers(tmp_path: Path, 
                                                         for cell in changes if cell.value is not None)
     for row in summary.iter_rows(values_only=True):
         assert not any(isinstance(value, str) and value.startswith("'") for value in row)
-
-
-def test_a_run_stored_as_rows_by_an_earlier_version_still_compares(tmp_path: Path, invoke: Invoke) -> None:
-    history = tmp_path / "history.sqlite"
-    ids = [f"R{i}" for i in range(1, 11)]
-    first = _extract(tmp_path / "first.csv", ["R1", "R2", "R3"], ids)
-    invoke("scorecard", first, "--out", tmp_path / "first", "--as-of", "2025-06-02", "--history", history)
-    with sqlite3.connect(history) as db:  # NOTE: as earlier versions kept a run's failures: a row each
-        (run_id, parquet), = db.execute("SELECT run_id, parquet FROM failure_sets").fetchall()
-        rows = pl.read_parquet(io.BytesIO(parquet)).rows()
-        db.executemany("INSERT INTO failures VALUES (?, ?, ?, ?)", [(run_id, *row) for row in rows])
-        db.execute("DELETE FROM failure_sets")
-    assert len(rows) == 3
-    second = _extract(tmp_path / "second.csv", ["R2", "R3", "R4", "R5"], ids)
-    invoke("scorecard", second, "--out", tmp_path / "second", "--as-of", "2025-06-03", "--history", history)
-    store = History(history)
-    assert [(c.team, c.rule_id, c.new, c.fixed) for c in store.changes(store.runs()[1])] == [
-        ("Alpha", "gender.valid", 2, 1)]
 
 
 def test_a_damaged_failure_set_is_one_line_and_exit_2(tmp_path: Path, invoke: Invoke) -> None:
@@ -214,23 +192,3 @@ def test_a_missing_history_is_not_made_by_the_history_command(tmp_path: Path, in
     result = invoke("history", "--history", tmp_path / "none.sqlite")
     assert result.exit_code != 0 and len(result.stderr.splitlines()) == 1
     assert not (tmp_path / "none.sqlite").exists()
-
-
-def test_a_history_of_an_earlier_version_is_used_and_marked(tmp_path: Path, invoke: Invoke) -> None:
-    history = tmp_path / "history.sqlite"
-    extract = _extract(tmp_path / "extract.csv", ["R1"], ["R1", "R2"])
-    result = invoke("scorecard", extract, "--out", tmp_path / "out", "--as-of", "2025-06-02", "--history", history)
-    assert result.exit_code == 0, result.output
-    with sqlite3.connect(history) as db:
-        assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-        db.execute("PRAGMA application_id = 0")  # NOTE: as an earlier version left it
-        db.execute("DROP TABLE failure_sets")
-    db.close()
-    result = invoke("history", "--history", history)
-    assert result.exit_code == 0 and "wales-referral v1" in result.stdout
-    with sqlite3.connect(history) as db:
-        assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-    db.close()
-    result = invoke("scorecard", extract, "--out", tmp_path / "out2", "--as-of", "2025-06-03", "--history", history)
-    assert result.exit_code == 0, result.output
-    assert len(History(history).runs()) == 2
