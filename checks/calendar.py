@@ -1,8 +1,9 @@
 """Working days: Monday to Friday, less a region's bank holidays and the schema's closure days.
 
 ``pl.business_day_count`` with a holiday list is slow in the streaming engine and grows with the
-list, so the count is taken without holidays and the weekday holidays in ``[start, end)`` are
-subtracted by a sorted lookup. Tests pin this to ``pl.business_day_count(..., holidays=...)``.
+list, so a count is two lookups in a table of the working days before each day from 1900 to 2100
+(``WorkingDays.count``, the one way in; ``refcheck export calendar`` writes the same table for SQL).
+Tests pin it to a day-by-day count over the ``holidays`` package and to ``pl.business_day_count``.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def closure_days(calendar: Calendar) -> tuple[dt.date, ...]:
 def bank_holidays(region: str) -> tuple[dt.date, ...]:
     """A region's bank holidays from 1950 to 2100, as the ``holidays`` package has them.
 
-    NOTE: importing ``holidays`` and building 151 years costs about 0.35 s, most of a small run,
+    Importing ``holidays`` and building 151 years costs about 0.35 s, most of a small run,
     so the list is kept in a cache file named after the installed package (recomputed on upgrade).
     """
     cache = cache_dir() / f"bank-holidays-{region}-{_holidays_stamp()}-{FIRST_YEAR}-{LAST_YEAR}.txt"
@@ -84,7 +85,7 @@ class WorkingDays:
     def count(self, start: pl.Expr, end: pl.Expr) -> pl.Expr:
         """Working days from ``start`` inclusive to ``end`` exclusive (negative when end is earlier).
 
-        NOTE: one lookup per date in a table of working days before each day since 1900 (what
+        One lookup per date in a table of working days before each day since 1900 (what
         ``refcheck export calendar`` writes for SQL); ``business_day_count`` with holidays costs
         seventy times more in the streaming engine.
         """
@@ -102,7 +103,7 @@ _EPOCH = (dt.date(1970, 1, 1) - TABLE_START).days
 def _day_index(day: pl.Expr) -> pl.Expr:
     """Days since the table's first day (dates are read only from 1900 to 2100; others are clipped).
 
-    NOTE: from the date's stored day number, not a subtraction of dates: that makes a duration in
+    From the date's stored day number, not a subtraction of dates: that makes a duration in
     milliseconds and divides it back, two passes over 64-bit numbers for each date looked up.
     """
     return (day.cast(pl.Date).cast(pl.Int32) + _EPOCH).clip(0, (TABLE_END - TABLE_START).days)

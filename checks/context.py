@@ -37,7 +37,7 @@ class Context:
     def computed(self, name: str, expr: pl.Expr) -> pl.Expr:
         """``expr`` as a column computed once, before the rules, for every rule that asks by ``name``.
 
-        NOTE: Polars evaluates a subexpression once per use, so an expression a rule reads several
+        Polars evaluates a subexpression once per use, so an expression a rule reads several
         times (an NHS number's digits, a date part) is computed here once instead.
         """
         if name not in self.steps:

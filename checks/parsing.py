@@ -46,7 +46,7 @@ Stages = list[list[pl.Expr]]
 """Expressions applied in turn (``select``, then ``with_columns``...): each later stage reads the
 columns the earlier ones made, so no subexpression is evaluated twice.
 
-NOTE: Polars evaluates a subexpression once per use (``pl.when(day...).then(day)`` parses twice),
+Polars evaluates a subexpression once per use (``pl.when(day...).then(day)`` parses twice),
 and parsing is most of the cost of a check, so a field's reading is split into stages.
 """
 
@@ -111,7 +111,7 @@ def _temporal_parts(field: str, text: pl.Expr, head: pl.Expr, iso: pl.Expr, tail
                     field_type: FieldType, extra_format: str | None) -> list[pl.Expr]:
     """The date part (ISO or UK), whether what follows it is a time of day, and that time.
 
-    NOTE: the date part (``head``) is always the first ten characters; trying whole-value formats
+    The date part (``head``) is always the first ten characters; trying whole-value formats
     instead costs a parse per format per value. The ISO reading (made a stage earlier) is tried
     first, and only the values it cannot read are tried as UK dates.
     """
@@ -131,7 +131,7 @@ def _temporal_parts(field: str, text: pl.Expr, head: pl.Expr, iso: pl.Expr, tail
 def _temporal_value(field: str, field_type: FieldType, has_extra: bool) -> pl.Expr:
     """The date or date-time: a real date part in 1900-2100 and a well-formed time, else null.
 
-    NOTE: a year outside 1900-2100 (a two-digit year read as 0025, 0201, 9999) is no real date here.
+    A year outside 1900-2100 (a two-digit year read as 0025, 0201, 9999) is no real date here.
     """
     day = pl.col(_hidden(field, "day"))
     readable = day.is_between(_FIRST_DAY, _LAST_DAY) & pl.col(_hidden(field, "timed"))  # NOTE: not dt.year(): 2x

@@ -232,7 +232,7 @@ def shape(text: pl.Expr) -> pl.Expr:
 def _counted(values: pl.Expr, top: int) -> pl.Expr:
     """The ``top`` most common non-null values and their counts, as one list (ties by value).
 
-    NOTE: sorted inside the list: keys computed beside ``value_counts`` would count again, in another order.
+    Sorted inside the list: keys computed beside ``value_counts`` would count again, in another order.
     """
     counts = values.drop_nulls().alias("value").value_counts(name="n").implode()
     item = pl.element()

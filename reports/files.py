@@ -58,7 +58,7 @@ def write_output(path: Path, content: Content) -> None:
 def _output_error(err: OSError, path: Path) -> OutputError:
     """The error naming the output, in the system's words for its errno: never the error's own text.
 
-    NOTE: Polars' own write errors name no file and carry no errno, only ``(os error 28)`` in their text.
+    Polars' own write errors name no file and carry no errno, only ``(os error 28)`` in their text.
     """
     found = re.search(r"\(os error (\d+)\)", str(err))
     code = err.errno or (int(found.group(1)) if found else None)
@@ -163,7 +163,7 @@ def safe_cells(text: pl.Expr) -> pl.Expr:
 def starts_formula(text: pl.Expr) -> pl.Expr:
     """Whether any cell of a column of text starts like a formula: only then need its cells be made safe.
 
-    NOTE: quoting costs a new copy of the column's text; asking first costs a look at each first character.
+    Quoting costs a new copy of the column's text; asking first costs a look at each first character.
     """
     return text.str.contains(FORMULA_START).any()
 

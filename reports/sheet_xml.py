@@ -119,7 +119,7 @@ def _write_rows_xml(frame: pl.DataFrame, sink: io.IOBase, first_row: int, shared
     columns that the first of them determines (a worklist's rule columns, by rule id): their cells
     are made once per key and looked up, a third of the cost of making them row by row.
 
-    NOTE: Polars' CSV writer, quoting nothing and ending no line, writes the rows' XML one after
+    Polars' CSV writer, quoting nothing and ending no line, writes the rows' XML one after
     another, on all cores and a batch at a time: the sheet's XML is never held whole.
     """
     if frame.height == 0:
@@ -142,7 +142,7 @@ def _cells(frame: pl.DataFrame, names: list[str], shared: pl.DataFrame | None,
            repeated: frozenset[str]) -> list[pl.Expr]:
     """Each named column's cells, in order.
 
-    NOTE: cells go in column order without their own reference (``r`` is optional on ``<c>``, and
+    Cells go in column order without their own reference (``r`` is optional on ``<c>``, and
     Excel, LibreOffice, openpyxl and calamine place such cells one after another), a fifth less
     XML to make and deflate; a null is an empty ``<c/>``, holding its column's place.
     """
@@ -167,7 +167,7 @@ def _cells(frame: pl.DataFrame, names: list[str], shared: pl.DataFrame | None,
 def _plain_columns(frame: pl.DataFrame, names: set[str]) -> set[str]:
     """The named text columns none of whose cells needs escaping, quoting or cutting: they go into the XML as they are.
 
-    NOTE: a text of more UTF-8 bytes than a cell holds characters may be too long (never one of fewer).
+    A text of more UTF-8 bytes than a cell holds characters may be too long (never one of fewer).
     """
     if not names:
         return set()

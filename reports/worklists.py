@@ -71,7 +71,7 @@ def write_worklist_csv(frame: pl.DataFrame, team: str, sink: Path | BinaryIO) ->
     """A team's worklist as a UTF-8 CSV that states its team, whose cells can never start a spreadsheet formula.
 
     The first column, ``team``, holds the team's name (as outputs show it) on every row, so that a file says whose it is
-    wherever it is copied. NOTE: the rules' columns are safe already (``_with_rules``); making them safe
+    wherever it is copied. The rules' columns are safe already (``_with_rules``); making them safe
     again row by row would copy most of the worklist's text, once per rule it fails. The other text columns
     are made safe only when one of their cells needs it; numbers (working days) are numbers to a spreadsheet.
     """

@@ -40,7 +40,7 @@ def quote_marks(line: pl.Expr, quotes: pl.Expr, delimiter: str) -> list[pl.Expr]
     ``clean_in``: so too read from inside one, as far as doubled quotes alone tell (``odd_lines``
     reads again the few lines that this cannot tell).
 
-    NOTE: one regular expression per line, which closing a value left open at the line's end makes
+    One regular expression per line, which closing a value left open at the line's end makes
     a whole record's when the line is written as RFC 4180 writes it.
     """
     odd = quotes % 2 == 1
@@ -80,7 +80,7 @@ def odd_lines(marks: pl.DataFrame, path: Path, delimiter: str) -> pl.Series:
 def _read_inside(path: Path, delimiter: str, indices: pl.Series) -> pl.DataFrame:
     """The given lines read again, from inside a quoted value: ``index`` and ``clean_in``.
 
-    NOTE: only lines that close a value over several lines (or close one and open another) come
+    Only lines that close a value over several lines (or close one and open another) come
     here: one more pass over the file, which only a file with such values needs.
     """
     line = pl.col("text")

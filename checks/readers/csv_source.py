@@ -69,7 +69,7 @@ def sniff_csv(path: Path, *, encoding: str | None = None, delimiter: str | None 
 def read_header(path: Path, *, delimiter: str | None = None) -> list[str]:
     """A CSV's column names, read from its first block only when they are plain ASCII.
 
-    NOTE: ASCII reads the same in every encoding refcheck accepts; a header with other characters
+    ASCII reads the same in every encoding refcheck accepts; a header with other characters
     is decoded in the encoding ``sniff_csv`` would choose, which may mean checking the whole file.
     """
     first_line = _first_line(_text_head(path))
@@ -154,7 +154,7 @@ def _starts_utf8(start: bytes) -> bool:
 def _utf8_shape(path: Path) -> tuple[bool, bool]:
     """Whether the whole file is valid UTF-8, and whether it has characters beyond ASCII written in UTF-8.
 
-    NOTE: most blocks of an extract are plain ASCII, which ``isascii`` confirms ten times faster
+    Most blocks of an extract are plain ASCII, which ``isascii`` confirms ten times faster
     than decoding; only blocks with other bytes (or a character cut at a block's end) are decoded.
     """
     decoder = codecs.getincrementaldecoder("utf-8")(errors="refcheck-mark")
@@ -222,7 +222,7 @@ def record_layout(path: Path, delimiter: str, *, marked: bool = True) -> pl.Data
     line and added up per record. Row ``record`` lines up with Polars' own CSV rows. ``marked``
     says whether undecodable bytes may have been marked (a transcoded file).
 
-    NOTE: most extracts have no record over several lines; then each line is a record and the
+    Most extracts have no record over several lines; then each line is a record and the
     grouping (the costly part) is skipped.
     """
     per_line = pl.scan_lines(path, name="text", row_index_name="line").select(
@@ -282,7 +282,7 @@ class LineShapes:
 def line_shapes(path: Path, delimiter: str) -> LineShapes:
     """Per data line, its length; the lines with quotes; and the lines Polars may split otherwise than csv.
 
-    NOTE: counting every line's separators costs about a sixth of a check; a line without quotes
+    Counting every line's separators costs about a sixth of a check; a line without quotes
     needs no count, because its length and its values' lengths already say how many fields it has
     (``refcheck.checks.readers.extract.RowScreen``).
     """

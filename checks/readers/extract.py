@@ -256,7 +256,7 @@ def _scan(layout: CsvLayout) -> pl.LazyFrame:
 class RowScreen:
     """Takes a CSV's unreadable rows out of its collected rows, using each line's length.
 
-    NOTE: a line without quotes holds exactly its values and a separator between each two, so it
+    A line without quotes holds exactly its values and a separator between each two, so it
     has the header's number of fields exactly when its length is its values' bytes plus one less
     than that number (fewer fields make it shorter, more make it longer). Only lines that fail this,
     or have quotes, have their separators counted, which a check would otherwise do for every line.
@@ -320,7 +320,7 @@ class RowScreen:
     def quote_error(self) -> ExtractError:
         """The error for quotes that CSV reads otherwise than a count per line does, naming the first suspect line.
 
-        NOTE: every quote closes here (else the records would have been grouped), so a value only
+        Every quote closes here (else the records would have been grouped), so a value only
         starts a quote, and runs on, where a quote sits inside an unquoted value. The first line
         with quotes whose values, quoted spans apart, are not the header's number is where that
         most likely is; else the first record over several lines.
