@@ -6,9 +6,19 @@ import datetime as dt
 from typing import Any
 
 from refcheck.checks.report import team_label
-from refcheck.reports.markdown import RAG_WORDS
+from refcheck.reports.files import safe_file_names
 from refcheck.reports.pages import PAGES
-from refcheck.reports.scorecard import category_figure, field_completeness, percent, worst_rules
+from refcheck.reports.scorecard import (
+    RAG_WORDS,
+    Figure,
+    RuleLine,
+    category_bands,
+    category_figure,
+    field_completeness,
+    kpi_target,
+    percent,
+    worst_rules,
+)
 from refcheck.reports.scorecard_inputs import ScorecardInputs, better, delta_text
 from refcheck.reports.version import refcheck_version
 from refcheck.schemas import Kpi
@@ -23,22 +33,29 @@ def render_html(inputs: ScorecardInputs, made_at: dt.datetime) -> str:
         for count in result.by_team:
             per_team[count.team] = per_team.get(count.team, 0) + count.failed
     categories = report.categories()
+    # NOTE: the same stems as the worklist files the scorecard folder holds (reports/outputs.py)
+    worklists = safe_file_names(inputs.teams)
+    anchors = {team: f"team-{index}" for index, team in enumerate(inputs.teams, start=1)}
+    completeness = report.schema.scorecard.bands_for("completeness")
     context = {
         "schema": report.schema,
         "as_of": report.as_of.isoformat(),
         "rows": report.source.rows_checked,
-        "teams": inputs.teams,
+        "teams": [{"team": team_label(team), "anchor": anchors[team]} for team in inputs.teams],
+        "warnings": [{"message": warning.message, "share": percent(warning.share)} for warning in inputs.warnings],
         "tiles": [_tile(inputs, kpi, None) for kpi in report.schema.scorecard.kpis],
         "categories": categories,
-        "rag_words": RAG_WORDS,
+        "legend": [{"categories": ", ".join(names), "target": target} for names, target in category_bands(report)],
         "heat": [
-            {"team": team_label(team), "rows": rows.get(team, 0),
-             "figures": [category_figure(report, category, team) for category in categories]}
+            {"team": team_label(team), "anchor": anchors[team], "rows": rows.get(team, 0),
+             "figures": [_cell(category_figure(report, category, team)) for category in categories]}
             for team in inputs.teams
         ],
         "sections": [
             {
                 "team": team_label(team),
+                "anchor": anchors[team],
+                "worklist": f"worklists/{worklists[team]}.csv",
                 "rows": rows.get(team, 0),
                 "findings": per_team.get(team, 0),
                 "tiles": [_tile(inputs, kpi, team) for kpi in report.schema.scorecard.kpis],
@@ -46,7 +63,7 @@ def render_html(inputs: ScorecardInputs, made_at: dt.datetime) -> str:
                 "fields": [
                     {"message_field": line.result.rule.field and report.schema.fields[line.result.rule.field].label
                      or line.result.rule.id, "failed": line.failed, "rate": percent(line.rate),
-                     "rag": report.schema.scorecard.bands_for("completeness").rag(line.rate)}
+                     **_status(completeness.rag(line.rate))}
                     for line in field_completeness(report, team)
                 ],
                 **_changes(inputs, team),
@@ -71,6 +88,15 @@ def _changes(inputs: ScorecardInputs, team: str, limit: int = 10) -> dict[str, A
     }
 
 
+def _status(rag: str | None, nothing: str = "nothing checked") -> dict[str, str]:
+    """A band as a class and as words, so that colour is never the only sign of it."""
+    return {"rag": rag or "none", "status": RAG_WORDS.get(rag or "", nothing)}
+
+
+def _cell(figure: Figure) -> dict[str, Any]:
+    return {"text": figure.text, "base": figure.base, **_status(figure.rag)}
+
+
 def _tile(inputs: ScorecardInputs, kpi: Kpi, team: str | None) -> dict[str, Any]:
     figure = inputs.figure(kpi, team)
     delta = inputs.delta(kpi, team)
@@ -79,8 +105,10 @@ def _tile(inputs: ScorecardInputs, kpi: Kpi, team: str | None) -> dict[str, Any]
     return {
         "label": kpi.label,
         "text": figure.text,
-        "rag": figure.rag,
-        "status": RAG_WORDS.get(figure.rag or "", "no target" if kpi.measure == "rows" else "nothing checked"),
+        "base": figure.base,
+        "target": kpi_target(kpi),
+        "partial": inputs.partial(kpi),
+        **_status(figure.rag, "no target" if kpi.measure == "rows" else "nothing checked"),
         "delta": delta_text(kpi, delta),
         "direction": "" if improved is None else "up" if improved else "down",
         "spark": sparkline(values),
@@ -88,7 +116,7 @@ def _tile(inputs: ScorecardInputs, kpi: Kpi, team: str | None) -> dict[str, Any]
     }
 
 
-def _rule_row(line: Any) -> dict[str, Any]:
+def _rule_row(line: RuleLine) -> dict[str, Any]:
     rule = line.result.rule
     return {"id": rule.id, "severity": rule.severity.value, "message": rule.message, "failed": line.failed,
             "checked": line.checked, "rate": percent(line.rate)}

@@ -7,12 +7,8 @@ from collections.abc import Iterator
 
 from refcheck.checks.report import team_label
 from refcheck.reports.escapes import inert_lines, visible
-from refcheck.reports.scorecard import category_figure, percent, worst_rules
+from refcheck.reports.scorecard import RAG_WORDS, category_bands, category_figure, kpi_target, percent, worst_rules
 from refcheck.reports.scorecard_inputs import ScorecardInputs, delta_text
-
-RAG_WORDS = {"green": "on target", "amber": "near target", "red": "off target"}
-"""Status words: "off target", not "below", because for counts and re-referrals lower is better."""
-
 
 _MARKUP = re.compile(r"([\\`*_\[\]|~])")
 """Characters that start Markdown's inline markup (code, emphasis, links, strike-through) or end a table cell."""
@@ -41,14 +37,23 @@ def _lines(inputs: ScorecardInputs) -> Iterator[str]:
     yield (f"As of {report.as_of.isoformat()} · {report.source.rows_checked:,} records checked · "
            f"{len(inputs.teams)} teams")
     yield ""
+    if inputs.warnings:
+        yield "## Some figures rest on partial data"
+        yield ""
+        for warning in inputs.warnings:
+            yield f"- {cell(warning.message)}"
+        yield ""
     yield "## Headline figures"
     yield ""
-    yield "| Figure | Value | Status | Since last run |"
-    yield "|---|---:|---|---:|"
+    yield "| Figure | Value | Out of | Target | Status | Since last run |"
+    yield "|---|---:|---|---|---|---:|"
     for kpi in schema.scorecard.kpis:
         figure = inputs.figure(kpi)
         status = RAG_WORDS.get(figure.rag or "", "")
-        yield f"| {cell(kpi.label)} | {figure.text} | {status} | {delta_text(kpi, inputs.delta(kpi))} |"
+        if inputs.partial(kpi):
+            status = f"{status}, rests on partial data" if status else "rests on partial data"
+        yield (f"| {cell(kpi.label)} | {figure.text} | {cell(figure.base)} | {kpi_target(kpi)} | {status} | "
+               f"{delta_text(kpi, inputs.delta(kpi))} |")
     yield ""
     categories = report.categories()
     yield "## Pass rate by team and category"
@@ -60,8 +65,12 @@ def _lines(inputs: ScorecardInputs) -> Iterator[str]:
         cells = []
         for category in categories:
             figure = category_figure(report, category, team)
-            cells.append(f"{figure.text} ({RAG_WORDS[figure.rag]})" if figure.rag else figure.text)
+            shown = f"{figure.text} {figure.base}" if figure.out_of else figure.text
+            cells.append(f"{shown} ({RAG_WORDS[figure.rag]})" if figure.rag else shown)
         yield f"| {cell(team_label(team))} | {rows.get(team, 0):,} | " + " | ".join(cells) + " |"
+    yield ""
+    bands = "; ".join(f"{', '.join(names)}: {target}" for names, target in category_bands(report))
+    yield f"Bands: {bands}. A check is one rule applied to one record."
     yield ""
     yield "## Rules failing most"
     yield ""

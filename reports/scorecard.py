@@ -6,19 +6,34 @@ so every format shows the same numbers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from refcheck.checks import Report, RuleResult, pass_rate
-from refcheck.schemas import Kpi
+from refcheck.schemas import Bands, Kpi
+
+RAG_WORDS = {"green": "on target", "amber": "near target", "red": "off target"}
+"""Status words: "off target", not "below", because for counts and re-referrals lower is better."""
 
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    """A value ready to show: the number, its text, and its RAG band (None when there is nothing to rate)."""
+    """A value ready to show: the number, its text, its RAG band and what it is out of.
+
+    ``rag`` is None when there is nothing to rate; ``out_of`` counts the ``noun`` the value stands on,
+    so that no figure hides how little it rests on.
+    """
 
     value: float | None
     text: str
     rag: str | None
+    out_of: int | None = None
+    noun: str = "records"
+
+    @property
+    def base(self) -> str:
+        """``of 4,917 decisions``; empty for a figure that is a count of its own (records checked)."""
+        return "" if self.out_of is None else f"of {self.out_of:,} {self.noun}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,38 +70,115 @@ def kpi_figures(report: Report, team: str | None = None) -> list[KpiFigure]:
 
 
 def kpi_figure(report: Report, kpi: Kpi, team: str | None) -> Figure:
-    """One KPI's value, text and band."""
+    """One KPI's value, text, band (``Bands.rag``, as every format) and what it is out of."""
     if kpi.measure == "rows":
         rows = _rows(report, team)
         return Figure(float(rows), f"{rows:,}", None)
+    noun = kpi_noun(kpi)
     if kpi.measure == "re_referral_rate":
         counts = [c for c in report.measures.get("re_referrals", ()) if team is None or c.team == team]
         total, hits = sum(c.checked for c in counts), sum(c.failed for c in counts)
         if not total:
-            return Figure(None, "–", None)
+            return Figure(None, "–", None, 0, noun)
         rate = hits / total
-        return Figure(rate, percent(rate), kpi.bands.rag(rate, lower_is_better=True))
+        return Figure(rate, percent(rate), kpi.bands.rag(rate, lower_is_better=True), total, noun)
     if kpi.rule is not None:
         line = rule_line(report.result(kpi.rule), team)
         if kpi.measure == "failed":
-            return Figure(float(line.failed), f"{line.failed:,}", kpi.bands.rag(line.failed, lower_is_better=True))
+            return Figure(float(line.failed), f"{line.failed:,}",
+                          kpi.bands.rag(line.failed, lower_is_better=True), line.checked, noun)
         checked, failed = line.checked, line.failed
     else:
         assert kpi.category is not None
         checked, failed = report.category_counts(kpi.category, team)
-    if not checked:
-        return Figure(None, "–", None)
-    rate = pass_rate(checked, failed)
-    return Figure(rate, percent(rate), kpi.bands.rag(rate))
+    return rate_figure(checked, failed, kpi.bands, noun)
 
 
 def category_figure(report: Report, category: str, team: str | None) -> Figure:
-    """A category's pass rate for one team or overall, banded against the category's targets."""
+    """A category's pass rate for one team or overall, banded against the category's targets.
+
+    The page's heatmap, the workbook, summary.md and the terminal's colours all come from here.
+    """
     checked, failed = report.category_counts(category, team)
+    return rate_figure(checked, failed, report.schema.scorecard.bands_for(category), CHECKS)
+
+
+def rate_figure(checked: int, failed: int, bands: Bands, noun: str) -> Figure:
+    """A pass rate, its band and its base; a dash and no band when nothing was checked."""
     if not checked:
-        return Figure(None, "–", None)
+        return Figure(None, "–", None, 0, noun)
     rate = pass_rate(checked, failed)
-    return Figure(rate, percent(rate), report.schema.scorecard.bands_for(category).rag(rate))
+    return Figure(rate, percent(rate), bands.rag(rate), checked, noun)
+
+
+CHECKS = "checks"
+"""What a category's rate is out of: one check is one rule applied to one record."""
+
+_PLURAL = re.compile(r"[A-Za-z-]*[A-Za-z]s(?<!ss)(?<!us)(?<!is)")
+"""A word that reads as a plural noun (``decisions``, ``ICPCs``), not ``status``, ``class`` or ``analysis``."""
+
+
+def kpi_noun(kpi: Kpi) -> str:
+    """What a KPI's figure is out of, taken from its label's leading plural.
+
+    ``Decisions within 1 working day`` counts decisions and ``Completed assessments authorised``
+    completed assessments; a category's rate counts checks (rules times records), and a label that
+    names nothing countable, records.
+    """
+    if kpi.category is not None:
+        return CHECKS
+    words = kpi.label.split()
+    for position, word in enumerate(words[:3]):
+        if position < len(words) - 1 and _PLURAL.fullmatch(word):
+            return " ".join(_lowered(leading) for leading in words[: position + 1])
+    return "records"
+
+
+def _lowered(word: str) -> str:
+    """A word in lower case, unless it is an acronym (``ICPCs`` keeps its capitals)."""
+    return word if any(letter.isupper() for letter in word[1:]) else word.lower()
+
+
+def threshold(value: float, *, share: bool) -> str:
+    """A band's threshold as the schema means it: ``95%`` for a share, ``10`` for a count."""
+    return f"{value * 100:g}%" if share else f"{value:,g}"
+
+
+def target_text(bands: Bands, *, share: bool = True, lower_is_better: bool = False) -> str:
+    """``target 95%, amber from 85%``; for a figure where lower is better, ``target at most 0, amber up to 10``."""
+    green, amber = threshold(bands.green, share=share), threshold(bands.amber, share=share)
+    if lower_is_better:
+        return f"target at most {green}, amber up to {amber}"
+    return f"target {green}, amber from {amber}"
+
+
+def kpi_target(kpi: Kpi) -> str:
+    """A KPI's target and amber band in words; empty for the count of records, which has none."""
+    if kpi.measure == "rows":
+        return ""
+    return target_text(kpi.bands, share=kpi.measure != "failed", lower_is_better=kpi.lower_is_better)
+
+
+def category_bands(report: Report) -> list[tuple[list[str], str]]:
+    """The heatmap's legend: the categories that share bands, and those bands in words."""
+    groups: dict[tuple[float, float], list[str]] = {}
+    for category in report.categories():
+        bands = report.schema.scorecard.bands_for(category)
+        groups.setdefault((bands.green, bands.amber), []).append(category)
+    return [(categories, target_text(report.schema.scorecard.bands_for(categories[0])))
+            for categories in groups.values()]
+
+
+def kpi_fields(report: Report, kpi: Kpi) -> set[str]:
+    """The fields a KPI's figure is computed from (none for the count of records)."""
+    if kpi.measure == "re_referral_rate":
+        re_referrals = report.schema.scorecard.re_referrals
+        return {re_referrals.person, re_referrals.date} if re_referrals else set()
+    if kpi.rule is None and kpi.category is None:
+        return set()
+    rules = [result.rule for result in report.results
+             if result.rule.id == kpi.rule or (kpi.rule is None and result.rule.category == kpi.category)]
+    return {name for rule in rules for name in (*rule.kind.fields(), *([rule.field] if rule.field else []))}
 
 
 def rule_line(result: RuleResult, team: str | None) -> RuleLine:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from refcheck.checks import Report, RuleResult, pass_rate
+from refcheck.checks import Report, RuleResult
 from refcheck.checks.report import team_label
 from refcheck.reports.escapes import inert_lines, visible
+from refcheck.reports.scorecard import category_figure
 from refcheck.reports.version import refcheck_version
 from refcheck.schemas import Severity
 
 _STYLES = {"bold": "1", "dim": "2", "red": "31", "yellow": "33", "green": "32"}
+_BAND_STYLES = {"green": "green", "amber": "yellow", "red": "red"}
+"""A band's terminal colour: the band itself is decided by ``category_figure``, as on the scorecard page."""
 
 
 class _Ink:
@@ -102,13 +105,9 @@ def _team_table(report: Report, ink: _Ink) -> Iterator[str]:
     for team, name, rows in zip(report.teams, names, report.team_rows, strict=True):
         cells = []
         for category, w in zip(categories, widths, strict=True):
-            checked, failed = report.category_counts(category, team)
-            rate = pass_rate(checked, failed)
-            if not checked:
-                cells.append(f"{'–':>{w}}")
-                continue
-            band = "green" if rate >= 0.95 else "yellow" if rate >= 0.85 else "red"
-            cells.append(ink(f"{percent(rate):>{w}}", band))
+            figure = category_figure(report, category, team)
+            styles = (_BAND_STYLES[figure.rag],) if figure.rag else ()
+            cells.append(ink(f"{figure.text:>{w}}", *styles))
         yield f"  {name:<{team_width}}  {rows:>7,}  " + "  ".join(cells)
 
 

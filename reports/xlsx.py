@@ -16,11 +16,11 @@ from refcheck.checks.report import team_label
 from refcheck.reports.escapes import xml_text
 from refcheck.reports.excel_text import fit_cell, sheet_names
 from refcheck.reports.files import safe_cell
-from refcheck.reports.markdown import RAG_WORDS
-from refcheck.reports.scorecard import category_figure
+from refcheck.reports.scorecard import RAG_WORDS, category_figure, kpi_target
 from refcheck.reports.scorecard_inputs import ScorecardInputs
 from refcheck.reports.sheet_xml import fill_sheets
 from refcheck.reports.worklists import RULE_COLUMNS
+from refcheck.schemas import Kpi
 
 _FILLS = {"green": ("#DFF3E4", "#0F5323"), "amber": ("#FFF1C2", "#5C4100"), "red": ("#FBE0E0", "#7A1616")}
 
@@ -53,6 +53,7 @@ def render_xlsx(inputs: ScorecardInputs, worklists: dict[str, pl.DataFrame],
 def _formats(book: Any) -> dict[str, Any]:
     formats = {
         "title": book.add_format({"bold": True, "font_size": 14}),
+        "warning": book.add_format({"bold": True, "font_color": "#7A1616"}),
         "head": book.add_format({"bold": True, "bg_color": "#F6F8FA", "bottom": 1}),
         "pct": book.add_format({"num_format": "0.0%"}),
         "int": book.add_format({"num_format": "#,##0"}),
@@ -85,30 +86,57 @@ def _summary(book: Any, inputs: ScorecardInputs, formats: dict[str, Any], cut: l
     names = ", ".join(team_label(team) for team in cut)
     note = f" · the sheets of {names} hold their first {kept:,} rows; worklists/*.csv hold all" if cut else ""
     _text(sheet, 1, 0, f"As of {report.as_of.isoformat()} · {report.source.rows_checked:,} records checked{note}")
-    for col, head in enumerate(["Figure", "Value", "Status", "Since last run"]):
-        _text(sheet, 3, col, head, formats["head"])
-    row = 4
+    for row, warning in enumerate(inputs.warnings, start=2):
+        _text(sheet, row, 0, f"Rests on partial data: {warning.message}", formats["warning"])
+    head = 3 + len(inputs.warnings)
+    for col, title in enumerate(["Figure", "Value", "Status", "Since last run", "Out of", "Of what", "Target"]):
+        _text(sheet, head, col, title, formats["head"])
+    row = head + 1
     for kpi in report.schema.scorecard.kpis:
-        figure = inputs.figure(kpi)
-        _text(sheet, row, 0, kpi.label)
-        if figure.value is None:
-            _text(sheet, row, 1, figure.text)
-        else:
-            number_format = formats["int"] if kpi.measure in ("rows", "failed") else formats["pct"]
-            sheet.write_number(row, 1, figure.value, number_format)
-        _text(sheet, row, 2, RAG_WORDS.get(figure.rag or "", ""), formats.get(figure.rag or "", formats["text"]))
-        delta = inputs.delta(kpi)
-        if delta is not None:
-            counts = kpi.measure in ("rows", "failed")
-            sheet.write_number(row, 3, delta if counts else delta * 100,
-                               formats["delta_count" if counts else "delta_points"])
+        _kpi_row(sheet, row, inputs, kpi, formats)
         row += 1
-    row += 1
+    _matrix(sheet, row + 1, inputs, formats)
+    sheet.freeze_panes(head + 1, 1)
+    _print_setup(sheet, head)
+    sheet.set_column(0, 0, 44)
+    sheet.set_column(1, 1, 12)
+    sheet.set_column(2, 1 + 2 * len(report.categories()), 16)
+    sheet.set_column(6, 6, 34)  # NOTE: a KPI's target in words
+
+
+def _kpi_row(sheet: Any, row: int, inputs: ScorecardInputs, kpi: Kpi, formats: dict[str, Any]) -> None:
+    """A KPI: its value, what it is out of, its target, its status, and its change since the last run."""
+    figure = inputs.figure(kpi)
+    counts = kpi.measure in ("rows", "failed")
+    _text(sheet, row, 0, kpi.label)
+    if figure.value is None:
+        _text(sheet, row, 1, figure.text)
+    else:
+        sheet.write_number(row, 1, figure.value, formats["int" if counts else "pct"])
+    status = RAG_WORDS.get(figure.rag or "", "")
+    if inputs.partial(kpi):
+        status = f"{status} · rests on partial data" if status else "rests on partial data"
+    _text(sheet, row, 2, status, formats.get(figure.rag or "", formats["text"]))
+    delta = inputs.delta(kpi)
+    if delta is not None:
+        shown, number_format = (delta, "delta_count") if counts else (delta * 100, "delta_points")
+        sheet.write_number(row, 3, shown, formats[number_format])
+    if figure.out_of is not None:
+        sheet.write_number(row, 4, figure.out_of, formats["int"])
+        _text(sheet, row, 5, figure.noun)
+    _text(sheet, row, 6, kpi_target(kpi))
+
+
+def _matrix(sheet: Any, top: int, inputs: ScorecardInputs, formats: dict[str, Any]) -> None:
+    """Pass rates by team and category, coloured by each category's bands, the checks each is out of, the bands."""
+    report = inputs.report
     categories = report.categories()
-    top = row
-    for col, head in enumerate(["Team", "Records", *categories]):
-        _text(sheet, row, col, head, formats["head"])
     rows = dict(zip(report.teams, report.team_rows, strict=True))
+    checks = 2 + len(categories)  # NOTE: the checks a rate is out of, to the right of the rates, on the team's row
+    titles = ["Team", "Records", *categories, *(f"{category} checks" for category in categories)]
+    for col, title in enumerate(titles):
+        _text(sheet, top, col, title, formats["head"])
+    row = top
     for team in inputs.teams:
         row += 1
         _text(sheet, row, 0, team_label(team))
@@ -119,6 +147,7 @@ def _summary(book: Any, inputs: ScorecardInputs, formats: dict[str, Any], cut: l
                 _text(sheet, row, col, "–")
             else:
                 sheet.write_number(row, col, figure.value, formats["pct"])
+            sheet.write_number(row, col + len(categories), figure.out_of or 0, formats["int"])
     for col, category in enumerate(categories, start=2):
         bands = report.schema.scorecard.bands_for(category)
         cells = (top + 1, col, row, col)
@@ -128,12 +157,14 @@ def _summary(book: Any, inputs: ScorecardInputs, formats: dict[str, Any], cut: l
                                           "format": formats["amber"], "stop_if_true": True})
         sheet.conditional_format(*cells, {"type": "cell", "criteria": "<", "value": bands.amber,
                                           "format": formats["red"]})
-    sheet.autofilter(top, 0, max(row, top), 1 + len(categories))
-    sheet.freeze_panes(4, 1)
-    _print_setup(sheet, 3)
-    sheet.set_column(0, 0, 44)
-    sheet.set_column(1, 1, 12)
-    sheet.set_column(2, 3 + len(categories), 14)
+    sheet.autofilter(top, 0, max(row, top), checks + len(categories) - 1)
+    row += 1
+    for title, threshold in (("On target from", "green"), ("Amber from", "amber")):
+        row += 1
+        _text(sheet, row, 0, title, formats["head"])
+        for col, category in enumerate(categories, start=2):
+            sheet.write_number(row, col, getattr(report.schema.scorecard.bands_for(category), threshold),
+                               formats["pct"])
 
 
 def _team_sheet(book: Any, name: str, frame: pl.DataFrame, formats: dict[str, Any]) -> None:

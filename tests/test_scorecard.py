@@ -148,9 +148,14 @@ def test_html_shows_every_team_and_kpi_escaped_and_self_contained(out: Path) -> 
         assert kpi.label in text
     assert EVIL_TEAM not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert [tag for tag, _ in page.tags if tag == "script"] == []
+    anchors = {attrs["id"] for _, attrs in page.tags if attrs.get("id")}
     for tag, attrs in page.tags:
-        for name in ("src", "href", "action"):
+        for name in ("src", "action"):
             assert not attrs.get(name), (tag, attrs)
+        link = attrs.get("href")
+        if link:  # NOTE: a link goes to a place on the page or to a worklist beside it, never out
+            assert link[1:] in anchors if link.startswith("#") else re.fullmatch(r"worklists/[a-z0-9-]+\.csv", link)
+            assert link.startswith("#") or (out / link).is_file()
     assert not re.search(r"https?://|url\(|@import", html)
 
 
