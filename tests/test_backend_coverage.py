@@ -19,7 +19,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from refcheck.checks import RuleKind
+from refcheck.checks import KINDS, RuleKind
 from refcheck.checks.catalogue import kind_for, rule_cases, types_for
 from refcheck.checks.interop.calendar_table import calendar_sql
 from refcheck.checks.interop.gx_suite import expectations
@@ -169,3 +169,77 @@ def test_the_gx_suite_holds_every_rule_its_kind_exports() -> None:
         tagged = [expectation.meta["refcheck"]["rule"] for expectation in built]
         exported = case.kind.gx_status(case.types).status is not Export.NONE
         assert bool(tagged) == exported, case.name
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_NEW_KIND = '''
+from dataclasses import dataclass
+
+import polars as pl
+
+from refcheck.checks.context import Context
+from refcheck.checks.kinds.base import RuleKind, applies, field_param, rule_kind
+
+
+@rule_kind("not_shouted")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotShouted(RuleKind):
+    """A present value must not be written all in capitals."""
+
+    category = "quality"
+    field: str = field_param()
+
+    def violation(self, ctx: Context) -> pl.Expr:
+        value = ctx.col(self.field)
+        return applies(value.is_not_null(), value == value.str.to_uppercase())
+'''
+
+_ADD_IT = '''
+import sys
+from pathlib import Path
+
+from refcheck.checks import kinds, validate
+from refcheck.checks.catalogue import catalogue
+from refcheck.checks.interop.gx_suite import expectations
+from refcheck.checks.interop.pandera_module import pandera_module
+from refcheck.checks.rules import bind_rules
+from refcheck.schemas import load_schema
+
+folder, sample = Path(sys.argv[1]), sys.argv[2]
+kinds.__path__.append(str(folder))  # as if the module had been saved in checks/kinds/
+kinds.__spec__.loader.exec_module(kinds)  # the package's own code runs again and finds it
+schema = load_schema(folder / "council.yaml")
+rule = next(rule for rule in bind_rules(schema) if rule.id == "referral_id.not_shouted")
+result = next(result for result in validate(sample, schema).results if result.rule.id == rule.id)
+entry = next(entry for entry in catalogue(schema) if entry.rule.id == rule.id)
+module = pandera_module(schema, [rule], module="m", refcheck="t")
+print(result.checked > 0, result.failed > 0, entry.pandera.status.value, entry.gx.status.value,
+      bool(entry.pandera.reason and entry.gx.reason), rule.id in module, expectations(schema, [rule], None))
+'''
+
+
+def test_a_new_kind_is_one_module_and_every_backend_says_what_it_does_with_it(tmp_path: Path) -> None:
+    """Saving a kind's module is enough: it registers, binds, runs, and each export gives its reason."""
+    import subprocess
+    import sys
+
+    (tmp_path / "not_shouted.py").write_text(_NEW_KIND)
+    (tmp_path / "council.yaml").write_text(
+        "name: council\nextends: wales-referral\nrules:\n  - id: referral_id.not_shouted\n    kind: not_shouted\n"
+        "    params: {field: referral_id}\n    severity: warning\n    message: Shouted\n    hint: Write it again\n")
+    done = subprocess.run([sys.executable, "-c", _ADD_IT, str(tmp_path), str(ROOT / "sample_data" / "referrals.csv")],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True", "not", "exportable", "not", "exportable", "True", "False", "[]"]
+
+
+def test_no_backend_or_report_names_a_kind() -> None:
+    """What a kind means and how it renders lives in its module: nothing else dispatches on its name or class."""
+    sources = [*ROOT.glob("checks/*.py"), *ROOT.glob("checks/interop/*.py"), *ROOT.glob("reports/*.py"),
+               *ROOT.glob("cli/*.py")]
+    for kind in KINDS.values():
+        cls = kind.__name__
+        named = re.compile(rf"""kinds\.{cls}\b|import .*\b{cls}\b|isinstance\([^)]*\b{cls}\b|["']{kind.name}["']""")
+        for path in sources:
+            assert not named.search(path.read_text()), f"{path.relative_to(ROOT)} names the {kind.name} kind"
