@@ -19,8 +19,8 @@ from refcheck.checks.errors import ExtractError, is_malformed, polars_reason
 from refcheck.checks.internal import internal
 from refcheck.checks.kinds import rows_with_repeated_hash
 from refcheck.checks.parsing import read_typed, typed_stages
-from refcheck.checks.readers.columns import refuse_missing_columns
-from refcheck.checks.readers.extract import LINE, VALUE_BYTES, Extract, SourceOptions, missing_columns, open_extract
+from refcheck.checks.readers.columns import missing_columns, refuse_missing_columns
+from refcheck.checks.readers.extract import LINE, VALUE_BYTES, Extract, SourceOptions, open_extract
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
 from refcheck.checks.rules import Rule, bind_rules
 from refcheck.schemas import DEFAULT_SCHEMA, ExtractMapping, Schema, load_schema
@@ -90,7 +90,7 @@ def run(
     clash = [name for name in carry if name in FINDINGS_SCHEMA]
     if clash:
         raise ValueError(f"carry: findings have a column named {', '.join(repr(name) for name in clash)} already")
-    absent = missing_columns(extract, carry)
+    absent = missing_columns(extract.columns, carry)
     if absent:
         raise ExtractError(f"{extract.label}: no column {', '.join(repr(name) for name in absent)} to include")
     runnable = [rule for rule in rules if all(schema.fields[name].collected for name in rule.kind.fields())]

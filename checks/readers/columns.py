@@ -1,8 +1,8 @@
-"""Whether an extract has a column for every field a schema collects, and what to say when it has not."""
+"""Whether an extract has the columns a run needs (each collected field's, any to carry), and what to say if not."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from refcheck.checks.errors import ExtractError
 from refcheck.schemas import Schema
@@ -31,3 +31,8 @@ def refuse_missing_columns(label: str, columns: Collection[str], schema: Schema)
         renamed = any(column != name for column, name in wanted.items())
         message += OTHER_MAPPING_HINT if renamed else OTHER_SYSTEM_HINT
     raise ExtractError(message)
+
+
+def missing_columns(columns: Collection[str], needed: Iterable[str]) -> list[str]:
+    """The needed columns that are not among ``columns``, in the order asked."""
+    return [name for name in needed if name not in columns]

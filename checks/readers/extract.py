@@ -8,7 +8,6 @@ keeps its own column types. Problems with the file as a whole are one-line ``Ext
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -385,11 +384,6 @@ def _split_rows(path: Path, layout: CsvLayout,
         readable = readable.filter(~pl.col(INDEX).is_in(bad["record"].implode()))
     readable = readable.drop(INDEX)
     return readable, _reasons(bad, width).lazy()
-
-
-def missing_columns(extract: Extract, needed: Iterable[str]) -> list[str]:
-    """The needed columns the extract does not have, in the order asked."""
-    return [name for name in needed if name not in extract.columns]
 
 
 def _first_spanning_line(records: pl.DataFrame) -> int:
