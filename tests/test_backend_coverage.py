@@ -215,7 +215,8 @@ result = next(result for result in validate(sample, schema).results if result.ru
 entry = next(entry for entry in catalogue(schema) if entry.rule.id == rule.id)
 module = pandera_module(schema, [rule], module="m", refcheck="t")
 print(result.checked > 0, result.failed > 0, entry.pandera.status.value, entry.gx.status.value,
-      bool(entry.pandera.reason and entry.gx.reason), rule.id in module, expectations(schema, [rule], None))
+      bool(entry.pandera.reason and entry.gx.reason and rule.kind.sql_status().reason), rule.id in module,
+      expectations(schema, [rule], None))
 '''
 
 

@@ -262,13 +262,15 @@ class RuleKind:
         """How the rule travels to SQL."""
         if _overrides(self, "sql"):
             return EXACT
-        return ExportStatus(Export.NONE, "GX checks it with a built-in expectation; refcheck writes no SQL for it")
+        if _overrides(self, "gx"):
+            return ExportStatus(Export.NONE, "GX checks it with a built-in expectation; refcheck writes no SQL for it")
+        return ExportStatus(Export.NONE, f"refcheck has no SQL form for the {self.name!r} kind")
 
     def gx_status(self, types: Mapping[str, FieldType]) -> ExportStatus:
         """How the rule travels to Great Expectations.
 
-        GX's conditions can only test text for null or codes, and its regexes see text: a kind
-        whose fields are dates or numbers needs SQL, where they can be read.
+        GX's built-in expectations see the extract's text: on a date or number field, a kind
+        without a reason of its own to go to SQL (``gx_sql_only``) is not exportable.
         """
         if self.gx_sql_only:
             return ExportStatus(Export.SQL_ONLY, self.gx_sql_only)
