@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +17,7 @@ from refcheck.checks.readers.uri import display, is_uri
 from refcheck.cli.exit_codes import ExitCode
 from refcheck.reports.files import Content, write_output
 from refcheck.reports.history import HistoryError
-from refcheck.schemas import RefcheckError, SchemaError
+from refcheck.schemas import RefcheckError, SchemaError, Severity
 from refcheck.schemas.yamldoc import printable
 
 
@@ -36,6 +37,15 @@ class BadOutput(click.ClickException):
     """An output or history file that cannot be written or read: one line on stderr, exit 2."""
 
     exit_code = ExitCode.USAGE
+
+
+FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
+"""``--fail-on``: the lowest severity whose failures make the exit code 1."""
+
+
+def use_color() -> bool:
+    """Colour only for a person at a terminal that has it, and never against ``NO_COLOR``."""
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
 def fail(err: RefcheckError) -> click.ClickException:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
@@ -9,9 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
-from refcheck.cli import ExitCode
+from refcheck.cli import ExitCode, cli
 from refcheck.reports import refcheck_version
 from tests.conftest import ROOT, SAMPLE, SAMPLE_AS_OF, Invoke
 
@@ -145,3 +147,17 @@ def test_scorecard_and_profile_say_their_lines_on_stderr_when_an_output_is_stdou
     profile = invoke("profile", SAMPLE, "--html", "-")
     assert profile.exit_code == 0, profile.stderr
     assert profile.stdout.lstrip().lower().startswith("<!doctype html") and profile.stdout.rstrip().endswith("</html>")
+
+
+def test_no_command_takes_more_than_ten_parameters_the_read_options_are_one() -> None:
+    def commands(group: click.Group) -> list[click.Command]:
+        found: list[click.Command] = []
+        for command in group.commands.values():
+            found.extend(commands(command) if isinstance(command, click.Group) else [command])
+        return found
+
+    for command in commands(cli):
+        assert command.callback is not None
+        parameters = inspect.signature(command.callback).parameters
+        assert len(parameters) <= 10, command.name
+        assert not {"encoding", "delimiter", "sheet", "table", "query", "min_rows"} & set(parameters), command.name

@@ -1,0 +1,93 @@
+"""``refcheck check``: check an extract and summarise what failed, team by team, for a person or a CI gate."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from refcheck.checks import Report, validate
+from refcheck.cli.common import FAIL_ON, AsOfDate, LocalPath, reading, takes_stdout, tell, use_color, write
+from refcheck.cli.exit_codes import ExitCode, epilog
+from refcheck.cli.gates import pass_gates
+from refcheck.cli.read_options import ReadSettings, extract_kind, source_options
+from refcheck.reports import render_json, render_terminal
+from refcheck.reports.junit import render_junit
+from refcheck.schemas import DEFAULT_SCHEMA, ExtractMapping, Schema, load_mapping, load_schema
+
+
+@click.command(epilog=epilog("refcheck check sample_data/referrals.csv --json report.json",
+                             "refcheck check --engine gx --source postgresql://user@host/db --table referrals"))
+@click.argument("extract", metavar="EXTRACT", required=False)
+@click.option("--schema", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
+              help="A bundled schema name or a schema file.")
+@click.option("--as-of", type=AsOfDate(), default=None,
+              help="The date 'due' and 'future' are judged against.  [default: today]")
+@source_options
+@click.option("--json", "json_path", metavar="PATH|-", default=None, type=LocalPath(dir_okay=False, allow_dash=True),
+              help="Write the JSON report to PATH, or to stdout with '-'.")
+@click.option("--junit", "junit_path", type=LocalPath(dir_okay=False, path_type=Path), default=None,
+              help="Write JUnit XML for CI: a testsuite per category, a testcase per rule.")
+@click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="error", show_default=True,
+              help="The lowest severity whose failures make the exit code 1.")
+@click.option("--engine", type=click.Choice(["polars", "gx"]), default="polars", show_default=True,
+              help="polars reads the extract here; gx runs the rules with Great Expectations inside a SQL "
+                   "database (--source and --table), for tables too big to move; there a --mapping may "
+                   "rename columns but not translate values.")
+@click.option("--source", "source_url", default=None, metavar="URI",
+              help="With --engine gx: the database, such as postgresql://user@host/db or sqlite:///file.db.")
+def check(extract: str | None, schema: str, as_of: dt.date | None, read: ReadSettings, json_path: str | None,
+          junit_path: Path | None, fail_on: str, engine: str, source_url: str | None) -> None:
+    """Check EXTRACT against a schema and summarise what failed, team by team.
+
+    EXTRACT is a CSV, Parquet or Excel file, or a database URI (sqlite:///path.db,
+    postgresql://user@host/db) with --table or --query. With --engine gx the rules run inside
+    the database instead: give --source URI and --table.
+    """
+    gate = FAIL_ON[fail_on]
+    quiet = takes_stdout({"--json": json_path, "--junit": junit_path, "--unreadable": read.unreadable_path})
+    resolved = load_schema(schema)
+    mapping = load_mapping(read.mapping_path, resolved) if read.mapping_path else None
+    if engine == "gx":
+        report = _check_with_gx(extract, source_url, read, resolved, mapping, as_of)
+    elif extract is None or source_url is not None:
+        raise click.UsageError("give EXTRACT (--source is for --engine gx)")
+    else:
+        options = read.options_for(extract)
+        with reading(extract):
+            report = validate(extract, resolved, as_of=as_of, mapping=mapping, options=options)
+    pass_gates(report, read.unreadable_path, read.max_unreadable, read.min_rows)
+    if junit_path is not None:
+        write(junit_path, render_junit(report, gate))
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 10_000
+    summary = render_terminal(report, gate, color=use_color(), width=width)
+    if json_path:
+        write(Path(json_path), render_json(report, gate))
+    tell(summary, err=quiet, nl=False)
+    sys.exit(ExitCode.PASSED if report.passed(gate) else ExitCode.FINDINGS)
+
+
+def _check_with_gx(extract: str | None, source_url: str | None, read: ReadSettings, schema: Schema,
+                   mapping: ExtractMapping | None, as_of: dt.date | None) -> Report:
+    """Run the rules with Great Expectations in the database the user named."""
+    from refcheck.checks.interop.gx_engine import untranslated, validate_sql
+
+    url = source_url or extract
+    if url is None or (source_url is not None and extract is not None):
+        raise click.UsageError("--engine gx needs the database as --source URI (and no EXTRACT)")
+    if extract_kind(url) != "database":
+        raise click.UsageError("--engine gx runs the rules inside a database: --source takes a database URI")
+    read.options_for(url)
+    table = read.given.table
+    if table is None or read.given.query is not None:
+        raise click.UsageError("--engine gx needs --table (a query is not supported)")
+    if mapping is not None:
+        schema = dataclasses.replace(schema, mapping=mapping)
+    refused = untranslated(schema.mapping)
+    if refused:
+        raise click.UsageError(refused)
+    return validate_sql(url, table, schema, as_of=as_of or dt.date.today())

@@ -1,0 +1,112 @@
+"""``refcheck scorecard``: the team leaders' pages, workbook and worklists, and the run kept in the history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+from refcheck.checks import validate
+from refcheck.checks.report import team_label
+from refcheck.cli.common import FAIL_ON, AsOfDate, LocalPath, reading, takes_stdout, tell, use_color, writing
+from refcheck.cli.exit_codes import ExitCode, epilog
+from refcheck.cli.gates import pass_gates
+from refcheck.cli.read_options import ReadSettings, source_options
+from refcheck.reports.history import DEFAULT_HISTORY, fingerprint
+from refcheck.reports.recording import recorded_run
+from refcheck.reports.terminal import verdict
+from refcheck.reports.worklists import TAKEN
+from refcheck.schemas import DEFAULT_SCHEMA, load_mapping, load_schema
+from refcheck.schemas.yamldoc import printable
+
+
+@click.command(epilog=epilog("refcheck scorecard sample_data/referrals.csv --out scorecard"))
+@click.argument("extract", metavar="EXTRACT")
+@click.option("--out", type=LocalPath(file_okay=False, path_type=Path), required=True,
+              help="The folder to write index.html, scorecard.xlsx, summary.md, worklists/ and report.json to.")
+@click.option("--schema", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
+              help="A bundled schema name or a schema file.")
+@click.option("--as-of", type=AsOfDate(), default=None,
+              help="The date 'due' and 'future' are judged against.  [default: today]")
+@source_options
+@click.option("--history", "history_path", type=LocalPath(dir_okay=False, path_type=Path),
+              default=DEFAULT_HISTORY, show_default=True, help="The SQLite file that keeps every run's figures.")
+@click.option("--no-history", is_flag=True, help="Neither read nor write the history file.")
+@click.option("--team", "teams", multiple=True, metavar="NAME", help="Only this team (repeat for more).")
+@click.option("--include-columns", default="", metavar="COL,...",
+              help="Extract columns to add to the worklists (personal data: only when needed); none named like "
+                   "a worklist column.")
+@click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="never", show_default=True,
+              help="The lowest severity whose failures make the exit code 1.")
+def scorecard(extract: str, out: Path, schema: str, as_of: dt.date | None, read: ReadSettings, history_path: Path,
+              no_history: bool, teams: tuple[str, ...], include_columns: str, fail_on: str) -> None:
+    """Write team scorecards, worklists and the JSON report for EXTRACT into --out."""
+    progress = _Progress()
+    gate = FAIL_ON[fail_on]
+    quiet = takes_stdout({"--unreadable": read.unreadable_path})
+    carry = tuple(name.strip() for name in include_columns.split(",") if name.strip())
+    taken = [name for name in carry if name in TAKEN]
+    if taken:
+        raise click.BadParameter(f"{', '.join(repr(name) for name in taken)}: a worklist has a column of that name "
+                                 "already", param_hint="'--include-columns'")
+    options = read.options_for(extract)
+    progress("reading and checking")
+    resolved = load_schema(schema)
+    mapping = load_mapping(read.mapping_path, resolved) if read.mapping_path else None
+    with reading(extract):
+        report = validate(extract, resolved, as_of=as_of, findings=True, carry=carry, options=options,
+                          mapping=mapping, measures=True)
+        extract_print = None if no_history else fingerprint(extract, options)
+    pass_gates(report, read.unreadable_path, read.max_unreadable, read.min_rows)
+    shown = _team_names(teams, report.teams)
+    made_at = dt.datetime.now().replace(microsecond=0)
+    from refcheck.reports.outputs import write_scorecard  # NOTE: Jinja2 and XlsxWriter, only when needed
+    from refcheck.reports.scorecard_inputs import ScorecardInputs
+
+    inputs = ScorecardInputs(report=report, teams=shown, include_columns=carry)
+    _writable_folder(out)  # NOTE: a bad --out fails before the history is opened
+    progress("writing")
+    with writing(history_path), recorded_run(inputs, history_path, extract_print, made_at) as inputs, writing(out):
+        written = write_scorecard(inputs, out, made_at, gate)
+    checked = report.source
+    tell(printable(f"{checked.rows_checked:,} records checked ({checked.rows_unreadable:,} unreadable) as of "
+                   f"{report.as_of.isoformat()}; wrote {len(written)} files to {out}"), err=quiet)
+    if gate is not None:
+        tell(verdict(report, gate, color=use_color()), err=quiet)
+    sys.exit(ExitCode.PASSED if report.passed(gate) else ExitCode.FINDINGS)
+
+
+class _Progress:
+    """Stage messages on stderr, only when a person is watching (never in pipes or CI logs)."""
+
+    def __init__(self) -> None:
+        self.on = sys.stderr.isatty() and "CI" not in os.environ
+        self.start = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        if self.on:
+            click.echo(f"[{time.perf_counter() - self.start:5.1f}s] {stage}", err=True)
+
+
+def _team_names(value: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ...]:
+    """The teams --team names, each as its name or as outputs show it ("(no team)": the rows with a blank team)."""
+    if not value:
+        return known
+    shown = {team_label(team): team for team in known}
+    unknown = [team for team in value if team not in known and team not in shown]
+    if unknown:
+        raise click.BadParameter(f"no team {', '.join(repr(t) for t in unknown)} in the extract", param_hint="'--team'")
+    wanted = {team if team in known else shown[team] for team in value}  # NOTE: a team's own name first
+    return tuple(team for team in known if team in wanted)
+
+
+def _writable_folder(out: Path) -> None:
+    """Make the output folder and prove a file can be made in it, or fail with exit 2 naming it."""
+    with writing(out):
+        out.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=out).close()
