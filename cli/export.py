@@ -10,9 +10,10 @@ import click
 
 from refcheck.checks import bind_rules
 from refcheck.checks.interop.calendar_table import calendar_csv, calendar_sql
-from refcheck.checks.interop.gx_suite import Export, gx_status, pandera_status, suite
+from refcheck.checks.interop.gx_suite import gx_status, pandera_status, suite
 from refcheck.checks.interop.pandera_module import pandera_module
 from refcheck.checks.interop.sql_rules import DIALECTS
+from refcheck.checks.kinds import Export
 from refcheck.checks.rules import Rule
 from refcheck.cli.common import AsOfDate, LocalPath, fail, say, write
 from refcheck.cli.exit_codes import READS_SCHEMA, epilog
