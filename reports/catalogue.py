@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from refcheck.checks.catalogue import Entry, Example, kind_for, rule_cases, types_for
+from refcheck.checks.catalogue import WHY, Entry, Example, kind_for, rule_cases, types_for
 from refcheck.checks.kinds import KINDS, Export, ExportStatus, RuleKind
 from refcheck.schemas import Schema
 from refcheck.schemas.escaping import markdown_text, one_line
@@ -135,12 +135,9 @@ For a council's own schema, run `refcheck rules --schema council.yaml`.
 """
 
 
-_CATEGORY_ORDER = ("completeness", "validity", "plausibility", "integrity", "timeliness", "oversight", "quality")
-
-
 def _kinds_in_order() -> list[type[RuleKind]]:
     """Every registered kind, by category as a schema reads them, then as registered."""
-    return sorted(KINDS.values(), key=lambda kind: _CATEGORY_ORDER.index(kind.category))
+    return sorted(KINDS.values(), key=lambda kind: list(WHY).index(kind.category))
 
 
 def kinds_markdown() -> str:
