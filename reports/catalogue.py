@@ -10,6 +10,7 @@ import dataclasses
 import json
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from refcheck.checks.catalogue import WHY, Entry, Example, kind_for, rule_cases, types_for
@@ -197,8 +198,23 @@ def rules_md() -> str:
     return "\n".join(parts)
 
 
+def refresh_tables(docs: Path) -> None:
+    """Rewrite the generated kind tables of docs/schemas.md and docs/exports.md in place.
+
+    Each table runs from its header row to the first blank line; the prose around it is kept.
+    """
+    for page, table in (("schemas.md", kinds_markdown()), ("exports.md", export_markdown())):
+        path = docs / page
+        text = path.read_text(encoding="utf-8")
+        start = text.index(table.splitlines()[0] + "\n")
+        end = text.index("\n\n", start) + 1
+        path.write_text(text[:start] + table + text[end:], encoding="utf-8")
+
+
 if __name__ == "__main__":  # pragma: no cover - the docs generator
     import sys
 
-    tables = {"kinds": kinds_markdown, "exports": export_markdown}
-    print(tables[sys.argv[1]]() if len(sys.argv) > 1 else rules_md(), end="")
+    if sys.argv[1:2] == ["--tables"]:
+        refresh_tables(Path(sys.argv[2]))
+    else:
+        print(rules_md(), end="")

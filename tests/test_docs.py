@@ -32,14 +32,27 @@ def test_the_schema_guide_lists_every_kind_as_the_kinds_describe_themselves() ->
     text = (ROOT / "docs" / "schemas.md").read_text()
     documented = set(re.findall(r"^\| `(\w+)` \| ", text.split("## Rule kinds")[1], re.MULTILINE))
     assert documented == set(KINDS)
-    assert kinds_markdown() in text, "regenerate it: python -m refcheck.reports.catalogue kinds"
+    assert kinds_markdown() in text, "regenerate it: python -m refcheck.reports.catalogue --tables docs"
 
 
 def test_the_export_guide_gives_each_kinds_declared_status() -> None:
     from refcheck.reports.catalogue import export_markdown
 
     text = (ROOT / "docs" / "exports.md").read_text()
-    assert export_markdown() in text, "regenerate it: python -m refcheck.reports.catalogue exports"
+    assert export_markdown() in text, "regenerate it: python -m refcheck.reports.catalogue --tables docs"
+
+
+def test_refreshing_the_kind_tables_rewrites_only_the_tables(tmp_path: Path) -> None:
+    from refcheck.reports.catalogue import export_markdown, kinds_markdown, refresh_tables
+
+    pages = {"schemas.md": kinds_markdown(), "exports.md": export_markdown()}
+    for page, table in pages.items():
+        stale = table.splitlines()[0] + "\n|---|\n| `gone` | a kind that is no more |\n"
+        (tmp_path / page).write_text((ROOT / "docs" / page).read_text().replace(table, stale))
+        assert (tmp_path / page).read_text() != (ROOT / "docs" / page).read_text()
+    refresh_tables(tmp_path)
+    for page in pages:
+        assert (tmp_path / page).read_text() == (ROOT / "docs" / page).read_text(), page
 
 
 def test_the_scorecard_example_loads_in_a_child_schema(tmp_path: Path) -> None:
