@@ -120,12 +120,15 @@ def test_printed_on_a4_landscape_each_team_starts_a_page_and_the_heatmap_is_whol
     page.resize(*PRINTABLE)
     page.send("Emulation.setEmulatedMedia", media="print")
     try:
-        heatmap, breaks = page.evaluate("""[document.querySelector('.heatmap').getBoundingClientRect().height,
-            [...document.querySelectorAll('section.team')].map(e => getComputedStyle(e).breakBefore)]""")
+        heatmap, breaks, (rule, what) = page.evaluate("""[
+            document.querySelector('.heatmap').getBoundingClientRect().height,
+            [...document.querySelectorAll('section.team')].map(e => getComputedStyle(e).breakBefore),
+            [...document.querySelectorAll('table.worst thead th')].slice(0, 2).map(e => e.offsetWidth)]""")
     finally:
         page.send("Emulation.setEmulatedMedia", media="")
     assert heatmap <= PRINTABLE[1], "the heatmap fits one printed page, so it need never split"
     assert breaks == ["page"] * teams
+    assert what > 1.5 * rule, "what is wrong gets the width, not the rule id"
 
 
 @pytest.mark.parametrize(("name", "width"), [("index.html", WIDE), ("index.html", NARROW), ("warned.html", WIDE)],
