@@ -4,8 +4,9 @@ GX reads a table of the extract's text, trimmed, with blanks as null (the first 
 does; ``sql_rules.trimmed_query`` gives it on SQL). A rule becomes a built-in expectation when one
 says exactly what the rule says; rules GX cannot express over pandas (working days, check digits,
 dates written two ways) become ``UnexpectedRowsExpectation`` SQL for SQL data sources; anything
-else is listed as not exportable, with the reason. Every expectation carries its rule id in
-``meta.refcheck`` so results map back to rules.
+else is listed as not exportable, with the reason. Each kind declares which (``RuleKind.gx_status``)
+and describes its built-in expectations as data (``RuleKind.gx``); this module makes the GX objects.
+Every expectation carries its rule id in ``meta.refcheck`` so results map back to rules.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """The rule set as a pandera module: a ``pandera.polars`` schema a pipeline can import as it is.
 
 The module is self-contained (Polars and pandera only): it reads values the way refcheck does
-(trimmed, blanks as null, dates in ISO or UK form) and names every check by its rule id. Built-in
-checks are used where they are exact on the extract's text (code lists, patterns and postcodes,
-as whole-value regexes that tolerate padding); everything else is a custom check whose Polars
-expression says what the rule says. pandera's ``unique=True`` and ``isin`` are not used: the
+(trimmed, blanks as null, dates in ISO or UK form) and names every check by its rule id. Each
+kind renders its own check (``RuleKind.pandera``) from the names this module's header defines.
+Built-in checks are used where they are exact on the extract's text (code lists, patterns and
+postcodes, as whole-value regexes that tolerate padding); everything else is a custom check whose
+Polars expression says what the rule says. pandera's ``unique=True`` and ``isin`` are not used: the
 first counts nulls as duplicates, the second does not trim.
 """
 

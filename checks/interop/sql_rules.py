@@ -1,9 +1,11 @@
-"""Rules written as SQL conditions over a table of the extract's text, for Great Expectations on SQL.
+"""The SQL that rule kinds write their conditions in, over a table of the extract's text, for GX on SQL.
 
 The table holds every field as text, trimmed, with blanks as NULL (``trimmed_query`` reads a raw
 table that way). Dates are read by the same regular expression as the export's ``.type`` rules
 and turned into ``YYYYMMDD`` numbers, which order like dates; working days come from the calendar
-table (``checks.calendar_table``). Only portable SQL is used, plus each dialect's regex operator.
+table (``checks.interop.calendar_table``). Each kind's ``sql`` method writes its own conditions
+in these terms (``SqlRules`` is the kinds' ``SqlTerms``). Only portable SQL is used, plus each
+dialect's regex operator.
 
 The SQL is for SQLAlchemy's ``text()``, which is how GX and refcheck run it: every name and value
 a schema or extract supplies goes through ``quoted`` or ``literal``, which also keep each colon
@@ -171,7 +173,7 @@ class SqlRules:
             return "CAST(strftime('%Y%m%d', 'now', 'localtime') AS INTEGER)"
         return "CAST(to_char(CURRENT_DATE, 'YYYYMMDD') AS INTEGER)"
 
-    # -- rules ----------------------------------------------------------------------------------
+    # -- presence, and each kind's conditions ---------------------------------------------------
 
     def present(self, field: str) -> str:
         """Whether a field has a value; for a date, a readable one (the engine's typed value)."""
