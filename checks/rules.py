@@ -2,7 +2,8 @@
 
 The schema names a kind and gives parameters as YAML; here they become a frozen kind instance.
 An unknown kind, an unknown or missing parameter, a value of the wrong type, or a parameter
-that names a field the schema does not have, is a ``SchemaError`` at the parameter's line.
+that names a field the schema does not have, is a ``SchemaError`` at the parameter's line; all
+of a schema's are raised together, and with the loader's when it found mistakes too.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from refcheck.checks.kinds import KINDS, RuleKind
-from refcheck.checks.runnable import check_runnable
-from refcheck.schemas import Node, RuleSpec, Schema, Severity, Where
+from refcheck.checks.runnable import runnable_problems
+from refcheck.schemas import Node, RuleSpec, Schema, SchemaError, Severity, Where
+from refcheck.schemas.errors import all_of
+from refcheck.schemas.loader import check_rules_with
+from refcheck.schemas.problems import did_you_mean
 from refcheck.schemas.quoting import quoted
 
 
@@ -40,23 +44,49 @@ class Rule:
 
 
 def bind_rules(schema: Schema) -> tuple[Rule, ...]:
-    """Every rule of the schema, bound to its kind, and run once on one row so the engine accepts it."""
-    rules = tuple(bind_rule(spec, schema) for spec in schema.rules)
-    check_runnable([(rule.id, rule.kind, rule.where) for rule in rules], schema)
+    """Every rule of the schema, bound to its kind and run once on one row; every mistake is raised together."""
+    rules, problems = _bind_all(schema)
+    if problems:
+        raise all_of(problems)
     return rules
 
 
+def rule_problems(schema: Schema) -> list[SchemaError]:
+    """Every mistake in the schema's rules (kinds, parameters, what Polars refuses), none raised."""
+    return _bind_all(schema)[1]
+
+
+check_rules_with(rule_problems)
+
+
+def _bind_all(schema: Schema) -> tuple[tuple[Rule, ...], list[SchemaError]]:
+    rules: list[Rule] = []
+    problems: list[SchemaError] = []
+    for spec in schema.rules:
+        try:
+            rules.append(bind_rule(spec, schema))
+        except SchemaError as err:
+            problems.append(err)
+    problems.extend(runnable_problems([(rule.id, rule.kind, rule.where) for rule in rules], schema))
+    return tuple(rules), problems
+
+
 def bind_rule(spec: RuleSpec, schema: Schema) -> Rule:
-    """One rule, bound to its kind; errors name the rule's place in its schema file."""
+    """One rule, bound to its kind; errors (all of the rule's, together) name their places in its schema file."""
     kind_class = KINDS.get(spec.kind)
     if kind_class is None:
-        raise spec.where.error(f"unknown kind {quoted(spec.kind)}; known kinds: {', '.join(sorted(KINDS))}")
-    kind = _instantiate(kind_class, spec.params, spec.where, schema)
-    for name in kind.temporal_fields():
-        if not schema.fields[name].type.is_temporal:
-            raise _param_where(spec, name, kind).error(
-                f"field {quoted(name)} must be a date or datetime for kind {quoted(spec.kind)}"
-            )
+        where = spec.kind_where or spec.where
+        raise where.error(f"unknown kind {quoted(spec.kind)}{did_you_mean(spec.kind, KINDS)}; "
+                          f"known kinds: {', '.join(sorted(KINDS))}")
+    kind = _instantiate(kind_class, spec.params, spec.kind_where or spec.where, schema)
+    wrong = [
+        _param_where(spec, name, kind).error(f"field {quoted(name)} must be a date or datetime for kind "
+                                             f"{quoted(spec.kind)}")
+        for name in kind.temporal_fields()
+        if not schema.fields[name].type.is_temporal
+    ]
+    if wrong:
+        raise all_of(wrong)
     return Rule(
         id=spec.id,
         kind=kind,
@@ -78,18 +108,28 @@ def _param_where(spec: RuleSpec, field_name: str, kind: RuleKind) -> Where:
 
 
 def _instantiate(kind_class: type[RuleKind], params: Mapping[str, Node], where: Where, schema: Schema) -> RuleKind:
+    """The kind with its parameters; every wrong parameter is reported, together."""
     hints = typing.get_type_hints(kind_class)
     specs = {spec.name: spec for spec in dataclasses.fields(kind_class)}  # type: ignore[arg-type]
     values: dict[str, object] = {}
+    problems: list[SchemaError] = []
     for key, node in params.items():
         if key not in specs:
             expected = ", ".join(specs)
-            raise node.where.error(f"unknown parameter for kind {kind_class.name!r}; expected one of {expected}")
-        value = _coerce(node, hints[key], key, schema)
+            problems.append(node.where.error(f"unknown parameter for kind {kind_class.name!r}"
+                                             f"{did_you_mean(key, specs)}; expected one of {expected}"))
+            continue
+        try:
+            value = _coerce(node, hints[key], key, schema)
+        except SchemaError as err:
+            problems.append(err)
+            values[key] = None  # NOTE: given, though wrong: not also "missing"
+            continue
         if specs[key].metadata.get("field"):
             for name in value if isinstance(value, tuple) else (value,):
                 if name is not None and name not in schema.fields:
-                    raise node.where.error(f"unknown field {quoted(name)}")
+                    problems.append(node.where.error(f"unknown field {quoted(name)}"
+                                                     f"{did_you_mean(str(name), schema.fields)}"))
         values[key] = value
     missing = [
         name
@@ -99,7 +139,9 @@ def _instantiate(kind_class: type[RuleKind], params: Mapping[str, Node], where: 
         and spec.default_factory is dataclasses.MISSING
     ]
     if missing:
-        raise where.error(f"kind {kind_class.name!r} needs parameter {', '.join(missing)}")
+        problems.append(where.error(f"kind {kind_class.name!r} needs parameter {', '.join(missing)}"))
+    if problems:
+        raise all_of(problems)
     try:
         return kind_class(**values)
     except ValueError as err:
@@ -126,7 +168,7 @@ def _coerce(node: Node, hint: object, key: str, schema: Schema) -> object:
         if key == "codes" and not node.is_list:
             name = node.text()
             if name not in schema.codes:
-                raise node.where.error(f"unknown code list {quoted(name)}")
+                raise node.where.error(f"unknown code list {quoted(name)}{did_you_mean(name, schema.codes)}")
             return tuple(schema.codes[name].codes)
         items = node.items()
         return tuple(item.text() for item in items)

@@ -5,7 +5,7 @@ back-reference or a look-around (Rust's ``regex`` has neither), or a repetition 
 its size limit (``(a{1000}){1000}``, ``min_words: 100000``). Found only when the extract is read,
 that failed the run as an unreadable extract (exit 4) although ``schema check`` had passed it.
 So every rule's own expression is run once on a one-row frame of the schema's typed columns,
-and a refusal is a ``SchemaError`` at the rule's line (exit 3).
+and each refusal is a ``SchemaError`` at its rule's line (exit 3).
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ _REFUSALS = (pl.exceptions.PolarsError, pl.exceptions.PanicException)
 """What Polars raises for an expression it cannot run (a panic is not an ``Exception``, but is one here)."""
 
 
-def check_runnable(rules: Sequence[Bound], schema: Schema) -> None:
-    """Run each rule's expression once on one row; the first the engine refuses is an error at its line."""
+def runnable_problems(rules: Sequence[Bound], schema: Schema) -> list[SchemaError]:
+    """Run each rule's expression once on one row; every rule the engine refuses is an error at its line."""
     collected = {name: field for name, field in schema.fields.items() if field.collected}
     runnable = [rule for rule in rules if all(name in collected for name in rule[1].fields())]
     columns: dict[str, pl.Series] = {}
@@ -51,12 +51,14 @@ def check_runnable(rules: Sequence[Bound], schema: Schema) -> None:
     try:
         _run(runnable, frame, schema, types)
     except _REFUSALS as together:
-        for rule in runnable:  # NOTE: only when one failed: which one, for its line
+        problems = []
+        for rule in runnable:  # NOTE: only when one failed: which ones, for their lines
             try:
                 _run([rule], frame, schema, types)
             except _REFUSALS as err:
-                raise rule[2].error(f"Polars cannot run this rule ({_reason(err)})") from None
-        raise SchemaError(f"{schema.source}: Polars cannot run the schema's rules ({_reason(together)})") from None
+                problems.append(rule[2].error(f"Polars cannot run this rule ({_reason(err)})"))
+        return problems or [SchemaError(f"{schema.source}: Polars cannot run the schema's rules ({_reason(together)})")]
+    return []
 
 
 def _run(rules: Sequence[Bound], frame: pl.LazyFrame, schema: Schema, types: dict[str, FieldType]) -> None:

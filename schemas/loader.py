@@ -1,28 +1,52 @@
 """Load a schema: read YAML with places kept, resolve ``extends``, build the ``Schema``.
 
 ``reading`` resolves ``extends`` into one YAML tree, ``building`` makes the ``Schema`` of it and
-``shorthands`` expands field shorthands into rules.
+``shorthands`` expands field shorthands into rules. Every mistake found is reported, together.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 
 from refcheck.schemas.building import build
+from refcheck.schemas.errors import SchemaError
 from refcheck.schemas.model import Schema
+from refcheck.schemas.problems import Problems
 from refcheck.schemas.reading import bundled_schemas, is_bundled_name, read_document, resolve
 from refcheck.schemas.source_file import read_text
 
 DEFAULT_SCHEMA = "wales-referral"
 """The bundled schema used when none is named: the Wales referral standard."""
 
+RuleCheck = Callable[[Schema], Sequence[SchemaError]]
+"""What is wrong with a schema's rules (their kinds and parameters), as ``refcheck.checks`` sees it."""
+_RULE_CHECKS: list[RuleCheck] = []
+
+
+def check_rules_with(check: RuleCheck) -> None:
+    """Have a schema with mistakes also report what ``check`` finds wrong with its rules.
+
+    NOTE: the kinds live in ``refcheck.checks``, which imports this package (never the other way);
+    it registers its check here, so that one run reports a schema's every mistake, its rules' too.
+    A schema without other mistakes has its rules checked once, when they are bound.
+    """
+    if check not in _RULE_CHECKS:
+        _RULE_CHECKS.append(check)
+
 
 def load_schema(name_or_path: str | Path = DEFAULT_SCHEMA) -> Schema:
-    """Load a bundled schema by name, or a schema file by path."""
-    root = read_document(name_or_path, relative_to=None)
-    merged = resolve(root, chain=())
-    return build(merged)
+    """Load a bundled schema by name, or a schema file by path; every mistake is raised together."""
+    problems = Problems()
+    schema = problems.attempt(lambda: build(resolve(read_document(name_or_path, None), (), problems), problems),
+                              None)
+    if schema is not None and problems.found:
+        for check in _RULE_CHECKS:
+            problems.found.extend(check(schema))
+    problems.raise_any()
+    assert schema is not None  # NOTE: without a schema, raise_any has raised why
+    return schema
 
 
 def schema_text(name_or_path: str | Path) -> str:

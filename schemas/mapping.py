@@ -17,7 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from refcheck.schemas.model import ExtractMapping, FieldMapping, Schema
+from refcheck.schemas.model import NO_MAPPING, ExtractMapping, FieldMapping, Schema
+from refcheck.schemas.problems import Problems, did_you_mean
 from refcheck.schemas.quoting import quoted, scrub
 from refcheck.schemas.yamldoc import Node, load_yaml
 
@@ -28,34 +29,61 @@ def load_mapping(path: Path, schema: Schema) -> ExtractMapping:
 
 
 def parse_mapping(node: Node, fields: Iterable[str]) -> ExtractMapping:
-    """A mapping from its YAML node; every mistake names its line."""
-    known = set(fields)
+    """A mapping from its YAML node; every mistake names its line, and all are reported together."""
+    problems = Problems()
+    mapping = problems.attempt(lambda: _mapping(node, set(fields), problems), NO_MAPPING)
+    problems.raise_any()
+    return mapping
+
+
+_MAPPING_KEYS = {"fields", "null_tokens"}
+_FIELD_KEYS = {"column", "values", "date_format"}
+
+
+def _mapping(node: Node, known: set[str], problems: Problems) -> ExtractMapping:
     top = node.mapping()
     for key, value in top.items():
-        if key not in ("fields", "null_tokens"):
-            raise value.where.error("unknown key in mapping; expected one of fields, null_tokens")
+        if key not in _MAPPING_KEYS:
+            problems.add(value.where.error(f"unknown key in mapping{did_you_mean(key, _MAPPING_KEYS)}; "
+                                           "expected one of fields, null_tokens"))
     entries: dict[str, FieldMapping] = {}
     used: dict[str, str] = {}
-    listed = top["fields"].mapping() if "fields" in top and top["fields"].value is not None else {}
+    listed = problems.attempt(top["fields"].mapping, {}) if "fields" in top and top["fields"].value is not None else {}
     for name, entry in listed.items():
         if name not in known:
-            raise entry.where.error(f"unknown field {quoted(name)}")
-        spec = entry.mapping()
-        for key, value in spec.items():
-            if key not in ("column", "values", "date_format"):
-                raise value.where.error("unknown key in mapping; expected one of column, date_format, values")
-        column = spec["column"].text() if "column" in spec else None
-        if column is not None:
-            if column in used:
-                raise spec["column"].where.error(f"column {quoted(column)} is already mapped to {quoted(used[column])}")
-            used[column] = name
-        values = {key: value.text() for key, value in spec["values"].mapping().items()} if "values" in spec else {}
-        date_format = spec["date_format"].text() if "date_format" in spec else None
-        if date_format is not None:
+            problems.add(entry.where.error(f"unknown field {quoted(name)}{did_you_mean(name, known)}"))
+            continue
+        with problems.noted():
+            entries[name] = _field_mapping(name, entry, used, problems)
+    tokens: list[str] = []
+    for item in problems.value(top, "null_tokens", Node.items, []):
+        with problems.noted():
+            tokens.append(_token(item))
+    return ExtractMapping(fields=entries, null_tokens=tuple(tokens))
+
+
+def _field_mapping(name: str, entry: Node, used: dict[str, str], problems: Problems) -> FieldMapping:
+    spec = entry.mapping()
+    for key, value in spec.items():
+        if key not in _FIELD_KEYS:
+            problems.add(value.where.error(f"unknown key in mapping{did_you_mean(key, _FIELD_KEYS)}; "
+                                           "expected one of column, date_format, values"))
+    column = problems.value(spec, "column", Node.text, None)
+    if column is not None:
+        if column in used:
+            problems.add(spec["column"].where.error(
+                f"column {quoted(column)} is already mapped to {quoted(used[column])}"))
+        used[column] = name
+    values = problems.value(spec, "values", _values, {})
+    date_format = problems.value(spec, "date_format", Node.text, None)
+    if date_format is not None:
+        with problems.noted():
             _check_date_format(date_format, spec["date_format"])
-        entries[name] = FieldMapping(column=column, values=values, date_format=date_format)
-    tokens = tuple(_token(item) for item in top["null_tokens"].items()) if "null_tokens" in top else ()
-    return ExtractMapping(fields=entries, null_tokens=tokens)
+    return FieldMapping(column=column, values=values, date_format=date_format)
+
+
+def _values(node: Node) -> dict[str, str]:
+    return {key: value.text() for key, value in node.mapping().items()}
 
 
 def _token(node: Node) -> str:

@@ -96,6 +96,8 @@ class RuleSpec:
     field: str | None
     where: Where
     tolerance: float | int | None = None
+    kind_where: Where | None = None
+    """Where the kind is named (its ``kind:`` key, or the shorthand that made the rule), for errors about it."""
 
 
 @dataclass(frozen=True, slots=True)

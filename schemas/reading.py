@@ -7,10 +7,12 @@ child's entries over its parents'; ``building`` makes the ``Schema`` from it.
 from __future__ import annotations
 
 import re
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
 from refcheck.schemas.errors import SchemaError
+from refcheck.schemas.problems import Problems, did_you_mean
 from refcheck.schemas.quoting import quoted
 from refcheck.schemas.source_file import named, refuse_uri
 from refcheck.schemas.values import check_keys
@@ -50,8 +52,8 @@ def read_document(name_or_path: str | Path, relative_to: Path | None) -> Documen
     if isinstance(name_or_path, str) and is_bundled_name(text):
         known = bundled_schemas()
         if text not in known:  # NOTE: asked before any path is made of it: a long word is no file name either
-            raise SchemaError(f"{named(text)}: no bundled schema of that name (bundled: {', '.join(known)}); "
-                              "give a path to a file")
+            raise SchemaError(f"{named(text)}: no bundled schema of that name{did_you_mean(text, known)} "
+                              f"(bundled: {', '.join(known)}); give a path to a file")
         node = parse_yaml((resources.files("refcheck.schemas") / f"{text}.yaml").read_text(encoding="utf-8"),
                           f"{text}.yaml")
         return Document(node, f"bundled:{text}", None)
@@ -63,24 +65,27 @@ def read_document(name_or_path: str | Path, relative_to: Path | None) -> Documen
     return Document(node, str(path.resolve()), path.parent)
 
 
-def resolve(doc: Document, chain: tuple[str, ...]) -> Node:
-    """Merge a document over the schema it extends, recursively."""
+def resolve(doc: Document, chain: tuple[str, ...], problems: Problems) -> Node:
+    """Merge a document over the schema it extends, recursively; mistakes in either are noted in ``problems``.
+
+    A document that is no schema at all, or a parent that cannot be read, ends the reading (raised).
+    """
     if doc.identity in chain:
         raise doc.node.where.error("extends: circular: the schema extends itself through its parents")
     top = doc.node.mapping()
     if "null_tokens" in top and set(top) <= {"fields", "null_tokens"}:
         raise top["null_tokens"].where.error("this is a mapping, not a schema; check it with "
                                              "`refcheck schema check SCHEMA --mapping FILE`")
-    check_keys(doc.node, TOP_KEYS, "schema")
+    check_keys(doc.node, TOP_KEYS, "schema", problems)
     if "extends" not in top:
         return doc.node
     extends = top["extends"]
     parent = read_document(extends.text(), relative_to=doc.folder)
     if parent.identity in (*chain, doc.identity):
         raise extends.where.error(f"circular extends: {extends.text()} is already being loaded")
-    base = resolve(parent, (*chain, doc.identity))
-    base = _apply_removals(base, top.get("remove"))
-    merged = _merge(_codes_as_mappings(base), _codes_as_mappings(doc.node))
+    base = resolve(parent, (*chain, doc.identity), problems)
+    base = problems.attempt(lambda: _apply_removals(base, top.get("remove"), problems), base)
+    merged = _merge(_codes_as_mappings(base, problems), _codes_as_mappings(doc.node, problems), problems)
     chain_names = [extends.text(), *_extends_chain(base)]
     result = dict(merged.value)
     result["extends"] = Node([Node(n, extends.where, n) for n in chain_names], extends.where)
@@ -88,15 +93,20 @@ def resolve(doc: Document, chain: tuple[str, ...]) -> Node:
     return Node(result, merged.where)
 
 
-def _codes_as_mappings(root: Node) -> Node:
+def _codes_as_mappings(root: Node, problems: Problems) -> Node:
     """Write every code list as a mapping (code: label), so that a child's codes merge into its parent's."""
     top = root.mapping()
-    if "codes" not in top or top["codes"].value is None:
-        return root
+    if "codes" not in top or not top["codes"].is_mapping:
+        return root  # NOTE: blank, or not a mapping: building says so
     lists = {}
     for name, node in top["codes"].mapping().items():
         if node.is_list:
-            node = Node({item.text(): Node(item.text(), item.where, item.text()) for item in node.items()}, node.where)
+            codes = {}
+            for item in node.items():
+                code = problems.attempt(item.text, None)
+                if code is not None:
+                    codes[code] = Node(code, item.where, code)
+            node = Node(codes, node.where)
         lists[name] = node
     return Node({**top, "codes": Node(lists, top["codes"].where)}, root.where)
 
@@ -108,11 +118,11 @@ def _extends_chain(node: Node) -> list[str]:
     return [item.text() for item in extends.items()] if extends.is_list else [extends.text()]
 
 
-def _apply_removals(base: Node, remove: Node | None) -> Node:
+def _apply_removals(base: Node, remove: Node | None, problems: Problems) -> Node:
     """Drop the fields, rules and code lists (or single codes) a child schema removes."""
     if remove is None:
         return base
-    check_keys(remove, REMOVE_KEYS, "remove")
+    check_keys(remove, REMOVE_KEYS, "remove", problems)
     top = dict(base.mapping())
     spec = remove.mapping()
     for section in ("fields", "codes"):
@@ -122,31 +132,42 @@ def _apply_removals(base: Node, remove: Node | None) -> Node:
         targets = spec[section]
         if section == "codes" and targets.is_mapping:
             for list_name, codes_node in targets.mapping().items():
-                if list_name not in existing:
-                    raise codes_node.where.error(f"no code list {quoted(list_name)} to remove codes from")
-                codes = dict(code_entries(existing[list_name]))
-                for item in codes_node.items():
-                    if item.text() not in codes:
-                        raise item.where.error(f"code {quoted(item.text())} is not in the {quoted(list_name)} list")
-                    del codes[item.text()]
-                old = existing[list_name]
-                existing[list_name] = Node({c: Node(label, old.where, label) for c, label in codes.items()}, old.where)
+                with problems.noted():
+                    _remove_codes(existing, list_name, codes_node, problems)
         else:
-            for item in targets.items():
-                if item.text() not in existing:
-                    raise item.where.error(f"there is no {section[:-1]} {quoted(item.text())} to remove")
-                del existing[item.text()]
+            for item in problems.attempt(targets.items, []):
+                name = problems.attempt(item.text, None)
+                if name is not None and name not in existing:
+                    known = did_you_mean(name, existing)
+                    problems.add(item.where.error(f"there is no {section[:-1]} {quoted(name)} to remove{known}"))
+                existing.pop(name or "", None)
         top[section] = Node(existing, top[section].where if section in top else remove.where)
     if "rules" in spec:
         rules = list(top["rules"].items()) if "rules" in top else []
-        ids = {entry_id(rule) for rule in rules}
+        ids = {_id_or_none(rule) for rule in rules}
         drop = set()
-        for item in spec["rules"].items():
-            if item.text() not in ids:
-                raise item.where.error(f"there is no rule {quoted(item.text())} to remove")
-            drop.add(item.text())
-        top["rules"] = Node([rule for rule in rules if entry_id(rule) not in drop], base.where)
+        for item in problems.attempt(spec["rules"].items, []):
+            name = problems.attempt(item.text, None)
+            if name is not None and name not in ids:
+                problems.add(item.where.error(f"there is no rule {quoted(name)} to remove"))
+            drop.add(name)
+        top["rules"] = Node([rule for rule in rules if _id_or_none(rule) not in drop], base.where)
     return Node(top, base.where)
+
+
+def _remove_codes(existing: dict[str, Node], list_name: str, codes_node: Node, problems: Problems) -> None:
+    """Remove single codes from a parent's code list."""
+    if list_name not in existing:
+        raise codes_node.where.error(f"no code list {quoted(list_name)} to remove codes from"
+                                     f"{did_you_mean(list_name, existing)}")
+    codes = dict(code_entries(existing[list_name]))
+    for item in codes_node.items():
+        code = problems.attempt(item.text, None)
+        if code is not None and code not in codes:
+            problems.add(item.where.error(f"code {quoted(code)} is not in the {quoted(list_name)} list"))
+        codes.pop(code or "", None)
+    old = existing[list_name]
+    existing[list_name] = Node({c: Node(label, old.where, label) for c, label in codes.items()}, old.where)
 
 
 def entry_id(rule: Node) -> str:
@@ -157,16 +178,24 @@ def entry_id(rule: Node) -> str:
     return entry["id"].text()
 
 
-def _merge(base: Node, child: Node) -> Node:
+def _id_or_none(rule: Node) -> str | None:
+    """An entry's id, or None when it has none (building reports that)."""
+    try:
+        return entry_id(rule)
+    except SchemaError:
+        return None
+
+
+def _merge(base: Node, child: Node, problems: Problems) -> Node:
     """Child over parent: mappings merge key by key, rules merge by id, anything else is replaced."""
     if not (base.is_mapping and child.is_mapping):
         return child
     result = dict(base.value)
     for key, value in child.mapping().items():
         if key in result and _is_id_list(result[key]) and _is_id_list(value):
-            result[key] = _merge_by_id(result[key], value)
+            result[key] = _merge_by_id(result[key], value, problems)
         elif key in result and key not in ("extends",):
-            result[key] = _merge(result[key], value)
+            result[key] = _merge(result[key], value, problems)
         else:
             result[key] = value
     return Node(result, child.where)
@@ -176,24 +205,27 @@ def _is_id_list(node: Node) -> bool:
     return node.is_list and all(item.is_mapping and "id" in item.value for item in node.value)
 
 
-def _merge_by_id(base: Node, child: Node) -> Node:
+def _merge_by_id(base: Node, child: Node, problems: Problems) -> Node:
     """Lists of entries with ids (rules, KPIs) merge entry by entry; new ids are appended."""
     rules = list(base.items())
-    position = {entry_id(rule): index for index, rule in enumerate(rules)}
+    position = {_id_or_none(rule): index for index, rule in enumerate(rules)}
     seen: dict[str, Node] = {}
     for rule in child.items():
-        rule_id = entry_id(rule)
+        rule_id = problems.attempt(partial(entry_id, rule), None)
+        if rule_id is None:
+            continue
         if rule_id in seen:
             first = seen[rule_id].mapping()["id"].where
-            raise rule.mapping()["id"].where.error(f"duplicate rule id {quoted(rule_id)} (also defined at {first})")
+            problems.add(rule.mapping()["id"].where.error(
+                f"duplicate rule id {quoted(rule_id)} (also defined at {first})"))
+            continue
         seen[rule_id] = rule
         if rule_id in position:
-            rules[position[rule_id]] = _merge(rules[position[rule_id]], rule)
+            rules[position[rule_id]] = _merge(rules[position[rule_id]], rule, problems)
         else:
             position[rule_id] = len(rules)
             rules.append(rule)
     return Node(rules, child.where)
-
 
 
 def code_entries(node: Node) -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ or ``<field>.type``, reported as the shorthand (or ``valid``) says.
 from __future__ import annotations
 
 from refcheck.schemas.model import CodeList, Field, FieldType, RuleSpec, Severity
+from refcheck.schemas.problems import Problems
 from refcheck.schemas.quoting import quoted
 from refcheck.schemas.values import category_name, check_keys, choice, template, tolerance
 from refcheck.schemas.yamldoc import Node
@@ -15,11 +16,11 @@ REPORT_KEYS = {"severity", "category", "message", "hint", "tolerance", "why"}
 FORMATS = {"nhs_number": "nhs_number", "uk_postcode": "uk_postcode"}
 
 
-def _report_settings(node: Node | None) -> dict[str, Node]:
+def _report_settings(node: Node | None, problems: Problems) -> dict[str, Node]:
     """The reporting keys of a shorthand: ``true``, a severity, or a mapping of them."""
     if node is None or not node.is_mapping:
         return {}
-    check_keys(node, REPORT_KEYS, "shorthand")
+    check_keys(node, REPORT_KEYS, "shorthand", problems)
     return node.mapping()
 
 
@@ -29,55 +30,64 @@ def _shorthand_enabled(node: Node) -> bool:
     return True
 
 
-def expand_shorthands(fields_node: Node, fields: dict[str, Field], codes: dict[str, CodeList]) -> list[RuleSpec]:
-    """Turn ``required``, ``codes``, ``format``, ``unique`` and parsed types into rules."""
+def expand_shorthands(fields_node: Node, fields: dict[str, Field], codes: dict[str, CodeList],
+                      problems: Problems) -> list[RuleSpec]:
+    """Turn ``required``, ``codes``, ``format``, ``unique`` and parsed types into rules; mistakes are noted."""
     rules: list[RuleSpec] = []
-    for name, node in fields_node.mapping().items():
-        field = fields[name]
-        spec = node.mapping() if node.value is not None else {}
-        label = field.label
-        if field.type.is_parsed:
-            rules.append(_generated(
-                f"{name}.type", "readable", {"field": name}, spec.get("type", node), None, field,
-                severity=Severity.ERROR, category="validity",
-                message=f"{label} cannot be read as a {field.type.value}",
-                hint=_TYPE_HINTS[field.type],
-            ))
-        if "required" in spec and _shorthand_enabled(spec["required"]):
-            rules.append(_generated(
-                f"{name}.required", "required", {"field": name}, spec["required"], spec["required"], field,
-                severity=Severity.ERROR, category="completeness",
-                message=f"{label} is not recorded",
-                hint=f"Record the {label[0].lower() + label[1:]} on the referral",
-            ))
-        if "unique" in spec and _shorthand_enabled(spec["unique"]):
-            rules.append(_generated(
-                f"{name}.unique", "unique", {"field": name}, spec["unique"], spec["unique"], field,
-                severity=Severity.ERROR, category="integrity",
-                message=f"{label} is shared by more than one record",
-                hint=f"Give each record its own {label[0].lower() + label[1:]}; merge or remove duplicated records",
-            ))
+    for name, node in (fields_node.value.items() if fields_node.is_mapping else ()):
+        spec: dict[str, Node] = node.value if node.is_mapping else {}
+        with problems.noted():
+            rules.extend(_field_rules(fields[name], node, spec, codes, problems))
+    return rules
+
+
+def _field_rules(field: Field, node: Node, spec: dict[str, Node], codes: dict[str, CodeList],
+                 problems: Problems) -> list[RuleSpec]:
+    """The rules one field's shorthands make."""
+    name, label = field.name, field.label
+    rules: list[RuleSpec] = []
+    if field.type.is_parsed:
+        rules.append(_generated(
+            f"{name}.type", "readable", {"field": name}, spec.get("type", node), None, field, problems,
+            severity=Severity.ERROR, category="validity",
+            message=f"{label} cannot be read as a {field.type.value}",
+            hint=_TYPE_HINTS[field.type],
+        ))
+    if "required" in spec and _shorthand_enabled(spec["required"]):
+        rules.append(_generated(
+            f"{name}.required", "required", {"field": name}, spec["required"], spec["required"], field, problems,
+            severity=Severity.ERROR, category="completeness",
+            message=f"{label} is not recorded",
+            hint=f"Record the {label[0].lower() + label[1:]} on the referral",
+        ))
+    if "unique" in spec and _shorthand_enabled(spec["unique"]):
+        rules.append(_generated(
+            f"{name}.unique", "unique", {"field": name}, spec["unique"], spec["unique"], field, problems,
+            severity=Severity.ERROR, category="integrity",
+            message=f"{label} is shared by more than one record",
+            hint=f"Give each record its own {label[0].lower() + label[1:]}; merge or remove duplicated records",
+        ))
+    if field.codes is not None:
+        code_list = codes[field.codes]
+        rules.append(_generated(
+            f"{name}.valid", "code_list", {"field": name, "codes": code_list.name},
+            spec["codes"], spec.get("valid"), field, problems,
+            severity=Severity.ERROR, category="validity",
+            message=f"{label} is not a code in the {code_list.name} list",
+            hint=f"Choose one of the {code_list.name} codes; codes are case-sensitive",
+        ))
+    if "format" in spec:
         if "codes" in spec:
-            code_list = codes[spec["codes"].text()]
-            rules.append(_generated(
-                f"{name}.valid", "code_list", {"field": name, "codes": code_list.name},
-                spec["codes"], spec.get("valid"), field,
-                severity=Severity.ERROR, category="validity",
-                message=f"{label} is not a code in the {code_list.name} list",
-                hint=f"Choose one of the {code_list.name} codes; codes are case-sensitive",
-            ))
-        if "format" in spec:
-            if "codes" in spec:
-                raise spec["format"].where.error("a field takes either codes or a format, not both")
-            kind, params = _format(spec["format"], name)
-            rules.append(_generated(
-                f"{name}.valid", kind, params, spec["format"], spec.get("valid"), field,
-                severity=Severity.ERROR, category="validity",
-                message=_FORMAT_MESSAGES.get(kind, "{label} is not in the expected format").format(label=label),
-                hint=f"Correct the {label[0].lower() + label[1:]}",
-            ))
-        elif "valid" in spec and "codes" not in spec:
-            raise spec["valid"].where.error("'valid' sets how codes or format are reported; the field has neither")
+            raise spec["format"].where.error("a field takes either codes or a format, not both")
+        kind, params = _format(spec["format"], name, problems)
+        rules.append(_generated(
+            f"{name}.valid", kind, params, spec["format"], spec.get("valid"), field, problems,
+            severity=Severity.ERROR, category="validity",
+            message=_FORMAT_MESSAGES.get(kind, "{label} is not in the expected format").format(label=label),
+            hint=f"Correct the {label[0].lower() + label[1:]}",
+        ))
+    elif "valid" in spec and "codes" not in spec:
+        raise spec["valid"].where.error("'valid' sets how codes or format are reported; the field has neither")
     return rules
 
 
@@ -93,10 +103,10 @@ _FORMAT_MESSAGES = {
 }
 
 
-def _format(node: Node, field: str) -> tuple[str, dict[str, object]]:
+def _format(node: Node, field: str, problems: Problems) -> tuple[str, dict[str, object]]:
     if node.is_mapping:
         spec = node.mapping()
-        check_keys(node, {"pattern"}, "format")
+        check_keys(node, {"pattern"}, "format", problems)
         if "pattern" not in spec:
             raise node.where.error("a format mapping needs 'pattern'")
         return "pattern", {"field": field, "pattern": spec["pattern"].text()}
@@ -113,6 +123,7 @@ def _generated(
     anchor: Node,
     settings_node: Node | None,
     field: Field,
+    problems: Problems,
     *,
     severity: Severity,
     category: str,
@@ -120,22 +131,23 @@ def _generated(
     hint: str,
 ) -> RuleSpec:
     """A rule made from a field shorthand, with the shorthand's own reporting settings applied."""
-    settings = _report_settings(settings_node)
+    settings = _report_settings(settings_node, problems)
     if settings_node is not None and isinstance(settings_node.value, str):
-        severity = choice(settings_node, Severity)
+        severity = problems.attempt(lambda: choice(settings_node, Severity), severity)
     param_nodes = {key: Node(value, anchor.where, str(value)) for key, value in params.items()}
     context = {"field": field.name, "label": field.label, "id": rule_id, **params}
     return RuleSpec(
         id=rule_id,
         kind=kind,
         params=param_nodes,
-        severity=choice(settings["severity"], Severity) if "severity" in settings else severity,
-        category=category_name(settings["category"]) if "category" in settings else category,
-        message=template(settings["message"], context) if "message" in settings else message,
-        hint=template(settings["hint"], context) if "hint" in settings else hint,
+        severity=problems.value(settings, "severity", lambda node: choice(node, Severity), severity),
+        category=problems.value(settings, "category", category_name, category),
+        message=problems.value(settings, "message", lambda node: template(node, context), message),
+        hint=problems.value(settings, "hint", lambda node: template(node, context), hint),
         field=field.name,
         where=anchor.where,
-        tolerance=tolerance(settings["tolerance"]) if "tolerance" in settings else None,
+        tolerance=problems.value(settings, "tolerance", tolerance, None),
+        kind_where=anchor.where,
     )
 
 

@@ -1,84 +1,152 @@
-"""Build the scorecard section: RAG bands, category targets, headline figures (KPIs) and re-referrals."""
+"""Build the scorecard section: RAG bands, category targets, headline figures (KPIs) and re-referrals.
+
+Bands are checked when the schema loads, by one rule. A share (every band but a ``failed`` KPI's)
+is written ``95%`` or as a fraction ``0.95``; a bare number above 1 (``95``) is refused, never read
+as 9,500%. A ``failed`` KPI's bands are counts of records (``10``), green at 0 and red from 1
+unless it gives its own. Higher is better for pass rates, so amber is at or below green; lower is
+better for ``failed`` and ``re_referral_rate``, so green is at or below amber.
+"""
 
 from __future__ import annotations
 
 from refcheck.schemas.model import CATEGORIES, DEFAULT_BANDS, KPI_MEASURES, Bands, Field, Kpi, ReReferrals, Scorecard
+from refcheck.schemas.problems import Problems, did_you_mean
 from refcheck.schemas.quoting import quoted
 from refcheck.schemas.reading import entry_id
 from refcheck.schemas.values import category_name, check_keys, field_ref
 from refcheck.schemas.yamldoc import Node
 
+_KPI_KEYS = {"id", "label", "measure", "rule", "category", "bands"}
+_COUNTED = ("failed", "rows")
+"""KPIs whose figure is a count of records, so that their bands are counts too."""
+_COUNT_BANDS = Bands(green=0, amber=0)
+"""A counted KPI's bands unless it gives its own: green with none, red with one or more."""
 
-def build_scorecard(node: Node | None, fields: dict[str, Field], rule_ids: set[str]) -> Scorecard:
-    """The scorecard section, or the default bands when the schema has none."""
+
+def build_scorecard(node: Node | None, fields: dict[str, Field], rule_ids: set[str], problems: Problems) -> Scorecard:
+    """The scorecard section, or the default bands when the schema has none; mistakes are noted."""
     if node is None:
         return Scorecard(DEFAULT_BANDS, {}, (), None)
-    check_keys(node, {"bands", "categories", "kpis", "re_referrals"}, "scorecard")
-    spec = node.mapping()
-    bands = _bands(spec["bands"], DEFAULT_BANDS) if "bands" in spec else DEFAULT_BANDS
+    spec = problems.attempt(node.mapping, {})
+    if node.is_mapping:
+        check_keys(node, {"bands", "categories", "kpis", "re_referrals"}, "scorecard", problems)
+    bands = problems.value(spec, "bands", lambda entry: _bands(entry, DEFAULT_BANDS, "pass_rate", problems),
+                           DEFAULT_BANDS)
     category_bands = {}
-    for category, value in spec["categories"].mapping().items() if "categories" in spec else []:
+    for category, value in problems.value(spec, "categories", Node.mapping, {}).items():
         if category not in CATEGORIES:
-            raise value.where.error(f"expected one of {', '.join(CATEGORIES)}; got {quoted(category)}")
-        category_bands[category] = _bands(value, bands)
-    re_referrals = None
-    if "re_referrals" in spec:
-        entry = spec["re_referrals"]
-        check_keys(entry, {"person", "date", "within_days"}, "re_referrals")
-        parts = entry.mapping()
-        for key in ("person", "date", "within_days"):
-            if key not in parts:
-                raise entry.where.error(f"re_referrals needs '{key}'")
-        within, within_node = parts["within_days"].value, parts["within_days"]
-        if not isinstance(within, int) or isinstance(within, bool) or within < 1:
-            raise within_node.where.error(f"expected a whole number of days; got {within_node.described()}")
-        date_field = field_ref(parts["date"], fields)
-        if not fields[date_field].type.is_temporal:
-            raise parts["date"].where.error(f"field {quoted(date_field)} must be a date or datetime")
-        re_referrals = ReReferrals(field_ref(parts["person"], fields), date_field, within)
-    kpis = tuple(_kpi(item, bands, rule_ids) for item in spec["kpis"].items()) if "kpis" in spec else ()
-    if re_referrals is None and any(kpi.measure == "re_referral_rate" for kpi in kpis):
-        raise spec["kpis"].where.error("a re_referral_rate KPI needs scorecard.re_referrals")
-    return Scorecard(bands, category_bands, kpis, re_referrals)
+            problems.add(value.where.error(f"expected one of {', '.join(CATEGORIES)}; got {quoted(category)}"
+                                           f"{did_you_mean(category, CATEGORIES)}"))
+            continue
+        with problems.noted():
+            category_bands[category] = _bands(value, bands, "pass_rate", problems)
+    re_referrals = problems.value(spec, "re_referrals", lambda entry: _re_referrals(entry, fields, problems), None)
+    kpis = []
+    for item in problems.value(spec, "kpis", Node.items, []):
+        with problems.noted():
+            kpis.append(_kpi(item, bands, rule_ids, problems))
+    if "re_referrals" not in spec and any(kpi.measure == "re_referral_rate" for kpi in kpis):
+        problems.add(spec["kpis"].where.error("a re_referral_rate KPI needs scorecard.re_referrals"))
+    return Scorecard(bands, category_bands, tuple(kpis), re_referrals)
 
 
-def _kpi(node: Node, default: Bands, rule_ids: set[str]) -> Kpi:
-    check_keys(node, {"id", "label", "measure", "rule", "category", "bands"}, "KPI")
+def _re_referrals(entry: Node, fields: dict[str, Field], problems: Problems) -> ReReferrals:
+    check_keys(entry, {"person", "date", "within_days"}, "re_referrals", problems)
+    parts = entry.mapping()
+    for key in ("person", "date", "within_days"):
+        if key not in parts:
+            raise entry.where.error(f"re_referrals needs '{key}'")
+    within, within_node = parts["within_days"].value, parts["within_days"]
+    if not isinstance(within, int) or isinstance(within, bool) or within < 1:
+        raise within_node.where.error(f"expected a whole number of days; got {within_node.described()}")
+    date_field = field_ref(parts["date"], fields)
+    if not fields[date_field].type.is_temporal:
+        raise parts["date"].where.error(f"field {quoted(date_field)} must be a date or datetime")
+    return ReReferrals(field_ref(parts["person"], fields), date_field, within)
+
+
+def _kpi(node: Node, default: Bands, rule_ids: set[str], problems: Problems) -> Kpi:
+    check_keys(node, _KPI_KEYS, "KPI", problems)
     spec = node.mapping()
     kpi_id = entry_id(node)
     measure = spec["measure"].text() if "measure" in spec else "pass_rate"
     if measure not in KPI_MEASURES:
-        raise spec["measure"].where.error(f"expected one of {', '.join(KPI_MEASURES)}; got {quoted(measure)}")
+        raise spec["measure"].where.error(f"expected one of {', '.join(KPI_MEASURES)}; got {quoted(measure)}"
+                                          f"{did_you_mean(measure, KPI_MEASURES)}")
     rule = spec["rule"].text() if "rule" in spec else None
     if rule is not None and rule not in rule_ids:
-        raise spec["rule"].where.error(f"unknown rule {quoted(rule)}")
-    category = category_name(spec["category"]) if "category" in spec else None
+        problems.add(spec["rule"].where.error(f"unknown rule {quoted(rule)}{did_you_mean(rule, rule_ids)}"))
+    category = problems.value(spec, "category", category_name, None)
     needs = {"pass_rate": "a rule or a category", "failed": "a rule", "rows": "nothing", "re_referral_rate": "nothing"}
     fits = {
-        "pass_rate": (rule is None) != (category is None),
-        "failed": rule is not None and category is None,
-    }.get(measure, rule is None and category is None)
+        "pass_rate": (rule is None) != ("category" not in spec),
+        "failed": rule is not None and "category" not in spec,
+    }.get(measure, rule is None and "category" not in spec)
     if not fits:
-        raise node.where.error(f"a {measure} KPI takes {needs[measure]} (rule: or category:)")
-    bands = _bands(spec["bands"], default) if "bands" in spec else default
-    return Kpi(id=kpi_id, label=spec["label"].text() if "label" in spec else kpi_id, measure=measure, rule=rule,
-               category=category, bands=bands)
+        problems.add(node.where.error(f"a {measure} KPI takes {needs[measure]} (rule: or category:)"))
+    default = _COUNT_BANDS if measure in _COUNTED else default
+    bands = problems.value(spec, "bands", lambda entry: _bands(entry, default, measure, problems), default)
+    label = problems.value(spec, "label", Node.text, kpi_id)
+    return Kpi(id=kpi_id, label=label, measure=measure, rule=rule, category=category, bands=bands)
 
 
-def _bands(node: Node, default: Bands) -> Bands:
-    check_keys(node, {"green", "amber"}, "bands")
+def _bands(node: Node, default: Bands, measure: str, problems: Problems) -> Bands:
+    """A ``{green, amber}`` mapping, each missing threshold taken from ``default``, in the order the measure needs."""
+    check_keys(node, {"green", "amber"}, "bands", problems)
     spec = node.mapping()
-    green = _number(spec["green"]) if "green" in spec else default.green
-    amber = _number(spec["amber"]) if "amber" in spec else default.amber
+    counts = measure in _COUNTED
+    read = _count if counts else _share
+    found_before = len(problems.found)
+    green = problems.value(spec, "green", read, default.green)
+    amber = problems.value(spec, "amber", read, default.amber)
+    lower_is_better = measure in ("failed", "re_referral_rate")
+    if measure == "rows" or len(problems.found) > found_before:
+        return Bands(green=green, amber=amber)  # NOTE: not coloured, or a threshold is wrong: no order to check
+    if (green < amber) if not lower_is_better else (amber < green):
+        at = _written_here(node, spec)
+        shown = _shown_count if counts else _shown_share
+        if lower_is_better:
+            problem = (f"green ({shown(green)}) must be at or below amber ({shown(amber)}): "
+                       f"lower is better for a {measure} KPI")
+        else:
+            problem = f"amber ({shown(amber)}) must be at or below green ({shown(green)}): higher is better"
+        raise at.where.error(problem)
     return Bands(green=green, amber=amber)
 
 
-def _number(node: Node) -> float:
-    """A threshold: a share written ``95%``, or a plain number (a count)."""
+def _written_here(node: Node, spec: dict[str, Node]) -> Node:
+    """The threshold to point at: one written in the bands' own file (not inherited), green first."""
+    written = [spec[key] for key in ("green", "amber") if key in spec]
+    here = [entry for entry in written if entry.where.file == node.where.file]
+    return (here or written or [node])[0]
+
+
+def _share(node: Node) -> float:
+    """A share: ``95%``, or a fraction from 0 to 1 (``0.95``); ``95`` is refused, never read as 9,500%."""
     text = node.text()
     try:
-        return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        share = float(text[:-1]) / 100 if text.endswith("%") else float(text)
     except ValueError:
-        raise node.where.error(f"expected a number such as 10 or a share such as 95%; got {quoted(text)}") from None
+        raise node.where.error(f"expected a share such as 95% or 0.95; got {quoted(text)}") from None
+    if not text.endswith("%") and 1 < share <= 100:
+        raise node.where.error(f"{quoted(text)} is not a share: write {_shown_share(share / 100)} or {share / 100:g}")
+    if not 0 <= share <= 1:
+        raise node.where.error(f"a share is from 0% to 100%; got {quoted(text)}")
+    return share
 
 
+def _count(node: Node) -> float:
+    """A count of records for a ``failed`` (or ``rows``) KPI: a number of 0 or more, not a share."""
+    value = node.value
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise node.where.error("this KPI's bands are counts of records: expected a number such as 10; "
+                               f"got {node.described()}")
+    return float(value)
+
+
+def _shown_share(share: float) -> str:
+    return f"{share * 100:g}%"
+
+
+def _shown_count(count: float) -> str:
+    return f"{count:g}"

@@ -7,26 +7,28 @@ the value is wrong.
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
 from typing import TypeVar
 
 from refcheck.schemas.model import CATEGORIES, Field, FieldType, Severity
+from refcheck.schemas.problems import Problems, did_you_mean
 from refcheck.schemas.quoting import is_token, quoted
 from refcheck.schemas.yamldoc import Node
 
 _E = TypeVar("_E", Severity, FieldType)
 
 
-def check_keys(node: Node, allowed: set[str], what: str) -> None:
-    """Refuse a key of ``node`` that is not one of ``allowed``; ``what`` names the part of the schema."""
+def check_keys(node: Node, allowed: set[str], what: str, problems: Problems) -> None:
+    """Note every key of ``node`` that is not one of ``allowed``; ``what`` names the part of the schema."""
     for key, value in node.mapping().items():
         if key not in allowed:
-            raise value.where.error(f"unknown key in {what}; expected one of {', '.join(sorted(allowed))}")
+            problems.add(value.where.error(
+                f"unknown key in {what}{did_you_mean(key, allowed)}; expected one of {', '.join(sorted(allowed))}"))
 
 
 def optional_mapping(top: dict[str, Node], key: str) -> dict[str, Node]:
     """The mapping under ``key``, or an empty one when the key is absent or blank."""
     return top[key].mapping() if key in top and top[key].value is not None else {}
-
 
 
 def choice(node: Node, enum_type: type[_E]) -> _E:
@@ -45,11 +47,11 @@ def flag(node: Node) -> bool:
     return node.value
 
 
-def field_ref(node: Node, fields: dict[str, Field]) -> str:
+def field_ref(node: Node, fields: Mapping[str, Field]) -> str:
     """The name of one of the schema's fields."""
     name = node.text()
     if name not in fields:
-        raise node.where.error(f"unknown field {quoted(name)}")
+        raise node.where.error(f"unknown field {quoted(name)}{did_you_mean(name, fields)}")
     return name
 
 

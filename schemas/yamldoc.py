@@ -60,7 +60,7 @@ class Where:
 
     def error(self, problem: str) -> SchemaError:
         """A schema error at this place."""
-        return SchemaError(f"{self}: {problem}")
+        return SchemaError(f"{self}: {problem}", (self.file, self.line))
 
 
 @dataclass(frozen=True, slots=True)

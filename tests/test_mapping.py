@@ -82,7 +82,7 @@ def test_a_schema_can_carry_its_mapping(tmp_path: Path, invoke: Invoke) -> None:
 
 
 @pytest.mark.parametrize(("text", "line"), [
-    ("fields:\n  teem: {column: Team}\n", "mapping.yaml:2: fields.teem: unknown field 'teem'"),
+    ("fields:\n  teem: {column: Team}\n", "mapping.yaml:2: fields.teem: unknown field 'teem' (did you mean 'team'?)"),
     ("fields:\n  team: {column: A}\n  worker_id: {column: A}\n",
      "mapping.yaml:3: fields.worker_id.column: column 'A' is already mapped to 'team'"),
     ("fields:\n  decision_date: {date_format: dd/mm}\n",

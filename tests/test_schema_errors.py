@@ -30,20 +30,22 @@ CASES = {
     "unknown_rule_key": (
         CHILD + "rules:\n  - id: local.x\n    kind: required\n    params: {field: team}\n    severity: error\n"
         "    message: m\n    hint: h\n    serverity: warning\n",
-        "council.yaml:10: rules[0].serverity: unknown key in rule; expected one of category, field, hint, id, kind, "
+        "council.yaml:10: rules[0].serverity: unknown key in rule (did you mean 'severity'?); expected one of "
+        "category, field, hint, id, kind, "
         "message, params, severity, tolerance, why",
     ),
     "unknown_kind": (
         CHILD + "rules:\n  - id: local.x\n    kind: reqired\n    params: {field: team}\n    severity: error\n"
         "    message: m\n    hint: h\n",
-        "council.yaml:4: rules[0].id: unknown kind 'reqired'; known kinds: age_under, code_list, date_order, "
+        "council.yaml:5: rules[0].kind: unknown kind 'reqired' (did you mean 'required'?); known kinds: age_under, "
+        "code_list, date_order, "
         "nhs_number, not_in_future, pattern, readable, required, required_when, text_quality, uk_postcode, unique, "
         "within_working_days",
     ),
     "unknown_field_in_params": (
         CHILD + "rules:\n  - id: local.x\n    kind: required\n    params: {field: teem}\n    severity: error\n"
         "    message: m\n    hint: h\n",
-        "council.yaml:6: rules[0].params.field: unknown field 'teem'",
+        "council.yaml:6: rules[0].params.field: unknown field 'teem' (did you mean 'team'?)",
     ),
     "bad_parameter_type": (
         CHILD + "rules:\n  - id: decision_date.timely\n    params: {days: soon}\n",
@@ -51,13 +53,13 @@ CASES = {
     ),
     "unknown_parameter": (
         CHILD + "rules:\n  - id: decision_date.timely\n    params:\n      dayz: 2\n",
-        "council.yaml:6: rules[0].params.dayz: unknown parameter for kind 'within_working_days'; "
-        "expected one of start, end, days, code_field, codes",
+        "council.yaml:6: rules[0].params.dayz: unknown parameter for kind 'within_working_days' "
+        "(did you mean 'days'?); expected one of start, end, days, code_field, codes",
     ),
     "missing_parameter": (
         CHILD + "rules:\n  - id: local.x\n    kind: within_working_days\n    params: {start: referral_received}\n"
         "    severity: error\n    message: m\n    hint: h\n",
-        "council.yaml:4: rules[0].id: kind 'within_working_days' needs parameter end, days",
+        "council.yaml:5: rules[0].kind: kind 'within_working_days' needs parameter end, days",
     ),
     "duplicate_id": (
         CHILD + "rules:\n  - id: local.x\n    kind: required\n    params: {field: team}\n    severity: error\n"
@@ -100,7 +102,8 @@ CASES = {
     ),
     "unknown_bundled_schema": (
         "name: council\nextends: welsh-referral\n",
-        "welsh-referral: no bundled schema of that name (bundled: england-referral, wales-referral); "
+        "welsh-referral: no bundled schema of that name (did you mean 'wales-referral'?) (bundled: england-referral, "
+        "wales-referral); "
         "give a path to a file",
     ),
     "duplicate_yaml_key": (
