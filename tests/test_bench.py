@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -137,3 +138,12 @@ def test_the_floor_reads_an_integer_field_as_a_number_and_a_value_that_is_not_on
     frame = _script("floor").read(str(extract), {"visits": "integer", "seen": "date"})
     assert frame.schema == pl.Schema({"visits": pl.Int64, "seen": pl.Date})
     assert frame.rows() == [(3, dt.date(2025, 1, 2)), (None, dt.date(2025, 1, 2)), (None, None)]
+
+
+def test_the_page_takes_the_number_of_rules_gx_runs_from_the_exports_own_summary(
+        bench: ModuleType, tmp_path: Path) -> None:
+    done = subprocess.run([REFCHECK, "export", "gx", "--dialect", "none", "--out", str(tmp_path / "suite.json")],
+                          check=True, capture_output=True, text=True)
+    exact, total = (int(n) for n in re.findall(r"\d+", bench.gx_rules(done.stderr)))
+    assert 0 < exact < total  # some rules need SQL, so pandas runs fewer than all
+    assert bench.gx_rules("no summary") == "the rules GX can run on pandas"
