@@ -1,6 +1,6 @@
 """Schemas: the referral form as declarative YAML (fields, code lists, rules with stable ids)."""
 
-from refcheck.schemas.errors import RefcheckError, SchemaError
+from refcheck.schemas.errors import RefcheckError, SchemaError, SchemaErrors
 from refcheck.schemas.loader import DEFAULT_SCHEMA, load_schema
 from refcheck.schemas.mapping import load_mapping, proposal_yaml, propose_mapping
 from refcheck.schemas.model import (
@@ -38,6 +38,7 @@ __all__ = [
     "RuleSpec",
     "Schema",
     "SchemaError",
+    "SchemaErrors",
     "Severity",
     "Where",
     "bundled_schemas",

@@ -30,6 +30,8 @@ class SchemaErrors(SchemaError):
         lines = [str(error) for error in self.errors[:MAX_SHOWN]]
         if len(self.errors) > MAX_SHOWN:
             lines.append(f"and {len(self.errors) - MAX_SHOWN} more errors; fix these and run again")
+        self.lines = tuple(lines)
+        """What is shown, one error a line: each is printed on its own line (its text joined by newlines)."""
         super().__init__("\n".join(lines), self.errors[0].place if self.errors else None)
 
 

@@ -77,6 +77,7 @@ def _write(tmp_path: Path, text: str, name: str = "council.yaml") -> Path:
 def test_a_schema_with_several_mistakes_gets_all_of_them_each_at_its_key(tmp_path: Path) -> None:
     with pytest.raises(SchemaErrors) as raised:
         load_schema(_write(tmp_path, MANY_MISTAKES))
+    assert raised.value.lines == tuple(EVERY_MISTAKE)  # what the command line prints, one a line
     assert str(raised.value).splitlines() == EVERY_MISTAKE
 
 
