@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from refcheck.schemas.model import CATEGORIES, DEFAULT_BANDS, KPI_MEASURES, Bands, Field, Kpi, ReReferrals, Scorecard
 from refcheck.schemas.problems import Problems, did_you_mean
-from refcheck.schemas.quoting import quoted
+from refcheck.schemas.quoting import is_token, quoted
 from refcheck.schemas.reading import entry_id
 from refcheck.schemas.values import category_name, check_keys, field_ref
 from refcheck.schemas.yamldoc import Node
@@ -53,9 +53,9 @@ def build_scorecard(node: Node | None, fields: dict[str, Field], rule_ids: set[s
 def _re_referrals(entry: Node, fields: dict[str, Field], problems: Problems) -> ReReferrals:
     check_keys(entry, {"person", "date", "within_days"}, "re_referrals", problems)
     parts = entry.mapping()
-    for key in ("person", "date", "within_days"):
-        if key not in parts:
-            raise entry.where.error(f"re_referrals needs '{key}'")
+    missing = [key for key in ("person", "date", "within_days") if key not in parts]
+    if missing:
+        raise entry.where.error(f"re_referrals needs {', '.join(repr(key) for key in missing)}")
     within, within_node = parts["within_days"].value, parts["within_days"]
     if not isinstance(within, int) or isinstance(within, bool) or within < 1:
         raise within_node.where.error(f"expected a whole number of days; got {within_node.described()}")
@@ -129,7 +129,8 @@ def _share(node: Node) -> float:
     except ValueError:
         raise node.where.error(f"expected a share such as 95% or 0.95; got {quoted(text)}") from None
     if not text.endswith("%") and 1 < share <= 100:
-        raise node.where.error(f"{quoted(text)} is not a share: write {_shown_share(share / 100)} or {share / 100:g}")
+        written = f"write {_shown_share(share / 100)} or {share / 100:g}" if is_token(text) else "write it with %"
+        raise node.where.error(f"{quoted(text)} is not a share: {written}")
     if not 0 <= share <= 1:
         raise node.where.error(f"a share is from 0% to 100%; got {quoted(text)}")
     return share

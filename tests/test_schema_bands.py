@@ -37,6 +37,9 @@ REFUSED = {
                              "write 75% or 0.75"),
     "over_a_hundred_percent": (CHILD + "scorecard:\n  bands: {green: 150%}\n",
                                "council.yaml:4: scorecard.bands.green: a share is from 0% to 100%; got '150%'"),
+    "long_bare_number": (CHILD + "scorecard:\n  bands: {green: 99.999999}\n",
+                         "council.yaml:4: scorecard.bands.green: a text of 9 characters is not a share: "
+                         "write it with %"),
     "not_a_number": (CHILD + "scorecard:\n  bands: {green: high}\n",
                      "council.yaml:4: scorecard.bands.green: expected a share such as 95% or 0.95; got 'high'"),
     "amber_above_green": (_kpi("pass_rate", "{green: 80%, amber: 90%}"),
