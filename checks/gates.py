@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from refcheck.checks.errors import ExtractError
 from refcheck.checks.report import Report
+from refcheck.checks.wording import counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,7 @@ def require_readable(report: Report, limit: Limit | None, *, listed: str = "; --
     """Stop a run with more unreadable rows than ``limit`` allows; ``listed`` says where they can be seen."""
     source = report.source
     if limit is not None and source.rows_unreadable > limit.allowed(source.rows_read):
-        raise ExtractError(f"{source.path}: {source.rows_unreadable:,} of {source.rows_read:,} rows could "
+        raise ExtractError(f"{source.path}: {source.rows_unreadable:,} of {counted(source.rows_read, 'row')} could "
                            f"not be read, more than --max-unreadable {limit.text} allows{listed}")
 
 
@@ -57,5 +58,6 @@ def require_rows(report: Report, minimum: int) -> None:
     if source.rows_checked == 0:
         message = f"no rows were checked {counts}; pass --min-rows 0 if an empty extract is expected"
     else:
-        message = f"{source.rows_checked:,} rows were checked, fewer than --min-rows {minimum:,} {counts}"
+        checked = "1 row was" if source.rows_checked == 1 else f"{source.rows_checked:,} rows were"
+        message = f"{checked} checked, fewer than --min-rows {minimum:,} {counts}"
     raise ExtractError(f"{source.path}: {message}")

@@ -26,7 +26,7 @@ from refcheck.schemas import DEFAULT_SCHEMA, ExtractMapping, Schema, load_mappin
 @click.option("--schema", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
               help="A bundled schema name or a schema file.")
 @click.option("--as-of", type=AsOfDate(), default=None,
-              help="The date 'due' and 'future' are judged against.  [default: today]")
+              help="The date 'due' and 'future' are judged against (YYYY-MM-DD or DD/MM/YYYY).  [default: today]")
 @source_options
 @click.option("--json", "json_path", metavar="PATH|-", default=None, type=LocalPath(dir_okay=False, allow_dash=True),
               help="Write the JSON report to PATH, or to stdout with '-'.")

@@ -141,15 +141,19 @@ class LocalPath(click.Path):
 
 
 class AsOfDate(click.ParamType):  # type: ignore[type-arg] # NOTE: generic only in newer click stubs
-    """A date written YYYY-MM-DD."""
+    """A date written YYYY-MM-DD or, as a UK user writes it, DD/MM/YYYY."""
 
-    name = "YYYY-MM-DD"
+    name = "DATE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
-        """Parse the date or fail with a usage error."""
+        """Parse the date or fail with a usage error; 20/11/26 is refused, as its century would be a guess."""
         if isinstance(value, dt.date):
             return value
+        uk = _UK_DATE.fullmatch(str(value))
         try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
+            return dt.date(int(uk["year"]), int(uk["month"]), int(uk["day"])) if uk else dt.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a date in the form YYYY-MM-DD or DD/MM/YYYY", param, ctx)
+
+
+_UK_DATE = re.compile(r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})")

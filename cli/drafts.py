@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from refcheck.checks.readers.extract import extract_columns
+from refcheck.checks.wording import counted
 from refcheck.cli.common import BadOutput, LocalPath, reading, say, shown, takes_stdout, tell, write, writing
 from refcheck.cli.exit_codes import READS_EXTRACT, epilog
 from refcheck.cli.read_options import ReadSettings, read_options
@@ -35,7 +36,7 @@ def map_(extract: str, schema: str, out: Path | None, read: ReadSettings) -> Non
     else:
         write(out, text)
     exact = sum(1 for _, how in proposal.matches.values() if how == "exact")
-    click.echo(f"{len(proposal.matches)} of {len(resolved.fields)} fields matched ({exact} exactly); "
+    click.echo(f"{len(proposal.matches)} of {counted(len(resolved.fields), 'field')} matched ({exact} exactly); "
                f"not matched: {', '.join(proposal.unmapped_fields) or 'none'}", err=True)
 
 
@@ -106,7 +107,7 @@ def init(extends: str, extract: str | None, name: str | None, folder: Path, forc
         write(folder / file, text)
     say(printable(f"wrote {', '.join(str(folder / file) for file in made.files)}"))
     if extract is not None:
-        say(f"mapping: {made.matched} fields matched; check mapping.yaml"
+        say(f"mapping: {counted(made.matched, 'field')} matched; check mapping.yaml"
             + (f"; not matched: {', '.join(made.unmatched)}" if made.unmatched else ""))
     say(printable(f"next: refcheck schema check {folder / 'schema.yaml'}"))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 
 
 class ExitCode(enum.IntEnum):
@@ -44,16 +45,21 @@ READS_HISTORY = (ExitCode.PASSED, ExitCode.USAGE, ExitCode.BAD_EXTRACT, ExitCode
 WRITES_ONLY = (ExitCode.PASSED, ExitCode.USAGE, ExitCode.INTERNAL)
 
 
-def exit_code_help(codes: tuple[ExitCode, ...] = GATED) -> str:
-    """The exit codes a command can give, as ``--help`` text."""
+def exit_code_help(codes: tuple[ExitCode, ...] = GATED, meanings: Mapping[ExitCode, str] | None = None) -> str:
+    """The exit codes a command can give, as ``--help`` text; ``meanings`` words some as that command means them."""
     # NOTE: click re-wraps help paragraphs; a paragraph that starts with \b is kept as written.
+    own = meanings or {}
     lines = ["\b", "Exit codes:"] + [
-        f"  {code.value}  {code.meaning if ExitCode.FINDINGS in codes or code is not ExitCode.PASSED else 'done'}"
-        for code in codes
+        f"  {code.value}  {own.get(code) or _meaning(code, codes)}" for code in codes
     ]
     return "\n".join(lines)
 
 
-def epilog(*examples: str, codes: tuple[ExitCode, ...] = GATED) -> str:
+def _meaning(code: ExitCode, codes: tuple[ExitCode, ...]) -> str:
+    """The code's general meaning; 0 is just "done" for a command that has no findings to gate on."""
+    return code.meaning if ExitCode.FINDINGS in codes or code is not ExitCode.PASSED else "done"
+
+
+def epilog(*examples: str, codes: tuple[ExitCode, ...] = GATED, meanings: Mapping[ExitCode, str] | None = None) -> str:
     """A command's ``--help`` epilog: its examples, then the exit codes it can give."""
-    return "Example:\n\n" + "".join(f"  {example}\n\n" for example in examples) + exit_code_help(codes)
+    return "Example:\n\n" + "".join(f"  {example}\n\n" for example in examples) + exit_code_help(codes, meanings)

@@ -26,7 +26,8 @@ _SCHEMA = click.option("--schema", "schema_name", default=DEFAULT_SCHEMA, show_d
 _OUT = click.option("--out", type=LocalPath(dir_okay=False, path_type=Path), default=None,
                     help="Write here.  [default: standard output]")
 _AS_OF = click.option("--as-of", type=AsOfDate(), default=None,
-                      help="Fix the date 'future' and 'overdue' are judged against.  [default: the day it runs]")
+                      help="Fix the date 'future' and 'overdue' are judged against (YYYY-MM-DD or DD/MM/YYYY).  "
+                           "[default: the day it runs]")
 
 
 def _load(name: str) -> tuple[Schema, tuple[Rule, ...]]:

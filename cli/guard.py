@@ -82,6 +82,20 @@ class GuardedGroup(click.Group):
                                 "rerun with --debug for the traceback") from None
 
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List the commands with the whole first sentence of each, wrapped, never cut short with "..."."""
+        listed = ((name, self.get_command(ctx, name)) for name in self.list_commands(ctx))
+        rows = [(name, command.get_short_help_str(limit=_WHOLE)) for name, command in listed
+                if command is not None and not command.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+_WHOLE = 1_000
+"""A limit no command's description reaches: click cuts a short help longer than its limit with "..."."""
+
+
 def _warning_line(other: Callable[..., None]) -> Callable[..., None]:
     """Show refcheck's own warnings as ``Warning: <text>``, one line on stderr; any other as ``other`` would."""
 

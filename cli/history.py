@@ -7,12 +7,19 @@ from pathlib import Path
 import click
 
 from refcheck.cli.common import BadExtract, LocalPath, reading, say
-from refcheck.cli.exit_codes import READS_HISTORY, epilog
+from refcheck.cli.exit_codes import READS_HISTORY, ExitCode, epilog
 from refcheck.reports.history import DEFAULT_HISTORY, History, render_history
 from refcheck.schemas.yamldoc import printable
 
+_MEANINGS = {
+    ExitCode.USAGE: "usage error: a bad option, or a --history file that is not a refcheck history or cannot be "
+                    "used",
+    ExitCode.BAD_EXTRACT: "the --history file does not exist or cannot be read",
+}
 
-@click.command(epilog=epilog("refcheck history --history refcheck-history.sqlite", codes=READS_HISTORY))
+
+@click.command(epilog=epilog("refcheck history --history refcheck-history.sqlite", codes=READS_HISTORY,
+                             meanings=_MEANINGS))
 @click.option("--history", "history_path", type=LocalPath(dir_okay=False, path_type=Path),
               default=DEFAULT_HISTORY, show_default=True, help="The SQLite file scorecard runs were kept in.")
 @click.option("--schema", "schema_name", default=None, help="Only runs of this schema name.")

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from refcheck.checks import bind_rules
+from refcheck.checks.wording import counted
 from refcheck.cli.common import say
 from refcheck.cli.exit_codes import READS_SCHEMA, epilog
 from refcheck.cli.guard import GuardedGroup
@@ -31,20 +32,24 @@ def schema_check(schema_file: str, mapping_path: Path | None) -> None:
     rules = bind_rules(resolved)
     mapping = load_mapping(mapping_path, resolved) if mapping_path else None
     extends = f" (extends {' -> '.join(resolved.extends)})" if resolved.extends else ""
-    say(printable(f"{schema_file}: valid schema {resolved.name!r} v{resolved.version}{extends}: {len(resolved.fields)} "
-                  f"fields, {len(rules)} rules, {len(resolved.scorecard.kpis)} headline figures"))
+    say(printable(f"{schema_file}: valid schema {resolved.name!r} v{resolved.version}{extends}: "
+                  f"{counted(len(resolved.fields), 'field')}, {counted(len(rules), 'rule')}, "
+                  f"{counted(len(resolved.scorecard.kpis), 'headline figure')}"))
     if mapping is not None:
-        say(printable(f"{mapping_path}: valid mapping: {len(mapping.fields)} fields, "
-                      f"{len(mapping.null_tokens)} null tokens"))
+        say(printable(f"{mapping_path}: valid mapping: {counted(len(mapping.fields), 'field')}, "
+                      f"{counted(len(mapping.null_tokens), 'null token')}"))
 
 
-@schema.command(name="show",
-                epilog=epilog("refcheck schema show --schema council.yaml --resolved", codes=READS_SCHEMA))
-@click.option("--schema", "schema_name", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
-              help="A bundled schema name or a schema file.")
+@schema.command(name="show", epilog=epilog("refcheck schema show council.yaml --resolved", codes=READS_SCHEMA))
+@click.argument("schema_file", metavar="[FILE|NAME]", required=False)
+@click.option("--schema", "schema_option", default=None, metavar="NAME|PATH",
+              help=f"The same as FILE|NAME, as other commands name it.  [default: {DEFAULT_SCHEMA}]")
 @click.option("--resolved", is_flag=True, help="The effective schema: extends applied and shorthands expanded.")
-def schema_show(schema_name: str, resolved: bool) -> None:
-    """Print a schema as written, or resolved (a valid schema itself, ready to save and edit)."""
-    loaded = load_schema(schema_name)
+def schema_show(schema_file: str | None, schema_option: str | None, resolved: bool) -> None:
+    """Print a schema (FILE|NAME) as written, or resolved (a valid schema itself, ready to save and edit)."""
+    if schema_file is not None and schema_option is not None:
+        raise click.UsageError("give the schema as FILE|NAME or as --schema, not both")
+    name = schema_file or schema_option or DEFAULT_SCHEMA
+    loaded = load_schema(name)
     bind_rules(loaded)
-    say(resolved_yaml(loaded) if resolved else schema_text(schema_name), nl=False)
+    say(resolved_yaml(loaded) if resolved else schema_text(name), nl=False)

@@ -13,6 +13,7 @@ import click
 
 from refcheck.checks import validate
 from refcheck.checks.report import team_label
+from refcheck.checks.wording import counted
 from refcheck.cli.common import FAIL_ON, AsOfDate, LocalPath, reading, takes_stdout, tell, use_color, writing
 from refcheck.cli.exit_codes import ExitCode, epilog
 from refcheck.cli.gates import pass_gates
@@ -32,7 +33,7 @@ from refcheck.schemas.yamldoc import printable
 @click.option("--schema", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
               help="A bundled schema name or a schema file.")
 @click.option("--as-of", type=AsOfDate(), default=None,
-              help="The date 'due' and 'future' are judged against.  [default: today]")
+              help="The date 'due' and 'future' are judged against (YYYY-MM-DD or DD/MM/YYYY).  [default: today]")
 @source_options
 @click.option("--history", "history_path", type=LocalPath(dir_okay=False, path_type=Path),
               default=DEFAULT_HISTORY, show_default=True, help="The SQLite file that keeps every run's figures.")
@@ -74,8 +75,8 @@ def scorecard(extract: str, out: Path, schema: str, as_of: dt.date | None, read:
     with writing(history_path), recorded_run(inputs, history_path, extract_print, made_at) as inputs, writing(out):
         written = write_scorecard(inputs, out, made_at, gate)
     checked = report.source
-    tell(printable(f"{checked.rows_checked:,} records checked ({checked.rows_unreadable:,} unreadable) as of "
-                   f"{report.as_of.isoformat()}; wrote {len(written)} files to {out}"), err=quiet)
+    tell(printable(f"{counted(checked.rows_checked, 'record')} checked ({checked.rows_unreadable:,} unreadable) as "
+                   f"of {report.as_of.isoformat()}; wrote {counted(len(written), 'file')} to {out}"), err=quiet)
     if gate is not None:
         tell(verdict(report, gate, color=use_color()), err=quiet)
     sys.exit(ExitCode.PASSED if report.passed(gate) else ExitCode.FINDINGS)

@@ -86,3 +86,20 @@ def test_a_scorecard_of_nothing_refuses_before_writing_any_file_or_history(tmp_p
     result = invoke("scorecard", path, "--as-of", AS_OF, "--out", out, "--history", history, "--min-rows", "0")
     assert result.exit_code == ExitCode.PASSED, result.output
     assert (out / "index.html").exists()
+
+
+def test_one_row_checked_reads_in_the_singular(tmp_path: Path, invoke: Invoke) -> None:
+    path = _csv(tmp_path / "extract.csv", ROW)
+    result = invoke("check", path, "--as-of", AS_OF, "--min-rows", "2")
+    assert result.exit_code == ExitCode.BAD_EXTRACT
+    assert result.stderr.splitlines() == [
+        f"Error: {path}: 1 row was checked, fewer than --min-rows 2 (1 read, 0 unreadable)"]
+
+
+def test_one_unreadable_row_of_one_read_reads_in_the_singular(tmp_path: Path, invoke: Invoke) -> None:
+    path = _csv(tmp_path / "extract.csv", "R3,only,three")
+    result = invoke("check", path, "--as-of", AS_OF, "--max-unreadable", "0")
+    assert result.exit_code == ExitCode.BAD_EXTRACT
+    assert result.stderr.splitlines() == [
+        f"Error: {path}: 1 of 1 row could not be read, more than --max-unreadable 0 allows; "
+        "--unreadable FILE lists them"]
