@@ -2,7 +2,7 @@
 
 Usage:
     python bench/run.py [--rows 200000 1000000 5000000] [--runs 5] [--heavy-max-rows 1000000]
-                        [--shapes-rows 1000000] [--write docs/performance.md]
+                        [--shapes-rows 1000000] [--before OLD/bin/refcheck LABEL] [--write docs/performance.md]
 
 For each size it makes an extract with ``refcheck sample`` (kept in bench/data), then times each
 contender as its own process: one warm-up each, then ``--runs`` rounds that alternate the
@@ -15,8 +15,10 @@ met it. Every run starts with the extract and Polars' library in the page cache 
 pandera and GX run the exported rule set as a user would (bench/contenders.py); they are slow, so
 they run only up to ``--heavy-max-rows``. The floor, check and scorecard also run on extracts of
 other shapes (bench/shapes.py: quoted values, values over two lines, Windows line ends) of
-``--shapes-rows`` rows. ``--write`` saves the tables, the machine, the versions and this command
-as Markdown. Never part of the test suite.
+``--shapes-rows`` rows. ``--before`` times another install's check and scorecard in the same
+rounds (say, a venv of the commit before a change), to show what the change did. ``--write``
+saves the tables, the machine, the versions and this command as Markdown. Never part of the test
+suite.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ TEXT = "polars.read_csv (all text)"
 AS_OF = "2026-11-20"
 CHECK = "refcheck check --json"
 SCORECARD = "refcheck scorecard"
+CHECK_BEFORE = "refcheck check --json, before"
+SCORECARD_BEFORE = "refcheck scorecard, before"
 PANDERA = "pandera (exported schema)"
 GX = "Great Expectations on pandas"
 
@@ -79,7 +83,8 @@ def measure(command: list[str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
-def contenders(extract: Path, work: Path, refcheck: str, heavy: bool) -> dict[str, list[str]]:
+def contenders(extract: Path, work: Path, refcheck: str, heavy: bool,
+               before: str | None = None) -> dict[str, list[str]]:
     """The commands to time on one extract, the floor first, then the all-text read."""
     found = {
         FLOOR: [sys.executable, str(HERE / "floor.py"), "read", str(extract), str(work / "columns.json")],
@@ -88,6 +93,10 @@ def contenders(extract: Path, work: Path, refcheck: str, heavy: bool) -> dict[st
         SCORECARD: [refcheck, "scorecard", str(extract), "--as-of", AS_OF, "--no-history",
                     "--out", str(work / "scorecard")],
     }
+    if before is not None:
+        found[CHECK_BEFORE] = [before, "check", str(extract), "--as-of", AS_OF, "--json", str(work / "before.json")]
+        found[SCORECARD_BEFORE] = [before, "scorecard", str(extract), "--as-of", AS_OF, "--no-history",
+                                   "--out", str(work / "scorecard-before")]
     if heavy:
         found[PANDERA] = [sys.executable, str(HERE / "contenders.py"), "pandera", str(extract),
                           str(work / "referral_schema.py")]
@@ -108,11 +117,12 @@ def sample_extract(rows: int, data: Path, refcheck: str) -> Path:
     return extract
 
 
-def run_extract(extract: Path, runs: int, data: Path, refcheck: str, heavy: bool) -> Samples:
+def run_extract(extract: Path, runs: int, data: Path, refcheck: str, heavy: bool,
+                before: str | None = None) -> Samples:
     """Every round's wall and memory of every contender on one extract."""
     work = data / "work"
     work.mkdir(exist_ok=True)
-    commands = contenders(extract, work, refcheck, heavy)
+    commands = contenders(extract, work, refcheck, heavy, before)
     results: Samples = {name: [] for name in commands}
     library = polars_files()
     for command in commands.values():
@@ -197,11 +207,15 @@ def verdicts(label: str, samples: Samples) -> list[str]:
     targets = [("check time / floor", CHECK, FLOOR, 0, "<=", CHECK_WITHIN),
                ("check memory / floor", CHECK, FLOOR, 1, "<=", 1.0),
                ("scorecard time / check", SCORECARD, CHECK, 0, "<=", 1.3),
-               ("pandera time / check", PANDERA, CHECK, 0, ">=", 3.0)]
+               ("pandera time / check", PANDERA, CHECK, 0, ">=", 3.0),
+               ("check time / before", CHECK, CHECK_BEFORE, 0, "<=", 1.1),
+               ("check memory / before", CHECK, CHECK_BEFORE, 1, "<=", 1.0),
+               ("scorecard time / before", SCORECARD, SCORECARD_BEFORE, 0, "<=", 1.1),
+               ("scorecard memory / before", SCORECARD, SCORECARD_BEFORE, 1, "<=", 1.0)]
     middle = medians(samples)
     lines = [f"| {label} | target | measured | met | rounds met |", "|---|---:|---:|---|---:|"]
     for target, top, bottom, part, sense, limit in targets:
-        if top not in samples:
+        if top not in samples or bottom not in samples:
             continue
         value = middle[top][part] / middle[bottom][part]
         rounds = [a[part] / b[part] for a, b in zip(samples[top], samples[bottom], strict=True)]
@@ -262,10 +276,14 @@ def main() -> None:
                         help="Also time check and scorecard on extracts of other shapes (bench/shapes.py) of this "
                              "many rows; 0 skips them.")
     parser.add_argument("--data", type=Path, default=HERE / "data")
+    parser.add_argument("--before", nargs=2, metavar=("REFCHECK", "LABEL"), default=None,
+                        help="Also time this refcheck executable's check and scorecard (the version LABEL) in the "
+                             "same rounds, with targets: within 1.1x its time, memory no higher.")
     parser.add_argument("--write", type=Path, default=None, help="Write the results as Markdown here.")
     args = parser.parse_args()
 
     refcheck = shutil.which("refcheck") or str(Path(sys.executable).with_name("refcheck"))
+    before = args.before[0] if args.before else None
     args.data.mkdir(exist_ok=True)
     work = args.data / "work"
     work.mkdir(exist_ok=True)
@@ -291,15 +309,19 @@ def main() -> None:
              "extract finds them.", "",
              f"Each size ends with the {TARGETS}. Each target is judged on the ratio of the medians; "
              "\"rounds met\" counts the rounds whose own ratio met it (a round runs every contender once, "
-             "back to back), to show how firm the verdict is on a shared machine.", ""]
+             "back to back), to show how firm the verdict is on a shared machine.", "",
+             *([f"\"before\" is refcheck {args.before[1]} (`--before`), timed in the same rounds, with the "
+                "targets: check and scorecard within 1.1x its time, memory no higher.", ""] if args.before else [])]
     for rows in args.rows:
         extract = sample_extract(rows, args.data, refcheck)
-        samples = run_extract(extract, args.runs, args.data, refcheck, heavy=rows <= args.heavy_max_rows)
+        samples = run_extract(extract, args.runs, args.data, refcheck, heavy=rows <= args.heavy_max_rows,
+                              before=before)
         lines += section(f"{rows:,} rows", f"{rows:,} rows", extract, samples)
     if args.shapes_rows:
         lines += [f"## Other shapes, {args.shapes_rows:,} rows", "", SHAPES_NOTE, ""]
         for label, extract in other_shapes(args.shapes_rows, args.data, refcheck).items():
-            lines += section(label, label, extract, run_extract(extract, args.runs, args.data, refcheck, heavy=False))
+            lines += section(label, label, extract,
+                             run_extract(extract, args.runs, args.data, refcheck, heavy=False, before=before))
     check_wall, bare_wall = startup(args.runs, args.data, refcheck)
     met = "met" if check_wall - bare_wall <= 0.3 else "**not met**"
     start_line = (f"Start-up: `refcheck check` on a 100-row file takes {check_wall:.2f} s, "

@@ -61,6 +61,24 @@ def test_verdict_is_the_ratio_of_medians_and_rounds_count_each_rounds_own_ratio(
     assert "GX time / check" not in rows  # an anchor in the table, not a target
 
 
+def test_with_an_install_from_before_the_check_and_scorecard_are_judged_against_their_own_earlier_times(
+        bench: ModuleType) -> None:
+    samples = _samples(bench)
+    rows = {line.split(" | ")[0].lstrip("| ") for line in bench.verdicts("1M", samples)[2:]}
+    assert "check time / before" not in rows  # no --before: no such targets
+    samples[bench.CHECK_BEFORE] = [(1.0, 450.0)] * 5
+    samples[bench.SCORECARD_BEFORE] = [(1.2, 600.0)] * 5
+    lines = {line.split(" | ")[0].lstrip("| "): line for line in bench.verdicts("1M", samples)[2:]}
+    # median check 1.1 s against 1.0 s before: 1.10x, met (within 1.1x); per round 1, 1, 1.5, 1.5, 1.1 -> 3 of 5
+    assert lines["check time / before"] == "| check time / before | <= 1.1x | 1.10x | yes | 3 of 5 |"
+    # 500 MiB against 450 before: higher, not met
+    assert lines["check memory / before"] == "| check memory / before | <= 1x | 1.11x | **no** | 0 of 5 |"
+    assert lines["scorecard time / before"] == "| scorecard time / before | <= 1.1x | 1.00x | yes | 3 of 5 |"
+    before = bench.contenders(Path("x.csv"), Path("work"), "refcheck", heavy=False, before="/old/bin/refcheck")
+    assert before[bench.CHECK_BEFORE][:2] == ["/old/bin/refcheck", "check"]
+    assert before[bench.SCORECARD_BEFORE][:2] == ["/old/bin/refcheck", "scorecard"]
+
+
 def test_table_shows_each_contenders_fastest_and_slowest_round(bench: ModuleType) -> None:
     lines = bench.table("1,000,000 rows (240 MiB CSV)", _samples(bench))
     check = next(line for line in lines if line.startswith(f"| {bench.CHECK} |"))
