@@ -310,18 +310,24 @@ def main() -> None:
              f"Each size ends with the {TARGETS}. Each target is judged on the ratio of the medians; "
              "\"rounds met\" counts the rounds whose own ratio met it (a round runs every contender once, "
              "back to back), to show how firm the verdict is on a shared machine.", "",
-             *([f"\"before\" is refcheck {args.before[1]} (`--before`), timed in the same rounds, with the "
-                "targets: check and scorecard within 1.1x its time, memory no higher.", ""] if args.before else [])]
+             *([f"\"before\" is refcheck {args.before[1]} (`--before`: that commit installed in a venv of its "
+                "own), timed in the same rounds, with the targets: check and scorecard within 1.1x its time, "
+                "memory no higher.", ""] if args.before else [])]
     for rows in args.rows:
         extract = sample_extract(rows, args.data, refcheck)
+        load = os.getloadavg()[0]
         samples = run_extract(extract, args.runs, args.data, refcheck, heavy=rows <= args.heavy_max_rows,
                               before=before)
         lines += section(f"{rows:,} rows", f"{rows:,} rows", extract, samples)
+        lines += [f"Load average (1 minute) when this size started and ended: {load:.1f}, {os.getloadavg()[0]:.1f} "
+                  f"(the machine has {os.cpu_count()} cores).", ""]
+        save(args.write, lines)
     if args.shapes_rows:
         lines += [f"## Other shapes, {args.shapes_rows:,} rows", "", SHAPES_NOTE, ""]
         for label, extract in other_shapes(args.shapes_rows, args.data, refcheck).items():
             lines += section(label, label, extract,
                              run_extract(extract, args.runs, args.data, refcheck, heavy=False, before=before))
+            save(args.write, lines)
     check_wall, bare_wall = startup(args.runs, args.data, refcheck)
     met = "met" if check_wall - bare_wall <= 0.3 else "**not met**"
     start_line = (f"Start-up: `refcheck check` on a 100-row file takes {check_wall:.2f} s, "
@@ -329,8 +335,13 @@ def main() -> None:
                   f"(target within 0.3 s: {met}).")
     print(start_line)
     lines += ["### Start-up", "", start_line, ""]
-    if args.write is not None:
-        args.write.write_text("\n".join(lines))
+    save(args.write, lines)
+
+
+def save(page: Path | None, lines: list[str]) -> None:
+    """Write the page as far as it has got, so that a run cut short keeps the sizes it finished."""
+    if page is not None:
+        page.write_text("\n".join(lines))
 
 
 if __name__ == "__main__":
