@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from refcheck.checks.report import team_label
+from refcheck.checks.wording import counted
 from refcheck.reports.files import safe_file_names
 from refcheck.reports.pages import PAGES
 from refcheck.reports.scorecard import (
@@ -40,7 +41,7 @@ def render_html(inputs: ScorecardInputs, made_at: dt.datetime) -> str:
     context = {
         "schema": report.schema,
         "as_of": report.as_of.isoformat(),
-        "rows": report.source.rows_checked,
+        "counts": f"{counted(report.source.rows_checked, 'record')} · {counted(len(inputs.teams), 'team')}",
         "teams": [{"team": team_label(team), "anchor": anchors[team]} for team in inputs.teams],
         "warnings": [{"message": warning.message, "share": percent(warning.share)} for warning in inputs.warnings],
         "tiles": [_tile(inputs, kpi, None) for kpi in report.schema.scorecard.kpis],
@@ -56,8 +57,8 @@ def render_html(inputs: ScorecardInputs, made_at: dt.datetime) -> str:
                 "team": team_label(team),
                 "anchor": anchors[team],
                 "worklist": f"worklists/{worklists[team]}.csv",
-                "rows": rows.get(team, 0),
-                "findings": per_team.get(team, 0),
+                "counts": f"{counted(rows.get(team, 0), 'record')} · "
+                          f"{counted(per_team.get(team, 0), 'problem')} to put right",
                 "tiles": [_tile(inputs, kpi, team) for kpi in report.schema.scorecard.kpis],
                 "worst": [_rule_row(line) for line in worst_rules(report, team)],
                 "fields": [
@@ -73,6 +74,7 @@ def render_html(inputs: ScorecardInputs, made_at: dt.datetime) -> str:
         "compared": inputs.compared,
         "version": refcheck_version(),
         "made_at": made_at.isoformat(timespec="minutes"),
+        "counted": counted,
     }
     return PAGES.get_template("scorecard.html.j2").render(context)
 

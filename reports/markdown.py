@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from refcheck.checks.report import team_label
+from refcheck.checks.wording import counted
 from refcheck.reports.escapes import inert_lines, visible
 from refcheck.reports.scorecard import RAG_WORDS, category_bands, category_figure, kpi_target, percent, worst_rules
 from refcheck.reports.scorecard_inputs import ScorecardInputs, delta_text
@@ -34,8 +35,8 @@ def _lines(inputs: ScorecardInputs) -> Iterator[str]:
     schema = report.schema
     yield f"# Referral records scorecard: {cell(schema.name)} v{cell(schema.version)}"
     yield ""
-    yield (f"As of {report.as_of.isoformat()} · {report.source.rows_checked:,} records checked · "
-           f"{len(inputs.teams)} teams")
+    yield (f"As of {report.as_of.isoformat()} · {counted(report.source.rows_checked, 'record')} checked · "
+           f"{counted(len(inputs.teams), 'team')}")
     yield ""
     if inputs.warnings:
         yield "## Some figures rest on partial data"
@@ -88,4 +89,4 @@ def _lines(inputs: ScorecardInputs) -> Iterator[str]:
     else:
         new = sum(change.new for change in inputs.changes)
         fixed = sum(change.fixed for change in inputs.changes)
-        yield f"{new:,} new failures and {fixed:,} fixed."
+        yield f"{counted(new, 'new failure')} and {fixed:,} fixed."

@@ -33,7 +33,10 @@ class Figure:
     @property
     def base(self) -> str:
         """``of 4,917 decisions``; empty for a figure that is a count of its own (records checked)."""
-        return "" if self.out_of is None else f"of {self.out_of:,} {self.noun}"
+        if self.out_of is None:
+            return ""
+        # NOTE: a noun is a plural ending in s (``kpi_noun``), so one of them is the noun less its s
+        return f"of 1 {self.noun.removesuffix('s')}" if self.out_of == 1 else f"of {self.out_of:,} {self.noun}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from refcheck.checks import Report, RuleResult
 from refcheck.checks.report import team_label
+from refcheck.checks.wording import counted
 from refcheck.reports.escapes import inert_lines, visible
 from refcheck.reports.scorecard import category_figure
 from refcheck.reports.version import refcheck_version
@@ -49,8 +50,8 @@ def _lines(report: Report, fail_on: Severity | None, ink: _Ink, width: int) -> I
     schema, source = report.schema, report.source
     yield ink(f"refcheck {refcheck_version()}", "bold") + f" · schema {visible(schema.name)} v{visible(schema.version)}"
     yield (
-        f"{visible(source.path)}: {source.rows_checked:,} rows checked of {source.rows_read:,} read"
-        f" · as of {report.as_of.isoformat()} · {len(report.teams)} teams"
+        f"{visible(source.path)}: {counted(source.rows_checked, 'row')} checked of {source.rows_read:,} read"
+        f" · as of {report.as_of.isoformat()} · {counted(len(report.teams), 'team')}"
     )
     if source.rows_unreadable:
         lines = report.unreadable["line"].head(5).to_list()

@@ -13,6 +13,7 @@ import polars as pl
 import xlsxwriter
 
 from refcheck.checks.report import team_label
+from refcheck.checks.wording import counted
 from refcheck.reports.escapes import xml_text
 from refcheck.reports.excel_text import fit_cell, sheet_names
 from refcheck.reports.files import safe_cell
@@ -85,7 +86,8 @@ def _summary(book: Any, inputs: ScorecardInputs, formats: dict[str, Any], cut: l
     _text(sheet, 0, 0, f"Referral records scorecard: {report.schema.name} v{report.schema.version}", formats["title"])
     names = ", ".join(team_label(team) for team in cut)
     note = f" · the sheets of {names} hold their first {kept:,} rows; worklists/*.csv hold all" if cut else ""
-    _text(sheet, 1, 0, f"As of {report.as_of.isoformat()} · {report.source.rows_checked:,} records checked{note}")
+    checked = counted(report.source.rows_checked, "record")
+    _text(sheet, 1, 0, f"As of {report.as_of.isoformat()} · {checked} checked{note}")
     for row, warning in enumerate(inputs.warnings, start=2):
         _text(sheet, row, 0, f"Rests on partial data: {warning.message}", formats["warning"])
     head = 3 + len(inputs.warnings)

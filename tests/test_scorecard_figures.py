@@ -207,3 +207,16 @@ def test_a_warning_of_an_unknown_field_marks_nothing(report: Report) -> None:
     stray = dataclasses.replace(WARNING, field="no_such_field")
     inputs = ScorecardInputs(report=report, teams=report.teams, warnings=(stray,))
     assert not any(inputs.partial(kpi) for kpi in report.schema.scorecard.kpis)
+
+
+def test_one_of_anything_reads_in_the_singular() -> None:
+    from refcheck.checks.synthetic.sample import generate
+
+    report = validate(generate(1, seed=3, as_of=SAMPLE_AS_OF), as_of=SAMPLE_AS_OF, findings=True, measures=True)
+    inputs = ScorecardInputs(report=report, teams=report.teams)
+    page = _text(render_html(inputs, MADE_AT))
+    assert "1 record · 1 team" in page and "1 records" not in page and "1 teams" not in page
+    assert "As of 2026-11-20 · 1 record checked · 1 team" in render_markdown(inputs)
+    terminal = render_terminal(report, None)
+    assert "1 row checked of 1 read" in terminal and " 1 teams" not in terminal
+    assert re.search(r"\bof 1 (record|decision)\b", page) and not re.search(r"\bof 1 (records|decisions)\b", page)
