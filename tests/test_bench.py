@@ -37,14 +37,16 @@ def bench() -> ModuleType:
     return _script("run")
 
 
-def _samples(bench: ModuleType) -> dict[str, list[tuple[float, float]]]:
-    # Five rounds. The check falls into two levels; GX is steady and has no target.
+def _samples(bench: ModuleType) -> dict[str, list[tuple[float, float, float]]]:
+    # Five rounds of (wall s, peak MiB, CPU s). The check's wall falls into two levels while its CPU
+    # time holds (others' load); GX is steady and has no target.
     return {
-        bench.FLOOR: [(0.6, 800.0)] * 5,
-        bench.TEXT: [(0.25, 780.0)] * 5,
-        bench.CHECK: [(1.0, 500.0), (1.0, 500.0), (1.5, 500.0), (1.5, 500.0), (1.1, 900.0)],
-        bench.SCORECARD: [(1.2, 600.0), (1.2, 600.0), (1.2, 600.0), (2.0, 600.0), (2.0, 600.0)],
-        bench.GX: [(22.0, 2000.0)] * 5,
+        bench.FLOOR: [(0.6, 800.0, 1.0)] * 5,
+        bench.TEXT: [(0.25, 780.0, 0.5)] * 5,
+        bench.CHECK: [(1.0, 500.0, 2.0), (1.0, 500.0, 2.0), (1.5, 500.0, 2.1), (1.5, 500.0, 2.1), (1.1, 900.0, 2.0)],
+        bench.SCORECARD: [(1.2, 600.0, 2.5), (1.2, 600.0, 2.5), (1.2, 600.0, 2.5), (2.0, 600.0, 2.6),
+                          (2.0, 600.0, 2.6)],
+        bench.GX: [(22.0, 2000.0, 25.0)] * 5,
     }
 
 
@@ -66,11 +68,15 @@ def test_with_an_install_from_before_the_check_and_scorecard_are_judged_against_
     samples = _samples(bench)
     rows = {line.split(" | ")[0].lstrip("| ") for line in bench.verdicts("1M", samples)[2:]}
     assert "check time / before" not in rows  # no --before: no such targets
-    samples[bench.CHECK_BEFORE] = [(1.0, 450.0)] * 5
-    samples[bench.SCORECARD_BEFORE] = [(1.2, 600.0)] * 5
+    samples[bench.CHECK_BEFORE] = [(1.0, 450.0, 2.0)] * 5
+    samples[bench.SCORECARD_BEFORE] = [(1.2, 600.0, 2.2)] * 5
     lines = {line.split(" | ")[0].lstrip("| "): line for line in bench.verdicts("1M", samples)[2:]}
     # median check 1.1 s against 1.0 s before: 1.10x, met (within 1.1x); per round 1, 1, 1.5, 1.5, 1.1 -> 3 of 5
     assert lines["check time / before"] == "| check time / before | <= 1.1x | 1.10x | yes | 3 of 5 |"
+    # CPU: median 2.0 s against 2.0 s before; per round 1, 1, 1.05, 1.05, 1 -> all 5
+    assert lines["check CPU / before"] == "| check CPU / before | <= 1.1x | 1.00x | yes | 5 of 5 |"
+    # scorecard CPU 2.5 s against 2.2 s: 1.14x, not met; per round 1.14, 1.14, 1.14, 1.18, 1.18 -> none
+    assert lines["scorecard CPU / before"] == "| scorecard CPU / before | <= 1.1x | 1.14x | **no** | 0 of 5 |"
     # 500 MiB against 450 before: higher, not met
     assert lines["check memory / before"] == "| check memory / before | <= 1x | 1.11x | **no** | 0 of 5 |"
     assert lines["scorecard time / before"] == "| scorecard time / before | <= 1.1x | 1.00x | yes | 3 of 5 |"
@@ -82,8 +88,8 @@ def test_with_an_install_from_before_the_check_and_scorecard_are_judged_against_
 def test_table_shows_each_contenders_fastest_and_slowest_round(bench: ModuleType) -> None:
     lines = bench.table("1,000,000 rows (240 MiB CSV)", _samples(bench))
     check = next(line for line in lines if line.startswith(f"| {bench.CHECK} |"))
-    # wall, fastest–slowest, peak MiB, time / floor (0.6 s), time / text read (0.25 s), memory / floor (800 MiB)
-    assert check.split(" | ")[1:7] == ["1.10", "1.00–1.50", "500", "1.83x", "4.40x", "0.62x"]
+    # wall, fastest–slowest, CPU, peak MiB, time / floor (0.6 s), time / text read (0.25 s), memory / floor (800 MiB)
+    assert check.split(" | ")[1:8] == ["1.10", "1.00–1.50", "2.00", "500", "1.83x", "4.40x", "0.62x"]
     assert lines[0] == "### 1,000,000 rows (240 MiB CSV), median of 5 runs"
 
 
