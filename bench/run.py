@@ -62,13 +62,17 @@ def warm(*paths: Path) -> None:
                 pass
 
 
-def polars_files() -> list[Path]:
-    """Polars' files (its compiled library is most of the start-up), found without importing it."""
-    spec = importlib.util.find_spec("polars")
-    if spec is None or spec.origin is None:
-        return []
-    packages = Path(spec.origin).parent.parent
-    return [path for folder in [packages / "polars", *packages.glob("_polars_runtime*")]
+def polars_files(executable: str | None = None) -> list[Path]:
+    """Polars' files (its compiled library is most of the start-up), found without importing it.
+
+    Those this interpreter imports, or those of the venv a console script (``--before``) lives in.
+    """
+    if executable is not None:
+        folders = list(Path(executable).parent.parent.glob("lib/python*/site-packages"))
+    else:
+        spec = importlib.util.find_spec("polars")
+        folders = [] if spec is None or spec.origin is None else [Path(spec.origin).parent.parent]
+    return [path for packages in folders for folder in [packages / "polars", *packages.glob("_polars_runtime*")]
             for path in folder.rglob("*") if path.is_file()]
 
 
@@ -122,15 +126,17 @@ def sample_extract(rows: int, data: Path, refcheck: str) -> Path:
 
 
 def run_extract(extract: Path, runs: int, data: Path, refcheck: str, heavy: bool,
-                before: str | None = None) -> Samples:
-    """Every round's wall and memory of every contender on one extract."""
+                before: str | None = None, warm_ups: int = 1) -> Samples:
+    """Every round's wall, memory and CPU time of every contender on one extract."""
     work = data / "work"
     work.mkdir(exist_ok=True)
     commands = contenders(extract, work, refcheck, heavy, before)
     results: Samples = {name: [] for name in commands}
-    library = polars_files()
-    for command in commands.values():
-        measure(command)  # warm-up: file cache, imports, compiled regexes
+    library = polars_files() + (polars_files(before) if before else [])
+    for _ in range(warm_ups):
+        for command in commands.values():
+            warm(extract, *library)
+            measure(command)  # warm-up: file cache, imports, compiled regexes
     names = list(commands)
     for round_number in range(runs):
         start = round_number % len(names)
@@ -292,6 +298,9 @@ def main() -> None:
     parser.add_argument("--before", nargs=2, metavar=("REFCHECK", "LABEL"), default=None,
                         help="Also time this refcheck executable's check and scorecard (the version LABEL) in the "
                              "same rounds, with targets: within 1.1x its time (wall and CPU), memory no higher.")
+    parser.add_argument("--warm-ups", type=int, default=1,
+                        help="Untimed runs of every contender before the rounds (the files are read into the page "
+                             "cache before every run in any case).")
     parser.add_argument("--write", type=Path, default=None, help="Write the results as Markdown here.")
     args = parser.parse_args()
 
@@ -331,7 +340,7 @@ def main() -> None:
         extract = sample_extract(rows, args.data, refcheck)
         load = os.getloadavg()[0]
         samples = run_extract(extract, args.runs, args.data, refcheck, heavy=rows <= args.heavy_max_rows,
-                              before=before)
+                              before=before, warm_ups=args.warm_ups)
         lines += section(f"{rows:,} rows", f"{rows:,} rows", extract, samples)
         lines += [f"Load average (1 minute) when this size started and ended: {load:.1f}, {os.getloadavg()[0]:.1f} "
                   f"(the machine has {os.cpu_count()} cores).", ""]
@@ -340,7 +349,8 @@ def main() -> None:
         lines += [f"## Other shapes, {args.shapes_rows:,} rows", "", SHAPES_NOTE, ""]
         for label, extract in other_shapes(args.shapes_rows, args.data, refcheck).items():
             lines += section(label, label, extract,
-                             run_extract(extract, args.runs, args.data, refcheck, heavy=False, before=before))
+                             run_extract(extract, args.runs, args.data, refcheck, heavy=False, before=before,
+                                         warm_ups=args.warm_ups))
             save(args.write, lines)
     check_wall, bare_wall = startup(args.runs, args.data, refcheck)
     met = "met" if check_wall - bare_wall <= 0.3 else "**not met**"

@@ -171,3 +171,11 @@ def test_the_page_takes_the_number_of_rules_gx_runs_from_the_exports_own_summary
     exact, total = (int(n) for n in re.findall(r"\d+", bench.gx_rules(done.stderr)))
     assert 0 < exact < total  # some rules need SQL, so pandas runs fewer than all
     assert bench.gx_rules("no summary") == "the rules GX can run on pandas"
+
+
+def test_the_polars_files_warmed_for_another_install_are_those_of_the_venv_its_refcheck_lives_in(
+        bench: ModuleType) -> None:
+    own = bench.polars_files()
+    assert any(path.name.endswith(".so") or path.suffix == ".pyd" for path in own)  # the compiled library
+    assert set(bench.polars_files(REFCHECK)) == set(own)  # this venv's console script: this venv's Polars
+    assert bench.polars_files("/nowhere/bin/refcheck") == []
