@@ -17,7 +17,7 @@ from refcheck.checks.readers.uri import display, is_uri
 from refcheck.cli.exit_codes import ExitCode
 from refcheck.reports.files import Content, write_output
 from refcheck.reports.history import HistoryError
-from refcheck.schemas import RefcheckError, SchemaError, Severity
+from refcheck.schemas import RefcheckError, SchemaError, SchemaErrors, Severity
 from refcheck.schemas.yamldoc import printable
 
 
@@ -49,8 +49,10 @@ def use_color() -> bool:
 
 
 def fail(err: RefcheckError) -> click.ClickException:
-    """The click error for a library error: one line, the right exit code."""
+    """The click error for a library error: one line (one a mistake, for a schema's several), the right exit code."""
     message = printable(str(err))  # one line, whatever a file name or a key held
+    if isinstance(err, SchemaErrors):
+        return BadSchema("\nError: ".join(printable(line) for line in err.lines))
     if isinstance(err, SchemaError):
         return BadSchema(message)
     if isinstance(err, HistoryError):

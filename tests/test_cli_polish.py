@@ -11,6 +11,7 @@ import pytest
 from refcheck.cli import ExitCode, cli
 from tests.conftest import SAMPLE, Invoke
 from tests.test_extract_errors import HEADER, ROW
+from tests.test_schema_all_errors import EVERY_MISTAKE, MANY_MISTAKES
 
 
 def test_as_of_in_uk_form_is_the_same_day_as_in_iso_form(invoke: Invoke) -> None:
@@ -84,3 +85,11 @@ def test_one_record_checked_and_one_field_matched_read_in_the_singular(tmp_path:
     assert drafted.exit_code == ExitCode.PASSED, drafted.output
     assert "mapping: 1 field matched; check mapping.yaml" in drafted.stdout
 
+
+def test_each_of_a_schemas_mistakes_is_an_error_line_of_its_own(tmp_path: Path, invoke: Invoke) -> None:
+    path = tmp_path / "council.yaml"
+    path.write_text(MANY_MISTAKES)
+    for command in (["schema", "check", path], ["check", SAMPLE, "--schema", path]):
+        result = invoke(*command)
+        assert result.exit_code == ExitCode.BAD_SCHEMA
+        assert result.stderr.splitlines() == [f"Error: {mistake}" for mistake in EVERY_MISTAKE]

@@ -99,7 +99,7 @@ def test_random_mappings_give_only_documented_exit_codes(fields: dict, tokens: l
             source = json.loads(result.stdout)["source"]
             assert source["rows_read"] == source["rows_checked"] + source["rows_unreadable"] == 2
         else:
-            assert len(result.stderr.splitlines()) == 1
+            assert result.stderr.splitlines() and all(line.startswith("Error: ") for line in result.stderr.splitlines())
 
 
 # -- every command and every option that takes a path, a URI or a schema ---------------------------
