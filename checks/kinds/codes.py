@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from refcheck.checks.context import Context
+from refcheck.checks.internal import internal
 from refcheck.checks.kinds.base import (
     GxExpectation,
     Matches,
@@ -143,7 +144,7 @@ def _nhs_valid(digits: pl.Expr) -> pl.Expr:
         digits = value.str.replace_all(" ", "", literal=True)
         # NOTE: ten bytes that read as an unsigned number with no "+" are ten digits, without a regex.
         ten_digits = (digits.str.len_bytes() == 10) & ~digits.str.starts_with("+")
-        number = ctx.computed(f"{self.field}\x00nhs", pl.when(ten_digits).then(digits)
+        number = ctx.computed(internal("nhs", self.field), pl.when(ten_digits).then(digits)
                               .cast(pl.UInt64, strict=False).cast(pl.Int64))
         # NOTE: integer arithmetic on the number, not ten string slices: each block of three of the
         # first nine digits looks its weighted sum up in a table of 1,000.
@@ -151,7 +152,7 @@ def _nhs_valid(digits: pl.Expr) -> pl.Expr:
         blocks = (nine // 1_000_000, nine // 1000 % 1000, nine % 1000)
         first, second, third = (pl.lit(table).gather(block) for table, block in zip(_NHS_WEIGHTED, blocks, strict=True))
         weighted = first + second + third
-        check = ctx.computed(f"{self.field}\x00nhs_check", (11 - weighted % 11) % 11)
+        check = ctx.computed(internal("nhs_check", self.field), (11 - weighted % 11) % 11)
         right = (check != 10) & (number % 10 == check)
         return applies(value.is_not_null(), ~right.fill_null(False))
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from refcheck.checks.context import Context
+from refcheck.checks.internal import internal
 from refcheck.checks.kinds.base import (
     EXACT,
     Export,
@@ -144,10 +145,9 @@ class RequiredWhen(RuleKind):
 
     @staticmethod
     def _elapsed(ctx: Context, since: str) -> pl.Expr:
-        # NOTE: computed once for the rule and its worklist column (Polars would count twice). The
-        # empty part keeps the name apart from ``WithinWorkingDays``' (start, end), whatever the fields' names.
+        # NOTE: computed once for the rule and its worklist column (Polars would count twice).
         elapsed = ctx.working_days.count(ctx.day(since), pl.lit(ctx.as_of))
-        return ctx.computed(f"{since}\x00\x00working_days", elapsed)
+        return ctx.computed(internal("working_days_to_as_of", since), elapsed)
 
     def pandera(self, terms: PanderaTerms) -> Violation:
         if self.present is not None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from refcheck.checks.context import Context
+from refcheck.checks.internal import internal
 from refcheck.checks.kinds.base import (
     PanderaTerms,
     RuleKind,
@@ -57,7 +58,7 @@ class WithinWorkingDays(RuleKind):
 
     def _taken(self, ctx: Context) -> pl.Expr:
         taken = ctx.working_days.count(ctx.day(self.start), ctx.day(self.end))
-        return ctx.computed(f"{self.start}\x00{self.end}\x00working_days", taken)
+        return ctx.computed(internal("working_days", self.start, self.end), taken)
 
     def pandera(self, terms: PanderaTerms) -> Violation:
         start, end = terms.day(self.start), terms.day(self.end)
