@@ -226,7 +226,7 @@ class RuleKind:
     def row_key(self, ctx: Context) -> pl.Expr | None:
         """For kinds that compare rows: the one value per row they compare (None for the others).
 
-        NOTE: a window over all rows (``pl.len().over(value)``) stops Polars streaming the whole
+        A window over all rows (``pl.len().over(value)``) stops Polars streaming the whole
         select and holds every column; the engine streams only this key and calls ``compared``
         on the collected keys.
         """

@@ -45,7 +45,7 @@ TIME_OF_DAY = r"[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,9}
 READABLE_DATE = rf"(?:{_date('0?')}|{_date('0')}{TIME_OF_DAY})"
 """A value the engine reads as a date or date-time.
 
-NOTE: the engine parses the first ten characters as the date; a date written without zero padding
+The engine parses the first ten characters as the date; a date written without zero padding
 is shorter than ten, so it is readable only when nothing follows it.
 """
 
