@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from refcheck.cli.common import BadExtract, LocalPath, reading, say
+from refcheck.cli.common import BadExtract, LocalPath, reading, say, writing
 from refcheck.cli.exit_codes import READS_HISTORY, ExitCode, epilog
 from refcheck.reports.history import DEFAULT_HISTORY, History, render_history
 from refcheck.schemas.yamldoc import printable
@@ -18,15 +18,27 @@ _MEANINGS = {
 }
 
 
-@click.command(epilog=epilog("refcheck history --history refcheck-history.sqlite", codes=READS_HISTORY,
-                             meanings=_MEANINGS))
+@click.command(epilog=epilog("refcheck history --history refcheck-history.sqlite", "refcheck history --remove 7",
+                             codes=READS_HISTORY, meanings=_MEANINGS))
 @click.option("--history", "history_path", type=LocalPath(dir_okay=False, path_type=Path),
               default=DEFAULT_HISTORY, show_default=True, help="The SQLite file scorecard runs were kept in.")
 @click.option("--schema", "schema_name", default=None, help="Only runs of this schema name.")
-def history(history_path: Path, schema_name: str | None) -> None:
-    """List the stored scorecard runs and the trend of every headline figure."""
+@click.option("--remove", "remove_run", type=click.IntRange(min=1), default=None, metavar="RUN",
+              help="Delete the stored run with this number (the run column of the listing).")
+def history(history_path: Path, schema_name: str | None, remove_run: int | None) -> None:
+    """List the stored scorecard runs and the trend of every headline figure, or remove a run."""
+    if remove_run is not None and schema_name is not None:
+        raise click.UsageError("--remove takes a run number alone, without --schema")
     with reading(str(history_path)):
         if not history_path.exists():
             raise BadExtract(printable(f"{history_path}: no such history file"))
-        listing = render_history(History(history_path), schema_name)
-    say(listing, nl=False)
+        store = History(history_path)
+        listing = render_history(store, schema_name) if remove_run is None else None
+    if listing is not None:
+        say(listing, nl=False)
+        return
+    assert remove_run is not None
+    with writing(history_path):
+        run = store.remove(remove_run)
+    say(printable(f"Removed run {run.id}: {run.schema_name} v{run.schema_version} as of {run.as_of}, "
+                  f"made at {run.run_at}."))

@@ -7,7 +7,7 @@ import json
 
 from refcheck.checks.profile import ColumnProfile, Profile
 from refcheck.reports.pages import PAGES
-from refcheck.reports.terminal import percent
+from refcheck.reports.scorecard import percent
 from refcheck.reports.version import refcheck_version
 from refcheck.schemas.yamldoc import printable
 

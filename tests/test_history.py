@@ -192,3 +192,23 @@ def test_a_missing_history_is_not_made_by_the_history_command(tmp_path: Path, in
     result = invoke("history", "--history", tmp_path / "none.sqlite")
     assert result.exit_code != 0 and len(result.stderr.splitlines()) == 1
     assert not (tmp_path / "none.sqlite").exists()
+
+
+def test_history_remove_deletes_one_run_and_the_listing_no_longer_shows_it(tmp_path: Path, invoke: Invoke) -> None:
+    history = tmp_path / "history.sqlite"
+    ids = [f"R{i}" for i in range(1, 4)]
+    for as_of in ("2025-06-02", "2025-06-03"):
+        extract = _extract(tmp_path / f"extract-{as_of}.csv", ["R1"], ids)
+        assert invoke("scorecard", extract, "--out", tmp_path / as_of, "--as-of", as_of,
+                      "--history", history).exit_code == 0
+    first, second = History(history).runs()
+    removed = invoke("history", "--history", history, "--remove", first.id)
+    assert removed.exit_code == 0, removed.output
+    assert removed.stdout == f"Removed run {first.id}: wales-referral v1 as of 2025-06-02, made at {first.run_at}.\n"
+    assert [run.id for run in History(history).runs()] == [second.id]
+    assert "2025-06-02" not in invoke("history", "--history", history).stdout
+
+    again = invoke("history", "--history", history, "--remove", first.id)
+    assert again.exit_code == 2 and again.stderr.count("\n") == 1
+    assert f"holds no run {first.id}" in again.stderr
+    assert invoke("history", "--history", history, "--remove", second.id, "--schema", "x").exit_code == 2
