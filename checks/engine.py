@@ -307,7 +307,10 @@ def _count(flags: pl.DataFrame, rules: Sequence[Rule], extra: Sequence[pl.Expr] 
 
 
 def _findings(flags: pl.DataFrame, rules: Sequence[Rule], carry: Sequence[str]) -> pl.DataFrame:
-    """One row per (record, failed rule): row number, record id, team, worker, rule id, working days.
+    """One row per (record, failed rule): line, record id, team, worker, rule id, working days.
+
+    The line is where the record starts in the extract, counted as for unreadable rows (a sheet's row
+    for a workbook), so that a record with a blank id can still be found.
 
     Rule by rule, in the extract's order. Each rule's failed rows are found by index and the
     record's columns gathered once for all of them: a third faster than filtering every column
@@ -324,7 +327,7 @@ def _findings(flags: pl.DataFrame, rules: Sequence[Rule], carry: Sequence[str]) 
         days.append(flags.get_column(taken).gather(at).cast(pl.Int64) if taken in flags.columns
                     else pl.repeat(None, at.len(), dtype=pl.Int64, eager=True))
     return flags.select(
-        pl.col(ROW).gather(rows).alias("row"),
+        pl.col(ROW).gather(rows).alias("line"),
         pl.col(RECORD).gather(rows).alias("record_id"),
         pl.col(TEAM).gather(rows).alias("team"),
         pl.col(WORKER).gather(rows).alias("worker"),
@@ -335,7 +338,7 @@ def _findings(flags: pl.DataFrame, rules: Sequence[Rule], carry: Sequence[str]) 
 
 
 UNREADABLE_SCHEMA = {"line": pl.Int64, "reason": pl.String}
-FINDINGS_SCHEMA = {"row": pl.Int64, "record_id": pl.String, "team": pl.String, "worker": pl.String,
+FINDINGS_SCHEMA = {"line": pl.Int64, "record_id": pl.String, "team": pl.String, "worker": pl.String,
                    "rule_id": pl.String, "working_days": pl.Int64}
 
 

@@ -26,9 +26,9 @@ RULE_COLUMNS = ("rule_id", "category", "severity", "message", "hint")
 once per rule: ids, categories and severities by their formats, messages and hints made so by ``_with_rules``."""
 RULE_ORDER = internal("rule_order")
 TEAM_INDEX = internal("team_index")
-URGENCY = ["severity_rank", "working_days", "row", RULE_ORDER]
+URGENCY = ["severity_rank", "working_days", "line", RULE_ORDER]
 URGENT_FIRST = [True, True, False, False]
-"""A worklist's order: errors first, then the most working days (none last), then by row, then by rule id."""
+"""A worklist's order: errors first, then the most working days (none last), then by line, then by rule id."""
 
 
 def team_worklists(report: Report, teams: Sequence[str]) -> dict[str, pl.DataFrame]:
