@@ -10,7 +10,7 @@ import click
 
 from refcheck.checks import bind_rules
 from refcheck.checks.interop.calendar_table import calendar_csv, calendar_sql
-from refcheck.checks.interop.gx_suite import gx_status, pandera_status, suite
+from refcheck.checks.interop.gx_suite import gx_status, suite
 from refcheck.checks.interop.pandera_module import pandera_module
 from refcheck.checks.interop.sql_rules import DIALECTS
 from refcheck.checks.kinds import Export
@@ -59,7 +59,7 @@ def pandera(schema_name: str, out: Path | None, as_of: dt.date | None) -> None:
     schema, rules = _load(schema_name)
     module = out.stem if out is not None else "referral_schema"
     _emit(pandera_module(schema, rules, module=module, refcheck=refcheck_version(), as_of=as_of), out)
-    exact = sum(pandera_status(rule).status is Export.EXACT for rule in rules)
+    exact = sum(rule.kind.pandera_status().status is Export.EXACT for rule in rules)
     click.echo(f"{exact} of {len(rules)} rules exported exactly", err=True)
 
 

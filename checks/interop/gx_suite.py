@@ -30,11 +30,6 @@ def gx_status(rule: Rule, types: Mapping[str, FieldType]) -> ExportStatus:
     return rule.kind.gx_status(types)
 
 
-def pandera_status(rule: Rule) -> ExportStatus:
-    """How a rule travels to pandera, as its kind declares."""
-    return rule.kind.pandera_status()
-
-
 def expectations(
     schema: Schema, rules: Sequence[Rule], dialect: Dialect | None, *, as_of: dt.date | None = None,
     counting: bool = False, whole_table: str | None = None,
