@@ -25,6 +25,7 @@ from refcheck.checks.interop.calendar_table import COLUMNS, TABLE, calendar_rows
 from refcheck.checks.interop.gx_suite import expectations, gx_status
 from refcheck.checks.interop.sql_rules import Dialect, dialect_of, literal, quoted, trimmed_query
 from refcheck.checks.kinds import Export
+from refcheck.checks.readers.columns import refuse_missing_columns
 from refcheck.checks.readers.uri import display, driver_reason, hide_data, parse_uri, scrub
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
 from refcheck.checks.rules import Rule, bind_rules
@@ -77,10 +78,8 @@ def _validate_sql(connection_string: str, url: str, label: str, table: str, sche
             columns = {column["name"] for column in sa.inspect(connection).get_columns(table)}
     except sa.exc.NoSuchTableError:
         raise ExtractError(f"{label}: no such table") from None
+    refuse_missing_columns(label, columns, schema)
     collected = [field.name for field in schema.fields.values() if field.collected]
-    missing = [schema.mapping.column(name) for name in collected if schema.mapping.column(name) not in columns]
-    if missing:
-        raise ExtractError(f"{label}: missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
     temporary_calendar = _calendar(engine, schema, label, url)
     base = trimmed_query(table, [schema.mapping.column(name) for name in collected], dialect, as_names=collected)
     team = quoted(schema.group_by)
