@@ -13,15 +13,16 @@ import errno
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import IO, cast
 
 import polars as pl
 
 from refcheck.checks.internal import internal
-from refcheck.reports.escapes import NOT_XML
-from refcheck.reports.excel_text import EXCEL_CELL, fit_cells
+from refcheck.reports.escapes import NOT_XML, xml_text
+from refcheck.reports.excel_text import EXCEL_CELL, fit_cells, utf16_head, utf16_units
 from refcheck.reports.files import safe_cells, starts_formula
 from refcheck.reports.zip_parts import Deflater, Part, archive, deflate
 
@@ -31,6 +32,49 @@ _WORKERS = 2
 """Worksheets made and deflated at once, each on its own thread."""
 _REPEATS = 4
 """A text column is shared when its values repeat this many times on average."""
+_HEADER_FOOTER = 255
+"""Characters (UTF-16 code units, codes included) of a printed page's header or footer in Excel."""
+_CUT = "…"
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedPage:
+    """What every printed page of a sheet shows: ``title`` and ``note`` in its header, its page number in its footer."""
+
+    title: str
+    note: str = ""
+
+    def header_footer(self) -> str:
+        """The sheet's ``<headerFooter>`` element: the title at the left, the note at the right, "Page 1 of 3" below.
+
+        In Excel's header and footer codes ``&`` starts a code (``&P`` the page number), so the texts'
+        own ``&`` are doubled; the title is cut to keep the header within Excel's 255 characters.
+        """
+        note = _page_text(self.note)
+        title = _page_text(_fit_page_text(self.title, _HEADER_FOOTER - len("&L&R") - utf16_units(note)))
+        header = f"&L{title}&R{note}" if note else f"&L{title}"
+        return (f"<headerFooter><oddHeader>{_escaped(header)}</oddHeader>"
+                f"<oddFooter>{_escaped('&CPage &P of &N')}</oddFooter></headerFooter>")
+
+
+def _page_text(text: str) -> str:
+    """Text that Excel's header and footer codes show as it is: each ``&`` doubled."""
+    return text.replace("&", "&&")
+
+
+def _fit_page_text(text: str, units: int) -> str:
+    """The text, or its start and an ellipsis, at most ``units`` long once its ``&`` are doubled."""
+    if utf16_units(_page_text(text)) <= units:
+        return text
+    head = utf16_head(text, units - len(_CUT))
+    while utf16_units(_page_text(head)) > units - len(_CUT):
+        head = head[:-1]
+    return head + _CUT
+
+
+def _escaped(text: str) -> str:
+    """Text as XML holds it in an element."""
+    return xml_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def column_letters(index: int) -> str:
@@ -43,11 +87,14 @@ def column_letters(index: int) -> str:
     return letters
 
 
-def fill_sheets(workbook: bytes, sheets: dict[int, pl.DataFrame], keyed: Sequence[str] = ()) -> list[bytes]:
-    """Put each frame's rows below the header of the sheet at that 1-based position of an XlsxWriter workbook.
+def fill_sheets(workbook: bytes, sheets: dict[int, pl.DataFrame], keyed: Sequence[str] = (),
+                pages: Mapping[int, PrintedPage] | None = None) -> list[bytes]:
+    """Put each frame's rows below the last row (its header) of the sheet at that 1-based position of a workbook.
 
-    The filled workbook comes back in pieces, to be written in order (``zip_parts.archive``).
-    ``keyed`` are adjacent columns that the first of them determines (``_write_rows_xml``).
+    The workbook is XlsxWriter's; the filled workbook comes back in pieces, to be written in order
+    (``zip_parts.archive``). ``keyed`` are adjacent columns that the first of them determines
+    (``_write_rows_xml``). ``pages`` gives some of those sheets a printed header and footer
+    (``PrintedPage``), which XlsxWriter's own would refuse for a title holding ``&G``.
     """
     source = zipfile.ZipFile(io.BytesIO(workbook))
     table = source.read(_SHARED_STRINGS).decode("utf-8")  # XlsxWriter writes one: every sheet has a text header
@@ -64,12 +111,13 @@ def fill_sheets(workbook: bytes, sheets: dict[int, pl.DataFrame], keyed: Sequenc
     shared = _numbered(sources, repeated, first=int(_attribute(table, "uniqueCount")))
     uses = sum(frame[name].count() for frame in sheets.values() for name in repeated if name in frame.columns)
 
-    def filled(member: zipfile.ZipInfo, sheet: bytes, frame: pl.DataFrame, keys: pl.DataFrame | None) -> Part:
-        head, tail = _split_sheet(sheet.decode("utf-8"), frame)
+    def filled(member: zipfile.ZipInfo, sheet: bytes, frame: pl.DataFrame, keys: pl.DataFrame | None,
+               page: PrintedPage | None) -> Part:
+        head, tail, first_row = _split_sheet(sheet.decode("utf-8"), frame)
         deflater = Deflater(member.filename, member.date_time)
         deflater.write(head.encode("utf-8"))
-        _write_rows_xml(frame, deflater, 2, shared, repeated, keys)
-        deflater.write(tail.encode("utf-8"))
+        _write_rows_xml(frame, deflater, first_row, shared, repeated, keys)
+        deflater.write((_with_page(tail, page) if page else tail).encode("utf-8"))
         return deflater.part()
 
     parts = []
@@ -80,7 +128,8 @@ def fill_sheets(workbook: bytes, sheets: dict[int, pl.DataFrame], keyed: Sequenc
             data = source.read(member)
             position = _sheet_position(member.filename)
             if position in sheets:
-                parts.append(pool.submit(filled, member, data, sheets[position], keys.get(position)))
+                parts.append(pool.submit(filled, member, data, sheets[position], keys.get(position),
+                                         (pages or {}).get(position)))
             else:
                 content = _with_strings(table, shared, uses) if member.filename == _SHARED_STRINGS else data
                 parts.append(pool.submit(deflate, member.filename, content, member.date_time))
@@ -222,12 +271,24 @@ def _with_strings(table: str, shared: pl.DataFrame, uses: int) -> bytes:
     return table.replace("</sst>", entries + "</sst>").encode("utf-8")
 
 
-def _split_sheet(sheet: str, frame: pl.DataFrame) -> tuple[str, str]:
-    """The sheet's XML before and after the end of its header row, its dimension grown to hold the frame."""
-    dimension = f"A1:{column_letters(max(frame.width - 1, 0))}{frame.height + 1}"
+def _split_sheet(sheet: str, frame: pl.DataFrame) -> tuple[str, str, int]:
+    """The sheet's XML before and after the end of its last row, and the 1-based row the frame starts on below it.
+
+    The sheet's dimension is grown to hold the frame.
+    """
+    last = max((int(number) for number in re.findall(r'<row r="(\d+)"', sheet)), default=0)
+    dimension = f"A1:{column_letters(max(frame.width - 1, 0))}{max(last + frame.height, 1)}"
     sheet = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="{dimension}"/>', sheet, count=1)
     if "</sheetData>" in sheet:
         head, tail = sheet.split("</sheetData>", 1)
-        return head, "</sheetData>" + tail
+        return head, "</sheetData>" + tail, last + 1
     head, tail = sheet.split("<sheetData/>", 1)
-    return head + "<sheetData>", "</sheetData>" + tail
+    return head + "<sheetData>", "</sheetData>" + tail, last + 1
+
+
+def _with_page(tail: str, page: PrintedPage) -> str:
+    """The end of a sheet's XML with the page's header and footer where SpreadsheetML puts them, after its setup."""
+    found = re.search(r"<pageSetup\b[^>]*/>", tail) or re.search(r"<pageMargins\b[^>]*/>", tail)
+    if found is None or "<headerFooter" in tail:
+        raise ValueError("a sheet given a printed page needs page margins and no header or footer of its own")
+    return tail[:found.end()] + page.header_footer() + tail[found.end():]

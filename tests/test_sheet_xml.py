@@ -9,11 +9,12 @@ from xml.etree import ElementTree
 
 import openpyxl
 import polars as pl
+import pytest
 import xlsxwriter
 
 from refcheck.reports.excel_text import fit_cell
 from refcheck.reports.files import safe_cell
-from refcheck.reports.sheet_xml import column_letters, fill_sheets
+from refcheck.reports.sheet_xml import PrintedPage, column_letters, fill_sheets
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RULES = {"a.valid": ("validity", "=A is wrong"), "b.timely": ("timeliness", "B <late> & slow"),
@@ -107,3 +108,74 @@ def test_rule_columns_not_side_by_side_are_written_cell_by_cell_to_the_same_valu
     data = b"".join(fill_sheets(_workbook({"North": frame}), {2: frame}, keyed=keyed))
     got = [tuple(row) for row in openpyxl.load_workbook(io.BytesIO(data))["North"].iter_rows(values_only=True)]
     assert got[1:] == [tuple(_expected(value) for value in row) for row in frame.rows()]
+
+
+def page_sections(codes: str) -> dict[str, str]:
+    """Excel's header or footer codes read back: each section's text, ``&&`` as ``&``, page codes as ``{P}``."""
+    sections, at, index = {"L": "", "C": "", "R": ""}, "C", 0
+    while index < len(codes):
+        if codes[index] != "&":
+            sections[at] += codes[index]
+            index += 1
+            continue
+        code = codes[index + 1]
+        assert code in "&LCRPN", f"a code Excel would obey: &{code}"
+        if code in "LCR":
+            at = code
+        else:
+            sections[at] += "&" if code == "&" else "{" + code + "}"
+        index += 2
+    return sections
+
+
+HOSTILE_TITLES = ['&P &Bold "=1+1"', "&G &[Picture] &&", "&12&\"Arial,Bold\"<b>T</b>&", "Ynys Môn 🏴 &"]
+
+
+@pytest.mark.parametrize("title", HOSTILE_TITLES)
+def test_a_printed_page_shows_its_title_as_written_and_obeys_no_code_in_it(title: str) -> None:
+    frame = _worklist().head(3)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("North")
+    sheet.write_string(0, 0, "title")
+    sheet.write_string(1, 0, "header")
+    sheet.set_landscape()
+    sheet.repeat_rows(1)
+    book.close()
+    page = PrintedPage(title, "schema & co · as of 2026-11-20")
+    data = b"".join(fill_sheets(buffer.getvalue(), {1: frame}, pages={1: page}))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        tree = ElementTree.fromstring(archive.read("xl/worksheets/sheet1.xml"))
+    children = [child.tag.removeprefix(MAIN) for child in tree]
+    assert children[children.index("pageSetup") + 1] == "headerFooter"  # NOTE: the order SpreadsheetML requires
+    header = tree.findtext(f"{MAIN}headerFooter/{MAIN}oddHeader", "")
+    assert page_sections(header) == {"L": title, "C": "", "R": "schema & co · as of 2026-11-20"}
+    assert page_sections(tree.findtext(f"{MAIN}headerFooter/{MAIN}oddFooter", "")) == {
+        "L": "", "C": "Page {P} of {N}", "R": ""}
+    rows = tree.findall(f"{MAIN}sheetData/{MAIN}row")
+    assert [row.get("r") for row in rows] == ["1", "2", "3", "4", "5"]  # NOTE: the frame's rows below the header
+    assert tree.find(f"{MAIN}dimension").get("ref") == f"A1:{column_letters(frame.width - 1)}5"  # type: ignore[union-attr]
+    sheet_read = openpyxl.load_workbook(io.BytesIO(data))["North"]
+    assert [row[0] for row in sheet_read.iter_rows(values_only=True)] == ["title", "header", "'=HYPERLINK(0)", "R001",
+                                                                         "R002"]
+
+
+def test_a_title_too_long_for_a_printed_page_is_cut_within_excels_255_characters() -> None:
+    title = "&" * 200 + "🏴" * 100
+    header = PrintedPage(title, "note &").header_footer()
+    codes = ElementTree.fromstring(header).findtext("oddHeader", "")
+    assert len(codes.encode("utf-16-le")) // 2 <= 255
+    left = page_sections(codes)["L"]
+    assert left.endswith("…") and title.startswith(left[:-1]) and len(left) > 100
+    assert page_sections(codes)["R"] == "note &"
+
+
+def test_a_sheet_with_a_header_of_its_own_is_not_given_a_second() -> None:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("North")
+    sheet.write_string(0, 0, "header")
+    sheet.set_footer("&CPage &P")
+    book.close()
+    with pytest.raises(ValueError, match="no header or footer of its own"):
+        fill_sheets(buffer.getvalue(), {1: _worklist()}, pages={1: PrintedPage("North")})
