@@ -7,13 +7,13 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
-from refcheck.reports.files import safe_file_names, write_output
+from refcheck.reports.files import write_output
 from refcheck.reports.folder_switch import write_folder
 from refcheck.reports.html import render_html
 from refcheck.reports.json_report import render_json
 from refcheck.reports.markdown import render_markdown
 from refcheck.reports.scorecard_inputs import ScorecardInputs
-from refcheck.reports.worklists import team_worklists, write_worklist_csv
+from refcheck.reports.worklists import team_worklists, worklist_files, write_worklist_csv
 from refcheck.reports.xlsx import render_xlsx
 from refcheck.schemas import Severity
 
@@ -26,7 +26,7 @@ def write_scorecard(inputs: ScorecardInputs, out: Path, made_at: dt.datetime, fa
 def _write_files(inputs: ScorecardInputs, folder: Path, made_at: dt.datetime, fail_on: Severity | None) -> list[Path]:
     """Write every scorecard file into a fresh folder: a worklist per team, named by its team alone."""
     worklists = team_worklists(inputs.report, inputs.teams)
-    tables = {folder / "worklists" / f"{stem}.csv": team for team, stem in safe_file_names(inputs.teams).items()}
+    tables = {folder / path: team for team, path in worklist_files(inputs.teams).items()}
     # NOTE: the workbook (Polars and ISA-L, which let go of the GIL) is made while Polars writes the
     # worklist CSVs and the pages are made: the disk's time overlaps the workbook's.
     with ThreadPoolExecutor(max_workers=1) as pool:

@@ -1,7 +1,8 @@
 """Worklists: one row per (record, failed rule) for a team to put right, most urgent first.
 
-Only the record id, worker, rule and how to fix it are shown, plus the working days taken or
-overdue for timeliness rules. Personal columns appear only when the user asks for them.
+Only the record id (and the extract line the record starts on, for a record with a blank id), worker,
+rule and how to fix it are shown, plus the working days taken or overdue for timeliness rules.
+Personal columns appear only when the user asks for them.
 """
 
 from __future__ import annotations
@@ -16,10 +17,15 @@ from refcheck.checks import Report
 from refcheck.checks.engine import FINDINGS_SCHEMA
 from refcheck.checks.internal import internal
 from refcheck.checks.report import RuleResult, team_label
-from refcheck.reports.files import safe_cell, safe_cells, starts_formula
+from refcheck.reports.files import safe_cell, safe_cells, safe_file_names, starts_formula
 
-COLUMNS = ["record_id", "worker", "rule_id", "category", "severity", "message", "hint", "working_days"]
-TAKEN = frozenset({*FINDINGS_SCHEMA, *COLUMNS, "severity_rank"})
+COLUMNS = ["record_id", "line", "worker", "rule_id", "category", "severity", "message", "hint", "working_days"]
+HEADERS = {"team": "Team", "record_id": "Record", "line": "Line", "worker": "Worker", "rule_id": "Rule",
+           "category": "Category", "severity": "Severity", "message": "What is wrong", "hint": "How to put it right",
+           "working_days": "Working days"}
+"""The header a person reads above each of a worklist's own columns (CSV and sheet); columns included on
+request keep their extract's names."""
+TAKEN = frozenset({*FINDINGS_SCHEMA, *COLUMNS, *HEADERS.values(), "severity_rank"})
 """Names that findings or worklists use already: no column included on request may have one of them."""
 RULE_COLUMNS = ("rule_id", "category", "severity", "message", "hint")
 """A worklist's columns that come from the schema's rules, in order and determined by the rule id; formula-safe
@@ -50,6 +56,16 @@ def team_worklists(report: Report, teams: Sequence[str]) -> dict[str, pl.DataFra
             for team, start, end in zip(names, bounds[:-1], bounds[1:], strict=True)}
 
 
+def worklist_files(teams: Sequence[str]) -> dict[str, str]:
+    """Each team's worklist CSV, as a path inside the scorecard folder, named by its team alone."""
+    return {team: f"worklists/{stem}.csv" for team, stem in safe_file_names(teams).items()}
+
+
+def headed(names: Sequence[str]) -> list[str]:
+    """The headers of a worklist's columns, in order."""
+    return [HEADERS.get(name, name) for name in names]
+
+
 def _with_rules(findings: pl.DataFrame, results: Sequence[RuleResult]) -> pl.DataFrame:
     """The findings with each rule's columns, its severity's rank and its id's place in id order."""
     place = {rule_id: number for number, rule_id in enumerate(sorted(r.rule.id for r in results))}
@@ -70,14 +86,15 @@ def _with_rules(findings: pl.DataFrame, results: Sequence[RuleResult]) -> pl.Dat
 def write_worklist_csv(frame: pl.DataFrame, team: str, sink: Path | BinaryIO) -> None:
     """A team's worklist as a UTF-8 CSV that states its team, whose cells can never start a spreadsheet formula.
 
-    The first column, ``team``, holds the team's name (as outputs show it) on every row, so that a file says whose it is
-    wherever it is copied. The rules' columns are safe already (``_with_rules``); making them safe
-    again row by row would copy most of the worklist's text, once per rule it fails. The other text columns
-    are made safe only when one of their cells needs it; numbers (working days) are numbers to a spreadsheet.
+    The first column, ``Team``, holds the team's name (as outputs show it) on every row, so that a file says whose
+    it is wherever it is copied; each column is headed as a person reads it (``HEADERS``). The rules' columns are
+    safe already (``_with_rules``); making them safe again row by row would copy most of the worklist's text, once
+    per rule it fails. The other text columns are made safe only when one of their cells needs it; numbers (line,
+    working days) are numbers to a spreadsheet.
     """
     texts = [name for name, dtype in frame.schema.items() if name not in RULE_COLUMNS and dtype == pl.String]
     risky = frame.select(starts_formula(pl.col(name)) for name in texts).row(0) if texts else ()
     unsafe = {name for name, found in zip(texts, risky, strict=True) if found}
-    frame.select(pl.lit(safe_cell(team_label(team)), pl.String).alias("team"),
-                 *(safe_cells(pl.col(name)).alias(name) if name in unsafe else pl.col(name)
-                   for name in frame.columns)).write_csv(sink)
+    frame.select(pl.lit(safe_cell(team_label(team)), pl.String).alias(HEADERS["team"]),
+                 *((safe_cells(pl.col(name)) if name in unsafe else pl.col(name)).alias(header)
+                   for name, header in zip(frame.columns, headed(frame.columns), strict=True))).write_csv(sink)

@@ -2,6 +2,8 @@
 
 Every text cell is written as a string and formula-neutralised, so no value can run in Excel. XlsxWriter
 writes the workbook; the worklist rows, many and plain, are put in as XML made column-wise (``sheet_xml``).
+A worklist sheet opens with a title row (team, schema, as-of date) and prints with its team at the top of
+each page and the page number at the foot.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from refcheck.reports.excel_text import fit_cell, sheet_names
 from refcheck.reports.files import safe_cell
 from refcheck.reports.scorecard import RAG_WORDS, category_figure, kpi_target
 from refcheck.reports.scorecard_inputs import ScorecardInputs
-from refcheck.reports.sheet_xml import fill_sheets
-from refcheck.reports.worklists import RULE_COLUMNS
+from refcheck.reports.sheet_xml import PrintedPage, fill_sheets
+from refcheck.reports.worklists import RULE_COLUMNS, headed, worklist_files
 from refcheck.schemas import Kpi
 
 _FILLS = {"green": ("#DFF3E4", "#0F5323"), "amber": ("#FFF1C2", "#5C4100"), "red": ("#FBE0E0", "#7A1616")}
@@ -28,27 +30,53 @@ _FILLS = {"green": ("#DFF3E4", "#0F5323"), "amber": ("#FFF1C2", "#5C4100"), "red
 
 EXCEL_ROWS = 1_048_576
 """Rows in an Excel sheet: a longer worklist's sheet holds its most urgent rows, its CSV all of them."""
+_ABOVE_ROWS = 3
+"""Rows above a cut worklist's first: its title, the note saying it was cut, its header."""
 
 
 def render_xlsx(inputs: ScorecardInputs, worklists: dict[str, pl.DataFrame],
                 max_rows: int = EXCEL_ROWS) -> list[bytes]:
     """The workbook's bytes, in pieces to write in order.
 
-    ``worklists`` holds each shown team's worklist (``team_worklists``).
+    ``worklists`` holds each shown team's worklist (``team_worklists``). A sheet holds at most
+    ``max_rows`` rows (Excel's limit): a longer worklist's sheet says how many rows it left out.
     """
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
     formats = _formats(book)
-    sheets = {team: worklists[team].head(max_rows - 1) for team in inputs.teams}
+    kept = max_rows - _ABOVE_ROWS
+    # NOTE: a worklist that fits below its title and header alone is whole; a longer one loses a row to the note.
+    sheets = {team: worklists[team] if worklists[team].height <= kept + 1 else worklists[team].head(kept)
+              for team in inputs.teams}
     cut = [team for team in inputs.teams if sheets[team].height < worklists[team].height]
-    _summary(book, inputs, formats, cut, max_rows - 1)
+    _summary(book, inputs, formats, cut, kept)
     names = sheet_names(list(inputs.teams))
+    files = worklist_files(inputs.teams)
     for team in inputs.teams:
-        _team_sheet(book, names[team], sheets[team], formats)
+        above = [_title(inputs, team)]
+        left_out = worklists[team].height - sheets[team].height
+        if left_out:
+            above.append(_cut_note(sheets[team].height, left_out, files[team]))
+        _team_sheet(book, names[team], sheets[team], formats, above)
     book.close()
     positions = {position: sheets[team] for position, team in enumerate(inputs.teams, start=2)}
-    return fill_sheets(buffer.getvalue(), positions, keyed=RULE_COLUMNS)
+    report = inputs.report
+    pages = {position: PrintedPage(team_label(team), f"{report.schema.name} · as of {report.as_of.isoformat()}")
+             for position, team in enumerate(inputs.teams, start=2)}
+    return fill_sheets(buffer.getvalue(), positions, keyed=RULE_COLUMNS, pages=pages)
+
+
+def _title(inputs: ScorecardInputs, team: str) -> str:
+    """A worklist sheet's title: whose it is, against which schema, as of when."""
+    schema = inputs.report.schema
+    return f"{team_label(team)} · {schema.name} v{schema.version} · as of {inputs.report.as_of.isoformat()}"
+
+
+def _cut_note(kept: int, left_out: int, file: str) -> str:
+    """What a sheet cut to Excel's rows says: how many rows it holds and left out, and where they all are."""
+    return (f"This sheet holds the {kept:,} most urgent rows; {counted(left_out, 'row')} more did not fit "
+            f"in an Excel sheet: {file} holds them all")
 
 
 def _formats(book: Any) -> dict[str, Any]:
@@ -169,14 +197,17 @@ def _matrix(sheet: Any, top: int, inputs: ScorecardInputs, formats: dict[str, An
                                formats["pct"])
 
 
-def _team_sheet(book: Any, name: str, frame: pl.DataFrame, formats: dict[str, Any]) -> None:
-    """The sheet's header, widths, filter and print setup; ``fill_sheets`` puts in its rows."""
+def _team_sheet(book: Any, name: str, frame: pl.DataFrame, formats: dict[str, Any], above: list[str]) -> None:
+    """The sheet's title and note (``above``), header, widths, filter and print setup; ``fill_sheets`` adds its rows."""
     sheet = book.add_worksheet(name)
-    widths = {"record_id": 14, "worker": 10, "rule_id": 36, "category": 13, "severity": 9, "message": 60,
+    for row, text in enumerate(above):
+        _text(sheet, row, 0, text, formats["title" if row == 0 else "warning"])
+    head = len(above)
+    widths = {"record_id": 14, "line": 8, "worker": 10, "rule_id": 36, "category": 13, "severity": 9, "message": 60,
               "hint": 70, "working_days": 13}
-    for col, column in enumerate(frame.columns):
-        _text(sheet, 0, col, column, formats["head"])
+    for col, (column, header) in enumerate(zip(frame.columns, headed(frame.columns), strict=True)):
+        _text(sheet, head, col, header, formats["head"])
         sheet.set_column(col, col, widths.get(column, 18))
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(frame.height, 1), max(len(frame.columns) - 1, 0))
-    _print_setup(sheet, 0)
+    sheet.freeze_panes(head + 1, 0)
+    sheet.autofilter(head, 0, head + max(frame.height, 1), max(len(frame.columns) - 1, 0))
+    _print_setup(sheet, head)

@@ -89,9 +89,9 @@ def test_worklists_are_named_by_their_team_alone_and_state_it(tmp_path: Path, in
     assert set(after) == set(before) | {f"{safe_file_names(['=bridgend'])['=bridgend']}.csv"}
     teams = {team["team"] for team in json.loads((tmp_path / "out" / "report.json").read_text())["teams"]}
     for name, rows in after.items():
-        assert rows.columns[0] == "team" and rows["team"].n_unique() <= 1, name
+        assert rows.columns[0] == "Team" and rows["Team"].n_unique() <= 1, name
         if rows.height:
-            team = rows["team"][0]
+            team = rows["Team"][0]
             shown = team[1:] if team.startswith("'=") else team  # NOTE: a team's name is formula-safe too
             key = NO_TEAM if shown == NO_TEAM_LABEL else shown
             assert shown in teams and name == f"{safe_file_names([key])[key]}.csv"
