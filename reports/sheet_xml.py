@@ -4,7 +4,9 @@ XlsxWriter writes a workbook cell by cell in Python: about 20 s for the 300,000 
 million-row extract. Worklist sheets are plain rows (text and numbers, no styles), so their
 ``<row>`` elements are made here as whole columns of strings and put into the sheets XlsxWriter
 wrote with only their header, widths, filter and print setup. Text that repeats (rules, messages,
-hints) goes into the workbook's shared-string table once, as Excel itself stores it.
+hints) goes into the workbook's shared-string table once, as Excel itself stores it. A sheet's printed
+header and footer are put in here too (``PrintedPage``): XlsxWriter's own would refuse, with a warning
+that shows it, a title that holds its image code ``&G``.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ _REPEATS = 4
 _HEADER_FOOTER = 255
 """Characters (UTF-16 code units, codes included) of a printed page's header or footer in Excel."""
 _CUT = "…"
+"""Ends a title cut to fit a printed page's header."""
 
 
 @dataclass(frozen=True, slots=True)
