@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from refcheck.checks import bind_rules
+from refcheck.checks.extras import GX, require
 from refcheck.checks.interop.calendar_table import calendar_csv, calendar_sql
 from refcheck.checks.interop.gx_suite import gx_status, suite
 from refcheck.checks.interop.pandera_module import pandera_module
@@ -76,6 +77,7 @@ def gx(schema_name: str, out: Path | None, as_of: dt.date | None, dialect: str) 
     The suite expects the extract's fields as text, trimmed, with blanks as null; SQL-only rules
     also need the calendar table (refcheck export calendar).
     """
+    require(GX, "refcheck export gx", "great_expectations")
     schema, rules = _load(schema_name)
     chosen = None if dialect == "none" else DIALECTS[dialect]
     built = suite(schema, rules, chosen, as_of=as_of)

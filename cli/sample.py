@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from refcheck.checks.extras import SAMPLE, require
 from refcheck.checks.wording import counted
 from refcheck.cli.common import AsOfDate, LocalPath, write
 from refcheck.cli.exit_codes import WRITES_ONLY, epilog
@@ -21,7 +22,11 @@ from refcheck.schemas.yamldoc import printable
                    "before it.")
 @click.option("--out", type=LocalPath(dir_okay=False, path_type=Path), required=True, help="The CSV file to write.")
 def sample(rows: int, seed: int, as_of: dt.date, out: Path) -> None:
-    """Write a synthetic extract of referrals (no real person's data) for demos, tests and benchmarks."""
+    """Write a synthetic extract of referrals (no real person's data) for demos, tests and benchmarks.
+
+    It needs NumPy: pip install 'refcheck[sample]'.
+    """
+    require(SAMPLE, "refcheck sample")
     from refcheck.checks.synthetic.sample import generate
 
     frame = generate(rows, seed=seed, as_of=as_of)

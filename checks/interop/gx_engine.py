@@ -21,6 +21,7 @@ from typing import Any
 import polars as pl
 
 from refcheck.checks.errors import ExtractError
+from refcheck.checks.extras import GX, require
 from refcheck.checks.interop.calendar_table import COLUMNS, TABLE, calendar_rows
 from refcheck.checks.interop.gx_suite import expectations, gx_status
 from refcheck.checks.interop.sql_rules import Dialect, dialect_of, literal, quoted, trimmed_query
@@ -54,8 +55,10 @@ def untranslated(mapping: ExtractMapping) -> str | None:
 def validate_sql(url: str, table: str, schema: Schema, *, as_of: dt.date) -> Report:
     """Check a database table with GX: one validation per team, mapped into a refcheck Report.
 
-    Raises ``ValueError`` for a mapping that translates values (``untranslated``): GX would count other values.
+    Raises ``ValueError`` for a mapping that translates values (``untranslated``): GX would count other values,
+    and ``MissingExtra`` without the ``gx`` extra.
     """
+    require(GX, "the GX engine")
     refused = untranslated(schema.mapping)
     if refused:
         raise ValueError(refused)
@@ -117,6 +120,7 @@ def _validate_sql(connection_string: str, url: str, label: str, table: str, sche
 
 def counts_on_frame(frame: pl.DataFrame, schema: Schema, rules: Sequence[Rule]) -> dict[str, Counts]:
     """Run the suite's exact (pandas) expectations on a frame of the extract's trimmed text."""
+    require(GX, "the GX engine", "great_expectations")
     import pandas as pd
 
     types = {field.name: field.type for field in schema.fields.values()}

@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from refcheck.checks.extras import GX, require
 from refcheck.checks.interop.sql_rules import Dialect, SqlRules
 from refcheck.checks.kinds import Export, ExportStatus
 from refcheck.checks.kinds.base import GxExpectation, GxWhere
@@ -41,6 +42,7 @@ def expectations(
     ``whole_table`` is a query for all rows, when each batch holds only some (one team): a
     uniqueness rule must look beyond its batch.
     """
+    require(GX, "the GX export", "great_expectations")
     import great_expectations.expectations as gxe
 
     types = {field.name: field.type for field in schema.fields.values()}
@@ -106,6 +108,7 @@ def suite(
     counting: bool = False,
 ) -> Any:
     """A ``great_expectations.ExpectationSuite`` named after the schema (exactly, in its meta)."""
+    require(GX, "the GX export", "great_expectations")
     import great_expectations as gx
 
     return gx.ExpectationSuite(

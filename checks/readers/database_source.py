@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from refcheck.checks.errors import ExtractError
+from refcheck.checks.extras import DATABASE, require
 from refcheck.checks.readers.uri import display, driver_reason, is_uri, parse_uri
 
 if TYPE_CHECKING:
@@ -79,11 +80,10 @@ def _connect_sqlite(url: URL, uri: str) -> sqlite3.Connection:
 
 
 def _connect_postgresql(url: URL, uri: str) -> Any:
-    try:
-        import psycopg
-        from psycopg.conninfo import make_conninfo
-    except ImportError:
-        raise ExtractError(f"{display(uri)}: reading PostgreSQL needs the psycopg package") from None
+    require(DATABASE, "reading PostgreSQL", "psycopg")
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
     parts = {"host": url.host, "port": url.port, "user": url.username, "password": url.password,
              "dbname": url.database}
     options = {key: value for key, value in parts.items() if value is not None}

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
 from refcheck.checks.errors import ExtractError
+from refcheck.checks.extras import DATABASE, require
 from refcheck.schemas.quoting import is_token
 
 if TYPE_CHECKING:
@@ -39,7 +40,10 @@ def parse_uri(text: str) -> URL:
 
     A raw ``@`` in a password makes the user part ambiguous (each parser splits it elsewhere,
     leaving part of the password as the host), so such a URI is refused rather than guessed.
+    Without SQLAlchemy (the ``database`` extra) it is a ``MissingExtra``; ``display`` and ``scrub``
+    still work without it, showing no more than the scheme.
     """
+    require(DATABASE, "reading a database", "sqlalchemy")
     try:
         url = _make_url(text)
     except Exception:  # noqa: BLE001 - make_url raises ArgumentError, ValueError (a port) and others
