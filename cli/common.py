@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from refcheck.checks.extras import MissingExtra
 from refcheck.checks.readers.uri import display, is_uri
 from refcheck.cli.exit_codes import ExitCode
 from refcheck.reports.files import Content, write_output
@@ -39,6 +40,12 @@ class BadOutput(click.ClickException):
     exit_code = ExitCode.USAGE
 
 
+class MissingLibrary(click.ClickException):
+    """A command needs a library this install left out: one line naming the extra to install, exit 2."""
+
+    exit_code = ExitCode.USAGE
+
+
 FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
 """``--fail-on``: the lowest severity whose failures make the exit code 1."""
 
@@ -57,6 +64,8 @@ def fail(err: RefcheckError) -> click.ClickException:
         return BadSchema(message)
     if isinstance(err, HistoryError):
         return BadOutput(message)
+    if isinstance(err, MissingExtra):
+        return MissingLibrary(message)
     return BadExtract(message)
 
 
