@@ -157,6 +157,14 @@ def _shows(field: Field | None, schema: Schema, show_values: bool) -> bool:
     return show_values or (_code_like(field, schema) and not (field is not None and field.personal))
 
 
+def shows_values(field: Field | None, schema: Schema, distinct: int, show_values: bool = False) -> bool:
+    """Whether a column's values may be listed: a code-like column, not personal, of at most ``MOST_CODES``.
+
+    Of such a column only values that look like codes (``CODE_LIKE``) are listed; any, with ``show_values``.
+    """
+    return _shows(field, schema, show_values) and (show_values or distinct <= MOST_CODES)
+
+
 def _plan(frame: pl.LazyFrame, types: dict[str, pl.DataType], columns: list[str], fields: dict[str, Field],
           schema: Schema, mapping: ExtractMapping, top: int, show_values: bool) -> pl.LazyFrame:
     """One lazy select whose single row holds every statistic of every column."""
@@ -175,11 +183,11 @@ def _plan(frame: pl.LazyFrame, types: dict[str, pl.DataType], columns: list[str]
                   text.str.len_chars().max().alias(key("longest"))]
         short = text.filter(text.str.len_bytes() <= _LONGEST_PLACEHOLDER)  # NOTE: lower-casing free text is dear
         placeholders = short.filter(short.str.to_lowercase().is_in(PLACEHOLDERS))
-        stats.append(_counted(placeholders, top).alias(key("placeholders")))
+        stats.append(most_common(placeholders, top).alias(key("placeholders")))
         field = fields.get(column)
         shows = _shows(field, schema, show_values)
         if shows:
-            stats.append(_counted(text.filter(_listable(text, field, mapping, schema, show_values)), top)
+            stats.append(most_common(text.filter(_listable(text, field, mapping, schema, show_values)), top)
                          .alias(key("top")))
         if field is None:
             continue
@@ -189,7 +197,7 @@ def _plan(frame: pl.LazyFrame, types: dict[str, pl.DataType], columns: list[str]
             listed = (pl.lit(show_values) | outside.str.contains(CODE_LIKE)) if shows else pl.lit(False)
             stats += [outside.count().alias(key("outside_count")),
                       outside.filter(~listed).count().alias(key("outside_hidden")),
-                      _counted(outside.filter(listed), 50).alias(key("outside"))]
+                      most_common(outside.filter(listed), 50).alias(key("outside"))]
         if field.type.is_parsed:
             value = pl.col(field.name)
             unreadable = text.is_not_null() & value.is_null()
@@ -199,12 +207,12 @@ def _plan(frame: pl.LazyFrame, types: dict[str, pl.DataType], columns: list[str]
             word = unreadable & ~text.str.contains(_ANY_DIGIT)
             if not show_values:
                 word = word & pl.when(word).then(text).str.to_lowercase().is_in(PLACEHOLDERS).fill_null(False)
-            stats += [_counted(text.filter(word), top).alias(key("unreadable_words")),
-                      _counted(shape(text.filter(unreadable & ~word)), 5).alias(key("unreadable_forms"))]
+            stats += [most_common(text.filter(word), top).alias(key("unreadable_words")),
+                      most_common(shape(text.filter(unreadable & ~word)), 5).alias(key("unreadable_forms"))]
             stats += [value.min().cast(pl.String).alias(key("earliest")),
                       value.max().cast(pl.String).alias(key("latest"))]
         if field.type.is_temporal:
-            stats.append(_counted(shape(text), 5).alias(key("forms")))
+            stats.append(most_common(shape(text), 5).alias(key("forms")))
     return typed.select(stats)
 
 
@@ -229,7 +237,7 @@ def shape(text: pl.Expr) -> pl.Expr:
     return text
 
 
-def _counted(values: pl.Expr, top: int) -> pl.Expr:
+def most_common(values: pl.Expr, top: int) -> pl.Expr:
     """The ``top`` most common non-null values and their counts, as one list (ties by value).
 
     Sorted inside the list: keys computed beside ``value_counts`` would count again, in another order.
@@ -253,7 +261,7 @@ def _column(column: str, field: Field | None, how: str, row: dict[str, Any], sch
             show_values: bool) -> ColumnProfile:
     key = partial(_stat_name, column)
     distinct = int(row[key("distinct")])
-    shown = _shows(field, schema, show_values) and (show_values or distinct <= MOST_CODES)
+    shown = shows_values(field, schema, distinct, show_values)
     personal = field is not None and field.personal and not show_values
     result = ColumnProfile(
         column=column, field=field.name if field else None, matched=how,

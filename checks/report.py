@@ -87,6 +87,22 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class ReadabilityWarning:
+    """A field whose present values often could not be read as its type, or fell outside its code list.
+
+    Its figures then rest on partial data. ``kind`` is ``unreadable`` or ``outside_codes``; ``column`` is
+    the extract's column the field was read from; ``message`` is written by refcheck from names, the share
+    and a masked form (a value only when it is a code-like code), never from a record's value.
+    """
+
+    field: str
+    column: str
+    kind: str
+    share: float
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """Everything a renderer needs about one run."""
 
@@ -99,11 +115,13 @@ class Report:
     measures: Mapping[str, tuple[TeamCount, ...]] = field(default_factory=dict)
     """Counts that are not rules, per team: ``re_referrals`` (checked = referrals, failed = re-referrals)."""
     findings: pl.DataFrame | None = field(default=None, compare=False)
+    """With ``validate(findings=True)``: one row per (record, failed rule); no other record values."""
     unreadable: pl.DataFrame = field(
         default_factory=lambda: pl.DataFrame(schema={"line": pl.Int64, "reason": pl.String}), compare=False
     )
     """Rows that could not be read: their line in the file and why (never their content)."""
-    """With ``validate(findings=True)``: one row per (record, failed rule); no other record values."""
+    warnings: tuple[ReadabilityWarning, ...] = ()
+    """Fields read too poorly to trust the figures that use them (``refcheck.checks.readability``)."""
 
     def result(self, rule_id: str) -> RuleResult:
         """The result of the rule with this id."""
@@ -117,8 +135,14 @@ class Report:
         breached = [result.rule.severity for result in self.results if result.breached]
         return max(breached, key=lambda severity: severity.rank, default=None)
 
-    def passed(self, fail_on: Severity | None) -> bool:
-        """Whether no rule at or above ``fail_on`` failed (always, when ``fail_on`` is None)."""
+    def passed(self, fail_on: Severity | None, *, strict: bool = False) -> bool:
+        """Whether no rule at or above ``fail_on`` failed (always, when ``fail_on`` is None).
+
+        With ``strict`` a readability warning fails too: a gate should not pass figures that rest on
+        values it could not read.
+        """
+        if strict and self.warnings:
+            return False
         worst = self.worst_severity()
         return fail_on is None or worst is None or worst.rank < fail_on.rank
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from refcheck.checks import Report, validate
-from refcheck.cli.common import FAIL_ON, AsOfDate, LocalPath, reading, takes_stdout, tell, use_color, write
+from refcheck.cli.common import AsOfDate, Gate, LocalPath, gate_options, reading, takes_stdout, tell, use_color, write
 from refcheck.cli.exit_codes import ExitCode, epilog
 from refcheck.cli.gates import pass_gates
 from refcheck.cli.read_options import ReadSettings, extract_kind, source_options
@@ -32,8 +32,7 @@ from refcheck.schemas import DEFAULT_SCHEMA, ExtractMapping, Schema, load_mappin
               help="Write the JSON report to PATH, or to stdout with '-'.")
 @click.option("--junit", "junit_path", type=LocalPath(dir_okay=False, path_type=Path), default=None,
               help="Write JUnit XML for CI: a testsuite per category, a testcase per rule.")
-@click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="error", show_default=True,
-              help="The lowest severity whose failures make the exit code 1.")
+@gate_options(default="error")
 @click.option("--engine", type=click.Choice(["polars", "gx"]), default="polars", show_default=True,
               help="polars reads the extract here; gx runs the rules with Great Expectations inside a SQL "
                    "database (--source and --table), for tables too big to move; there a --mapping may "
@@ -41,14 +40,13 @@ from refcheck.schemas import DEFAULT_SCHEMA, ExtractMapping, Schema, load_mappin
 @click.option("--source", "source_url", default=None, metavar="URI",
               help="With --engine gx: the database, such as postgresql://user@host/db or sqlite:///file.db.")
 def check(extract: str | None, schema: str, as_of: dt.date | None, read: ReadSettings, json_path: str | None,
-          junit_path: Path | None, fail_on: str, engine: str, source_url: str | None) -> None:
+          junit_path: Path | None, gate: Gate, engine: str, source_url: str | None) -> None:
     """Check EXTRACT against a schema and summarise what failed, team by team.
 
     EXTRACT is a CSV, Parquet or Excel file, or a database URI (sqlite:///path.db,
     postgresql://user@host/db) with --table or --query. With --engine gx the rules run inside
     the database instead: give --source URI and --table.
     """
-    gate = FAIL_ON[fail_on]
     quiet = takes_stdout({"--json": json_path, "--junit": junit_path, "--unreadable": read.unreadable_path})
     resolved = load_schema(schema)
     mapping = load_mapping(read.mapping_path, resolved) if read.mapping_path else None
@@ -62,13 +60,13 @@ def check(extract: str | None, schema: str, as_of: dt.date | None, read: ReadSet
             report = validate(extract, resolved, as_of=as_of, mapping=mapping, options=options)
     pass_gates(report, read.unreadable_path, read.max_unreadable, read.min_rows)
     if junit_path is not None:
-        write(junit_path, render_junit(report, gate))
+        write(junit_path, render_junit(report, gate.fail_on))
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 10_000
-    summary = render_terminal(report, gate, color=use_color(), width=width)
+    summary = render_terminal(report, gate.fail_on, color=use_color(), width=width, strict=gate.strict)
     if json_path:
-        write(Path(json_path), render_json(report, gate))
+        write(Path(json_path), render_json(report, gate.fail_on, strict=gate.strict))
     tell(summary, err=quiet, nl=False)
-    sys.exit(ExitCode.PASSED if report.passed(gate) else ExitCode.FINDINGS)
+    sys.exit(ExitCode.PASSED if gate.passed(report) else ExitCode.FINDINGS)
 
 
 def _check_with_gx(extract: str | None, source_url: str | None, read: ReadSettings, schema: Schema,

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
+from refcheck.checks import Report
 from refcheck.checks.extras import MissingExtra
 from refcheck.checks.readers.uri import display, is_uri
 from refcheck.cli.exit_codes import ExitCode
@@ -48,6 +51,38 @@ class MissingLibrary(click.ClickException):
 
 FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
 """``--fail-on``: the lowest severity whose failures make the exit code 1."""
+
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """What makes the exit code 1: a rule failed at or above ``fail_on``; with ``strict``, a readability warning too."""
+
+    fail_on: Severity | None
+    strict: bool = False
+
+    def passed(self, report: Report) -> bool:
+        """Whether the run passes this gate."""
+        return report.passed(self.fail_on, strict=self.strict)
+
+
+def gate_options(default: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """``--fail-on`` (``default`` when not given) and ``--strict``, handed to the command as one ``Gate``, ``gate``."""
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(command)
+        def with_gate(**params: Any) -> None:
+            command(gate=Gate(FAIL_ON[params.pop("fail_on")], params.pop("strict")), **params)
+
+        strict = click.option(
+            "--strict", is_flag=True,
+            help="Exit 1 also when a field's values mostly could not be read (a readability warning), so that "
+                 "figures resting on partial data fail the gate. Recommended for gates.")
+        fail_on = click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default=default, show_default=True,
+                               help="The lowest severity whose failures make the exit code 1.")
+        return fail_on(strict(with_gate))
+
+    return decorate
 
 
 def use_color() -> bool:

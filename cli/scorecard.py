@@ -14,13 +14,23 @@ import click
 from refcheck.checks import validate
 from refcheck.checks.report import team_label
 from refcheck.checks.wording import counted
-from refcheck.cli.common import FAIL_ON, AsOfDate, LocalPath, reading, takes_stdout, tell, use_color, writing
+from refcheck.cli.common import (
+    AsOfDate,
+    Gate,
+    LocalPath,
+    gate_options,
+    reading,
+    takes_stdout,
+    tell,
+    use_color,
+    writing,
+)
 from refcheck.cli.exit_codes import ExitCode, epilog
 from refcheck.cli.gates import pass_gates
 from refcheck.cli.read_options import ReadSettings, source_options
 from refcheck.reports.history import DEFAULT_HISTORY, fingerprint
 from refcheck.reports.recording import recorded_run
-from refcheck.reports.terminal import verdict
+from refcheck.reports.terminal import verdict, warning_lines
 from refcheck.reports.worklists import TAKEN
 from refcheck.schemas import DEFAULT_SCHEMA, load_mapping, load_schema
 from refcheck.schemas.yamldoc import printable
@@ -42,13 +52,11 @@ from refcheck.schemas.yamldoc import printable
 @click.option("--include-columns", default="", metavar="COL,...",
               help="Extract columns to add to the worklists (personal data: only when needed); none named like "
                    "a worklist column.")
-@click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="never", show_default=True,
-              help="The lowest severity whose failures make the exit code 1.")
+@gate_options(default="never")
 def scorecard(extract: str, out: Path, schema: str, as_of: dt.date | None, read: ReadSettings, history_path: Path,
-              no_history: bool, teams: tuple[str, ...], include_columns: str, fail_on: str) -> None:
+              no_history: bool, teams: tuple[str, ...], include_columns: str, gate: Gate) -> None:
     """Write team scorecards, worklists and the JSON report for EXTRACT into --out."""
     progress = _Progress()
-    gate = FAIL_ON[fail_on]
     quiet = takes_stdout({"--unreadable": read.unreadable_path})
     carry = tuple(name.strip() for name in include_columns.split(",") if name.strip())
     taken = [name for name in carry if name in TAKEN]
@@ -69,17 +77,19 @@ def scorecard(extract: str, out: Path, schema: str, as_of: dt.date | None, read:
     from refcheck.reports.outputs import write_scorecard  # NOTE: Jinja2 and XlsxWriter, only when needed
     from refcheck.reports.scorecard_inputs import ScorecardInputs
 
-    inputs = ScorecardInputs(report=report, teams=shown, include_columns=carry)
+    inputs = ScorecardInputs(report=report, teams=shown, include_columns=carry, warnings=report.warnings)
     _writable_folder(out)  # NOTE: a bad --out fails before the history is opened
     progress("writing")
     with writing(history_path), recorded_run(inputs, history_path, extract_print, made_at) as inputs, writing(out):
-        written = write_scorecard(inputs, out, made_at, gate)
+        written = write_scorecard(inputs, out, made_at, gate.fail_on)
     checked = report.source
+    if report.warnings:
+        tell(warning_lines(report, color=use_color()), err=quiet)
     tell(printable(f"{counted(checked.rows_checked, 'record')} checked ({checked.rows_unreadable:,} unreadable) as "
                    f"of {report.as_of.isoformat()}; wrote {counted(len(written), 'file')} to {out}"), err=quiet)
-    if gate is not None:
-        tell(verdict(report, gate, color=use_color()), err=quiet)
-    sys.exit(ExitCode.PASSED if report.passed(gate) else ExitCode.FINDINGS)
+    if gate.fail_on is not None or gate.strict:
+        tell(verdict(report, gate.fail_on, color=use_color(), strict=gate.strict), err=quiet)
+    sys.exit(ExitCode.PASSED if gate.passed(report) else ExitCode.FINDINGS)
 
 
 class _Progress:

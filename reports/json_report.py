@@ -1,9 +1,9 @@
 """The machine-readable report (``--json``), documented field by field in ``docs/report-json.md``.
 
 Keys:
-    refcheck_version, schema {name, version, extends}, as_of, fail_on,
+    refcheck_version, schema {name, version, extends}, as_of, fail_on, strict,
     source {path, rows_read, rows_checked, rows_unreadable, unreadable [{line, reason}]},
-    passed, worst_severity, teams [{team, rows}],
+    warnings [{field, column, kind, share, message}], passed, worst_severity, teams [{team, rows}],
     rules [{id, kind, category, severity, field, message, hint, status, checked, failed,
             pass_rate, tolerance, breached, by_team [{team, checked, failed}]}].
 """
@@ -20,8 +20,11 @@ from refcheck.reports.version import refcheck_version
 from refcheck.schemas import Severity
 
 
-def report_dict(report: Report, fail_on: Severity | None) -> dict[str, Any]:
-    """The report as plain JSON data; counts and rule metadata only, never a record's values."""
+def report_dict(report: Report, fail_on: Severity | None, *, strict: bool = False) -> dict[str, Any]:
+    """The report as plain JSON data; counts and rule metadata only, never a record's values.
+
+    ``strict`` (``--strict``) makes a readability warning fail ``passed`` as a failed rule does.
+    """
     worst = report.worst_severity()
     return {
         "refcheck_version": refcheck_version(),
@@ -32,6 +35,7 @@ def report_dict(report: Report, fail_on: Severity | None) -> dict[str, Any]:
         },
         "as_of": report.as_of.isoformat(),
         "fail_on": fail_on.value if fail_on else "never",
+        "strict": strict,
         "source": {
             "path": report.source.path,
             "rows_read": report.source.rows_read,
@@ -39,7 +43,9 @@ def report_dict(report: Report, fail_on: Severity | None) -> dict[str, Any]:
             "rows_unreadable": report.source.rows_unreadable,
             "unreadable": report.unreadable.head(UNREADABLE_LISTED).to_dicts(),
         },
-        "passed": report.passed(fail_on),
+        "warnings": [{"field": warning.field, "column": warning.column, "kind": warning.kind,
+                      "share": round(warning.share, 6), "message": warning.message} for warning in report.warnings],
+        "passed": report.passed(fail_on, strict=strict),
         "worst_severity": worst.value if worst else None,
         "teams": [{"team": team_label(team), "rows": rows}
                   for team, rows in zip(report.teams, report.team_rows, strict=True)],
@@ -47,9 +53,9 @@ def report_dict(report: Report, fail_on: Severity | None) -> dict[str, Any]:
     }
 
 
-def render_json(report: Report, fail_on: Severity | None) -> str:
+def render_json(report: Report, fail_on: Severity | None, *, strict: bool = False) -> str:
     """The report as indented JSON text, safe to print: no control character in it is raw (``json_text``)."""
-    return json_text(json.dumps(report_dict(report, fail_on), indent=2, ensure_ascii=False)) + "\n"
+    return json_text(json.dumps(report_dict(report, fail_on, strict=strict), indent=2, ensure_ascii=False)) + "\n"
 
 
 UNREADABLE_LISTED = 1000

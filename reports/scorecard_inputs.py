@@ -5,24 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from refcheck.checks import Report
+from refcheck.checks.report import ReadabilityWarning
 from refcheck.reports.history import Change, TrendPoint
 from refcheck.reports.scorecard import Figure, kpi_fields, kpi_figure
 from refcheck.schemas import Kpi
-
-
-@dataclass(frozen=True, slots=True)
-class ReadabilityWarning:
-    """A field whose present values mostly could not be read as its type or its code list.
-
-    The fields are those of the JSON report's ``warnings`` entries; ``message`` is written by refcheck
-    from names and shares only, never from a value.
-    """
-
-    field: str
-    column: str
-    kind: str
-    share: float
-    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +23,7 @@ class ScorecardInputs:
     """Whether an earlier run existed to compare with (so zero changes mean nothing changed)."""
     include_columns: tuple[str, ...] = field(default=())
     warnings: tuple[ReadabilityWarning, ...] = ()
-    """Fields that could not be read well enough to trust: shown as a banner, and on the figures they feed."""
+    """Fields that could not be read well enough to trust (the report's): a banner, and on the figures they feed."""
 
     def figure(self, kpi: Kpi, team: str | None = None) -> Figure:
         """A KPI's figure for a team or overall."""

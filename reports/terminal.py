@@ -30,13 +30,24 @@ class _Ink:
         return f"\x1b[{codes}m{text}\x1b[0m"
 
 
-def render_terminal(report: Report, fail_on: Severity | None, *, color: bool = False, width: int = 10_000) -> str:
-    """The summary as text lines; ``color`` adds ANSI styles.
+def render_terminal(report: Report, fail_on: Severity | None, *, color: bool = False, width: int = 10_000,
+                    strict: bool = False) -> str:
+    """The summary as text lines; ``color`` adds ANSI styles; ``strict`` counts readability warnings as failures.
 
     Every text from the schema or the extract is shown ``visible`` (its control characters escaped),
     and no line can start a CI runner's command.
     """
-    return inert_lines("\n".join(_lines(report, fail_on, _Ink(color), width)) + "\n")
+    return inert_lines("\n".join(_lines(report, fail_on, _Ink(color), width, strict)) + "\n")
+
+
+def warning_lines(report: Report, *, color: bool = False) -> str:
+    """One loud ``Warning:`` line per field read too poorly to trust (empty when there are none)."""
+    return inert_lines("\n".join(_warnings(report, _Ink(color))))
+
+
+def _warnings(report: Report, ink: _Ink) -> Iterator[str]:
+    for warning in report.warnings:
+        yield ink("Warning: ", "yellow", "bold") + ink(visible(warning.message), "yellow")
 
 
 def percent(rate: float) -> str:
@@ -46,7 +57,7 @@ def percent(rate: float) -> str:
     return "99.9%" if text == "100.0%" and rate < 1 else text
 
 
-def _lines(report: Report, fail_on: Severity | None, ink: _Ink, width: int) -> Iterator[str]:
+def _lines(report: Report, fail_on: Severity | None, ink: _Ink, width: int, strict: bool) -> Iterator[str]:
     schema, source = report.schema, report.source
     yield ink(f"refcheck {refcheck_version()}", "bold") + f" · schema {visible(schema.name)} v{visible(schema.version)}"
     yield (
@@ -57,7 +68,9 @@ def _lines(report: Report, fail_on: Severity | None, ink: _Ink, width: int) -> I
         lines = report.unreadable["line"].head(5).to_list()
         more = " …" if source.rows_unreadable > len(lines) else ""
         where = ", ".join(str(line) for line in lines)
-        yield ink(f"{source.rows_unreadable:,} rows could not be read (lines {where}{more})", "red")
+        named = "line" if source.rows_unreadable == 1 else "lines"
+        yield ink(f"{counted(source.rows_unreadable, 'row')} could not be read ({named} {where}{more})", "red")
+    yield from _warnings(report, ink)
     not_run = [visible(result.rule.id) for result in report.results if not result.ran]
     if not_run:
         yield ink(f"Not run (field not collected): {', '.join(not_run)}", "dim")
@@ -78,7 +91,7 @@ def _lines(report: Report, fail_on: Severity | None, ink: _Ink, width: int) -> I
     yield ""
     yield from _team_table(report, ink)
     yield ""
-    yield _verdict(report, fail_on, ink)
+    yield _verdict(report, fail_on, ink, strict)
 
 
 def _rule_line(result: RuleResult, id_width: int, ink: _Ink, width: int) -> str:
@@ -120,16 +133,20 @@ def _shortened(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def verdict(report: Report, fail_on: Severity | None, *, color: bool = False) -> str:
-    """The one line a gate prints: PASSED or FAILED against ``--fail-on``, and why."""
-    return inert_lines(_verdict(report, fail_on, _Ink(color)))
+def verdict(report: Report, fail_on: Severity | None, *, color: bool = False, strict: bool = False) -> str:
+    """The one line a gate prints: PASSED or FAILED against ``--fail-on`` (and ``--strict``), and why."""
+    return inert_lines(_verdict(report, fail_on, _Ink(color), strict))
 
 
-def _verdict(report: Report, fail_on: Severity | None, ink: _Ink) -> str:
+def _verdict(report: Report, fail_on: Severity | None, ink: _Ink, strict: bool) -> str:
     gate = fail_on.value if fail_on else "never"
+    how = f"fail-on {gate}, strict" if strict else f"fail-on {gate}"
     worst = report.worst_severity()
-    if report.passed(fail_on):
+    if report.passed(fail_on, strict=strict):
         detail = f"worst severity {worst.value}" if worst else "no failures"
-        return ink("PASSED", "green", "bold") + f" (fail-on {gate}; {detail})"
+        return ink("PASSED", "green", "bold") + f" ({how}; {detail})"
     breached = [r for r in report.results if r.breached and fail_on and r.rule.severity.rank >= fail_on.rank]
-    return ink("FAILED", "red", "bold") + f" (fail-on {gate}): {len(breached)} rules at or above {gate} failed"
+    reasons = [f"{counted(len(breached), 'rule')} at or above {gate} failed"] if breached or not strict else []
+    if strict and report.warnings:
+        reasons.append(f"{counted(len(report.warnings), 'field')} could not be read well enough to trust")
+    return ink("FAILED", "red", "bold") + f" ({how}): {'; '.join(reasons)}"

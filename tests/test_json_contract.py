@@ -32,10 +32,13 @@ def sample_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def test_top_level_keys_and_types(sample_report: dict[str, Any]) -> None:
     assert set(sample_report) == {
-        "refcheck_version", "schema", "as_of", "fail_on", "source", "passed", "worst_severity", "teams", "rules",
+        "refcheck_version", "schema", "as_of", "fail_on", "strict", "source", "warnings", "passed", "worst_severity",
+        "teams", "rules",
     }
     assert sample_report["schema"] == {"name": "wales-referral", "version": 1, "extends": []}
     assert sample_report["as_of"] == SAMPLE_AS_OF.isoformat()
+    assert sample_report["strict"] is False
+    assert sample_report["warnings"] == []  # the sample's fields all read well
     assert sample_report["worst_severity"] in ("error", "warning", None)
     assert isinstance(sample_report["passed"], bool)
     assert re.fullmatch(r"\d+\.\d+\.\d+.*", sample_report["refcheck_version"])

@@ -69,7 +69,7 @@ def test_unreadable_rows_file_and_the_limit(tmp_path: Path, invoke: Invoke) -> N
 def test_the_terminal_names_the_first_unreadable_lines(tmp_path: Path, invoke: Invoke) -> None:
     path = _write(tmp_path, [ROW, "x,y"])
     result = invoke("check", path, "--as-of", "2025-06-30")
-    assert "1 rows could not be read (lines 3)" in result.stdout
+    assert "1 row could not be read (line 3)" in result.stdout
 
 
 def test_a_stray_quote_stops_the_run_rather_than_misreading_rows(tmp_path: Path, invoke: Invoke) -> None:
@@ -128,7 +128,7 @@ def test_records_over_several_lines_anywhere_keep_every_row_and_line_right(tmp_p
         good = [line for line, width in expected if width == len(FIELDS)]
         assert report.unreadable.rows() == [(line, f"{width} fields where the header has {len(FIELDS)}")
                                             for line, width in expected if width != len(FIELDS)]
-        assert report.findings.filter(pl.col("rule_id") == "gender.valid")["row"].to_list() == good
+        assert report.findings.filter(pl.col("rule_id") == "gender.valid")["line"].to_list() == good
         assert report.source.rows_read == len(expected) and report.source.rows_checked == len(good)
 
 
