@@ -63,8 +63,9 @@ def forms_seen(frame: pl.LazyFrame, types: Mapping[str, pl.DataType], schema: Sc
                doubtful: Sequence[Doubtful]) -> pl.LazyFrame:
     """One row: per doubtful field, the most common masked form of its unread values, and for codes the value too.
 
-    A code's value is kept beside its column's count of distinct values, so that ``readability_warnings``
-    shows it only as ``refcheck profile`` would.
+    The forms are those of the first ``FORM_SAMPLE`` rows (the shares are exact already, from the pass);
+    a code column's distinct values are counted over every row, so that ``readability_warnings`` shows a
+    code only as ``refcheck profile`` would.
     """
     mapping = schema.mapping
     names = {item.field.name for item in doubtful}
@@ -72,20 +73,27 @@ def forms_seen(frame: pl.LazyFrame, types: Mapping[str, pl.DataType], schema: Sc
     stages = [typed_stages(field.name, field.type, types[mapping.column(field.name)],
                            column=mapping.column(field.name), mapping=mapping.fields.get(field.name),
                            null_tokens=mapping.null_tokens) for field in fields]
-    texts = [blank_to_null(pl.col(mapping.column(field.name)).cast(pl.String), mapping.null_tokens)
-             .alias(internal("raw", field.name)) for field in fields]
-    stats: list[pl.Expr] = []
+    texts = {field.name: blank_to_null(pl.col(mapping.column(field.name)).cast(pl.String), mapping.null_tokens)
+             for field in fields}
+    forms: list[pl.Expr] = []
+    distinct: list[pl.Expr] = []
     for item in doubtful:
         name, text, value = item.field.name, pl.col(internal("raw", item.field.name)), pl.col(item.field.name)
         if item.kind == UNREADABLE:
-            stats.append(most_common(shape(text.filter(text.is_not_null() & value.is_null())), 1)
+            forms.append(most_common(shape(text.filter(text.is_not_null() & value.is_null())), 1)
                          .alias(internal("form", name)))
             continue
         outside = value.filter(value.is_not_null() & ~value.is_in(list(schema.codes[item.field.codes or ""].codes)))
-        stats += [most_common(shape(outside), 1).alias(internal("outside_form", name)),
-                  most_common(outside, 1).alias(internal("outside", name)),
-                  text.drop_nulls().n_unique().alias(internal("distinct", name))]
-    return read_typed(frame, stages, keep=texts).select(stats)
+        forms += [most_common(shape(outside), 1).alias(internal("outside_form", name)),
+                  most_common(outside, 1).alias(internal("outside", name))]
+        distinct.append(texts[name].drop_nulls().n_unique().alias(internal("distinct", name)))
+    keep = [text.alias(internal("raw", name)) for name, text in texts.items()]
+    sample = read_typed(frame.head(FORM_SAMPLE), stages, keep=keep).select(forms)
+    return pl.concat([sample, frame.select(distinct)], how="horizontal") if distinct else sample
+
+
+FORM_SAMPLE = 20_000
+"""Rows read for the forms a doubtful field's values take: enough to see the usual form, cheap on any extract."""
 
 
 def readability_warnings(schema: Schema, doubtful: Sequence[Doubtful], seen: Mapping[str, Any]) -> tuple[
