@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from refcheck.checks import Report, validate
+from refcheck.checks.readability import doubtful_fields, readability_warnings
 from refcheck.cli.common import AsOfDate, Gate, LocalPath, gate_options, reading, takes_stdout, tell, use_color, write
 from refcheck.cli.exit_codes import ExitCode, epilog
 from refcheck.cli.gates import pass_gates
@@ -88,4 +89,7 @@ def _check_with_gx(extract: str | None, source_url: str | None, read: ReadSettin
     refused = untranslated(schema.mapping)
     if refused:
         raise click.UsageError(refused)
-    return validate_sql(url, table, schema, as_of=as_of or dt.date.today())
+    report = validate_sql(url, table, schema, as_of=as_of or dt.date.today())
+    # NOTE: the shares come from the rules' counts; the forms seen would need the rows, which stay in the database.
+    doubtful = doubtful_fields(schema, report.results)
+    return dataclasses.replace(report, warnings=readability_warnings(schema, doubtful, {}))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -23,6 +24,8 @@ DOTTED = [pl.col(name).str.replace(r"^(\d{4})-(\d{2})-(\d{2})", "$3.$2.$1")
 """Every date of the sample written dd.mm.yyyy, a form refcheck reads only with a date_format."""
 SEXES = {"1": "M", "2": "F", "0": "U", "9": "I"}
 SENTINEL = "Zebediah Quillfeather"
+MANY = 300
+"""More distinct values than ``refcheck profile`` lists of a code column (200)."""
 
 
 def _sample() -> pl.DataFrame:
@@ -158,10 +161,6 @@ def test_no_warning_shows_a_value_that_is_not_a_code(tmp_path: Path, invoke: Inv
         assert not re.search(r"Name\d{4}", text)
 
 
-MANY = 300
-"""More distinct values than ``refcheck profile`` lists of a code column (200)."""
-
-
 def test_the_newcomer_path_gives_a_correct_scorecard_or_warns_loudly(tmp_path: Path, invoke: Invoke) -> None:
     """profile, init --from, scorecard on another system's export: never a quiet, healthy-looking page."""
     extract = tmp_path / "their-export.csv"
@@ -188,3 +187,18 @@ def test_the_newcomer_path_gives_a_correct_scorecard_or_warns_loudly(tmp_path: P
         assert all(rule["pass_rate"] >= 0.95 for rule in report["rules"] if rule["kind"] == "readable")
     else:
         assert "Some figures rest on partial data" in page
+
+
+def test_the_gx_engine_warns_from_its_counts_and_strict_fails(tmp_path: Path, invoke: Invoke) -> None:
+    """Inside a database the shares come from the rules' counts; no form is shown, since the rows stay there."""
+    path = tmp_path / "warehouse.db"
+    frame = _sample().head(60).with_columns(DOTTED)
+    with sqlite3.connect(path) as db:
+        db.execute(f"CREATE TABLE referrals ({', '.join(f'{name!r} TEXT' for name in frame.columns)})")
+        db.executemany(f"INSERT INTO referrals VALUES ({', '.join('?' for _ in frame.columns)})",
+                       [tuple(value or None for value in row) for row in frame.rows()])
+    result = invoke("check", "--engine", "gx", "--source", f"sqlite:///{path}", "--table", "referrals",
+                    "--as-of", AS_OF, "--fail-on", "never", "--strict")
+    assert result.exit_code == ExitCode.FINDINGS, result.output
+    assert ('Warning: Referral received (column "referral_received"): 100% of values cannot be read — add a '
+            "date_format to the mapping") in result.stdout.splitlines()
