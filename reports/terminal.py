@@ -142,11 +142,14 @@ def _verdict(report: Report, fail_on: Severity | None, ink: _Ink, strict: bool) 
     gate = fail_on.value if fail_on else "never"
     how = f"fail-on {gate}, strict" if strict else f"fail-on {gate}"
     worst = report.worst_severity()
+    unread = f"{counted(len(report.warnings), 'field')} could not be read well enough to trust"
     if report.passed(fail_on, strict=strict):
         detail = f"worst severity {worst.value}" if worst else "no failures"
-        return ink("PASSED", "green", "bold") + f" ({how}; {detail})"
+        # NOTE: a pass that rests on partial data says so, and how to gate on it
+        but = f" — but {unread}; --strict fails on this" if report.warnings else ""
+        return ink("PASSED", "green", "bold") + f" ({how}; {detail}){but}"
     breached = [r for r in report.results if r.breached and fail_on and r.rule.severity.rank >= fail_on.rank]
     reasons = [f"{counted(len(breached), 'rule')} at or above {gate} failed"] if breached or not strict else []
     if strict and report.warnings:
-        reasons.append(f"{counted(len(report.warnings), 'field')} could not be read well enough to trust")
+        reasons.append(unread)
     return ink("FAILED", "red", "bold") + f" ({how}): {'; '.join(reasons)}"

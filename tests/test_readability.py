@@ -52,6 +52,8 @@ def test_dates_in_an_unread_form_warn_on_the_terminal_and_in_the_json(dotted: tu
             "(written like 99.99.9999 99:99) — add a date_format to the mapping")
     assert line in result.stdout.splitlines()
     assert result.stdout.index(line) < result.stdout.index("Failing rules")  # before the results
+    assert result.stdout.splitlines()[-1] == ("PASSED (fail-on never; worst severity error) — but 10 fields could not "
+                                              "be read well enough to trust; --strict fails on this")
     report = json.loads((tmp_path / "report.json").read_text())
     received = next(warning for warning in report["warnings"] if warning["field"] == "referral_received")
     assert received == {"field": "referral_received", "column": "Date Received", "kind": "unreadable", "share": 1.0,
