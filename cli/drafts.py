@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from refcheck.checks.readers.extract import extract_columns
 from refcheck.checks.wording import counted
 from refcheck.cli.common import BadOutput, LocalPath, reading, say, shown, takes_stdout, tell, write, writing
 from refcheck.cli.exit_codes import READS_EXTRACT, epilog
 from refcheck.cli.read_options import ReadSettings, read_options
-from refcheck.schemas import DEFAULT_SCHEMA, load_mapping, load_schema, proposal_yaml, propose_mapping
+from refcheck.schemas import DEFAULT_SCHEMA, load_mapping, load_schema, proposal_yaml
+from refcheck.schemas.mapping import NO_DRAFT
 from refcheck.schemas.yamldoc import printable
 
 
@@ -24,13 +24,19 @@ from refcheck.schemas.yamldoc import printable
               help="Write the proposed mapping here (default: standard output).")
 @read_options("sheet", "table", "query")
 def map_(extract: str, schema: str, out: Path | None, read: ReadSettings) -> None:
-    """Propose a column mapping from EXTRACT's headers to the schema's fields, for you to check and edit."""
+    """Propose a column mapping from EXTRACT's headers and values to the schema's fields, for you to check and edit.
+
+    Besides the columns it drafts, from one profile of EXTRACT, value translations for code columns
+    written in the system's own words, a date_format for dates written in another form, and null_tokens.
+    """
+    from refcheck.checks.drafting import draft_mapping, drafted_summary
+
     options = read.options_for(extract)
     resolved = load_schema(schema)
     with reading(extract):
-        label, columns = extract_columns(extract, options)
-    proposal = propose_mapping(columns, resolved)
-    text = proposal_yaml(proposal, label)
+        drafted = draft_mapping(extract, resolved, options)
+    proposal = drafted.proposal
+    text = proposal_yaml(proposal, drafted.source, drafted.draft)
     if out is None:
         say(text, nl=False)
     else:
@@ -38,6 +44,7 @@ def map_(extract: str, schema: str, out: Path | None, read: ReadSettings) -> Non
     exact = sum(1 for _, how in proposal.matches.values() if how == "exact")
     click.echo(f"{len(proposal.matches)} of {counted(len(resolved.fields), 'field')} matched ({exact} exactly); "
                f"not matched: {', '.join(proposal.unmapped_fields) or 'none'}", err=True)
+    click.echo(drafted_summary(drafted.draft), err=True)
 
 
 @click.command(epilog=epilog("refcheck profile their-export.csv --html profile.html", codes=READS_EXTRACT))
@@ -88,15 +95,18 @@ def profile(extract: str, schema: str, mapping_path: Path | None, read: ReadSett
                                           "table": "Database table of --from (a database URI)."})
 def init(extends: str, extract: str | None, name: str | None, folder: Path, force: bool, read: ReadSettings) -> None:
     """Start a council's folder: a schema extending the standard, a proposed mapping, a README."""
+    from refcheck.checks.drafting import draft_mapping, drafted_summary
     from refcheck.schemas.scaffold import scaffold, slug
 
     extends_as = _relative_schema(extends, folder)
-    headers = None
+    drafted = None
     if extract is not None:
         options = read.options_for(extract)
+        parent = load_schema(extends)
         with reading(extract):
-            headers = extract_columns(extract, options)[1]
-    made = scaffold(name or slug(folder.resolve().name), extends, headers=headers, extends_as=extends_as,
+            drafted = draft_mapping(extract, parent, options)
+    made = scaffold(name or slug(folder.resolve().name), extends, extends_as=extends_as,
+                    proposal=drafted.proposal if drafted else None, draft=drafted.draft if drafted else NO_DRAFT,
                     extract=None if extract is None else shown(extract))
     with writing(folder):
         existing = [file for file in made.files if (folder / file).exists()]
@@ -106,9 +116,10 @@ def init(extends: str, extract: str | None, name: str | None, folder: Path, forc
     for file, text in made.files.items():
         write(folder / file, text)
     say(printable(f"wrote {', '.join(str(folder / file) for file in made.files)}"))
-    if extract is not None:
+    if drafted is not None:
         say(f"mapping: {counted(made.matched, 'field')} matched; check mapping.yaml"
             + (f"; not matched: {', '.join(made.unmatched)}" if made.unmatched else ""))
+        say(drafted_summary(drafted.draft))
     say(printable(f"next: refcheck schema check {folder / 'schema.yaml'}"))
 
 

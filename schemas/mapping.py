@@ -1,7 +1,8 @@
 """Column mappings: how another system's extract maps onto the canonical fields.
 
 A mapping names, per canonical field, the source column, a map of source values to codes
-(``Male: "1"``) and an extra date format; and the tokens that mean "blank" (``NULL``, ``N/A``).
+(``Male: "1"``) and an extra date format; the tokens that mean "blank" (``NULL``, ``N/A``); and
+one date format for every date field that names none of its own.
 It is a file of its own (``--mapping``) or a schema's ``mapping:`` section, validated with the
 same ``file:line: path: problem`` errors. ``propose_mapping`` drafts one from an extract's headers.
 """
@@ -11,16 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from refcheck.schemas.model import NO_MAPPING, ExtractMapping, FieldMapping, Schema
+from refcheck.schemas.model import NO_MAPPING, ExtractMapping, Field, FieldMapping, Schema
 from refcheck.schemas.problems import Problems, did_you_mean
 from refcheck.schemas.quoting import quoted, scrub
-from refcheck.schemas.yamldoc import Node, load_yaml
+from refcheck.schemas.yamldoc import Node, Where, load_yaml
 
 
 def load_mapping(path: Path, schema: Schema) -> ExtractMapping:
@@ -28,24 +29,24 @@ def load_mapping(path: Path, schema: Schema) -> ExtractMapping:
     return parse_mapping(load_yaml(path, "mapping"), schema.fields)
 
 
-def parse_mapping(node: Node, fields: Iterable[str]) -> ExtractMapping:
+def parse_mapping(node: Node, fields: Mapping[str, Field]) -> ExtractMapping:
     """A mapping from its YAML node; every mistake names its line, and all are reported together."""
     problems = Problems()
-    mapping = problems.attempt(lambda: _mapping(node, set(fields), problems), NO_MAPPING)
+    mapping = problems.attempt(lambda: _mapping(node, fields, problems), NO_MAPPING)
     problems.raise_any()
     return mapping
 
 
-_MAPPING_KEYS = {"fields", "null_tokens"}
+_MAPPING_KEYS = {"fields", "null_tokens", "date_format"}
 _FIELD_KEYS = {"column", "values", "date_format"}
 
 
-def _mapping(node: Node, known: set[str], problems: Problems) -> ExtractMapping:
+def _mapping(node: Node, known: Mapping[str, Field], problems: Problems) -> ExtractMapping:
     top = node.mapping()
     for key, value in top.items():
         if key not in _MAPPING_KEYS:
             problems.add(value.where.error(f"unknown key in mapping{did_you_mean(key, _MAPPING_KEYS)}; "
-                                           "expected one of fields, null_tokens"))
+                                           "expected one of date_format, fields, null_tokens"))
     entries: dict[str, FieldMapping] = {}
     used: dict[str, str] = {}
     listed = problems.attempt(top["fields"].mapping, {}) if "fields" in top and top["fields"].value is not None else {}
@@ -59,7 +60,40 @@ def _mapping(node: Node, known: set[str], problems: Problems) -> ExtractMapping:
     for item in problems.value(top, "null_tokens", Node.items, []):
         with problems.noted():
             tokens.append(_token(item))
+    shared = problems.value(top, "date_format", Node.text, None)
+    if shared is not None:
+        with problems.noted():
+            _check_date_format(shared, top["date_format"])
+        entries = _with_shared_date_format(entries, shared, known)
     return ExtractMapping(fields=entries, null_tokens=tuple(tokens))
+
+
+def _with_shared_date_format(entries: dict[str, FieldMapping], shared: str,
+                             known: Mapping[str, Field]) -> dict[str, FieldMapping]:
+    """Every date field given the mapping's one ``date_format`` unless it names its own (which wins).
+
+    Resolved here, once, so that every reader of the mapping sees a field's format where it always has.
+    """
+    resolved = dict(entries)
+    for name, field_ in known.items():
+        entry = resolved.get(name, FieldMapping())
+        if field_.type.is_temporal and entry.date_format is None:
+            resolved[name] = FieldMapping(column=entry.column, values=entry.values, date_format=shared)
+    return resolved
+
+
+def date_format_places(node: Node, fields: Mapping[str, Field]) -> dict[str, Where]:
+    """Where each date field's ``date_format`` is written in a (valid) mapping: its own key, else the shared one."""
+    top = node.mapping()
+    listed = top["fields"].mapping() if "fields" in top and top["fields"].is_mapping else {}
+    places = {}
+    for name, field_ in fields.items():
+        own = listed[name].mapping().get("date_format") if name in listed and listed[name].is_mapping else None
+        if own is not None:
+            places[name] = own.where
+        elif field_.type.is_temporal and "date_format" in top:
+            places[name] = top["date_format"].where
+    return places
 
 
 def _field_mapping(name: str, entry: Node, used: dict[str, str], problems: Problems) -> FieldMapping:
@@ -214,31 +248,75 @@ def propose_mapping(headers: list[str], schema: Schema) -> Proposal:
     )
 
 
-def proposal_yaml(proposal: Proposal, extract_label: str) -> str:
-    """The proposal as a mapping file to edit: every field listed, doubtful ones commented.
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What an extract's values add to a proposal (``refcheck profile`` found them), each line for a person to check.
 
-    Every header and the extract's label are written as YAML double-quoted scalars, escapes and
+    It holds only code-like values of code fields that are not personal, ``strftime`` formats with the
+    forms they read (digits as 9, letters as A) and placeholder tokens: nothing that says what a record says.
+    """
+
+    values: Mapping[str, Mapping[str, tuple[str, str]]] = field(default_factory=dict)
+    """field -> source value -> (the code, the code's label it was matched to)"""
+    date_formats: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """field -> (date_format, the form of the values it reads)"""
+    null_tokens: tuple[str, ...] = ()
+    unmatched_codes: tuple[str, ...] = ()
+    """Code fields whose values are mostly outside the list but do not all match its labels: mapped by hand."""
+
+
+NO_DRAFT = Draft()
+
+
+def proposal_yaml(proposal: Proposal, extract_label: str, draft: Draft = NO_DRAFT) -> str:
+    """The proposal as a mapping file to edit: every field listed, doubtful ones and drafted lines commented.
+
+    Every header, value and the extract's label are written as YAML double-quoted scalars, escapes and
     all, so that no header (a newline, ``#``, ``: ``, a quote, a control character) can add a key,
     end a comment early, or change what the file means when it is read back.
     """
+    tokens = (f"null_tokens: [{', '.join(_scalar(token) for token in draft.null_tokens)}]   "
+              "# check: drafted from the placeholders seen; values that mean blank in this system"
+              if draft.null_tokens else
+              "null_tokens: []   # values that mean blank in this system, e.g. [NULL, \"N/A\"]")
     lines = [
         f"# Column mapping proposed by `refcheck map` for {_scalar(extract_label)}.",
-        "# Check every line; fuzzy matches and unmapped fields need a person's eye.",
+        "# Check every line; fuzzy matches, unmapped fields and drafted lines need a person's eye.",
         "# values: maps a source value to the standard's code, e.g. {Male: \"1\", Female: \"2\"}.",
         "# date_format: an extra form for a date column, e.g. \"%d.%m.%Y %H:%M\".",
-        "null_tokens: []   # values that mean blank in this system, e.g. [NULL, \"N/A\"]",
+        tokens,
         "fields:",
     ]
     notes = {"exact": "", "label": "   # matched by its label", "synonym": "   # a usual name for it",
              "fuzzy": "   # fuzzy match: check it"}
     for name, (header, how) in proposal.matches.items():
-        lines.append(f"  {name}: {{column: {_scalar(header)}}}{notes[how]}")
+        lines += _field_lines(name, header, notes[how], draft)
     for name in proposal.unmapped_fields:
         lines.append(f"  # {name}: {{column: \"?\"}}   # no header found; name the column, or mark the field")
         lines.append("  #   collected: false in your schema if your system does not hold it")
     if proposal.unused_headers:
         lines.append("# Headers not used: " + ", ".join(_scalar(header) for header in proposal.unused_headers))
     return "\n".join(lines) + "\n"
+
+
+def _field_lines(name: str, header: str, note: str, draft: Draft) -> list[str]:
+    """One field's entry: one line when only its column is proposed, a block when values or a format are drafted."""
+    values, date_format = draft.values.get(name), draft.date_formats.get(name)
+    if not values and date_format is None:
+        lines = [f"  {name}: {{column: {_scalar(header)}}}{note}"]
+        if name in draft.unmatched_codes:
+            lines.append("  #   values: most are outside the code list and do not all match its labels; "
+                         "map them by hand (refcheck profile lists them)")
+        return lines
+    lines = [f"  {name}:{note}", f"    column: {_scalar(header)}"]
+    if values:
+        lines.append("    values:")
+        lines += [f"      {_scalar(value)}: {_scalar(code)}   # check: drafted from the labels ({_scalar(label)})"
+                  for value, (code, label) in values.items()]
+    if date_format is not None:
+        lines.append(f"    date_format: {_scalar(date_format[0])}   # check: drafted from the form of its values "
+                     f"({_scalar(date_format[1])})")
+    return lines
 
 
 def _scalar(text: str) -> str:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import yaml
 
 from refcheck.schemas.escaping import markdown_text
 from refcheck.schemas.loader import load_schema
-from refcheck.schemas.mapping import proposal_yaml, propose_mapping
+from refcheck.schemas.mapping import NO_DRAFT, Draft, Proposal, proposal_yaml
 
 SCHEMA_FILE, MAPPING_FILE, README_FILE = "schema.yaml", "mapping.yaml", "README.md"
 
@@ -120,11 +119,12 @@ def slug(text: str) -> str:
     return "-".join(words) or "council"
 
 
-def scaffold(name: str, extends: str, *, headers: Sequence[str] | None = None, extract: str | None = None,
-             extends_as: str | None = None) -> Scaffold:
-    """The schema, README and (given an extract's headers) mapping of a new council folder.
+def scaffold(name: str, extends: str, *, proposal: Proposal | None = None, draft: Draft = NO_DRAFT,
+             extract: str | None = None, extends_as: str | None = None) -> Scaffold:
+    """The schema, README and (given a proposed mapping of an extract) mapping of a new council folder.
 
-    ``extends_as`` is how the new schema names its parent when that differs from how it is
+    ``draft`` is what the extract's values add to the proposal (translations, date formats, null
+    tokens). ``extends_as`` is how the new schema names its parent when that differs from how it is
     loaded here (a file path, relative to the new schema's folder).
     """
     parent = load_schema(extends)
@@ -135,15 +135,14 @@ def scaffold(name: str, extends: str, *, headers: Sequence[str] | None = None, e
     }
     matched = 0
     unmatched: tuple[str, ...] = ()
-    if headers is not None:
-        proposal = propose_mapping(list(headers), parent)
-        files[MAPPING_FILE] = proposal_yaml(proposal, extract or "the extract")
+    if proposal is not None:
+        files[MAPPING_FILE] = proposal_yaml(proposal, extract or "the extract", draft)
         matched, unmatched = len(proposal.matches), tuple(proposal.unmapped_fields)
     files[README_FILE] = _README.format(
         name=markdown_text(name), extends=markdown_text(extends), schema_file=SCHEMA_FILE, mapping_file=MAPPING_FILE,
-        mapping_note=" (proposed by `refcheck map`: check it)" if headers is not None else
+        mapping_note=" (proposed by `refcheck map`: check it)" if proposal is not None else
         " (none yet: `refcheck map EXTRACT --out mapping.yaml` drafts one)",
-        mapping_option=f" --mapping {MAPPING_FILE}" if headers is not None else "",
+        mapping_option=f" --mapping {MAPPING_FILE}" if proposal is not None else "",
         extract=_shell_word(extract) if extract else "EXTRACT.csv",
     )
     return Scaffold(files=files, matched=matched, unmatched=unmatched)

@@ -12,6 +12,7 @@ import yaml
 
 from refcheck.checks.synthetic.sample import generate
 from refcheck.cli import ExitCode
+from refcheck.schemas import load_mapping, load_schema
 from tests.conftest import SAMPLE_AS_OF, Invoke
 
 THEIR_HEADERS = {
@@ -94,7 +95,11 @@ def test_a_schema_can_carry_its_mapping(tmp_path: Path, invoke: Invoke) -> None:
     ('fields:\n  date_of_birth: {date_format: "%d.%m.%Y %Z"}\n',
      "mapping.yaml:2: fields.date_of_birth.date_format: a date format cannot read a time zone (%z, %Z): dates and "
      "times are read as UK local time, as written"),
-    ("colums: {}\n", "mapping.yaml:1: colums: unknown key in mapping; expected one of fields, null_tokens"),
+    ("colums: {}\n",
+     "mapping.yaml:1: colums: unknown key in mapping; expected one of date_format, fields, null_tokens"),
+    ('date_format: "%d.%m.%Y %z"\n',
+     "mapping.yaml:1: date_format: a date format cannot read a time zone (%z, %Z): dates and times are read as UK "
+     "local time, as written"),
 ])
 def test_mapping_mistakes_name_the_line(tmp_path: Path, invoke: Invoke, text: str, line: str) -> None:
     (tmp_path / "mapping.yaml").write_text(text)
@@ -113,3 +118,23 @@ def test_null_tokens_are_off_by_default_so_na_is_an_invalid_code(tmp_path: Path,
     rules = {rule["id"]: rule for rule in _report(invoke, tmp_path / "x.csv", "--mapping", str(tmp_path / "m.yaml"))
              ["rules"]}
     assert rules["gender.valid"]["checked"] == 0 and rules["gender.required"]["failed"] == 50
+
+
+def test_one_date_format_serves_every_date_field_and_a_fields_own_wins(tmp_path: Path, invoke: Invoke) -> None:
+    dotted = pl.col("date_of_birth").str.contains(r"^\d+\.\d+\.\d+$")  # NOTE: one such mistake is in the sample
+    frame = generate(300, seed=5, as_of=SAMPLE_AS_OF).with_columns(date_of_birth=pl.when(~dotted).then("date_of_birth"))
+    iso = r"^(\d{4})-(\d{2})-(\d{2})$"
+    frame.write_csv(tmp_path / "ours.csv")
+    frame.with_columns(pl.col("date_of_birth", "closure_date").str.replace(iso, "${3}.${2}.${1}"),
+                       referral_received=pl.col("referral_received").str.replace(
+                           r"^(\d{4})-(\d{2})-(\d{2}) (\d{2}:\d{2})$", "${1}/${2}/${3} ${4}"),
+                       ).write_csv(tmp_path / "theirs.csv")
+    (tmp_path / "m.yaml").write_text('date_format: "%d.%m.%Y"\n'
+                                     'fields:\n  referral_received: {date_format: "%Y/%m/%d %H:%M"}\n')
+    ours = _report(invoke, tmp_path / "ours.csv")["rules"]
+    shared = _report(invoke, tmp_path / "theirs.csv", "--mapping", str(tmp_path / "m.yaml"))["rules"]
+    without = {rule["id"]: rule["failed"] for rule in _report(invoke, tmp_path / "theirs.csv")["rules"]}
+    assert [(rule["id"], rule["failed"]) for rule in shared] == [(rule["id"], rule["failed"]) for rule in ours]
+    assert without["date_of_birth.type"] > 100 and without["referral_received.type"] > 100
+    mapping = load_mapping(tmp_path / "m.yaml", load_schema())
+    assert mapping.fields["closure_date"].date_format == "%d.%m.%Y" and "gender" not in mapping.fields
