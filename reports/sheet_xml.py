@@ -3,7 +3,7 @@
 XlsxWriter writes a workbook cell by cell in Python: about 20 s for the 300,000 worklist rows of a
 million-row extract. Worklist sheets are plain rows (text and numbers, no styles), so their
 ``<row>`` elements are made here as whole columns of strings and put into the sheets XlsxWriter
-wrote with only their header, widths, filter and print setup. Text that repeats (rules, messages,
+wrote with only their title and header rows, widths, filter and print setup. Text that repeats (rules, messages,
 hints) goes into the workbook's shared-string table once, as Excel itself stores it. A sheet's printed
 header and footer are put in here too (``PrintedPage``): XlsxWriter's own would refuse, with a warning
 that shows it, a title that holds its image code ``&G``.
