@@ -86,7 +86,7 @@ def test_pandera_export_flags_the_same_rows_as_the_engine(invoke: Invoke, tmp_pa
     assert report.findings is not None
     first_row = 2  # NOTE: findings give the line in the file; the header is line 1 and no record spans lines
     for result in report.results:
-        engine_rows = set(report.findings.filter(pl.col("rule_id") == result.rule.id)["row"].to_list())
+        engine_rows = set(report.findings.filter(pl.col("rule_id") == result.rule.id)["line"].to_list())
         pandera_rows = {index + first_row for index in
                         failures.filter(pl.col("rule") == result.rule.id)["index"].to_list()}
         assert pandera_rows == engine_rows, result.rule.id

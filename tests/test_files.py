@@ -58,4 +58,4 @@ def test_worklist_csv_quotes_text_that_starts_a_formula_and_leaves_numbers_as_nu
                           "working_days": [-3, 12]})
     write_worklist_csv(frame, "@Team", tmp_path / "team.csv")
     assert (tmp_path / "team.csv").read_text().splitlines() == [
-        "team,record_id,worker,message,working_days", "'@Team,'=HYPERLINK(1),W1,ok,-3", "'@Team,R2,,fine,12"]
+        "Team,Record,Worker,What is wrong,Working days", "'@Team,'=HYPERLINK(1),W1,ok,-3", "'@Team,R2,,fine,12"]

@@ -41,8 +41,8 @@ def test_findings_rows_point_at_the_record(tmp_path: Path) -> None:
     assert report.findings is not None
     sample = report.findings.filter(pl.col("record_id").is_not_null()).head(50)
     for row in sample.iter_rows(named=True):
-        # a CSV finding's row is its line in the file: the header is line 1
-        assert frame["referral_id"][row["row"] - 2].strip() == row["record_id"]
+        # a CSV finding's line is the line in the file its record starts on: the header is line 1
+        assert frame["referral_id"][row["line"] - 2].strip() == row["record_id"]
 
 
 def test_findings_are_each_rules_failed_rows_in_the_extracts_order_with_the_columns_asked_for() -> None:
@@ -58,7 +58,7 @@ def test_findings_are_each_rules_failed_rows_in_the_extracts_order_with_the_colu
     flags = flag_frame(extract, schema, rules, SAMPLE_AS_OF, detail=True, carry=("child_id", "postcode"))
     expected = pl.concat([
         flags.filter(pl.col(rule.id)).select(
-            pl.col(internal("row")).alias("row"), pl.col(internal("record")).alias("record_id"),
+            pl.col(internal("row")).alias("line"), pl.col(internal("record")).alias("record_id"),
             pl.col(internal("team")).alias("team"), pl.col(internal("worker")).alias("worker"),
             pl.lit(rule.id).alias("rule_id"),
             (pl.col(internal("days", rule.id)) if internal("days", rule.id) in flags.columns else pl.lit(None))
@@ -127,5 +127,5 @@ def test_re_referrals_count_the_latest_strictly_earlier_referral_across_ties(tmp
 
 
 def test_a_carried_column_named_like_a_findings_column_is_refused() -> None:
-    with pytest.raises(ValueError, match="findings have a column named 'team', 'row' already"):
-        validate(SAMPLE, as_of=SAMPLE_AS_OF, findings=True, carry=("team", "row"))
+    with pytest.raises(ValueError, match="findings have a column named 'team', 'line' already"):
+        validate(SAMPLE, as_of=SAMPLE_AS_OF, findings=True, carry=("team", "line"))
