@@ -16,11 +16,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from refcheck.checks.errors import ExtractError
 from refcheck.checks.profile import ColumnProfile, Profile, profile_extract
-from refcheck.checks.readers.extract import SourceOptions
+from refcheck.checks.readers.extract import SourceOptions, extract_columns
 from refcheck.checks.wording import counted
 from refcheck.schemas import Schema
-from refcheck.schemas.mapping import Draft, Proposal, propose_mapping
+from refcheck.schemas.mapping import NO_DRAFT, Draft, Proposal, propose_mapping
 
 MOSTLY_OUTSIDE = 0.5
 """A code column is written in the system's own vocabulary when at least this share of its values is outside the list;
@@ -51,11 +52,22 @@ class DraftedMapping:
     source: str
     proposal: Proposal
     draft: Draft
+    values_read: bool = True
+    """False when only the header could be read (a quote that never closes): the draft then adds nothing."""
 
 
 def draft_mapping(source: str | Path, schema: Schema, options: SourceOptions | None = None) -> DraftedMapping:
-    """Match the extract's headers to the schema's fields and draft translations, date formats and null tokens."""
-    profile = profile_extract(source, schema, options=options)
+    """Match the extract's headers to the schema's fields and draft translations, date formats and null tokens.
+
+    An extract whose rows cannot be read still has its header matched: the mapping is what a user
+    needs first, and ``refcheck check`` says what is wrong with the rows.
+    """
+    try:
+        profile = profile_extract(source, schema, options=options)
+    except ExtractError:
+        label, columns = extract_columns(source, options)
+        return DraftedMapping(source=label, proposal=propose_mapping(columns, schema), draft=NO_DRAFT,
+                              values_read=False)
     proposal = propose_mapping([column.column for column in profile.columns], schema)
     return DraftedMapping(source=profile.source, proposal=proposal, draft=draft_from_profile(profile, schema))
 
@@ -180,13 +192,16 @@ def _null_tokens(profile: Profile, schema: Schema, values: Mapping[str, Translat
     return tuple(value for value, _ in seen.most_common() if value in frequent)
 
 
-def drafted_summary(draft: Draft) -> str:
+def drafted_summary(drafted: DraftedMapping) -> str:
     """One line saying what was drafted from the values, by field name only, for the user to check."""
+    if not drafted.values_read:
+        return "drafted from the header only: the rows cannot be read (refcheck check says why)"
+    draft = drafted.draft
     parts = [f"values for {', '.join(draft.values)}" if draft.values else "",
              f"date_format for {', '.join(draft.date_formats)}" if draft.date_formats else "",
              counted(len(draft.null_tokens), "null token") if draft.null_tokens else ""]
-    drafted = "; ".join(part for part in parts if part)
-    line = f"drafted from the values (check each line marked 'check:'): {drafted}" if drafted else \
+    listed = "; ".join(part for part in parts if part)
+    line = f"drafted from the values (check each line marked 'check:'): {listed}" if listed else \
         "drafted from the values: nothing (no codes, dates or blanks to translate)"
     if draft.unmatched_codes:
         line += f"; map by hand the values of {', '.join(draft.unmatched_codes)} (most are outside the code list)"

@@ -44,7 +44,7 @@ def map_(extract: str, schema: str, out: Path | None, read: ReadSettings) -> Non
     exact = sum(1 for _, how in proposal.matches.values() if how == "exact")
     click.echo(f"{len(proposal.matches)} of {counted(len(resolved.fields), 'field')} matched ({exact} exactly); "
                f"not matched: {', '.join(proposal.unmapped_fields) or 'none'}", err=True)
-    click.echo(drafted_summary(drafted.draft), err=True)
+    click.echo(drafted_summary(drafted), err=True)
 
 
 @click.command(epilog=epilog("refcheck profile their-export.csv --html profile.html", codes=READS_EXTRACT))
@@ -119,7 +119,7 @@ def init(extends: str, extract: str | None, name: str | None, folder: Path, forc
     if drafted is not None:
         say(f"mapping: {counted(made.matched, 'field')} matched; check mapping.yaml"
             + (f"; not matched: {', '.join(made.unmatched)}" if made.unmatched else ""))
-        say(drafted_summary(drafted.draft))
+        say(drafted_summary(drafted))
     say(printable(f"next: refcheck schema check {folder / 'schema.yaml'}"))
 
 

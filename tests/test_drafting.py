@@ -10,11 +10,12 @@ import polars as pl
 import pytest
 import yaml
 
-from refcheck.checks.drafting import date_format_for, match_label
-from refcheck.checks.profile import PLACEHOLDERS
+from refcheck.checks.drafting import date_format_for, draft_from_profile, match_label
+from refcheck.checks.profile import PLACEHOLDERS, profile_extract
 from refcheck.checks.synthetic.sample import generate
 from refcheck.cli import ExitCode
-from refcheck.schemas import load_schema
+from refcheck.schemas import load_schema, proposal_yaml, propose_mapping
+from refcheck.schemas.mapping import Draft
 from tests.conftest import SAMPLE_AS_OF, Invoke
 
 HEADERS = {"referral_id": "Referral Ref", "child_id": "Person ID", "date_of_birth": "DOB", "gender": "Sex",
@@ -137,3 +138,29 @@ def test_an_initial_naming_two_labels_names_none() -> None:
 ])
 def test_a_form_gives_the_date_format_that_reads_it(form: str, written: str | None) -> None:
     assert date_format_for(form) == written
+
+
+def _draft(frame: pl.DataFrame) -> Draft:
+    schema = load_schema()
+    return draft_from_profile(profile_extract(frame, schema), schema)
+
+
+def test_mistakes_in_a_column_mostly_in_the_list_are_left_to_fail_and_rare_placeholders_stay_mistakes() -> None:
+    gender = ["1", "2"] * 45 + ["M"] * 6 + ["TBC"] * 4
+    draft = _draft(pl.DataFrame({"referral_id": [f"R{n}" for n in range(100)], "gender": gender}))
+    assert draft.values == {} and draft.unmatched_codes == () and draft.null_tokens == ()
+
+
+def test_a_column_of_words_not_in_the_labels_is_left_to_map_by_hand() -> None:
+    draft = _draft(pl.DataFrame({"gender": ["M", "F", "Boy", "Girl"] * 25, "closure_date": ["N/A"] * 100}))
+    assert draft.values == {} and draft.unmatched_codes == ("gender",) and draft.null_tokens == ("N/A",)
+    text = proposal_yaml(propose_mapping(["gender", "closure_date"], load_schema()), "x.csv", draft)
+    assert "#   values: most are outside the code list" in text and "Boy" not in text
+    assert yaml.safe_load(text)["fields"]["gender"] == {"column": "gender"}
+
+
+def test_a_header_only_draft_when_the_rows_cannot_be_read(tmp_path: Path, invoke: Invoke) -> None:
+    path = tmp_path / "extract.csv"
+    path.write_text("referral_id;team\nR1;Bridgend\nR2;\"Powys\n" + "R3;Gwynedd\n" * 20_000)
+    result = invoke("map", path)
+    assert result.exit_code == 0 and "drafted from the header only: the rows cannot be read" in result.stderr
