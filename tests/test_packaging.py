@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import tomllib
 from pathlib import Path
 
@@ -76,3 +77,24 @@ def test_check_path_does_not_import_the_extras() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_pip_install_refcheck_is_the_nightly_job_alone() -> None:
+    """Interop engines, database drivers and NumPy are extras; the test extra installs them all."""
+    project = _config()["project"]
+    core = {re.split(r"[<>=!~\[ ]", requirement)[0].lower() for requirement in project["dependencies"]}
+    assert core == {"polars", "click", "holidays", "pyyaml", "jinja2", "xlsxwriter", "isal", "fastexcel"}
+    extras = project["optional-dependencies"]
+    others = sorted(set(extras) - {"all", "test"})
+    assert others == ["database", "gx", "pandera", "sample"]
+    assert extras["all"] == [f"refcheck[{','.join(sorted(others, key=list(extras).index))}]"]
+    assert "refcheck[all]" in extras["test"]
+
+
+def test_every_extra_a_message_names_is_one_pip_knows() -> None:
+    from refcheck.checks.extras import DATABASE, GX, SAMPLE
+
+    extras = _config()["project"]["optional-dependencies"]
+    for extra in (GX, DATABASE, SAMPLE):
+        installed = " ".join(extras[extra.name]).lower().replace("-", "_")
+        assert all(module in installed for module in extra.libraries), extra.name
