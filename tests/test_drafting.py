@@ -164,3 +164,17 @@ def test_a_header_only_draft_when_the_rows_cannot_be_read(tmp_path: Path, invoke
     path.write_text("referral_id;team\nR1;Bridgend\nR2;\"Powys\n" + "R3;Gwynedd\n" * 20_000)
     result = invoke("map", path)
     assert result.exit_code == 0 and "drafted from the header only: the rows cannot be read" in result.stderr
+
+
+def test_against_tries_the_schemas_own_mapping_at_its_line_in_the_schema(invoke: Invoke, tmp_path: Path) -> None:
+    _theirs(_records()).write_csv(tmp_path / "theirs.csv")
+    columns = "".join(f'      {name}: {{column: "{header}"}}\n' for name, header in HEADERS.items()
+                      if name != "date_of_birth")
+    schema = tmp_path / "council.yaml"
+    schema.write_text(f'name: council\nextends: wales-referral\nmapping:\n  null_tokens: [NULL]\n  fields:\n{columns}'
+                      '      date_of_birth: {column: DOB, date_format: "%Y/%m/%d"}\n')
+    refused = invoke("schema", "check", schema, "--against", tmp_path / "theirs.csv")
+    assert refused.exit_code == ExitCode.BAD_SCHEMA
+    assert refused.stderr.splitlines() == [
+        f"Error: council.yaml:{len(HEADERS) + 5}: mapping.fields.date_of_birth.date_format: '%Y/%m/%d' reads none "
+        "of the values of column 'DOB'"]
