@@ -26,8 +26,9 @@ from refcheck.schemas.yamldoc import printable
 def map_(extract: str, schema: str, out: Path | None, read: ReadSettings) -> None:
     """Propose a column mapping from EXTRACT's headers and values to the schema's fields, for you to check and edit.
 
-    Besides the columns it drafts, from one profile of EXTRACT, value translations for code columns
-    written in the system's own words, a date_format for dates written in another form, and null_tokens.
+    From one profile of EXTRACT it also drafts value translations for code columns written in the
+    system's own words, a date_format for dates written in another form, and null_tokens, each marked
+    to check.
     """
     from refcheck.checks.drafting import draft_mapping, drafted_summary
 

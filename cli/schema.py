@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import click
@@ -25,8 +26,8 @@ def schema() -> None:
     """Check a schema without data, or show the effective schema after extends."""
 
 
-@schema.command(name="check", epilog=epilog("refcheck schema check council.yaml --mapping mapping.yaml "
-                                             "--against their-export.csv", codes=READS_EXTRACT))
+@schema.command(name="check", epilog=epilog("refcheck schema check schema.yaml --mapping mapping.yaml "
+                                             "--against export.csv", codes=READS_EXTRACT))
 @click.argument("schema_file", metavar="FILE|NAME")
 @click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also validate this mapping file against the schema's fields.")
@@ -40,6 +41,8 @@ def schema_check(schema_file: str, mapping_path: Path | None, extract: str | Non
     With --against, the mapping is tried on an extract: a date_format that reads none of its column's
     values is refused (exit 3) at its line, and how many each reads is said otherwise.
     """
+    if extract is None and any(value is not None for value in dataclasses.asdict(read.given).values()):
+        raise click.UsageError("the read options are for --against EXTRACT; give it, or leave them out")
     resolved = load_schema(schema_file)
     rules = bind_rules(resolved)
     mapping = load_mapping(mapping_path, resolved) if mapping_path else None

@@ -178,3 +178,8 @@ def test_against_tries_the_schemas_own_mapping_at_its_line_in_the_schema(invoke:
     assert refused.stderr.splitlines() == [
         f"Error: council.yaml:{len(HEADERS) + 5}: mapping.fields.date_of_birth.date_format: '%Y/%m/%d' reads none "
         "of the values of column 'DOB'"]
+
+
+def test_a_read_option_without_against_is_a_usage_error(invoke: Invoke) -> None:
+    result = invoke("schema", "check", "wales-referral", "--delimiter", ";")
+    assert result.exit_code == ExitCode.USAGE and "--against EXTRACT" in result.stderr
