@@ -335,7 +335,10 @@ def main() -> None:
              "back to back), to show how firm the verdict is on a shared machine.", "",
              *([f"\"before\" is refcheck {args.before[1]} (`--before`: that commit installed in a venv of its "
                 "own), timed in the same rounds, with the targets: check and scorecard within 1.1x its time (wall "
-                "and CPU), memory no higher.", ""] if args.before else [])]
+                "and CPU), memory no higher.", ""] if args.before else []),
+             *([f"pandera and Great Expectations ran only on the extracts of up to {args.heavy_max_rows:,} rows "
+                "(`--heavy-max-rows`); the larger ones have no row for them.", ""]
+               if any(rows > args.heavy_max_rows for rows in args.rows) else [])]
     for rows in args.rows:
         extract = sample_extract(rows, args.data, refcheck)
         load = os.getloadavg()[0]
