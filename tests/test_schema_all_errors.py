@@ -167,8 +167,8 @@ nul_tokens: [NULL]
         "column, date_format, values",
         "mapping.yaml:4: fields.decision_date.date_format: a date format uses %d, %m, %Y, %H, %M; got a text of 5 "
         "characters",
-        "mapping.yaml:5: nul_tokens: unknown key in mapping (did you mean 'null_tokens'?); expected one of fields, "
-        "null_tokens",
+        "mapping.yaml:5: nul_tokens: unknown key in mapping (did you mean 'null_tokens'?); expected one of "
+        "date_format, fields, null_tokens",
     ]
 
 
