@@ -24,12 +24,6 @@ from refcheck.schemas import Field, FieldType, Schema
 UNREADABLE = "unreadable"
 OUTSIDE_CODES = "outside_codes"
 
-UNREADABLE_LIMIT = 0.05
-"""The share of a parsed field's present values that may be unreadable before it warns."""
-OUTSIDE_CODES_LIMIT = 0.5
-"""The share of a code field's present values that may fall outside its list before it warns."""
-
-
 @dataclass(frozen=True, slots=True)
 class Doubtful:
     """A field beyond its limit: which, read from which column, how (``kind``) and how much."""
@@ -40,12 +34,12 @@ class Doubtful:
     share: float
 
 
-def doubtful_fields(schema: Schema, results: Sequence[RuleResult], unreadable_limit: float = UNREADABLE_LIMIT,
-                    outside_limit: float = OUTSIDE_CODES_LIMIT) -> list[Doubtful]:
-    """The fields whose ``.type`` or ``.valid`` (code list) counts pass their limit, in the schema's order.
+def doubtful_fields(schema: Schema, results: Sequence[RuleResult]) -> list[Doubtful]:
+    """The fields whose ``.type`` or ``.valid`` (code list) counts pass the schema's ``readability`` limits.
 
     Those rules apply to exactly the present values, so their counts are the shares wanted.
     """
+    unreadable_limit, outside_limit = schema.readability.unreadable, schema.readability.outside_codes
     by_id = {result.rule.id: result for result in results if result.ran and result.checked}
     found = []
     for field in schema.fields.values():
