@@ -93,6 +93,9 @@ def test_the_scorecard_warns_on_the_terminal_and_marks_the_page_and_its_figures(
     assert "rests on partial data" in decisions and "rests on partial data" not in records
     assert [warning["field"] for warning in json.loads((out / "report.json").read_text())["warnings"]] == [
         name for name in DATES]
+    with zipfile.ZipFile(out / "scorecard.xlsx") as book:
+        parts = "".join(book.read(name).decode() for name in book.namelist() if name.endswith(".xml"))
+    assert 'Rests on partial data: Referral received (column "Date Received"): 100% of values' in parts
 
 
 def test_m_and_f_where_1_and_2_are_expected_warn_outside_codes(tmp_path: Path, invoke: Invoke) -> None:
