@@ -24,6 +24,7 @@ from refcheck.schemas import Field, FieldType, Schema
 UNREADABLE = "unreadable"
 OUTSIDE_CODES = "outside_codes"
 
+
 @dataclass(frozen=True, slots=True)
 class Doubtful:
     """A field beyond its limit: which, read from which column, how (``kind``) and how much."""
