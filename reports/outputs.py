@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -27,18 +26,14 @@ def _write_files(inputs: ScorecardInputs, folder: Path, made_at: dt.datetime, fa
     """Write every scorecard file into a fresh folder: a worklist per team, named by its team alone."""
     worklists = team_worklists(inputs.report, inputs.teams)
     tables = {folder / path: team for team, path in worklist_files(inputs.teams).items()}
-    # NOTE: the workbook (Polars and ISA-L, which let go of the GIL) is made while Polars writes the
-    # worklist CSVs and the pages are made: the disk's time overlaps the workbook's.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        workbook = pool.submit(render_xlsx, inputs, worklists)
-        for path, team in tables.items():
-            write_output(path, partial(write_worklist_csv, worklists[team], team))
-        pages: dict[Path, str | bytes | list[bytes]] = {
-            folder / "index.html": render_html(inputs, made_at),
-            folder / "summary.md": render_markdown(inputs),
-            folder / "report.json": render_json(inputs.report, fail_on),
-        }
-        pages[folder / "scorecard.xlsx"] = workbook.result()
+    for path, team in tables.items():
+        write_output(path, partial(write_worklist_csv, worklists[team], team))
+    pages: dict[Path, str | bytes | list[bytes]] = {
+        folder / "index.html": render_html(inputs, made_at),
+        folder / "summary.md": render_markdown(inputs),
+        folder / "report.json": render_json(inputs.report, fail_on),
+        folder / "scorecard.xlsx": render_xlsx(inputs, worklists),
+    }
     for path, content in pages.items():
         write_output(path, content)
     return [*pages, *tables]
