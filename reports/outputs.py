@@ -17,12 +17,17 @@ from refcheck.reports.xlsx import render_xlsx
 from refcheck.schemas import Severity
 
 
-def write_scorecard(inputs: ScorecardInputs, out: Path, made_at: dt.datetime, fail_on: Severity | None) -> list[Path]:
-    """Write every scorecard file into ``out``, switched over whole from the last run's (``write_folder``)."""
-    return write_folder(out, partial(_write_files, inputs, made_at=made_at, fail_on=fail_on))
+def write_scorecard(inputs: ScorecardInputs, out: Path, made_at: dt.datetime, fail_on: Severity | None,
+                    *, strict: bool = False) -> list[Path]:
+    """Write every scorecard file into ``out``, switched over whole from the last run's (``write_folder``).
+
+    ``strict`` is the gate's: its ``report.json`` says a warning failed the run, as the exit code does.
+    """
+    return write_folder(out, partial(_write_files, inputs, made_at=made_at, fail_on=fail_on, strict=strict))
 
 
-def _write_files(inputs: ScorecardInputs, folder: Path, made_at: dt.datetime, fail_on: Severity | None) -> list[Path]:
+def _write_files(inputs: ScorecardInputs, folder: Path, made_at: dt.datetime, fail_on: Severity | None,
+                 strict: bool) -> list[Path]:
     """Write every scorecard file into a fresh folder: a worklist per team, named by its team alone."""
     worklists = team_worklists(inputs.report, inputs.teams)
     tables = {folder / path: team for team, path in worklist_files(inputs.teams).items()}
@@ -31,7 +36,7 @@ def _write_files(inputs: ScorecardInputs, folder: Path, made_at: dt.datetime, fa
     pages: dict[Path, str | bytes | list[bytes]] = {
         folder / "index.html": render_html(inputs, made_at),
         folder / "summary.md": render_markdown(inputs),
-        folder / "report.json": render_json(inputs.report, fail_on),
+        folder / "report.json": render_json(inputs.report, fail_on, strict=strict),
         folder / "scorecard.xlsx": render_xlsx(inputs, worklists),
     }
     for path, content in pages.items():

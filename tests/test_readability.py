@@ -75,6 +75,8 @@ def test_strict_makes_a_warning_fail_check_and_scorecard(dotted: tuple[Path, Pat
                     "--no-history", "--strict")
     assert scored.exit_code == ExitCode.FINDINGS
     assert "FAILED (fail-on never, strict)" in scored.stdout
+    written = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert written["passed"] is False and written["strict"] is True
 
 
 def test_the_scorecard_warns_on_the_terminal_and_marks_the_page_and_its_figures(dotted: tuple[Path, Path],

@@ -12,12 +12,12 @@ import openpyxl
 import pytest
 
 from refcheck.checks import Report, validate
-from refcheck.checks.report import team_label
+from refcheck.checks.report import ReadabilityWarning, team_label
 from refcheck.reports.files import safe_file_names
 from refcheck.reports.html import render_html
 from refcheck.reports.markdown import render_markdown
 from refcheck.reports.scorecard import category_figure, kpi_noun, kpi_target, target_text
-from refcheck.reports.scorecard_inputs import ReadabilityWarning, ScorecardInputs
+from refcheck.reports.scorecard_inputs import ScorecardInputs
 from refcheck.reports.terminal import render_terminal
 from refcheck.reports.worklists import team_worklists
 from refcheck.reports.xlsx import render_xlsx
