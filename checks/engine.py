@@ -19,7 +19,7 @@ from refcheck.checks.errors import ExtractError, is_malformed, polars_reason
 from refcheck.checks.internal import internal
 from refcheck.checks.kinds import rows_with_repeated_hash
 from refcheck.checks.parsing import read_typed, typed_stages
-from refcheck.checks.readability import doubtful_fields, forms_seen, readability_warnings
+from refcheck.checks.readability import doubtful_fields, forms_seen, readability_warnings, unreadable_rows_warning
 from refcheck.checks.readers.columns import missing_columns, refuse_missing_columns
 from refcheck.checks.readers.extract import LINE, VALUE_BYTES, Extract, SourceOptions, open_extract
 from refcheck.checks.report import NO_TEAM, ReadabilityWarning, Report, RuleResult, Source, TeamCount
@@ -126,21 +126,24 @@ def run(
     return Report(
         schema=schema, as_of=as_of, source=source, teams=teams, team_rows=team_rows, results=results,
         measures=per_team, findings=found,
-        unreadable=unreadable.sort("line"), warnings=_readability(extract, schema, results),
+        unreadable=unreadable.sort("line"), warnings=_readability(extract, schema, results, source),
     )
 
 
-def _readability(extract: Extract, schema: Schema, results: Sequence[RuleResult]) -> tuple[ReadabilityWarning, ...]:
-    """Warnings for the fields whose values mostly could not be read.
+def _readability(extract: Extract, schema: Schema, results: Sequence[RuleResult],
+                 source: Source) -> tuple[ReadabilityWarning, ...]:
+    """Warnings for too many unreadable rows, then for the fields whose values mostly could not be read.
 
     The shares come from the pass's counts; only when a field warns does one small query read the
     forms its values are written in.
     """
+    rows = unreadable_rows_warning(schema, source)
+    first = (rows,) if rows is not None else ()
     doubtful = doubtful_fields(schema, results)
     if not doubtful:
-        return ()
+        return first
     [seen] = _read(extract, [forms_seen(extract.frame, extract.columns, schema, doubtful)])
-    return readability_warnings(schema, doubtful, seen.row(0, named=True))
+    return first + readability_warnings(schema, doubtful, seen.row(0, named=True))
 
 
 def flag_frame(

@@ -18,11 +18,12 @@ import polars as pl
 from refcheck.checks.internal import internal
 from refcheck.checks.parsing import blank_to_null, read_typed, typed_stages
 from refcheck.checks.profile import CODE_LIKE, most_common, shape, shows_values
-from refcheck.checks.report import ReadabilityWarning, RuleResult
+from refcheck.checks.report import ReadabilityWarning, RuleResult, Source
 from refcheck.schemas import Field, FieldType, Schema
 
 UNREADABLE = "unreadable"
 OUTSIDE_CODES = "outside_codes"
+UNREADABLE_ROWS = "unreadable_rows"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +116,21 @@ def _warning(schema: Schema, item: Doubtful, seen: Mapping[str, Any]) -> Readabi
         message = f"{named} are outside its code list{example} — add values: to the mapping"
     return ReadabilityWarning(field=field.name, column=item.column, kind=item.kind, share=item.share,
                               message=message)
+
+
+def unreadable_rows_warning(schema: Schema, source: Source) -> ReadabilityWarning | None:
+    """A warning when more rows could not be read than the schema's ``unreadable`` share of the rows read.
+
+    Rows that cannot be read (an extract in another encoding, say) are left out of every figure, so
+    the figures could otherwise look healthy while standing on a part of the extract.
+    """
+    read, unreadable = source.rows_read, source.rows_unreadable
+    if not read or unreadable <= schema.readability.unreadable * read:
+        return None
+    share = unreadable / read
+    message = (f"{unreadable:,} of {read:,} rows could not be read ({share_text(share)}) — see --unreadable FILE; "
+               "check the extract's encoding (--encoding)")
+    return ReadabilityWarning(field=None, column=None, kind=UNREADABLE_ROWS, share=share, message=message)
 
 
 def share_text(share: float) -> str:

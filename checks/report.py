@@ -88,15 +88,16 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class ReadabilityWarning:
-    """A field whose present values often could not be read as its type, or fell outside its code list.
+    """A field whose present values often could not be read as its type or fell outside its code list, or rows.
 
-    Its figures then rest on partial data. ``kind`` is ``unreadable`` or ``outside_codes``; ``column`` is
-    the extract's column the field was read from; ``message`` is written by refcheck from names, the share
-    and a masked form (a value only when it is a code-like code), never from a record's value.
+    Its figures then rest on partial data. ``kind`` is ``unreadable`` or ``outside_codes`` (a field), or
+    ``unreadable_rows`` (too many rows could not be read; ``field`` and ``column`` are then None);
+    ``column`` is the extract's column the field was read from; ``message`` is written by refcheck from
+    names, counts, the share and a masked form, never from a record's value.
     """
 
-    field: str
-    column: str
+    field: str | None
+    column: str | None
     kind: str
     share: float
     message: str

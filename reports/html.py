@@ -38,10 +38,11 @@ def render_html(inputs: ScorecardInputs, made_at: dt.datetime) -> str:
     worklists = safe_file_names(inputs.teams)
     anchors = {team: f"team-{index}" for index, team in enumerate(inputs.teams, start=1)}
     completeness = report.schema.scorecard.bands_for("completeness")
+    records = inputs.checked_text() if report.source.rows_unreadable else counted(report.source.rows_checked, "record")
     context = {
         "schema": report.schema,
         "as_of": report.as_of.isoformat(),
-        "counts": f"{counted(report.source.rows_checked, 'record')} · {counted(len(inputs.teams), 'team')}",
+        "counts": f"{records} · {counted(len(inputs.teams), 'team')}",
         "teams": [{"team": team_label(team), "anchor": anchors[team]} for team in inputs.teams],
         "warnings": [{"message": warning.message, "share": percent(warning.share)} for warning in inputs.warnings],
         "tiles": [_tile(inputs, kpi, None) for kpi in report.schema.scorecard.kpis],

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from refcheck.checks import Report
 from refcheck.checks.report import ReadabilityWarning
+from refcheck.checks.wording import counted
 from refcheck.reports.history import Change, TrendPoint
 from refcheck.reports.scorecard import Figure, kpi_fields, kpi_figure
 from refcheck.schemas import Kpi
@@ -23,15 +24,28 @@ class ScorecardInputs:
     """Whether an earlier run existed to compare with (so zero changes mean nothing changed)."""
     include_columns: tuple[str, ...] = field(default=())
     warnings: tuple[ReadabilityWarning, ...] = ()
-    """Fields that could not be read well enough to trust (the report's): a banner, and on the figures they feed."""
+    """Fields (or rows) that could not be read well enough to trust: a banner, and on the figures they feed."""
+
+    def checked_text(self) -> str:
+        """Records checked, and when some rows could not be read, of how many and how many not.
+
+        A figure must never look healthier than the data it stands on: rows that could not be read are
+        in no figure, so the header says so.
+        """
+        source = self.report.source
+        checked = counted(source.rows_checked, "record")
+        if not source.rows_unreadable:
+            return f"{checked} checked"
+        return f"{checked} checked of {source.rows_read:,} read · {source.rows_unreadable:,} could not be read"
 
     def figure(self, kpi: Kpi, team: str | None = None) -> Figure:
         """A KPI's figure for a team or overall."""
         return kpi_figure(self.report, kpi, team)
 
     def partial(self, kpi: Kpi) -> bool:
-        """Whether a KPI rests on a field with a readability warning (so on partial data)."""
-        return bool(kpi_fields(self.report, kpi) & {warning.field for warning in self.warnings})
+        """Whether a KPI rests on partial data: a field with a readability warning, or too many unread rows."""
+        fields = {warning.field for warning in self.warnings}
+        return None in fields or bool(kpi_fields(self.report, kpi) & fields)
 
     def history(self, kpi: Kpi, team: str | None = None) -> list[float | None]:
         """The KPI's values over the stored runs, oldest first."""

@@ -138,11 +138,20 @@ def verdict(report: Report, fail_on: Severity | None, *, color: bool = False, st
     return inert_lines(_verdict(report, fail_on, _Ink(color), strict))
 
 
+def _unread(report: Report) -> str:
+    """What the readability warnings say about the run, in a few words: fields, rows, or both."""
+    fields = sum(1 for warning in report.warnings if warning.field is not None)
+    parts = [f"{counted(fields, 'field')} could not be read well enough to trust"] if fields else []
+    if fields < len(report.warnings):
+        parts.append("too many rows could not be read")
+    return " and ".join(parts)
+
+
 def _verdict(report: Report, fail_on: Severity | None, ink: _Ink, strict: bool) -> str:
     gate = fail_on.value if fail_on else "never"
     how = f"fail-on {gate}, strict" if strict else f"fail-on {gate}"
     worst = report.worst_severity()
-    unread = f"{counted(len(report.warnings), 'field')} could not be read well enough to trust"
+    unread = _unread(report)
     if report.passed(fail_on, strict=strict):
         detail = f"worst severity {worst.value}" if worst else "no failures"
         # NOTE: a pass that rests on partial data says so, and how to gate on it
