@@ -30,6 +30,8 @@ FREQUENT = 0.01
 """A value (or a form) is frequent when at least this share of a column's values has it; rarer ones are typos."""
 FEWEST_BLANKS = 5
 """A placeholder is drafted as a null token only when some column has this many of it, and a frequent share."""
+_BEYOND_DOUBT = frozenset({0, 2, 3})
+"""The ways of naming a label (``_names``) that draft even a rare value: the whole label, or its one initial."""
 _SAME_WORDS = {"unknown": "not known", "not recorded": "not known"}
 """Words systems write for a label's phrase, compared lower-cased."""
 _DATE_PARTS = (
@@ -99,7 +101,8 @@ def _translation(column: ColumnProfile, codes: Mapping[str, str]) -> dict[str, t
     """Source value -> (code, label) for a column mostly outside its list; {} when it is not; None when unmatched.
 
     Every frequent value outside the list must match exactly one label, and be one profile listed (code-like):
-    a frequent value it only counted cannot be written, so the field is left to be mapped by hand.
+    a frequent value it only counted cannot be written, so the field is left to be mapped by hand. A rare value
+    is a typo left to fail, unless it is a whole label or one label's initial (``Indeterminate``, ``I``).
     """
     placeholders = {value for value, _ in column.placeholders}
     blank = sum(count for value, count in column.outside if value in placeholders)
@@ -111,11 +114,14 @@ def _translation(column: ColumnProfile, codes: Mapping[str, str]) -> dict[str, t
         return None
     translation = {}
     for value, count in column.outside:
+        found = _match(value, codes)
         if count < least:
+            # NOTE: a rare value is a typo unless it is a label itself or a label's initial: then it is a code
+            if found is not None and found[2] in _BEYOND_DOUBT:
+                translation[value] = found[:2]
             continue
-        matched = match_label(value, codes)
-        if matched is not None:
-            translation[value] = matched
+        if found is not None:
+            translation[value] = found[:2]
         elif value not in placeholders:
             return None
     return translation or None
@@ -127,6 +133,12 @@ def match_label(value: str, codes: Mapping[str, str]) -> tuple[str, str] | None:
     Tried in that order (an initial: of the label's first word, then of any); a value that names two codes
     the first way it names any (``N`` for Not known and for No) names none.
     """
+    found = _match(value, codes)
+    return None if found is None else found[:2]
+
+
+def _match(value: str, codes: Mapping[str, str]) -> tuple[str, str, int] | None:
+    """``match_label``'s code and label, and the way the value named it (``_names``)."""
     wanted = _words(_SAME_WORDS.get(value.strip().lower(), value))
     if not wanted:
         return None
@@ -134,7 +146,7 @@ def match_label(value: str, codes: Mapping[str, str]) -> tuple[str, str] | None:
     for way in range(4):
         found = [code for code, words in labels.items() if _names(wanted, words, way)]
         if len(found) == 1:
-            return found[0], codes[found[0]]
+            return found[0], codes[found[0]], way
         if found:
             return None
     return None
