@@ -4,7 +4,8 @@ An extract read with an incomplete mapping (dates in a form refcheck does not re
 codes) leaves those values blank to every other rule, so its figures can look healthy while resting
 on a fraction of the records. The shares come from the counts of the ``<field>.type`` and
 ``<field>.valid`` rules of the one pass; only a field that warns is read again, for the form its
-values are written in, masked as ``refcheck profile`` masks them.
+values are written in, masked as ``refcheck profile`` masks them: a warning never shows a value, not even
+a code (a column mapped by mistake may hold surnames that look like codes).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import polars as pl
 
 from refcheck.checks.internal import internal
 from refcheck.checks.parsing import blank_to_null, read_typed, typed_stages
-from refcheck.checks.profile import CODE_LIKE, most_common, shape, shows_values
+from refcheck.checks.profile import most_common, shape
 from refcheck.checks.report import ReadabilityWarning, RuleResult, Source
 from refcheck.schemas import Field, FieldType, Schema
 
@@ -59,11 +60,9 @@ def doubtful_fields(schema: Schema, results: Sequence[RuleResult]) -> list[Doubt
 
 def forms_seen(frame: pl.LazyFrame, types: Mapping[str, pl.DataType], schema: Schema,
                doubtful: Sequence[Doubtful]) -> pl.LazyFrame:
-    """One row: per doubtful field, the most common masked form of its unread values, and for codes the value too.
+    """One row: per doubtful field, the most common masked form of its unread values or values outside its codes.
 
-    The forms are those of the first ``FORM_SAMPLE`` rows (the shares are exact already, from the pass);
-    a code column's distinct values are counted over every row, so that ``readability_warnings`` shows a
-    code only as ``refcheck profile`` would.
+    The forms are those of the first ``FORM_SAMPLE`` rows (the shares are exact already, from the pass).
     """
     mapping = schema.mapping
     names = {item.field.name for item in doubtful}
@@ -74,7 +73,6 @@ def forms_seen(frame: pl.LazyFrame, types: Mapping[str, pl.DataType], schema: Sc
     texts = {field.name: blank_to_null(pl.col(mapping.column(field.name)).cast(pl.String), mapping.null_tokens)
              for field in fields}
     forms: list[pl.Expr] = []
-    distinct: list[pl.Expr] = []
     for item in doubtful:
         name, text, value = item.field.name, pl.col(internal("raw", item.field.name)), pl.col(item.field.name)
         if item.kind == UNREADABLE:
@@ -82,12 +80,9 @@ def forms_seen(frame: pl.LazyFrame, types: Mapping[str, pl.DataType], schema: Sc
                          .alias(internal("form", name)))
             continue
         outside = value.filter(value.is_not_null() & ~value.is_in(list(schema.codes[item.field.codes or ""].codes)))
-        forms += [most_common(shape(outside), 1).alias(internal("outside_form", name)),
-                  most_common(outside, 1).alias(internal("outside", name))]
-        distinct.append(texts[name].drop_nulls().n_unique().alias(internal("distinct", name)))
+        forms.append(most_common(shape(outside), 1).alias(internal("outside_form", name)))
     keep = [text.alias(internal("raw", name)) for name, text in texts.items()]
-    sample = read_typed(frame.head(FORM_SAMPLE), stages, keep=keep).select(forms)
-    return pl.concat([sample, frame.select(distinct)], how="horizontal") if distinct else sample
+    return read_typed(frame.head(FORM_SAMPLE), stages, keep=keep).select(forms)
 
 
 FORM_SAMPLE = 20_000
@@ -96,24 +91,25 @@ FORM_SAMPLE = 20_000
 
 def readability_warnings(schema: Schema, doubtful: Sequence[Doubtful], seen: Mapping[str, Any]) -> tuple[
         ReadabilityWarning, ...]:
-    """The warnings of the doubtful fields, from the one row of ``forms_seen``."""
-    return tuple(_warning(schema, item, seen) for item in doubtful)
+    """The warnings of the doubtful fields, from the one row of ``forms_seen``.
+
+    ``seen`` is empty when the rows were not read: the GX engine runs the rules inside the database,
+    where a mapping cannot translate values (``gx_engine.untranslated``), so its advice is about the table.
+    """
+    return tuple(_warning(item, seen, in_database=not seen) for item in doubtful)
 
 
-def _warning(schema: Schema, item: Doubtful, seen: Mapping[str, Any]) -> ReadabilityWarning:
+def _warning(item: Doubtful, seen: Mapping[str, Any], *, in_database: bool) -> ReadabilityWarning:
     field = item.field
     named = f'{field.label} (column "{item.column}"): {share_text(item.share)} of values'
     if item.kind == UNREADABLE:
         form = _top(seen.get(internal("form", field.name)))
-        message = f"{named} cannot be read{_written_like(form)} — {_unreadable_advice(field.type, form)}"
+        advice = _unreadable_advice(field.type, form, in_database=in_database)
+        message = f"{named} cannot be read{_written_like(form)} — {advice}"
     else:
-        value = _top(seen.get(internal("outside", field.name)))
-        distinct = int(seen.get(internal("distinct", field.name)) or 0)
-        if value is not None and shows_values(field, schema, distinct) and _code_like(value):
-            example = f" (e.g. {value})"
-        else:
-            example = _written_like(_top(seen.get(internal("outside_form", field.name))))
-        message = f"{named} are outside its code list{example} — add values: to the mapping"
+        example = _written_like(_top(seen.get(internal("outside_form", field.name))))
+        advice = GX_CODES_ADVICE if in_database else "add values: to the mapping"
+        message = f"{named} are outside its code list{example} — {advice}"
     return ReadabilityWarning(field=field.name, column=item.column, kind=item.kind, share=item.share,
                               message=message)
 
@@ -144,19 +140,21 @@ def _top(items: Sequence[Mapping[str, Any]] | None) -> str | None:
     return str(items[0]["value"]) if items else None
 
 
-def _code_like(value: str) -> bool:
-    """Whether a value looks like a code, by profile's own pattern (so a name typed into a code field does not)."""
-    return bool(pl.Series([value]).str.contains(CODE_LIKE).item())
-
-
 def _written_like(form: str | None) -> str:
     return f" (written like {form})" if form else ""
 
 
-def _unreadable_advice(field_type: FieldType, form: str | None) -> str:
+GX_DATES_ADVICE = ("the GX engine reads only dates written YYYY-MM-DD or DD/MM/YYYY: store them so in the table, "
+                   "or check an export of it with a date_format in the mapping")
+GX_CODES_ADVICE = ("the GX engine translates no values: store the code list's codes in the table, "
+                   "or check an export of it with values: in the mapping")
+"""Advice a GX run can follow: it refuses a mapping's date_format, values and null_tokens."""
+
+
+def _unreadable_advice(field_type: FieldType, form: str | None, *, in_database: bool) -> str:
     """What to change: a date_format for dates written in another form; null_tokens for words meaning blank."""
     if form is not None and "9" not in form:
         return "if such values mean blank, add them to null_tokens in the mapping"
     if field_type.is_temporal:
-        return "add a date_format to the mapping"
+        return GX_DATES_ADVICE if in_database else "add a date_format to the mapping"
     return "check that the mapping reads this field from the right column"
