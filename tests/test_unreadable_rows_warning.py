@@ -6,6 +6,7 @@ import json
 import zipfile
 from pathlib import Path
 
+import jsonschema
 import polars as pl
 import pytest
 from markupsafe import escape
@@ -52,6 +53,7 @@ def test_a_fifth_of_rows_unreadable_warns_and_strict_fails_the_scorecard(one_in_
     assert report["passed"] is False
     assert report["warnings"] == [{"field": None, "column": None, "kind": "unreadable_rows", "share": 0.2,
                                    "message": ROWS_WARNING}]
+    jsonschema.validate(report, json.loads((Path(__file__).parents[1] / "docs" / "report.schema.json").read_text()))
     summary = (out / "summary.md").read_text()
     assert "As of 2026-11-20 · 1,600 records checked of 2,000 read · 400 could not be read · " in summary
     assert f"- {ROWS_WARNING}" in summary.replace("\\-", "-")
