@@ -53,15 +53,16 @@ def _lines(inputs: ScorecardInputs) -> Iterator[str]:
         yield ""
     yield "## Headline figures"
     yield ""
-    yield "| Figure | Value | Out of | Target | Status | Since last run |"
-    yield "|---|---:|---|---|---|---:|"
+    since = " Since last run |" if inputs.compared else ""  # NOTE: a first run has nothing to compare with
+    yield "| Figure | Value | Out of | Target | Status |" + since
+    yield "|---|---:|---|---|---|" + ("---:|" if since else "")
     for kpi in schema.scorecard.kpis:
         figure = inputs.figure(kpi)
         status = kpi_status(kpi, figure)
         if inputs.partial(kpi):
             status = f"{status}, rests on partial data"
-        yield (f"| {cell(kpi.label)} | {figure.text} | {cell(figure.base)} | {kpi_target(kpi)} | {status} | "
-               f"{delta_text(kpi, inputs.delta(kpi))} |")
+        delta = f" {delta_text(kpi, inputs.delta(kpi))} |" if since else ""
+        yield f"| {cell(kpi.label)} | {figure.text} | {cell(figure.base)} | {kpi_target(kpi)} | {status} |" + delta
     yield ""
     categories = report.categories()
     yield "## Pass rate by team and category"

@@ -119,7 +119,8 @@ def _summary(book: Any, inputs: ScorecardInputs, formats: dict[str, Any], cut: l
     for row, warning in enumerate(inputs.warnings, start=2):
         _text(sheet, row, 0, f"Rests on partial data: {warning.message}", formats["warning"])
     head = 3 + len(inputs.warnings)
-    for col, title in enumerate(["Figure", "Value", "Status", "Since last run", "Out of", "Of what", "Target"]):
+    titles = _kpi_titles(inputs)
+    for col, title in enumerate(titles):
         _text(sheet, head, col, title, formats["head"])
     row = head + 1
     for kpi in report.schema.scorecard.kpis:
@@ -131,7 +132,14 @@ def _summary(book: Any, inputs: ScorecardInputs, formats: dict[str, Any], cut: l
     sheet.set_column(0, 0, 44)
     sheet.set_column(1, 1, 12)
     sheet.set_column(2, 1 + 2 * len(report.categories()), 16)
-    sheet.set_column(6, 6, 34)  # NOTE: a KPI's target in words
+    target = titles.index("Target")
+    sheet.set_column(target, target, 34)  # NOTE: a KPI's target in words
+
+
+def _kpi_titles(inputs: ScorecardInputs) -> list[str]:
+    """The KPI table's columns: no "Since last run" on a first run, which has nothing to compare with."""
+    since = ["Since last run"] if inputs.compared else []
+    return ["Figure", "Value", "Status", *since, "Out of", "Of what", "Target"]
 
 
 def _kpi_row(sheet: Any, row: int, inputs: ScorecardInputs, kpi: Kpi, formats: dict[str, Any]) -> None:
@@ -147,14 +155,15 @@ def _kpi_row(sheet: Any, row: int, inputs: ScorecardInputs, kpi: Kpi, formats: d
     if inputs.partial(kpi):
         status = f"{status} · rests on partial data"
     _text(sheet, row, 2, status, formats.get(figure.rag or "", formats["text"]))
+    col = _kpi_titles(inputs).index("Out of")
     delta = inputs.delta(kpi)
-    if delta is not None:
+    if inputs.compared and delta is not None:
         shown, number_format = (delta, "delta_count") if counts else (delta * 100, "delta_points")
         sheet.write_number(row, 3, shown, formats[number_format])
     if figure.out_of is not None:
-        sheet.write_number(row, 4, figure.out_of, formats["int"])
-        _text(sheet, row, 5, figure.noun)
-    _text(sheet, row, 6, kpi_target(kpi))
+        sheet.write_number(row, col, figure.out_of, formats["int"])
+        _text(sheet, row, col + 1, figure.noun)
+    _text(sheet, row, col + 2, kpi_target(kpi))
 
 
 def _matrix(sheet: Any, top: int, inputs: ScorecardInputs, formats: dict[str, Any]) -> None:

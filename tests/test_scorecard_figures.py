@@ -147,6 +147,22 @@ def test_a_first_run_has_no_empty_trend_columns_and_a_later_run_has_them(report:
     assert later.count("Since last run</th>") == len(report.teams)
 
 
+def test_summary_and_workbook_show_since_last_run_only_when_there_is_an_earlier_run(report: Report) -> None:
+    """summary.md and the workbook showed an empty "Since last run" column on a first run; the page hid it."""
+    def heads(compared: bool) -> tuple[str, list[object]]:
+        inputs = ScorecardInputs(report=report, teams=report.teams, compared=compared)
+        table = next(line for line in render_markdown(inputs).splitlines() if line.startswith("| Figure |"))
+        book = openpyxl.load_workbook(io.BytesIO(b"".join(render_xlsx(inputs, team_worklists(report, report.teams)))))
+        return table, [cell.value for cell in book["Summary"][4] if cell.value]
+
+    first_table, first_sheet = heads(compared=False)
+    assert "Since last run" not in first_table and "Since last run" not in first_sheet
+    assert first_sheet == ["Figure", "Value", "Status", "Out of", "Of what", "Target"]
+    later_table, later_sheet = heads(compared=True)
+    assert later_table.endswith("| Status | Since last run |")
+    assert later_sheet == ["Figure", "Value", "Status", "Since last run", "Out of", "Of what", "Target"]
+
+
 def test_without_warnings_nothing_says_partial_data(report: Report, page: str) -> None:
     inputs = ScorecardInputs(report=report, teams=report.teams)
     assert inputs.warnings == ()
@@ -186,11 +202,11 @@ def test_the_workbook_summary_shows_bases_targets_and_bands(report: Report) -> N
     inputs = ScorecardInputs(report=report, teams=report.teams)
     book = openpyxl.load_workbook(io.BytesIO(b"".join(render_xlsx(inputs, team_worklists(report, report.teams)))))
     sheet = book["Summary"]
-    assert [cell.value for cell in sheet[4]][:7] == ["Figure", "Value", "Status", "Since last run", "Out of",
-                                                     "Of what", "Target"]
+    assert [cell.value for cell in sheet[4]][:7] == ["Figure", "Value", "Status", "Out of", "Of what", "Target",
+                                                     None]
     rows = {row[0]: row for row in sheet.iter_rows(values_only=True) if row[0]}
     timely = report.result("decision_date.timely")
-    assert rows["Decisions within 1 working day"][4:7] == (timely.checked, "decisions", "target 90%, amber from 75%")
+    assert rows["Decisions within 1 working day"][3:6] == (timely.checked, "decisions", "target 90%, amber from 75%")
     categories = report.categories()
     header = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "Team")
     assert list(header[2:]) == [*categories, *(f"{category} checks" for category in categories)]
