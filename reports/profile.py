@@ -32,7 +32,7 @@ def notes(column: ColumnProfile) -> list[str]:
     """What to know about a column beyond its counts, one line each."""
     lines = []
     if column.unreadable:
-        lines.append(f"{_values(column.unreadable)} cannot be read as a {column.type.value}")
+        lines.append(f"{_values(column.unreadable)} cannot be read as {column.type.with_article}")
         if column.unreadable_words:
             lines.append("unreadable words: " + _listed(column.unreadable_words))
         if column.unreadable_forms:

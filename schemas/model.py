@@ -36,6 +36,11 @@ class FieldType(enum.StrEnum):
     INTEGER = "integer"
 
     @property
+    def with_article(self) -> str:
+        """The type's name after "a" or "an", as a message says it: "an integer", "a date"."""
+        return f"an {self.value}" if self.value[0] in "aeiou" else f"a {self.value}"
+
+    @property
     def is_parsed(self) -> bool:
         """Whether values must be parsed, and so may fail the ``<field>.type`` rule."""
         return self in (FieldType.DATE, FieldType.DATETIME, FieldType.INTEGER)

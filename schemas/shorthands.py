@@ -50,7 +50,7 @@ def _field_rules(field: Field, node: Node, spec: dict[str, Node], codes: dict[st
         rules.append(_generated(
             f"{name}.type", "readable", {"field": name}, spec.get("type", node), None, field, problems,
             severity=Severity.ERROR, category="validity",
-            message=f"{label} cannot be read as a {field.type.value}",
+            message=f"{label} cannot be read as {field.type.with_article}",
             hint=_TYPE_HINTS[field.type],
         ))
     if "required" in spec and _shorthand_enabled(spec["required"]):

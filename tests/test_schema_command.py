@@ -55,3 +55,11 @@ def test_schema_check_fails_with_the_line(tmp_path: Path, invoke: Invoke) -> Non
     assert result.exit_code == ExitCode.BAD_SCHEMA
     assert result.stderr.splitlines() == [
         "Error: council.yaml:5: rules[0].params.days: expected a whole number of 0 or more; got '-1'"]
+
+
+def test_an_integer_fields_type_rule_reads_an_integer(tmp_path: Path) -> None:
+    schema = tmp_path / "council.yaml"
+    schema.write_text("extends: wales-referral\nfields:\n  visits: {type: integer, label: Visits}\n")
+    rules = {rule.id: rule for rule in bind_rules(load_schema(schema))}
+    assert rules["visits.type"].message == "Visits cannot be read as an integer"
+    assert rules["date_of_birth.type"].message == "Date of birth cannot be read as a date"
