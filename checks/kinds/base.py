@@ -137,6 +137,9 @@ class SqlTerms(Protocol):
     def matches(self, value: str, pattern: str) -> str:
         """A condition: ``value`` matches the regular expression."""
 
+    def shared(self, expression: str) -> str:
+        """A value several conditions read: an engine that can computes it once per row."""
+
     def present(self, field: str) -> str:
         """Whether a field has a value; for a date or number, a readable one."""
 
