@@ -20,10 +20,16 @@ import polars as pl
 import pytest
 
 from refcheck.checks import Report, validate
+from refcheck.checks.interop.sql_rules import ENGINE_DIALECTS, literal, quoted
+from refcheck.checks.kinds import Export
+from refcheck.checks.rules import Rule
 from refcheck.checks.warehouse import validate_in_database
-from refcheck.schemas import ExtractMapping, load_schema
+from refcheck.checks.warehouse.connect import create_engine
+from refcheck.checks.warehouse.scan import ScanQuery, scan_query
+from refcheck.schemas import Calendar, ExtractMapping, FieldType, Severity, load_schema
 from refcheck.schemas.model import FieldMapping
 from tests.conftest import SAMPLE, SAMPLE_AS_OF, Invoke
+from tests.test_backend_coverage import CASES, Case
 
 TEAMS = [
     "Ctrl\x01\x02\x08\x0b\x0c\x1f\x7fEnd", "\x1b[31mRed\x1b[0m", "::error::x", "Line1\n::warning::y",
@@ -172,3 +178,47 @@ def test_engine_sql_mistakes_are_one_line(invoke: Invoke, tmp_path: Path) -> Non
         lines = result.stderr.strip().splitlines()
         assert line in lines[-1] and (code == 2 or len(lines) == 1), (args, result.stderr)
     assert not (tmp_path / "absent.db").exists(), "a database that is not there is never created"
+
+
+@pytest.mark.parametrize("dialect_name", ["sqlite", "duckdb", "postgresql"])
+@pytest.mark.parametrize("case", [pytest.param(case, id=case.name) for case in CASES
+                                  if case.kind.sql_status().status is Export.EXACT])
+def test_the_scan_counts_each_rule_case_as_expected(case: Case, dialect_name: str, tmp_path: Path,
+                                                    request: pytest.FixtureRequest) -> None:
+    """Each kind's rule cases, through the staged query: checked and failed as the case's outcomes say."""
+    names = list(case.types)
+    rows = [[None if row.get(name) is None else str(row[name]) for name in names] + ["A"] for row in case.rows]
+    columns = [*names, "case team"]
+    char = ENGINE_DIALECTS[dialect_name].char
+    table = f"({' UNION ALL '.join(_row_sql(row, columns, char) for row in rows)}) AS src"
+    query = scan_query(table, columns, columns, "case team", [_case_rule(case)],
+                       {**case.types, "case team": FieldType.TEXT}, ENGINE_DIALECTS[dialect_name],
+                       Calendar("england-and-wales"), case.as_of)
+    if dialect_name == "sqlite":
+        url = f"sqlite:///{tmp_path / 'case.db'}"
+        sqlite3.connect(tmp_path / "case.db").close()
+    elif dialect_name == "duckdb":
+        duckdb = pytest.importorskip("duckdb")
+        url = f"duckdb:///{tmp_path / 'case.duckdb'}"
+        duckdb.connect(str(tmp_path / "case.duckdb")).close()
+    else:
+        url = request.getfixturevalue("postgres_uri")
+    engine = create_engine(url, ENGINE_DIALECTS[dialect_name])
+    import sqlalchemy as sa
+
+    with engine.connect() as connection:
+        [row] = connection.execute(sa.text(query.sql)).mappings().all()
+    engine.dispose()
+    counted = (row[ScanQuery.checked(0)], row[ScanQuery.failed(0)] or 0)
+    assert counted == (sum(outcome != "n/a" for outcome in case.expect), case.expect.count("fail"))
+
+
+def _row_sql(row: list[str | None], columns: list[str], char: str) -> str:
+    values = ("CAST(NULL AS VARCHAR)" if value is None else f"CAST({literal(value, char)} AS VARCHAR)" for value in row)
+    return "SELECT " + ", ".join(f"{value} AS {quoted(name)}" for value, name in zip(values, columns, strict=True))
+
+
+def _case_rule(case: Case) -> Rule:
+    where = next(iter(load_schema("wales-referral").fields.values())).where
+    return Rule(id="case.rule", kind=case.kind, severity=Severity.ERROR, category=case.kind.category,
+                message="the case's rule", hint="", field=case.kind.fields()[0], tolerance=None, where=where)
