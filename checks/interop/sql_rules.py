@@ -60,15 +60,13 @@ ENGINE_DIALECTS = {
     "duckdb": Dialect("duckdb", "regexp_matches({value}, {pattern})", "strpos", "trim({value}, {chars})", "VARCHAR",
                       "chr", fence=" OFFSET 0", setup=("SET integer_division = true",)),
 }
-"""The dialects ``check --engine sql`` runs its one aggregate query on (tested for real)."""
+"""The dialects ``check --engine sql`` runs its one aggregate query on (each tested for real).
 
-REGEX_FORMS = {
-    **{name: dialect.regex for name, dialect in ENGINE_DIALECTS.items()},
-    "oracle": "REGEXP_LIKE({value}, {pattern})",
-    "mssql": "REGEXP_LIKE({value}, {pattern})",
-}
-"""How each dialect asks whether a value matches a regex. SQL Server has one only from SQL Server 2025
-(RE2 syntax, as DuckDB's); Oracle's has no ``(?:...)`` groups, so patterns need rewriting before it runs."""
+Not yet here: Oracle, whose ``REGEXP_LIKE(value, pattern)`` knows no ``(?:...)`` groups (patterns
+need rewriting) and which has no boolean values in ``CASE``; and SQL Server, which matches regexes
+only from SQL Server 2025 (``REGEXP_LIKE``, RE2 syntax as DuckDB's) and spells ``substr`` and
+``strpos`` its own way. Their URLs are refused, naming the dialects that run.
+"""
 
 
 def dialect_of(url: str, among: Mapping[str, Dialect] = DIALECTS) -> Dialect:
