@@ -228,6 +228,11 @@ class SqlVocabulary:
         """Every row of the extract, for kinds that compare rows."""
         raise NotImplementedError
 
+    def repeated(self, value: str) -> str:
+        """A condition: the value is on another row too (of all rows, not only the batch's)."""
+        return (f"({value} IN (SELECT {value} FROM {self.all_rows()} WHERE {value} IS NOT NULL "
+                f"GROUP BY {value} HAVING COUNT(*) > 1))")
+
     def condition(self, kind: RuleKind) -> tuple[str, str] | None:
         """(applies, fails) conditions for a rule kind, or None when there is no SQL form."""
         return kind.sql(self)

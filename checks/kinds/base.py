@@ -158,8 +158,8 @@ class SqlTerms(Protocol):
     def as_of_day(self) -> str:
         """The run's as-of date as YYYYMMDD."""
 
-    def all_rows(self) -> str:
-        """Every row of the extract, for kinds that compare rows (not only the batch's)."""
+    def repeated(self, value: str) -> str:
+        """A condition: the value (made of fields) is on another row of the extract too (not only the batch's)."""
 
 
 @dataclass(frozen=True, slots=True)

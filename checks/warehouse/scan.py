@@ -11,14 +11,14 @@ dialect's ``fence`` keeps the planner from merging, so nothing is computed twice
    working-day calendar joined by month from a ``VALUES`` list, so no table is created;
 
 and then one ``GROUP BY`` on the team counts them. Kinds that compare rows (``unique``) read
-the trimmed rows a second time in a subquery of their own.
+the trimmed rows a second time, for the values on more than one row, which are joined too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from refcheck.checks.calendar import TABLE_END, TABLE_START, calendar_frame
@@ -70,15 +70,14 @@ def scan_query(source: str, columns: Sequence[str], fields: Sequence[str], team:
     for computed in terms.stages:
         added = ", ".join(f"{expression} AS {name}" for name, expression in computed.items())
         staged = f"SELECT s.*, {added} FROM ({staged}) AS s{dialect.fence}"
-    joins = "".join(f" LEFT JOIN {CALENDAR} AS {alias} ON {alias}.month_number = {day} / 100"
-                    for day, alias in terms.calendar_joins.items())
+    joins = "".join(terms.joins.values())
     team_column = terms.name(team)
     flagged = f"SELECT {', '.join([f'{team_column} AS team', *flags])} FROM ({staged}) AS s{joins}{dialect.fence}"
     counts = [f"COUNT(*) AS {ROWS}"]
     for index in range(len(rules)):
         counts += [f"COUNT(r{index}) AS {ScanQuery.checked(index)}", f"SUM(r{index}) AS {ScanQuery.failed(index)}"]
     sql = f"SELECT team, {', '.join(counts)} FROM ({flagged}) AS s GROUP BY team"
-    if terms.calendar_joins:
+    if terms.calendar_read:
         sql = f"WITH {CALENDAR} (month_number, working_before, working_days) AS ({_months(calendar)}) {sql}"
     return ScanQuery(sql, tuple(rules))
 
@@ -98,8 +97,11 @@ class ScanTerms(SqlVocabulary):
         self.calendar = calendar
         self.stages: list[dict[str, str]] = []
         """Each stage's computed columns: name to expression."""
-        self.calendar_joins: dict[str, str] = {}
-        """The calendar's alias for each day looked up in it."""
+        self.joins: dict[str, str] = {}
+        """What is joined to the rows before their flags, by the condition it answers: the calendar's
+        months for each day looked up, and the values repeated on other rows for each value compared."""
+        self.calendar_read = False
+        self._aliases: dict[str, str] = {}
         self._computed: dict[str, str] = {}
         self._stage_of: dict[str, int] = {}
 
@@ -112,7 +114,7 @@ class ScanTerms(SqlVocabulary):
         if expression not in self._computed:
             read = [self._stage_of.get(name, 0) for name in _READS.findall(expression)]
             if _JOINED.search(expression):
-                raise ValueError("working days are joined after every stage: they cannot be computed in one")
+                raise ValueError("working days and repeated values are joined after every stage, not computed in one")
             stage = max(read, default=0)
             if stage == len(self.stages):
                 self.stages.append({})
@@ -142,13 +144,24 @@ class ScanTerms(SqlVocabulary):
         if day == self.as_of_day():
             assert self.as_of is not None
             return str(_working_before(self.calendar, self.as_of))
-        alias = self.calendar_joins.setdefault(day, f"w{len(self.calendar_joins)}")
+        alias = self._joined(day, lambda alias: f"{CALENDAR} AS {alias} ON {alias}.month_number = {day} / 100")
+        self.calendar_read = True
         days_before = f"substr({alias}.working_days, 1, {day} - {day} / 100 * 100 - 1)"
         return f"({alias}.working_before + length(replace({days_before}, '0', '')))"
 
-    def all_rows(self) -> str:
-        """The trimmed rows again, named as the outer rows are (``s``), for kinds that compare rows."""
-        return f"({self.base}) AS s"
+    def repeated(self, value: str) -> str:
+        """Whether the value is on another row too: the values that are, grouped from the rows read again, joined."""
+        alias = self._joined(value, lambda alias: (
+            f"(SELECT {value} AS repeated FROM ({self.base}) AS s WHERE {value} IS NOT NULL GROUP BY {value} "
+            f"HAVING COUNT(*) > 1) AS {alias} ON {alias}.repeated = {value}"))
+        return f"({alias}.repeated IS NOT NULL)"
+
+    def _joined(self, key: str, join: Callable[[str], str]) -> str:
+        """The alias of what is left-joined for ``key`` (``join`` writes its source and condition, given the alias)."""
+        if key not in self._aliases:
+            self._aliases[key] = f"j{len(self._aliases)}"
+            self.joins[key] = f" LEFT JOIN {join(self._aliases[key])}"
+        return self._aliases[key]
 
 
 def _field(position: int) -> str:
@@ -157,7 +170,7 @@ def _field(position: int) -> str:
 
 _READS = re.compile(r"\bs\.(c[0-9]+)\b")
 """The computed columns an expression reads."""
-_JOINED = re.compile(r"\bw[0-9]+\.")
+_JOINED = re.compile(r"\bj[0-9]+\.")
 """A column of the joined calendar."""
 
 
