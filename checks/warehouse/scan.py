@@ -42,12 +42,12 @@ class ScanQuery:
     @staticmethod
     def checked(index: int) -> str:
         """The column of the rows rule ``index`` applied to."""
-        return f"c{index}"
+        return f"checked{index}"
 
     @staticmethod
     def failed(index: int) -> str:
         """The column of the rows rule ``index`` failed on."""
-        return f"x{index}"
+        return f"failed{index}"
 
 
 def scan_query(source: str, columns: Sequence[str], fields: Sequence[str], team: str, rules: Sequence[Rule],
@@ -171,7 +171,7 @@ def _field(position: int) -> str:
 _READS = re.compile(r"\bs\.(c[0-9]+)\b")
 """The computed columns an expression reads."""
 _JOINED = re.compile(r"\bj[0-9]+\.")
-"""A column of the joined calendar."""
+"""A column of what is joined: the calendar's months, or the values on more than one row."""
 
 
 def _months(calendar: Calendar) -> str:
