@@ -24,11 +24,6 @@ from refcheck.schemas import Field, FieldType, Schema
 UNREADABLE = "unreadable"
 OUTSIDE_CODES = "outside_codes"
 
-UNREADABLE_LIMIT = 0.05
-"""The share of a parsed field's present values that may be unreadable before it warns."""
-OUTSIDE_CODES_LIMIT = 0.5
-"""The share of a code field's present values that may fall outside its list before it warns."""
-
 
 @dataclass(frozen=True, slots=True)
 class Doubtful:
@@ -40,21 +35,23 @@ class Doubtful:
     share: float
 
 
-def doubtful_fields(schema: Schema, results: Sequence[RuleResult], unreadable_limit: float = UNREADABLE_LIMIT,
-                    outside_limit: float = OUTSIDE_CODES_LIMIT) -> list[Doubtful]:
-    """The fields whose ``.type`` or ``.valid`` (code list) counts pass their limit, in the schema's order.
+def doubtful_fields(schema: Schema, results: Sequence[RuleResult]) -> list[Doubtful]:
+    """The fields whose type or code list rule counts pass the schema's ``readability`` limits.
 
-    Those rules apply to exactly the present values, so their counts are the shares wanted.
+    A parsed field's type makes its ``<field>.type`` rule and a code list its ``<field>.valid`` rule (a
+    field takes codes or a format, never both); both apply to exactly the present values, so their
+    counts are the shares wanted.
     """
+    unreadable_limit, outside_limit = schema.readability.unreadable, schema.readability.outside_codes
     by_id = {result.rule.id: result for result in results if result.ran and result.checked}
     found = []
     for field in schema.fields.values():
         column = schema.mapping.column(field.name)
-        read = by_id.get(f"{field.name}.type")
-        if read is not None and read.rule.kind_name == "readable" and read.failed > unreadable_limit * read.checked:
+        read = by_id.get(f"{field.name}.type") if field.type.is_parsed else None
+        if read is not None and read.failed > unreadable_limit * read.checked:
             found.append(Doubtful(field, column, UNREADABLE, read.failed / read.checked))
-        coded = by_id.get(f"{field.name}.valid")
-        if coded is not None and coded.rule.kind_name == "code_list" and coded.failed > outside_limit * coded.checked:
+        coded = by_id.get(f"{field.name}.valid") if field.codes is not None else None
+        if coded is not None and coded.failed > outside_limit * coded.checked:
             found.append(Doubtful(field, column, OUTSIDE_CODES, coded.failed / coded.checked))
     return found
 

@@ -24,7 +24,8 @@ class ExitCode(enum.IntEnum):
 
 _MEANINGS = {
     ExitCode.PASSED: "passed: no rule at or above --fail-on failed",
-    ExitCode.FINDINGS: "findings: a rule at or above --fail-on failed (beyond its tolerance)",
+    ExitCode.FINDINGS: "findings: a rule at or above --fail-on failed (beyond its tolerance), or with --strict a "
+                       "field could not be read",
     ExitCode.USAGE: "usage error: a bad option or argument, or an output file or folder that cannot be written",
     ExitCode.BAD_SCHEMA: "invalid schema",
     ExitCode.BAD_EXTRACT: "the extract is missing, unreadable or unusable, or no rows were checked",

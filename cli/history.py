@@ -11,6 +11,9 @@ from refcheck.cli.exit_codes import READS_HISTORY, ExitCode, epilog
 from refcheck.reports.history import DEFAULT_HISTORY, History, render_history
 from refcheck.schemas.yamldoc import printable
 
+LARGEST_RUN = 2**63 - 1
+"""The largest run number SQLite can store: a larger one is a usage error, not an overflow inside."""
+
 _MEANINGS = {
     ExitCode.USAGE: "usage error: a bad option, or a --history file that is not a refcheck history or cannot be "
                     "used",
@@ -23,7 +26,8 @@ _MEANINGS = {
 @click.option("--history", "history_path", type=LocalPath(dir_okay=False, path_type=Path),
               default=DEFAULT_HISTORY, show_default=True, help="The SQLite file scorecard runs were kept in.")
 @click.option("--schema", "schema_name", default=None, help="Only runs of this schema name.")
-@click.option("--remove", "remove_run", type=click.IntRange(min=1), default=None, metavar="RUN",
+@click.option("--remove", "remove_run", type=click.IntRange(min=1, max=LARGEST_RUN), default=None,
+              metavar="RUN",
               help="Delete the stored run with this number (the run column of the listing).")
 def history(history_path: Path, schema_name: str | None, remove_run: int | None) -> None:
     """List the stored scorecard runs and the trend of every headline figure, or remove a run."""

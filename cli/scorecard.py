@@ -81,7 +81,7 @@ def scorecard(extract: str, out: Path, schema: str, as_of: dt.date | None, read:
     _writable_folder(out)  # NOTE: a bad --out fails before the history is opened
     progress("writing")
     with writing(history_path), recorded_run(inputs, history_path, extract_print, made_at) as inputs, writing(out):
-        written = write_scorecard(inputs, out, made_at, gate.fail_on)
+        written = write_scorecard(inputs, out, made_at, gate.fail_on, strict=gate.strict)
     checked = report.source
     if report.warnings:
         tell(warning_lines(report, color=use_color()), err=quiet)

@@ -8,7 +8,15 @@ from collections.abc import Iterator
 from refcheck.checks.report import team_label
 from refcheck.checks.wording import counted
 from refcheck.reports.escapes import inert_lines, visible
-from refcheck.reports.scorecard import RAG_WORDS, category_bands, category_figure, kpi_target, percent, worst_rules
+from refcheck.reports.scorecard import (
+    RAG_WORDS,
+    category_bands,
+    category_figure,
+    kpi_status,
+    kpi_target,
+    percent,
+    worst_rules,
+)
 from refcheck.reports.scorecard_inputs import ScorecardInputs, delta_text
 
 _MARKUP = re.compile(r"([\\`*_\[\]|~])")
@@ -35,8 +43,7 @@ def _lines(inputs: ScorecardInputs) -> Iterator[str]:
     schema = report.schema
     yield f"# Referral records scorecard: {cell(schema.name)} v{cell(schema.version)}"
     yield ""
-    yield (f"As of {report.as_of.isoformat()} · {counted(report.source.rows_checked, 'record')} checked · "
-           f"{counted(len(inputs.teams), 'team')}")
+    yield f"As of {report.as_of.isoformat()} · {inputs.checked_text()} · {counted(len(inputs.teams), 'team')}"
     yield ""
     if inputs.warnings:
         yield "## Some figures rest on partial data"
@@ -50,9 +57,9 @@ def _lines(inputs: ScorecardInputs) -> Iterator[str]:
     yield "|---|---:|---|---|---|---:|"
     for kpi in schema.scorecard.kpis:
         figure = inputs.figure(kpi)
-        status = RAG_WORDS.get(figure.rag or "", "")
+        status = kpi_status(kpi, figure)
         if inputs.partial(kpi):
-            status = f"{status}, rests on partial data" if status else "rests on partial data"
+            status = f"{status}, rests on partial data"
         yield (f"| {cell(kpi.label)} | {figure.text} | {cell(figure.base)} | {kpi_target(kpi)} | {status} | "
                f"{delta_text(kpi, inputs.delta(kpi))} |")
     yield ""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -18,27 +17,28 @@ from refcheck.reports.xlsx import render_xlsx
 from refcheck.schemas import Severity
 
 
-def write_scorecard(inputs: ScorecardInputs, out: Path, made_at: dt.datetime, fail_on: Severity | None) -> list[Path]:
-    """Write every scorecard file into ``out``, switched over whole from the last run's (``write_folder``)."""
-    return write_folder(out, partial(_write_files, inputs, made_at=made_at, fail_on=fail_on))
+def write_scorecard(inputs: ScorecardInputs, out: Path, made_at: dt.datetime, fail_on: Severity | None,
+                    *, strict: bool = False) -> list[Path]:
+    """Write every scorecard file into ``out``, switched over whole from the last run's (``write_folder``).
+
+    ``strict`` is the gate's: its ``report.json`` says a warning failed the run, as the exit code does.
+    """
+    return write_folder(out, partial(_write_files, inputs, made_at=made_at, fail_on=fail_on, strict=strict))
 
 
-def _write_files(inputs: ScorecardInputs, folder: Path, made_at: dt.datetime, fail_on: Severity | None) -> list[Path]:
+def _write_files(inputs: ScorecardInputs, folder: Path, made_at: dt.datetime, fail_on: Severity | None,
+                 strict: bool) -> list[Path]:
     """Write every scorecard file into a fresh folder: a worklist per team, named by its team alone."""
     worklists = team_worklists(inputs.report, inputs.teams)
     tables = {folder / path: team for team, path in worklist_files(inputs.teams).items()}
-    # NOTE: the workbook (Polars and ISA-L, which let go of the GIL) is made while Polars writes the
-    # worklist CSVs and the pages are made: the disk's time overlaps the workbook's.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        workbook = pool.submit(render_xlsx, inputs, worklists)
-        for path, team in tables.items():
-            write_output(path, partial(write_worklist_csv, worklists[team], team))
-        pages: dict[Path, str | bytes | list[bytes]] = {
-            folder / "index.html": render_html(inputs, made_at),
-            folder / "summary.md": render_markdown(inputs),
-            folder / "report.json": render_json(inputs.report, fail_on),
-        }
-        pages[folder / "scorecard.xlsx"] = workbook.result()
+    for path, team in tables.items():
+        write_output(path, partial(write_worklist_csv, worklists[team], team))
+    pages: dict[Path, str | bytes | list[bytes]] = {
+        folder / "index.html": render_html(inputs, made_at),
+        folder / "summary.md": render_markdown(inputs),
+        folder / "report.json": render_json(inputs.report, fail_on, strict=strict),
+        folder / "scorecard.xlsx": render_xlsx(inputs, worklists),
+    }
     for path, content in pages.items():
         write_output(path, content)
     return [*pages, *tables]

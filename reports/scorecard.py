@@ -14,6 +14,8 @@ from refcheck.schemas import Bands, Kpi
 
 RAG_WORDS = {"green": "on target", "amber": "near target", "red": "off target"}
 """Status words: "off target", not "below", because for counts and re-referrals lower is better."""
+NOTHING_CHECKED = "nothing checked"
+"""The status of a figure that rests on no records: no band, since 0 of 0 is not on target."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +84,14 @@ def kpi_figure(report: Report, kpi: Kpi, team: str | None) -> Figure:
         counts = [c for c in report.measures.get("re_referrals", ()) if team is None or c.team == team]
         total, hits = sum(c.checked for c in counts), sum(c.failed for c in counts)
         if not total:
-            return Figure(None, "–", None, 0, noun)
+            return unchecked(noun)
         rate = hits / total
         return Figure(rate, percent(rate), kpi.bands.rag(rate, lower_is_better=True), total, noun)
     if kpi.rule is not None:
         line = rule_line(report.result(kpi.rule), team)
         if kpi.measure == "failed":
+            if not line.checked:
+                return unchecked(noun)
             return Figure(float(line.failed), f"{line.failed:,}",
                           kpi.bands.rag(line.failed, lower_is_better=True), line.checked, noun)
         checked, failed = line.checked, line.failed
@@ -95,6 +99,18 @@ def kpi_figure(report: Report, kpi: Kpi, team: str | None) -> Figure:
         assert kpi.category is not None
         checked, failed = report.category_counts(kpi.category, team)
     return rate_figure(checked, failed, kpi.bands, noun)
+
+
+def unchecked(noun: str) -> Figure:
+    """A figure that rests on nothing: a dash, out of 0, and no band, for a count as for a rate."""
+    return Figure(None, "–", None, 0, noun)
+
+
+def kpi_status(kpi: Kpi, figure: Figure) -> str:
+    """A KPI's status in words, the same in every format: its band, or why it has none."""
+    if figure.rag is not None:
+        return RAG_WORDS[figure.rag]
+    return "no target" if kpi.measure == "rows" else NOTHING_CHECKED
 
 
 def category_figure(report: Report, category: str, team: str | None) -> Figure:
@@ -109,7 +125,7 @@ def category_figure(report: Report, category: str, team: str | None) -> Figure:
 def rate_figure(checked: int, failed: int, bands: Bands, noun: str) -> Figure:
     """A pass rate, its band and its base; a dash and no band when nothing was checked."""
     if not checked:
-        return Figure(None, "–", None, 0, noun)
+        return unchecked(noun)
     rate = pass_rate(checked, failed)
     return Figure(rate, percent(rate), bands.rag(rate), checked, noun)
 

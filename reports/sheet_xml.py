@@ -16,7 +16,6 @@ import io
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import IO, cast
 
@@ -30,8 +29,6 @@ from refcheck.reports.zip_parts import Deflater, Part, archive, deflate
 
 _CELLS = internal("cells")
 _SHARED_STRINGS = "xl/sharedStrings.xml"
-_WORKERS = 2
-"""Worksheets made and deflated at once, each on its own thread."""
 _REPEATS = 4
 """A text column is shared when its values repeat this many times on average."""
 _HEADER_FOOTER = 255
@@ -123,20 +120,15 @@ def fill_sheets(workbook: bytes, sheets: dict[int, pl.DataFrame], keyed: Sequenc
         deflater.write((_with_page(tail, page) if page else tail).encode("utf-8"))
         return deflater.part()
 
-    parts = []
-    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
-        # NOTE: each worksheet is made (Polars) and deflated (ISA-L) on its own thread; both let go
-        # of the GIL, so the cores share the work. Parts are read from the source here, in order.
-        for member in source.infolist():
-            data = source.read(member)
-            position = _sheet_position(member.filename)
-            if position in sheets:
-                parts.append(pool.submit(filled, member, data, sheets[position], keys.get(position),
-                                         (pages or {}).get(position)))
-            else:
-                content = _with_strings(table, shared, uses) if member.filename == _SHARED_STRINGS else data
-                parts.append(pool.submit(deflate, member.filename, content, member.date_time))
-        finished = [part.result() for part in parts]
+    finished = []
+    for member in source.infolist():
+        data = source.read(member)
+        position = _sheet_position(member.filename)
+        if position in sheets:
+            finished.append(filled(member, data, sheets[position], keys.get(position), (pages or {}).get(position)))
+        else:
+            content = _with_strings(table, shared, uses) if member.filename == _SHARED_STRINGS else data
+            finished.append(deflate(member.filename, content, member.date_time))
     try:
         return archive(finished)
     except ValueError:

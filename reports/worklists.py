@@ -62,8 +62,8 @@ def worklist_files(teams: Sequence[str]) -> dict[str, str]:
 
 
 def headed(names: Sequence[str]) -> list[str]:
-    """The headers of a worklist's columns, in order."""
-    return [HEADERS.get(name, name) for name in names]
+    """The headers of a worklist's columns, in order, formula-safe: an included column keeps its extract's name."""
+    return [safe_cell(HEADERS.get(name, name)) for name in names]
 
 
 def _with_rules(findings: pl.DataFrame, results: Sequence[RuleResult]) -> pl.DataFrame:

@@ -19,7 +19,7 @@ from refcheck.checks.wording import counted
 from refcheck.reports.escapes import xml_text
 from refcheck.reports.excel_text import fit_cell, sheet_names
 from refcheck.reports.files import safe_cell
-from refcheck.reports.scorecard import RAG_WORDS, category_figure, kpi_target
+from refcheck.reports.scorecard import category_figure, kpi_status, kpi_target
 from refcheck.reports.scorecard_inputs import ScorecardInputs
 from refcheck.reports.sheet_xml import PrintedPage, fill_sheets
 from refcheck.reports.worklists import RULE_COLUMNS, headed, worklist_files
@@ -143,9 +143,9 @@ def _kpi_row(sheet: Any, row: int, inputs: ScorecardInputs, kpi: Kpi, formats: d
         _text(sheet, row, 1, figure.text)
     else:
         sheet.write_number(row, 1, figure.value, formats["int" if counts else "pct"])
-    status = RAG_WORDS.get(figure.rag or "", "")
+    status = kpi_status(kpi, figure)
     if inputs.partial(kpi):
-        status = f"{status} · rests on partial data" if status else "rests on partial data"
+        status = f"{status} · rests on partial data"
     _text(sheet, row, 2, status, formats.get(figure.rag or "", formats["text"]))
     delta = inputs.delta(kpi)
     if delta is not None:

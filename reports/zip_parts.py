@@ -1,8 +1,7 @@
-"""A ZIP archive from parts deflated beforehand, so that several parts can be deflated at once.
+"""A ZIP archive from parts deflated with ISA-L as they are made, then put together.
 
-``zipfile`` deflates each member as it is written, one at a time; a workbook's large worksheets
-are deflated here on several threads (ISA-L lets go of the GIL) and only then put together.
-ISA-L's deflate is zlib's format, five times as fast as zlib's fastest level and as small.
+``zipfile`` deflates with zlib; ISA-L's deflate is zlib's format, five times as fast as zlib's
+fastest level and as small, which is most of the time a large workbook takes to write.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from refcheck.schemas.problems import Problems, did_you_mean
 from refcheck.schemas.quoting import quoted
 from refcheck.schemas.reading import code_entries, entry_id
 from refcheck.schemas.shorthands import expand_shorthands
-from refcheck.schemas.targets import build_scorecard
+from refcheck.schemas.targets import build_readability, build_scorecard
 from refcheck.schemas.values import (
     category_name,
     check_keys,
@@ -82,6 +82,7 @@ def build(root: Node, problems: Problems) -> Schema:
         worker=problems.value(top, "worker", lambda node: field_ref(node, fields), None),
         mapping=problems.value(top, "mapping", lambda node: parse_mapping(node, fields), NO_MAPPING),
         scorecard=build_scorecard(top.get("scorecard"), fields, {rule.id for rule in rules}, problems),
+        readability=build_readability(top.get("readability"), problems),
     )
 
 

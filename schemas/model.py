@@ -179,6 +179,16 @@ DEFAULT_BANDS = Bands(green=0.95, amber=0.85)
 
 
 @dataclass(frozen=True, slots=True)
+class Readability:
+    """When a field was read too poorly to trust the figures that use it: shares of its present values."""
+
+    unreadable: float = 0.05
+    """Beyond this share unreadable as its type (a date, a date and time, a whole number), a field warns."""
+    outside_codes: float = 0.5
+    """Beyond this share outside its code list (another system's codes, not translated), a code field warns."""
+
+
+@dataclass(frozen=True, slots=True)
 class FieldMapping:
     """Where one canonical field comes from and how its values are translated."""
 
@@ -222,6 +232,7 @@ class Schema:
     worker: str | None = None
     mapping: ExtractMapping = field(default_factory=lambda: NO_MAPPING)
     scorecard: Scorecard = field(default_factory=lambda: Scorecard(DEFAULT_BANDS, {}, (), None))
+    readability: Readability = field(default_factory=Readability)
 
     def rule(self, rule_id: str) -> RuleSpec:
         """The rule with this id."""

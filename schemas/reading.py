@@ -20,7 +20,7 @@ from refcheck.schemas.yamldoc import Node, load_yaml, parse_yaml
 
 TOP_KEYS = {
     "name", "version", "description", "extends", "record_id", "group_by",
-    "calendar", "codes", "fields", "rules", "remove", "worker", "scorecard", "mapping",
+    "calendar", "codes", "fields", "rules", "remove", "worker", "scorecard", "mapping", "readability",
 }
 REMOVE_KEYS = {"fields", "rules", "codes"}
 _BUNDLED = re.compile(r"[A-Za-z0-9_-]+")
@@ -73,7 +73,7 @@ def resolve(doc: Document, chain: tuple[str, ...], problems: Problems) -> Node:
     if doc.identity in chain:
         raise doc.node.where.error("extends: circular: the schema extends itself through its parents")
     top = doc.node.mapping()
-    if "null_tokens" in top and set(top) <= {"fields", "null_tokens"}:
+    if "null_tokens" in top and set(top) <= {"fields", "null_tokens", "date_format"}:
         raise top["null_tokens"].where.error("this is a mapping, not a schema; check it with "
                                              "`refcheck schema check SCHEMA --mapping FILE`")
     check_keys(doc.node, TOP_KEYS, "schema", problems)

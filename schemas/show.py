@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from refcheck.schemas.escaping import one_line
-from refcheck.schemas.model import Bands, Schema
+from refcheck.schemas.model import Bands, Readability, Schema
 
 
 def resolved_document(schema: Schema) -> dict[str, Any]:
@@ -68,6 +68,9 @@ def resolved_document(schema: Schema) -> dict[str, Any]:
             ],
         },
         **({"mapping": _mapping(schema)} if schema.mapping.fields or schema.mapping.null_tokens else {}),
+        **({"readability": {"unreadable": f"{schema.readability.unreadable * 100:g}%",
+                            "outside_codes": f"{schema.readability.outside_codes * 100:g}%"}}
+           if schema.readability != Readability() else {}),
     }
 
 

@@ -9,7 +9,17 @@ better for ``failed`` and ``re_referral_rate``, so green is at or below amber.
 
 from __future__ import annotations
 
-from refcheck.schemas.model import CATEGORIES, DEFAULT_BANDS, KPI_MEASURES, Bands, Field, Kpi, ReReferrals, Scorecard
+from refcheck.schemas.model import (
+    CATEGORIES,
+    DEFAULT_BANDS,
+    KPI_MEASURES,
+    Bands,
+    Field,
+    Kpi,
+    Readability,
+    ReReferrals,
+    Scorecard,
+)
 from refcheck.schemas.problems import Problems, did_you_mean
 from refcheck.schemas.quoting import is_token, quoted
 from refcheck.schemas.reading import entry_id
@@ -48,6 +58,18 @@ def build_scorecard(node: Node | None, fields: dict[str, Field], rule_ids: set[s
     if "re_referrals" not in spec and any(kpi.measure == "re_referral_rate" for kpi in kpis):
         problems.add(spec["kpis"].where.error("a re_referral_rate KPI needs scorecard.re_referrals"))
     return Scorecard(bands, category_bands, tuple(kpis), re_referrals)
+
+
+def build_readability(node: Node | None, problems: Problems) -> Readability:
+    """The readability guard's limits, shares written as the bands are; a limit not given keeps its default."""
+    default = Readability()
+    if node is None:
+        return default
+    spec = problems.attempt(node.mapping, {})
+    if node.is_mapping:
+        check_keys(node, {"unreadable", "outside_codes"}, "readability", problems)
+    return Readability(unreadable=problems.value(spec, "unreadable", _share, default.unreadable),
+                       outside_codes=problems.value(spec, "outside_codes", _share, default.outside_codes))
 
 
 def _re_referrals(entry: Node, fields: dict[str, Field], problems: Problems) -> ReReferrals:

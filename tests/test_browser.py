@@ -17,9 +17,10 @@ import pytest
 from click.testing import CliRunner
 
 from refcheck.checks import validate
+from refcheck.checks.report import ReadabilityWarning
 from refcheck.cli import cli
 from refcheck.reports.html import render_html
-from refcheck.reports.scorecard_inputs import ReadabilityWarning, ScorecardInputs
+from refcheck.reports.scorecard_inputs import ScorecardInputs
 from tests.chromium import Page, browser, find_chromium, pdf_pages
 from tests.conftest import ROOT, SAMPLE
 

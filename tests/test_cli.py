@@ -31,7 +31,7 @@ def test_version(invoke: Invoke) -> None:
 
 @pytest.mark.parametrize(("command", "codes"), [
     ([], "012345"), (["check"], "012345"), (["scorecard"], "012345"), (["sample"], "025"), (["history"], "0245"),
-    (["init"], "02345"), (["map"], "02345"), (["profile"], "02345"), (["schema", "check"], "0235"),
+    (["init"], "02345"), (["map"], "02345"), (["profile"], "02345"), (["schema", "check"], "02345"),
     (["schema", "show"], "0235"), (["rules"], "0235"), (["export", "pandera"], "0235"), (["export", "gx"], "0235"),
     (["export", "calendar"], "0235"),
 ])

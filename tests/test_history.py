@@ -212,3 +212,15 @@ def test_history_remove_deletes_one_run_and_the_listing_no_longer_shows_it(tmp_p
     assert again.exit_code == 2 and again.stderr.count("\n") == 1
     assert f"holds no run {first.id}" in again.stderr
     assert invoke("history", "--history", history, "--remove", second.id, "--schema", "x").exit_code == 2
+
+
+def test_a_run_number_too_large_to_store_is_a_usage_error(tmp_path: Path, invoke: Invoke) -> None:
+    """``--remove 99999999999999999999`` overflowed SQLite's integers: an internal error, exit 5."""
+    history = tmp_path / "history.sqlite"
+    extract = _extract(tmp_path / "extract.csv", [], ["R1"])
+    assert invoke("scorecard", extract, "--out", tmp_path / "out", "--as-of", "2025-06-02",
+                  "--history", history).exit_code == 0
+    result = invoke("history", "--history", history, "--remove", "99999999999999999999")
+    assert result.exit_code == 2, result.stderr
+    assert "Invalid value for '--remove'" in result.stderr and "internal error" not in result.stderr
+    assert len(History(history).runs()) == 1

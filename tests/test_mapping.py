@@ -138,3 +138,12 @@ def test_one_date_format_serves_every_date_field_and_a_fields_own_wins(tmp_path:
     assert without["date_of_birth.type"] > 100 and without["referral_received.type"] > 100
     mapping = load_mapping(tmp_path / "m.yaml", load_schema())
     assert mapping.fields["closure_date"].date_format == "%d.%m.%Y" and "gender" not in mapping.fields
+
+
+@pytest.mark.parametrize("extra", ["", "date_format: '%d.%m.%Y'\n"])
+def test_a_mapping_given_as_a_schema_is_told_apart(tmp_path: Path, invoke: Invoke, extra: str) -> None:
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("fields:\n  gender: Sex\nnull_tokens: [NULL]\n" + extra)
+    result = invoke("schema", "check", mapping)
+    assert result.exit_code == ExitCode.BAD_SCHEMA
+    assert "this is a mapping, not a schema" in result.stderr

@@ -75,6 +75,8 @@ def test_strict_makes_a_warning_fail_check_and_scorecard(dotted: tuple[Path, Pat
                     "--no-history", "--strict")
     assert scored.exit_code == ExitCode.FINDINGS
     assert "FAILED (fail-on never, strict)" in scored.stdout
+    written = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert written["passed"] is False and written["strict"] is True
 
 
 def test_the_scorecard_warns_on_the_terminal_and_marks_the_page_and_its_figures(dotted: tuple[Path, Path],
@@ -93,6 +95,9 @@ def test_the_scorecard_warns_on_the_terminal_and_marks_the_page_and_its_figures(
     assert "rests on partial data" in decisions and "rests on partial data" not in records
     assert [warning["field"] for warning in json.loads((out / "report.json").read_text())["warnings"]] == [
         name for name in DATES]
+    with zipfile.ZipFile(out / "scorecard.xlsx") as book:
+        parts = "".join(book.read(name).decode() for name in book.namelist() if name.endswith(".xml"))
+    assert 'Rests on partial data: Referral received (column "Date Received"): 100% of values' in parts
 
 
 def test_m_and_f_where_1_and_2_are_expected_warn_outside_codes(tmp_path: Path, invoke: Invoke) -> None:
@@ -204,3 +209,45 @@ def test_the_gx_engine_warns_from_its_counts_and_strict_fails(tmp_path: Path, in
     assert result.exit_code == ExitCode.FINDINGS, result.output
     assert ('Warning: Referral received (column "referral_received"): 100% of values cannot be read — add a '
             "date_format to the mapping") in result.stdout.splitlines()
+
+
+def _council(tmp_path: Path, readability: str) -> Path:
+    schema = tmp_path / "council.yaml"
+    schema.write_text(f"name: council\nextends: wales-referral\nreadability: {readability}\n")
+    return schema
+
+
+@pytest.mark.parametrize(("readability", "unreadable", "warns"), [
+    ("{unreadable: 1%}", 24, True), ("{unreadable: 10%}", 26, False), ("{unreadable: 0.05}", 26, True),
+])
+def test_the_schema_sets_the_share_of_unreadable_values_that_warns(tmp_path: Path, invoke: Invoke, readability: str,
+                                                                   unreadable: int, warns: bool) -> None:
+    frame = _sample().head(500).with_columns(
+        pl.when(pl.int_range(pl.len()) < unreadable).then(pl.lit("31.12.2024")).otherwise(pl.lit("2024-12-31"))
+        .alias("closure_date"))
+    frame.write_csv(tmp_path / "export.csv")
+    report = json.loads(invoke("check", tmp_path / "export.csv", "--schema", _council(tmp_path, readability),
+                               "--as-of", AS_OF, "--json", "-").stdout)
+    assert ("closure_date" in [warning["field"] for warning in report["warnings"]]) is warns
+
+
+def test_the_schema_sets_the_share_of_codes_outside_the_list_that_warns(tmp_path: Path, invoke: Invoke) -> None:
+    _sample().with_columns(pl.col("gender").replace(SEXES)).write_csv(tmp_path / "export.csv")
+    schema = _council(tmp_path, "{outside_codes: 100%}")
+    report = json.loads(invoke("check", tmp_path / "export.csv", "--schema", schema, "--as-of", AS_OF,
+                               "--json", "-").stdout)
+    assert report["warnings"] == []
+    shown = invoke("schema", "show", schema, "--resolved")
+    assert shown.exit_code == 0 and "readability:\n  unreadable: 5%\n  outside_codes: 100%\n" in shown.stdout
+
+
+@pytest.mark.parametrize(("readability", "problem"), [
+    ("{unreadable: 5}", "readability.unreadable: '5' is not a share: write 5% or 0.05"),
+    ("{outside: 50%}", "readability.outside: unknown key in readability (did you mean 'outside_codes'?)"),
+])
+def test_a_readability_limit_that_is_not_a_share_is_refused_at_its_line(tmp_path: Path, invoke: Invoke,
+                                                                        readability: str, problem: str) -> None:
+    schema = _council(tmp_path, readability)
+    result = invoke("schema", "check", schema)
+    assert result.exit_code == ExitCode.BAD_SCHEMA
+    assert result.stderr.startswith(f"Error: council.yaml:3: {problem}")

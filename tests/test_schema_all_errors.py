@@ -50,7 +50,7 @@ scorecard:
 
 EVERY_MISTAKE = [
     "council.yaml:3: serverity: unknown key in schema; expected one of calendar, codes, description, extends, fields, "
-    "group_by, mapping, name, record_id, remove, rules, scorecard, version, worker",
+    "group_by, mapping, name, readability, record_id, remove, rules, scorecard, version, worker",
     "council.yaml:9: fields.local_flag.codes: unknown code list 'local_lst' (did you mean 'local_list'?)",
     "council.yaml:10: fields.local_flag.requird: unknown key in field (did you mean 'required'?); expected one of "
     "codes, collected, description, format, label, personal, required, type, unique, valid",
@@ -167,8 +167,8 @@ nul_tokens: [NULL]
         "column, date_format, values",
         "mapping.yaml:4: fields.decision_date.date_format: a date format uses %d, %m, %Y, %H, %M; got a text of 5 "
         "characters",
-        "mapping.yaml:5: nul_tokens: unknown key in mapping (did you mean 'null_tokens'?); expected one of fields, "
-        "null_tokens",
+        "mapping.yaml:5: nul_tokens: unknown key in mapping (did you mean 'null_tokens'?); expected one of "
+        "date_format, fields, null_tokens",
     ]
 
 

@@ -7,17 +7,18 @@ import datetime as dt
 import io
 import re
 from html import unescape
+from pathlib import Path
 
 import openpyxl
 import pytest
 
 from refcheck.checks import Report, validate
-from refcheck.checks.report import team_label
+from refcheck.checks.report import ReadabilityWarning, team_label
 from refcheck.reports.files import safe_file_names
 from refcheck.reports.html import render_html
 from refcheck.reports.markdown import render_markdown
-from refcheck.reports.scorecard import category_figure, kpi_noun, kpi_target, target_text
-from refcheck.reports.scorecard_inputs import ReadabilityWarning, ScorecardInputs
+from refcheck.reports.scorecard import category_figure, kpi_noun, kpi_status, kpi_target, target_text
+from refcheck.reports.scorecard_inputs import ScorecardInputs
 from refcheck.reports.terminal import render_terminal
 from refcheck.reports.worklists import team_worklists
 from refcheck.reports.xlsx import render_xlsx
@@ -220,3 +221,28 @@ def test_one_of_anything_reads_in_the_singular() -> None:
     terminal = render_terminal(report, None)
     assert "1 row checked of 1 read" in terminal and " 1 teams" not in terminal
     assert re.search(r"\bof 1 (record|decision)\b", page) and not re.search(r"\bof 1 (records|decisions)\b", page)
+
+
+def test_a_count_that_rests_on_no_records_says_nothing_checked_not_on_target(tmp_path: Path) -> None:
+    """With decision_date not collected, "Decisions overdue now" counted 0 of 0 and showed green "on target"."""
+    schema = tmp_path / "schema.yaml"
+    schema.write_text("name: no-decisions\nextends: wales-referral\nfields:\n  decision_date: {collected: false}\n")
+    report = validate(SAMPLE, schema, as_of=SAMPLE_AS_OF, findings=True, measures=True)
+    inputs = ScorecardInputs(report=report, teams=report.teams)
+    overdue = next(kpi for kpi in report.schema.scorecard.kpis if kpi.label == "Decisions overdue now")
+    for team in (None, report.teams[0]):
+        figure = inputs.figure(overdue, team)
+        assert (figure.rag, figure.out_of, figure.text) == (None, 0, "–")
+        assert kpi_status(overdue, figure) == "nothing checked"
+    page = render_html(inputs, MADE_AT)
+    tile = next(tile for tile in _tiles(page) if "Decisions overdue now" in tile)
+    assert "nothing checked" in _text(tile) and "green" not in tile and "on target" not in _text(tile)
+    section = page.split('id="team-1"', 1)[1].split("</table>", 1)[0]
+    row = section.split("Decisions overdue now", 1)[1].split("</tr>", 1)[0]
+    assert "nothing checked" in row and "green" not in row
+    summary = next(line for line in render_markdown(inputs).splitlines() if line.startswith("| Decisions overdue"))
+    assert "| nothing checked |" in summary and "on target" not in summary
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(render_xlsx(inputs, team_worklists(report, report.teams)))))
+    rows = {row[0].value: row for row in book["Summary"].iter_rows() if row[0].value}
+    status = rows["Decisions overdue now"][2]
+    assert status.value == "nothing checked" and status.fill.fgColor.rgb in (None, "00000000")

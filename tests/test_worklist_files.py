@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -42,6 +43,19 @@ def test_included_columns_padded_before_a_formula_are_quoted_in_the_worklists(tm
     cells = [value for rows in worklists for name in ("child_id", "postcode") for value in rows[name].to_list()]
     assert cells and not [cell for cell in cells if _starts_a_formula_once_trimmed(cell)]
     assert {cell.lstrip("'") for cell in cells} <= set(PADDED_FORMULAS)
+
+
+def test_an_included_column_named_like_a_formula_is_quoted_in_the_worklist_header(tmp_path: Path,
+                                                                                   invoke: Invoke) -> None:
+    """The header of worklists/*.csv was written raw: a column named ``=HYPERLINK(...)`` ran in a spreadsheet."""
+    named = '=HYPERLINK("http://x")'
+    frame = pl.read_csv(SAMPLE, infer_schema=False).head(300).with_columns(pl.col("child_id").alias(named))
+    frame.write_csv(tmp_path / "extract.csv")
+    _scorecard(invoke, tmp_path / "extract.csv", tmp_path / "out", "--include-columns", named)
+    headers = [next(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+               for path in (tmp_path / "out" / "worklists").glob("*.csv")]
+    assert headers and all(columns[-1] == "'" + named for columns in headers)
+    assert not [name for columns in headers for name in columns if _starts_a_formula_once_trimmed(name)]
 
 
 @pytest.mark.parametrize("value", PADDED_FORMULAS)
