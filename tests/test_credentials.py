@@ -261,6 +261,23 @@ def test_engine_gx_as_a_read_only_role_gives_the_polars_engines_counts(readers: 
     assert gx_report["source"]["path"] == f"{display(readers['reader'])} table referrals"
 
 
+def test_engine_sql_in_a_read_only_session_gives_the_polars_engines_counts(readers: dict[str, str],
+                                                                           tmp_path: Path) -> None:
+    """A role that may not create even a temporary table runs every rule, timeliness included."""
+    args = ("--table", "referrals", "--as-of", SAMPLE_AS_OF.isoformat())
+    in_sql = _run("check", "--engine", "sql", "--source", readers["frozen"], *args, "--json", tmp_path / "sql.json")
+    polars = _run("check", readers["reader"], *args, "--json", tmp_path / "polars.json")
+    assert in_sql.exit_code == polars.exit_code == 1, in_sql.stderr
+    _assert_nothing_leaked(in_sql, tmp_path)
+    sql_report, polars_report = (json.loads((tmp_path / name).read_text()) for name in ("sql.json", "polars.json"))
+    assert sql_report["rules"] == polars_report["rules"]
+    wrong = readers["reader"].replace(ENCODED, quote("S3ntinel-wrong%", safe=""))
+    refused = _run("check", "--engine", "sql", "--source", wrong, "--table", "referrals")
+    assert refused.exit_code == 4 and "password authentication failed" in refused.stderr, refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    _assert_nothing_leaked(refused)
+
+
 def test_engine_gx_where_not_even_a_temporary_table_may_be_made_says_so_in_one_line(
         readers: dict[str, str]) -> None:
     result = _run("check", "--engine", "gx", "--source", readers["frozen"], "--table", "referrals")

@@ -20,10 +20,11 @@ import pytest
 
 from refcheck.checks import Report, bind_rules, validate
 from refcheck.checks.calendar import WorkingDays
-from refcheck.checks.interop.gx_engine import counts_on_frame, untranslated, validate_sql
+from refcheck.checks.interop.gx_engine import counts_on_frame, validate_sql
 from refcheck.checks.interop.gx_suite import gx_status
 from refcheck.checks.kinds import Export
 from refcheck.checks.parsing import blank_to_null
+from refcheck.checks.warehouse import untranslated
 from refcheck.schemas import Calendar, ExtractMapping, load_schema
 from refcheck.schemas.model import FieldMapping
 from tests.conftest import SAMPLE, SAMPLE_AS_OF, Invoke
@@ -205,7 +206,7 @@ def test_check_engine_gx_on_postgresql(postgres_uri: str) -> None:
 
 def test_gx_follows_a_mapping_that_renames_and_refuses_one_that_translates(gx_sqlite: tuple[str, Report]) -> None:
     url, _ = gx_sqlite
-    assert untranslated(ExtractMapping(fields={"team": FieldMapping(column="Team Name")})) is None
+    assert untranslated(ExtractMapping(fields={"team": FieldMapping(column="Team Name")}), "the GX engine") is None
     schema = dataclasses.replace(load_schema("wales-referral"), mapping=ExtractMapping(
         fields={"gender": FieldMapping(values={"Male": "1"})}))
     with pytest.raises(ValueError, match="the mapping's values need the Polars engine"):

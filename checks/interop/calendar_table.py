@@ -59,3 +59,18 @@ def calendar_sql(calendar: Calendar, table: str = TABLE, batch: int = 1000) -> s
         values = ",\n".join(f"({n}, '{day}', {before}, {working})" for n, day, before, working in chunk)
         lines.append(f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES\n{values};")
     return "\n".join(lines) + "\n"
+
+
+def calendar_months(calendar: Calendar) -> Iterator[tuple[int, int, str]]:
+    """The table by month, small enough to send with a query: (``YYYYMM``, working days before its 1st, its days).
+
+    Its days are 31 characters, ``1`` for a working day and ``0`` for any other (or a day the
+    month does not have), so the working days before day ``d`` of the month are the month's
+    count plus the ``1`` among its first ``d - 1`` characters: 2,412 rows instead of 73,414.
+    """
+    frame = calendar_frame(calendar).group_by(
+        (pl.col("day").dt.year().cast(pl.Int32) * 100 + pl.col("day").dt.month().cast(pl.Int32)).alias("month"),
+        maintain_order=True,
+    ).agg(pl.col("working_before").first(), pl.col("working_day").cast(pl.String).str.join(""))
+    for month, before, days in frame.iter_rows():
+        yield month, before, days.ljust(31, "0")

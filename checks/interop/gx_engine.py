@@ -30,7 +30,8 @@ from refcheck.checks.readers.columns import refuse_missing_columns
 from refcheck.checks.readers.uri import display, driver_reason, hide_data, parse_uri, scrub
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
 from refcheck.checks.rules import Rule, bind_rules
-from refcheck.schemas import ExtractMapping, Schema
+from refcheck.checks.warehouse import untranslated
+from refcheck.schemas import Schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,25 +42,14 @@ class Counts:
     failed: int
 
 
-def untranslated(mapping: ExtractMapping) -> str | None:
-    """Why GX cannot follow a mapping (it reads columns under other names, but changes no values), or None."""
-    kept = sorted({key for entry in mapping.fields.values()
-                   for key, used in (("values", entry.values), ("date_format", entry.date_format)) if used})
-    kept += ["null_tokens"] if mapping.null_tokens else []
-    if not kept:
-        return None
-    return (f"the GX engine reads columns under other names but translates no values; the mapping's "
-            f"{', '.join(kept)} need the Polars engine, on an extract")
-
-
 def validate_sql(url: str, table: str, schema: Schema, *, as_of: dt.date) -> Report:
     """Check a database table with GX: one validation per team, mapped into a refcheck Report.
 
-    Raises ``ValueError`` for a mapping that translates values (``untranslated``): GX would count other values,
-    and ``MissingExtra`` without the ``gx`` extra.
+    Raises ``ValueError`` for a mapping that translates values (``warehouse.untranslated``): GX would count
+    other values, and ``MissingExtra`` without the ``gx`` extra.
     """
     require(GX, "the GX engine")
-    refused = untranslated(schema.mapping)
+    refused = untranslated(schema.mapping, "the GX engine")
     if refused:
         raise ValueError(refused)
     label = f"{display(url)} table {table}"

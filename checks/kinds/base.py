@@ -137,6 +137,9 @@ class SqlTerms(Protocol):
     def matches(self, value: str, pattern: str) -> str:
         """A condition: ``value`` matches the regular expression."""
 
+    def shared(self, expression: str) -> str:
+        """A value several conditions read: an engine that can computes it once per row."""
+
     def present(self, field: str) -> str:
         """Whether a field has a value; for a date or number, a readable one."""
 
@@ -155,8 +158,8 @@ class SqlTerms(Protocol):
     def as_of_day(self) -> str:
         """The run's as-of date as YYYYMMDD."""
 
-    def all_rows(self) -> str:
-        """Every row of the extract, for kinds that compare rows (not only the batch's)."""
+    def repeated(self, value: str) -> str:
+        """A condition: the value (made of fields) is on another row of the extract too (not only the batch's)."""
 
 
 @dataclass(frozen=True, slots=True)

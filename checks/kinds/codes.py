@@ -22,7 +22,7 @@ from refcheck.checks.kinds.base import (
     rule_kind,
     when,
 )
-from refcheck.checks.kinds.portable import alternatives, whole
+from refcheck.checks.kinds.portable import alternatives, entire, whole
 from refcheck.schemas import FieldType
 
 
@@ -58,6 +58,10 @@ class CodeList(_WholeValue):
     def regex(self) -> str:
         return whole(alternatives(self.codes))
 
+    def sql(self, terms: SqlTerms) -> tuple[str, str]:
+        value = terms.name(self.field)
+        return f"({value} IS NOT NULL)", f"({value} NOT IN ({', '.join(terms.lit(code) for code in self.codes)}))"
+
 
 @rule_kind("pattern")
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -84,6 +88,11 @@ class Pattern(_WholeValue):
     def regex(self) -> str:
         return whole(self.pattern, ignore_case=self.upper_case)
 
+    def sql(self, terms: SqlTerms) -> tuple[str, str]:
+        value = terms.name(self.field)
+        shown = f"upper({value})" if self.upper_case else value
+        return f"({value} IS NOT NULL)", f"(NOT {terms.matches(shown, entire(self.pattern))})"
+
 
 UK_POSTCODE = (
     r"GIR ?0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPS-UW]|[A-HK-Y][0-9][ABEHMNPRV-Y])"
@@ -105,6 +114,10 @@ class UkPostcode(_WholeValue):
 
     def regex(self) -> str:
         return whole(UK_POSTCODE, ignore_case=True)
+
+    def sql(self, terms: SqlTerms) -> tuple[str, str]:
+        value = terms.name(self.field)
+        return f"({value} IS NOT NULL)", f"(NOT {terms.matches(f'upper({value})', entire(UK_POSTCODE))})"
 
 
 _NHS_WEIGHTED = tuple(
@@ -162,10 +175,9 @@ def _nhs_valid(digits: pl.Expr) -> pl.Expr:
         return Violation(when(f"{value}.is_not_null()", f"~_nhs_valid({digits})"))
 
     def sql(self, terms: SqlTerms) -> tuple[str, str]:
-        digits = f"replace({terms.name(self.field)}, ' ', '')"
-        weighted = " + ".join(f"CAST(substr({digits}, {i}, 1) AS INTEGER) * {11 - i}" for i in range(1, 10))
-        check = f"(11 - ({weighted}) % 11)"
-        check = f"(CASE WHEN {check} = 11 THEN 0 ELSE {check} END)"
+        digits = terms.shared(f"replace({terms.name(self.field)}, ' ', '')")
         well_formed = terms.matches(digits, "^[0-9]{10}$")
+        weighted = " + ".join(f"CAST(substr({digits}, {i}, 1) AS INTEGER) * {11 - i}" for i in range(1, 10))
+        check = terms.shared(f"(CASE WHEN {well_formed} THEN (11 - ({weighted}) % 11) % 11 END)")
         right = f"({check} <> 10 AND CAST(substr({digits}, 10, 1) AS INTEGER) = {check})"
         return terms.present(self.field), f"(CASE WHEN {well_formed} THEN NOT {right} ELSE 1 = 1 END)"

@@ -12,6 +12,10 @@ from collections.abc import Iterable
 
 from refcheck.schemas import FieldType
 
+WHITESPACE = (" \t\n\r\x0b\x0c\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+              "\u200a\u2028\u2029\u202f\u205f\u3000")
+"""Every character with Unicode's White_Space property: what the engine trims, and its regexes' whitespace."""
+
 _YEAR = r"(?:19[0-9]{2}|20[0-9]{2}|2100)"
 """The years the engine reads (1900 to 2100)."""
 
@@ -49,6 +53,20 @@ The engine parses the first ten characters as the date; a date written without z
 is shorter than ten, so it is readable only when nothing follows it.
 """
 
+
+
+def _date_shape(pad: str) -> str:
+    month, day = f"(?:{pad}[1-9]|1[0-2])", f"(?:{pad}[1-9]|[12][0-9]|3[01])"
+    return f"(?:{_YEAR}-{month}-{day}|{day}/{month}/{_YEAR})"
+
+
+DATE_SHAPE = rf"(?:{_date_shape('0?')}|{_date_shape('0')}{TIME_OF_DAY})"
+"""``READABLE_DATE`` but for the length of each month: days 29 to 31 pass in every month here.
+
+A far smaller regex, which SQL engines match several times faster; SQL then checks the day
+against its month's length with arithmetic (``SqlVocabulary.day``).
+"""
+
 READABLE_INTEGER = r"[+-]?0*[0-9]{1,18}"
 """A value the engine reads as an integer (up to 18 significant digits; 19 may overflow)."""
 
@@ -60,6 +78,26 @@ def whole(pattern: str, *, ignore_case: bool = False) -> str:
     """
     flags = "(?i)" if ignore_case else ""
     return rf"{flags}^\s*(?:{pattern})?\s*$"
+
+
+def entire(pattern: str, *, ignore_case: bool = False) -> str:
+    """A regex matching a value that is ``pattern`` from end to end, for text already trimmed (SQL's rows).
+
+    Unlike ``whole`` it tolerates no whitespace around the value: each regex dialect's idea of
+    whitespace differs, and the rows were trimmed of exactly the engine's.
+    """
+    flags = "(?i)" if ignore_case else ""
+    return rf"{flags}^(?:{pattern})$"
+
+
+def spaced_words(count: int) -> str:
+    """A regex matching text that starts with at least ``count`` words (runs of non-whitespace), ``count`` >= 1.
+
+    Whitespace is spelt out as ``WHITESPACE`` rather than a class escape, which each regex dialect
+    reads as a different set.
+    """
+    space, word = f"[{WHITESPACE}]", f"[^{WHITESPACE}]"
+    return f"^{space}*{word}+(?:{space}+{word}+){{{count - 1}}}"
 
 
 def alternatives(values: Iterable[str]) -> str:

@@ -49,8 +49,7 @@ class Readable(RuleKind):
         return Violation(when(f"{terms.text(self.field)}.is_not_null()", f"{terms.value(self.field)}.is_null()"))
 
     def sql(self, terms: SqlTerms) -> tuple[str, str]:
-        pattern = terms.matches(terms.name(self.field), whole(readable(terms.types[self.field])))
-        return f"({terms.name(self.field)} IS NOT NULL)", f"(NOT {pattern})"
+        return f"({terms.name(self.field)} IS NOT NULL)", terms.blank(self.field)
 
     def gx(self, types: Mapping[str, FieldType]) -> tuple[GxExpectation, ...]:
         regex = whole(readable(types[self.field]))

@@ -12,13 +12,14 @@ from refcheck.checks.kinds.base import (
     GxExpectation,
     PanderaTerms,
     RuleKind,
+    SqlTerms,
     Violation,
     applies,
     field_param,
     rule_kind,
     when,
 )
-from refcheck.checks.kinds.portable import alternatives, fewer_words
+from refcheck.checks.kinds.portable import alternatives, fewer_words, spaced_words
 from refcheck.schemas import FieldType
 
 
@@ -49,6 +50,14 @@ class TextQuality(RuleKind):
 
     def _placeholders(self) -> list[str]:
         return sorted({p.strip().lower() for p in self.placeholders})
+
+    def sql(self, terms: SqlTerms) -> tuple[str, str]:
+        text = terms.name(self.field)
+        fails = [f"(NOT {terms.matches(text, spaced_words(self.min_words))})"] if self.min_words > 0 else []
+        placeholders = self._placeholders()
+        if placeholders:
+            fails.append(f"(lower({text}) IN ({', '.join(terms.lit(p) for p in placeholders)}))")
+        return f"({text} IS NOT NULL)", f"({' OR '.join(fails) or '1 = 0'})"
 
     def pandera(self, terms: PanderaTerms) -> Violation:
         text = terms.value(self.field)

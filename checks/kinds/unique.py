@@ -47,10 +47,7 @@ class Unique(RuleKind):
         return Violation(when(f"{value}.is_not_null()", f"pl.len().over({value}) > 1"))
 
     def sql(self, terms: SqlTerms) -> tuple[str, str]:
-        value = terms.name(self.field)
-        shared = (f"(SELECT {value} FROM {terms.all_rows()} WHERE {value} IS NOT NULL "
-                  f"GROUP BY {value} HAVING COUNT(*) > 1)")
-        return terms.present(self.field), f"({value} IN {shared})"
+        return terms.present(self.field), terms.repeated(terms.name(self.field))
 
     def gx(self, types: Mapping[str, FieldType]) -> tuple[GxExpectation, ...]:
         return (GxExpectation("ExpectColumnValuesToBeUnique", self.field),)

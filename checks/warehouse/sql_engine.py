@@ -1,0 +1,147 @@
+"""Check a database table where it lives: every rule in one aggregate query, read back as a Report.
+
+The rows never leave the database; only one row of counts per team does (``scan.scan_query``).
+The report is the Polars engine's, rule for rule and team for team: teams are named as the
+engine names them (blank is "no team", names equal in Unicode's NFC are one team), and rules
+that read a field the schema does not collect do not run. Nothing is written to the database:
+the working-day calendar travels inside the query.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import unicodedata
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from refcheck.checks.errors import ExtractError
+from refcheck.checks.extras import DATABASE, require
+from refcheck.checks.interop.sql_rules import ENGINE_DIALECTS, Dialect, dialect_of, quoted
+from refcheck.checks.readability import doubtful_fields, readability_warnings
+from refcheck.checks.readers.columns import refuse_missing_columns
+from refcheck.checks.readers.uri import display, driver_reason
+from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
+from refcheck.checks.rules import Rule, bind_rules
+from refcheck.checks.warehouse.connect import create_engine
+from refcheck.checks.warehouse.scan import ROWS, ScanQuery, scan_query
+from refcheck.schemas import ExtractMapping, Schema
+
+ENGINE = "the SQL engine"
+
+
+def untranslated(mapping: ExtractMapping, engine: str) -> str | None:
+    """Why an engine in the database cannot follow a mapping (it renames columns, but changes no values), or None."""
+    kept = sorted({key for entry in mapping.fields.values()
+                   for key, used in (("values", entry.values), ("date_format", entry.date_format)) if used})
+    kept += ["null_tokens"] if mapping.null_tokens else []
+    if not kept:
+        return None
+    return (f"{engine} reads columns under other names but translates no values; the mapping's "
+            f"{', '.join(kept)} need the Polars engine, on an extract")
+
+
+def validate_in_database(url: str, schema: Schema, *, table: str | None = None, query: str | None = None,
+                         as_of: dt.date) -> Report:
+    """Check a table (or a query's rows) inside the database with one aggregate query.
+
+    Raises ``ValueError`` for a mapping that translates values (``untranslated``), ``ExtractError``
+    for a database, table or column that cannot be read, and ``MissingExtra`` without SQLAlchemy.
+    """
+    require(DATABASE, "check --engine sql", "sqlalchemy")
+    refused = untranslated(schema.mapping, ENGINE)
+    if refused:
+        raise ValueError(refused)
+    if (table is None) == (query is None):
+        raise ValueError("give a table or a query (one of them)")
+    try:
+        dialect = dialect_of(url, ENGINE_DIALECTS)
+    except ValueError as err:
+        raise ExtractError(f"{display(url)}: {err}") from None
+    rules = bind_rules(schema)
+    label = f"{display(url)} table {table}" if table is not None else f"{display(url)} query"
+    source = quoted(table) if table is not None else f"({_colons_kept(query or '')}) AS src"
+    with _database_errors(label, url, table), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SQLAlchemy's warnings are not one line, and may quote the URI
+        engine = create_engine(url, dialect)
+        try:
+            with engine.connect() as connection:
+                columns = _columns(connection, table, source, label)
+                refuse_missing_columns(label, columns, schema)
+                built = _query(schema, rules, source, dialect, as_of)
+                rows = _rows(connection, built.sql)
+        finally:
+            engine.dispose()
+    report = _report(schema, rules, label, as_of, built, rows)
+    # NOTE: the shares come from the rules' counts; the forms seen would need the rows, which stay in the database.
+    return dataclasses.replace(report, warnings=readability_warnings(schema, doubtful_fields(schema, report.results),
+                                                                     {}))
+
+
+def _query(schema: Schema, rules: Sequence[Rule], source: str, dialect: Dialect, as_of: dt.date) -> ScanQuery:
+    """The scan of the rules whose fields are all collected (the others do not run, as in the Polars engine)."""
+    if not schema.fields[schema.group_by].collected:
+        raise ExtractError(f"the team field {schema.group_by!r} must be collected")
+    fields = [field.name for field in schema.fields.values() if field.collected]
+    runnable = [rule for rule in rules if all(name in fields for name in rule.kind.fields())]
+    types = {field.name: field.type for field in schema.fields.values() if field.collected}
+    return scan_query(source, [schema.mapping.column(name) for name in fields], fields, schema.group_by, runnable,
+                      types, dialect, schema.calendar, as_of)
+
+
+def _columns(connection: Any, table: str | None, source: str, label: str) -> set[str]:
+    """The source's column names, from a query that returns no rows (DuckDB's inspector cannot list them)."""
+    import sqlalchemy as sa
+
+    if table is not None and not sa.inspect(connection).has_table(table):
+        raise ExtractError(f"{label}: no such table")
+    return set(connection.execute(sa.text(f"SELECT * FROM {source} WHERE 1 = 0")).keys())
+
+
+def _rows(connection: Any, sql: str) -> list[Mapping[str, Any]]:
+    import sqlalchemy as sa
+
+    return [dict(row._mapping) for row in connection.execute(sa.text(sql))]
+
+
+def _report(schema: Schema, rules: Sequence[Rule], label: str, as_of: dt.date, built: ScanQuery,
+            rows: Sequence[Mapping[str, Any]]) -> Report:
+    """The counts per team, with teams named and merged as the Polars engine names them, into a Report."""
+    merged: dict[str, list[int]] = {}
+    for row in rows:
+        team = NO_TEAM if row["team"] is None else unicodedata.normalize("NFC", str(row["team"]))
+        counts = [int(row[ROWS])]
+        for index in range(len(built.rules)):
+            counts += [int(row[ScanQuery.checked(index)] or 0), int(row[ScanQuery.failed(index)] or 0)]
+        found = merged.setdefault(team, [0] * len(counts))
+        merged[team] = [a + b for a, b in zip(found, counts, strict=True)]
+    teams = tuple(sorted(merged, key=lambda name: (name == NO_TEAM, name)))
+    position = {rule.id: index for index, rule in enumerate(built.rules)}
+    results = []
+    for rule in rules:
+        at = position.get(rule.id)
+        by_team = tuple(TeamCount(team, *((merged[team][1 + 2 * at], merged[team][2 + 2 * at])
+                                          if at is not None else (0, 0))) for team in teams)
+        results.append(RuleResult(rule=rule, ran=at is not None, by_team=by_team))
+    total = sum(merged[team][0] for team in teams)
+    return Report(schema=schema, as_of=as_of, source=Source(label, total, total, 0), teams=teams,
+                  team_rows=tuple(merged[team][0] for team in teams), results=tuple(results))
+
+
+def _colons_kept(query: str) -> str:
+    r"""A user's query as ``text()`` must be given it: ``\:`` keeps each colon from starting a bind parameter."""
+    return query.replace(":", "\\:")
+
+
+@contextmanager
+def _database_errors(label: str, url: str, table: str | None) -> Iterator[None]:
+    """Turn the errors of SQLAlchemy and its drivers into one line that shows no credential and no value."""
+    import sqlalchemy as sa
+
+    try:
+        yield
+    except sa.exc.SQLAlchemyError as err:
+        reason = driver_reason(getattr(err, "orig", None) or err, url, [table or ""])
+        raise ExtractError(f"{label}: cannot be read ({reason})") from None
