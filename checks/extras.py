@@ -26,6 +26,7 @@ class Extra:
 GX = Extra("gx", {"great_expectations": "Great Expectations", "sqlalchemy": "SQLAlchemy"})
 DATABASE = Extra("database", {"sqlalchemy": "SQLAlchemy", "psycopg": "psycopg"})
 SAMPLE = Extra("sample", {"numpy": "NumPy"})
+DUCKDB = Extra("duckdb", {"duckdb": "DuckDB", "duckdb_engine": "duckdb-engine", "sqlalchemy": "SQLAlchemy"})
 
 
 class MissingExtra(RefcheckError):

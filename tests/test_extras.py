@@ -76,8 +76,10 @@ def test_the_blocker_makes_a_module_absent(tmp_path: Path) -> None:
      "reading PostgreSQL needs psycopg: pip install 'refcheck[database]'"),
     (("numpy",), ("sample", "--rows", "10", "--out", "sample.csv"),
      "refcheck sample needs NumPy: pip install 'refcheck[sample]'"),
+    (("duckdb_engine",), ("check", "--engine", "sql", "--source", "duckdb:///warehouse.duckdb", "--table", "referrals"),
+     "check --engine sql on DuckDB needs duckdb-engine: pip install 'refcheck[duckdb]'"),
 ], ids=["export-gx", "check-engine-gx", "check-engine-gx-sqlalchemy", "check-sqlite", "scorecard-sqlite",
-        "profile-sqlite", "check-postgresql", "sample"])
+        "profile-sqlite", "check-postgresql", "sample", "check-engine-sql-duckdb"])
 def test_a_command_names_the_extra_it_needs(tmp_path: Path, absent: tuple[str, ...], args: tuple[str, ...],
                                             line: str) -> None:
     result = _refcheck(tmp_path, absent, *args)

@@ -86,15 +86,15 @@ def test_pip_install_refcheck_is_the_nightly_job_alone() -> None:
     assert core == {"polars", "click", "holidays", "pyyaml", "jinja2", "xlsxwriter", "isal", "fastexcel"}
     extras = project["optional-dependencies"]
     others = sorted(set(extras) - {"all", "test"})
-    assert others == ["database", "gx", "pandera", "sample"]
+    assert others == ["database", "duckdb", "gx", "pandera", "sample"]
     assert extras["all"] == [f"refcheck[{','.join(sorted(others, key=list(extras).index))}]"]
     assert "refcheck[all]" in extras["test"]
 
 
 def test_every_extra_a_message_names_is_one_pip_knows() -> None:
-    from refcheck.checks.extras import DATABASE, GX, SAMPLE
+    from refcheck.checks.extras import DATABASE, DUCKDB, GX, SAMPLE
 
     extras = _config()["project"]["optional-dependencies"]
-    for extra in (GX, DATABASE, SAMPLE):
+    for extra in (GX, DATABASE, SAMPLE, DUCKDB):
         installed = " ".join(extras[extra.name]).lower().replace("-", "_")
         assert all(module in installed for module in extra.libraries), extra.name

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from refcheck.checks.errors import ExtractError
+from refcheck.checks.extras import DUCKDB, require
 from refcheck.checks.interop.sql_rules import Dialect
 from refcheck.checks.readers.uri import display, parse_uri
 
@@ -28,6 +29,7 @@ def create_engine(url: str, dialect: Dialect) -> Any:
         path = _existing_file(parsed.database, url)
         engine = sa.create_engine("sqlite://", creator=lambda: _sqlite(path))
     elif dialect.name == "duckdb":
+        require(DUCKDB, "check --engine sql on DuckDB", "duckdb", "duckdb_engine")
         path = _existing_file(parsed.database, url)
         engine = sa.create_engine(parsed.set(database=str(path)), connect_args={"read_only": True})
     else:
