@@ -10,7 +10,7 @@ list's column only codes and code-like values, unless asked; every other value i
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -193,8 +193,10 @@ def _plan(frame: pl.LazyFrame, types: dict[str, pl.DataType], columns: list[str]
             continue
         if field.codes is not None:
             value = pl.col(field.name)
-            outside = value.filter(value.is_not_null() & ~value.is_in(list(schema.codes[field.codes].codes)))
-            listed = (pl.lit(show_values) | outside.str.contains(CODE_LIKE)) if shows else pl.lit(False)
+            code_list = schema.codes[field.codes]
+            outside = value.filter(value.is_not_null() & ~value.is_in(list(code_list.codes)))
+            listed = (pl.lit(show_values) | outside.str.contains(CODE_LIKE) | _is_a_label(outside, code_list.codes)
+                      if shows else pl.lit(False))
             stats += [outside.count().alias(key("outside_count")),
                       outside.filter(~listed).count().alias(key("outside_hidden")),
                       most_common(outside.filter(listed), 50).alias(key("outside"))]
@@ -227,7 +229,12 @@ def _listable(text: pl.Expr, field: Field | None, mapping: ExtractMapping, schem
         return pl.lit(True)
     translated = mapping.fields[field.name].values if field.name in mapping.fields else {}
     known = [*schema.codes[field.codes].codes, *translated]
-    return text.str.contains(CODE_LIKE) | text.is_in(known)
+    return text.str.contains(CODE_LIKE) | text.is_in(known) | _is_a_label(text, schema.codes[field.codes].codes)
+
+
+def _is_a_label(text: pl.Expr, codes: Mapping[str, str]) -> pl.Expr:
+    """Whether a value is one of the code list's labels, in any case: the schema's own words, never a person's."""
+    return text.str.to_lowercase().is_in([label.lower() for label in codes.values()])
 
 
 def shape(text: pl.Expr) -> pl.Expr:

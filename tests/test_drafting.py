@@ -193,3 +193,11 @@ def test_against_tries_the_schemas_own_mapping_at_its_line_in_the_schema(invoke:
 def test_a_read_option_without_against_is_a_usage_error(invoke: Invoke) -> None:
     result = invoke("schema", "check", "wales-referral", "--delimiter", ";")
     assert result.exit_code == ExitCode.USAGE and "--against EXTRACT" in result.stderr
+
+
+def test_a_rare_value_that_is_a_long_whole_label_is_listed_and_drafted() -> None:
+    """``Indeterminate`` is longer than a code looks, but it is the code list's own label, not a person's word."""
+    gender = ["Male"] * 500 + ["Female"] * 480 + ["Unknown"] * 13 + ["Indeterminate"] * 7
+    draft = _draft(pl.DataFrame({"referral_id": [f"R{n}" for n in range(len(gender))], "gender": gender}))
+    assert draft.values["gender"]["Indeterminate"][0] == "9"
+    assert draft.values["gender"]["Male"][0] == "1"
