@@ -263,6 +263,15 @@ def other_shapes(rows: int, data: Path, refcheck: str) -> dict[str, Path]:
     return {label: Path(path) for label, path in json.loads(done.stdout).items()}
 
 
+def own_refcheck() -> str:
+    """The refcheck of the venv this harness runs in, so that the version timed is the one it was started with.
+
+    NOTE: not the first on PATH: an activated development venv would put its editable install first.
+    """
+    beside = Path(sys.executable).with_name("refcheck")
+    return str(beside) if beside.exists() else shutil.which("refcheck") or "refcheck"
+
+
 def gx_rules(summary: str) -> str:
     """How many rules the GX suite holds, from the export's own summary (``30 exact, ... of 43 rules``)."""
     found = re.search(r"(\d+) exact, .* of (\d+) rules", summary)
@@ -304,7 +313,7 @@ def main() -> None:
     parser.add_argument("--write", type=Path, default=None, help="Write the results as Markdown here.")
     args = parser.parse_args()
 
-    refcheck = shutil.which("refcheck") or str(Path(sys.executable).with_name("refcheck"))
+    refcheck = own_refcheck()
     before = args.before[0] if args.before else None
     args.data.mkdir(exist_ok=True)
     work = args.data / "work"

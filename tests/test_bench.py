@@ -179,3 +179,12 @@ def test_the_polars_files_warmed_for_another_install_are_those_of_the_venv_its_r
     assert any(path.name.endswith(".so") or path.suffix == ".pyd" for path in own)  # the compiled library
     assert set(bench.polars_files(REFCHECK)) == set(own)  # this venv's console script: this venv's Polars
     assert bench.polars_files("/nowhere/bin/refcheck") == []
+
+
+def test_the_harness_times_the_refcheck_of_its_own_venv_not_the_first_on_path(
+        bench: ModuleType, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    other = tmp_path / "refcheck"
+    other.write_text("#!/bin/sh\n")
+    other.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))  # another install's refcheck first on PATH
+    assert bench.own_refcheck() == REFCHECK
