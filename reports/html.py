@@ -10,12 +10,14 @@ from refcheck.checks.wording import counted
 from refcheck.reports.files import safe_file_names
 from refcheck.reports.pages import PAGES
 from refcheck.reports.scorecard import (
+    NOTHING_CHECKED,
     RAG_WORDS,
     Figure,
     RuleLine,
     category_bands,
     category_figure,
     field_completeness,
+    kpi_status,
     kpi_target,
     percent,
     worst_rules,
@@ -91,9 +93,9 @@ def _changes(inputs: ScorecardInputs, team: str, limit: int = 10) -> dict[str, A
     }
 
 
-def _status(rag: str | None, nothing: str = "nothing checked") -> dict[str, str]:
+def _status(rag: str | None) -> dict[str, str]:
     """A band as a class and as words, so that colour is never the only sign of it."""
-    return {"rag": rag or "none", "status": RAG_WORDS.get(rag or "", nothing)}
+    return {"rag": rag or "none", "status": RAG_WORDS.get(rag or "", NOTHING_CHECKED)}
 
 
 def _cell(figure: Figure) -> dict[str, Any]:
@@ -111,7 +113,7 @@ def _tile(inputs: ScorecardInputs, kpi: Kpi, team: str | None) -> dict[str, Any]
         "base": figure.base,
         "target": kpi_target(kpi),
         "partial": inputs.partial(kpi),
-        **_status(figure.rag, "no target" if kpi.measure == "rows" else "nothing checked"),
+        "rag": figure.rag or "none", "status": kpi_status(kpi, figure),
         "delta": delta_text(kpi, delta),
         "direction": "" if improved is None else "up" if improved else "down",
         "spark": sparkline(values),

@@ -8,7 +8,7 @@ from refcheck.checks import Report, RuleResult
 from refcheck.checks.report import team_label
 from refcheck.checks.wording import counted
 from refcheck.reports.escapes import inert_lines, visible
-from refcheck.reports.scorecard import category_figure
+from refcheck.reports.scorecard import category_figure, percent
 from refcheck.reports.version import refcheck_version
 from refcheck.schemas import Severity
 
@@ -48,13 +48,6 @@ def warning_lines(report: Report, *, color: bool = False) -> str:
 def _warnings(report: Report, ink: _Ink) -> Iterator[str]:
     for warning in report.warnings:
         yield ink("Warning: ", "yellow", "bold") + ink(visible(warning.message), "yellow")
-
-
-def percent(rate: float) -> str:
-    """A pass rate as a percentage, never rounded up to 100% while something failed."""
-    value = rate * 100
-    text = f"{value:.1f}%"
-    return "99.9%" if text == "100.0%" and rate < 1 else text
 
 
 def _lines(report: Report, fail_on: Severity | None, ink: _Ink, width: int, strict: bool) -> Iterator[str]:
