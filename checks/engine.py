@@ -143,7 +143,7 @@ def _readability(extract: Extract, schema: Schema, results: Sequence[RuleResult]
     if not doubtful:
         return first
     [seen] = _read(extract, [forms_seen(extract.frame, extract.columns, schema, doubtful)])
-    return first + readability_warnings(schema, doubtful, seen.row(0, named=True))
+    return first + readability_warnings(doubtful, seen.row(0, named=True))
 
 
 def flag_frame(

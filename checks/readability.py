@@ -89,14 +89,18 @@ FORM_SAMPLE = 20_000
 """Rows read for the forms a doubtful field's values take: enough to see the usual form, cheap on any extract."""
 
 
-def readability_warnings(schema: Schema, doubtful: Sequence[Doubtful], seen: Mapping[str, Any]) -> tuple[
-        ReadabilityWarning, ...]:
-    """The warnings of the doubtful fields, from the one row of ``forms_seen``.
+def readability_warnings(doubtful: Sequence[Doubtful], seen: Mapping[str, Any]) -> tuple[ReadabilityWarning, ...]:
+    """The warnings of the doubtful fields, with the forms their values take from the one row of ``forms_seen``."""
+    return tuple(_warning(item, seen, in_database=False) for item in doubtful)
 
-    ``seen`` is empty when the rows were not read: the GX engine runs the rules inside the database,
-    where a mapping cannot translate values (``gx_engine.untranslated``), so its advice is about the table.
+
+def database_warnings(schema: Schema, results: Sequence[RuleResult]) -> tuple[ReadabilityWarning, ...]:
+    """The warnings of a run inside a database (``--engine sql`` or ``gx``), from the rules' counts alone.
+
+    The forms seen would need the rows, which stay in the database; and there a mapping cannot
+    translate values (``warehouse.untranslated``), so the advice is about the table.
     """
-    return tuple(_warning(item, seen, in_database=not seen) for item in doubtful)
+    return tuple(_warning(item, {}, in_database=True) for item in doubtful_fields(schema, results))
 
 
 def _warning(item: Doubtful, seen: Mapping[str, Any], *, in_database: bool) -> ReadabilityWarning:

@@ -10,6 +10,7 @@ opens. The URI is shown only without its credentials, and drivers' messages are 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import warnings
@@ -26,6 +27,7 @@ from refcheck.checks.interop.calendar_table import COLUMNS, TABLE, calendar_rows
 from refcheck.checks.interop.gx_suite import expectations, gx_status
 from refcheck.checks.interop.sql_rules import Dialect, dialect_of, literal, quoted, trimmed_query
 from refcheck.checks.kinds import Export
+from refcheck.checks.readability import database_warnings
 from refcheck.checks.readers.columns import refuse_missing_columns
 from refcheck.checks.readers.uri import display, driver_reason, hide_data, parse_uri, scrub
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
@@ -56,7 +58,8 @@ def validate_sql(url: str, table: str, schema: Schema, *, as_of: dt.date) -> Rep
     with _database_errors(label, url), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SQLAlchemy's warnings about a URI are not one line, and may quote it
         connection_string = _connection_string(url)
-        return _validate_sql(connection_string, url, label, table, schema, as_of=as_of)
+        report = _validate_sql(connection_string, url, label, table, schema, as_of=as_of)
+    return dataclasses.replace(report, warnings=database_warnings(schema, report.results))
 
 
 def _validate_sql(connection_string: str, url: str, label: str, table: str, schema: Schema, *,

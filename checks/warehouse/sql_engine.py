@@ -20,7 +20,7 @@ from typing import Any
 from refcheck.checks.errors import ExtractError
 from refcheck.checks.extras import DATABASE, require
 from refcheck.checks.interop.sql_rules import ENGINE_DIALECTS, Dialect, dialect_of, quoted
-from refcheck.checks.readability import doubtful_fields, readability_warnings
+from refcheck.checks.readability import database_warnings
 from refcheck.checks.readers.columns import refuse_missing_columns
 from refcheck.checks.readers.uri import display, driver_reason
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
@@ -75,9 +75,7 @@ def validate_in_database(url: str, schema: Schema, *, table: str | None = None, 
         finally:
             engine.dispose()
     report = _report(schema, rules, label, as_of, built, rows)
-    # NOTE: the shares come from the rules' counts; the forms seen would need the rows, which stay in the database.
-    return dataclasses.replace(report, warnings=readability_warnings(schema, doubtful_fields(schema, report.results),
-                                                                     {}))
+    return dataclasses.replace(report, warnings=database_warnings(schema, report.results))
 
 
 def _query(schema: Schema, rules: Sequence[Rule], source: str, dialect: Dialect, as_of: dt.date) -> ScanQuery:
