@@ -1,17 +1,19 @@
-"""Every rule of a schema as one aggregate query: rows, checked and failed per rule and team, in one scan.
+"""Every rule of a schema as SQL over a source's rows, staged so that each value is computed once per row.
 
-The query reads the table once, in stages that mirror the Polars engine's (each a subquery the
-dialect's ``fence`` keeps the planner from merging, so nothing is computed twice per row):
+The rows are read in stages that mirror the Polars engine's (each a subquery the dialect's
+``fence`` keeps the planner from merging, so nothing is computed twice per row):
 
 1. the fields as trimmed text, blanks as NULL, renamed ``f0``, ``f1``... (no field name can clash);
 2. the values the rules share, each computed once per row (``c0``...) in the first stage after
    those it reads: each regular expression matched, the numbers in each date's text, then
    each date as a ``YYYYMMDD`` number;
 3. each rule's flag per row (``r0``...: 1 failed, 0 passed, NULL does not apply), with the
-   working-day calendar joined by month from a ``VALUES`` list, so no table is created;
+   working-day calendar joined: by month from a ``VALUES`` list (nothing is created), or by day
+   from a calendar table the user named (``--calendar-table``).
 
-and then one ``GROUP BY`` on the team counts them. Kinds that compare rows (``unique``) read
-the trimmed rows a second time, for the values on more than one row, which are joined too.
+``scan_query`` counts the flags with one ``GROUP BY`` on the team; ``checks.warehouse.findings``
+returns the failing (record, rule) pairs from the same stages. Kinds that compare rows
+(``unique``) read the trimmed rows a second time, for the values on more than one row.
 """
 
 from __future__ import annotations
@@ -23,13 +25,27 @@ from dataclasses import dataclass
 
 from refcheck.checks.calendar import TABLE_END, TABLE_START, calendar_frame
 from refcheck.checks.interop.calendar_table import calendar_months
-from refcheck.checks.interop.sql_rules import Dialect, SqlVocabulary, trimmed_query
+from refcheck.checks.interop.sql_rules import Dialect, SqlVocabulary, quoted, trimmed_query
 from refcheck.checks.rules import Rule
-from refcheck.schemas import Calendar, FieldType
+from refcheck.schemas import Calendar, FieldType, ReReferrals
 
 CALENDAR = "refcheck_calendar"
 ROWS = "n"
 """The column of the row count per team."""
+LINE = "line"
+"""The column of a row's number in the order the database returns the source's rows (1 for the first)."""
+RE_REFERRALS = ("re_referrals_checked", "re_referrals_failed")
+"""The columns of the scorecard's re-referral measure per team: referrals with a person and a time, re-referrals."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """What a scan reads: ``sql`` (a quoted table, or a query with its alias) and its columns holding ``fields``."""
+
+    sql: str
+    columns: tuple[str, ...]
+    fields: tuple[str, ...]
+    types: Mapping[str, FieldType]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +54,8 @@ class ScanQuery:
 
     sql: str
     rules: tuple[Rule, ...]
+    measured: bool = False
+    """Whether the ``RE_REFERRALS`` columns are there."""
 
     @staticmethod
     def checked(index: int) -> str:
@@ -51,35 +69,108 @@ class ScanQuery:
 
 
 def scan_query(source: str, columns: Sequence[str], fields: Sequence[str], team: str, rules: Sequence[Rule],
-               types: Mapping[str, FieldType], dialect: Dialect, calendar: Calendar, as_of: dt.date) -> ScanQuery:
+               types: Mapping[str, FieldType], dialect: Dialect, calendar: Calendar, as_of: dt.date, *,
+               calendar_table: str | None = None, re_referrals: ReReferrals | None = None) -> ScanQuery:
     """The one query counting every rule per team over ``source`` (a quoted table, or a query with its alias).
 
     ``columns`` are the source's columns holding ``fields`` (a mapping renames them); ``team``
-    is the field the counts are grouped by.
+    is the field the counts are grouped by. With ``re_referrals`` it also counts the scorecard's
+    re-referrals per team (``RE_REFERRALS``).
     """
-    base = trimmed_query("", columns, dialect, as_names=[_field(i) for i in range(len(fields))], source=source)
-    terms = ScanTerms(types, dialect, as_of, {name: i for i, name in enumerate(fields)}, base, calendar)
-    flags = []
-    for index, rule in enumerate(rules):
-        condition = rule.kind.sql(terms)
-        if condition is None:
-            raise ValueError(f"rule {rule.id}: the {rule.kind.name!r} kind has no SQL form")
-        applies, fails = condition
-        flags.append(f"CASE WHEN {applies} THEN (CASE WHEN {fails} THEN 1 ELSE 0 END) END AS r{index}")
-    staged = base
-    for computed in terms.stages:
-        added = ", ".join(f"{expression} AS {name}" for name, expression in computed.items())
-        staged = f"SELECT s.*, {added} FROM ({staged}) AS s{dialect.fence}"
-    joins = "".join(terms.joins.values())
-    team_column = terms.name(team)
-    flagged = f"SELECT {', '.join([f'{team_column} AS team', *flags])} FROM ({staged}) AS s{joins}{dialect.fence}"
+    scan = Scan(Source(source, tuple(columns), tuple(fields), types), rules, dialect, calendar, as_of,
+                calendar_table=calendar_table)
+    extra = re_referral_flags(scan.terms, re_referrals) if re_referrals is not None else []
     counts = [f"COUNT(*) AS {ROWS}"]
-    for index in range(len(rules)):
+    for index in range(len(scan.rules)):
         counts += [f"COUNT(r{index}) AS {ScanQuery.checked(index)}", f"SUM(r{index}) AS {ScanQuery.failed(index)}"]
-    sql = f"SELECT team, {', '.join(counts)} FROM ({flagged}) AS s GROUP BY team"
-    if terms.calendar_read:
-        sql = f"WITH {CALENDAR} (month_number, working_before, working_days) AS ({_months(calendar)}) {sql}"
-    return ScanQuery(sql, tuple(rules))
+    named = [f"{expression} AS {name}" for expression, name in zip(extra, RE_REFERRALS[:len(extra)], strict=True)]
+    counts += [f"SUM({name}) AS {name}" for name in RE_REFERRALS[:len(extra)]]
+    flagged = scan.flagged(team, named)
+    sql = scan.with_tables(f"SELECT team, {', '.join(counts)} FROM ({flagged}) AS s GROUP BY team")
+    return ScanQuery(sql, scan.rules, measured=bool(extra))
+
+
+class Scan:
+    """A source's rows in stages, each rule's flag over them, and what else a query reads from the same stages.
+
+    ``carried`` are more of the source's columns, as its raw text (``k0``...), and ``numbered``
+    adds each row's number (``LINE``): what a worklist shows beside a failing record.
+    """
+
+    def __init__(self, source: Source, rules: Sequence[Rule], dialect: Dialect, calendar: Calendar, as_of: dt.date,
+                 *, calendar_table: str | None = None, carried: Sequence[str] = (), numbered: bool = False) -> None:
+        self.rules = tuple(rules)
+        self.dialect = dialect
+        names = [_field(i) for i in range(len(source.fields))]
+        base = trimmed_query("", source.columns, dialect, as_names=names, source=source.sql)
+        self.rows = base
+        if carried or numbered:
+            extras = [f"CAST({quoted(column)} AS {dialect.text_type}) AS {carried_name(i)}"
+                      for i, column in enumerate(carried)]
+            extras += [f"ROW_NUMBER() OVER () AS {LINE}"] if numbered else []
+            self.rows = f"{base.removesuffix(f' FROM {source.sql}')}, {', '.join(extras)} FROM {source.sql}"
+        positions = {name: i for i, name in enumerate(source.fields)}
+        self.terms = ScanTerms(source.types, dialect, as_of, positions, base, calendar, calendar_table)
+        self.flags = []
+        for index, rule in enumerate(self.rules):
+            condition = rule.kind.sql(self.terms)
+            if condition is None:
+                raise ValueError(f"rule {rule.id}: the {rule.kind.name!r} kind has no SQL form")
+            applies, fails = condition
+            self.flags.append(f"CASE WHEN {applies} THEN (CASE WHEN {fails} THEN 1 ELSE 0 END) END AS r{index}")
+
+    def flagged(self, team: str, extra: Sequence[str] = ()) -> str:
+        """The rows' team, each rule's flag ``r0``... and ``extra`` (written with ``terms`` before this call)."""
+        staged = self.rows
+        for computed in self.terms.stages:
+            added = ", ".join(f"{expression} AS {name}" for name, expression in computed.items())
+            staged = f"SELECT s.*, {added} FROM ({staged}) AS s{self.dialect.fence}"
+        joins = "".join(self.terms.joins.values())
+        columns = [f"{self.terms.name(team)} AS team", *self.flags, *extra]
+        return f"SELECT {', '.join(columns)} FROM ({staged}) AS s{joins}{self.dialect.fence}"
+
+    def with_tables(self, sql: str, *tables: str) -> str:
+        """The query with its ``WITH`` list: the calendar by month if it is read, then ``tables``."""
+        listed = list(tables)
+        if self.terms.calendar_read:
+            listed.insert(0, f"{CALENDAR} (month_number, working_before, working_days) AS "
+                             f"({_months(self.terms.calendar)})")
+        return f"WITH {', '.join(listed)} {sql}" if listed else sql
+
+
+def carried_name(index: int) -> str:
+    """The column holding the ``index``-th carried column's raw text."""
+    return f"k{index}"
+
+
+def re_referral_flags(terms: ScanTerms, re_referrals: ReReferrals) -> list[str]:
+    """Per row: 1 if it has a person and a time (else 0), and 1 if it is a re-referral (else 0).
+
+    A re-referral is a referral of a person whose latest strictly earlier referral was at most
+    ``within_days`` calendar days before it (by date), as the Polars engine counts: the latest
+    earlier date is the largest date among the person's earlier moments, one window per person.
+    """
+    person = terms.name(re_referrals.person)
+    moment = terms.shared(terms.moment(re_referrals.date))
+    days = terms.shared(_days_since_epoch(terms.day(re_referrals.date)))
+    present = f"{person} IS NOT NULL AND {moment} IS NOT NULL"
+    earlier = (f"MAX({days}) OVER (PARTITION BY {person} ORDER BY {moment} "
+               "RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
+    return [f"CASE WHEN {present} THEN 1 ELSE 0 END",
+            f"CASE WHEN {present} AND {days} - {earlier} <= {re_referrals.within_days} THEN 1 ELSE 0 END"]
+
+
+def _days_since_epoch(day: str) -> str:
+    """A ``YYYYMMDD`` number as a count of days (from a day before year 0), in integer arithmetic every dialect has.
+
+    Howard Hinnant's ``days_from_civil``, with the year moved on by 400 so that no division meets a
+    negative number.
+    """
+    year, month, date = f"({day} / 10000)", f"({day} / 100 - {day} / 10000 * 100)", f"({day} - {day} / 100 * 100)"
+    shifted = f"({year} + 400 - (CASE WHEN {month} <= 2 THEN 1 ELSE 0 END))"
+    of_era = f"({shifted} - {shifted} / 400 * 400)"
+    of_year = f"((153 * (CASE WHEN {month} > 2 THEN {month} - 3 ELSE {month} + 9 END) + 2) / 5 + {date} - 1)"
+    return f"({shifted} / 400 * 146097 + {of_era} * 365 + {of_era} / 4 - {of_era} / 100 + {of_year})"
 
 
 class ScanTerms(SqlVocabulary):
@@ -90,11 +181,14 @@ class ScanTerms(SqlVocabulary):
     """
 
     def __init__(self, types: Mapping[str, FieldType], dialect: Dialect, as_of: dt.date,
-                 positions: Mapping[str, int], base: str, calendar: Calendar) -> None:
+                 positions: Mapping[str, int], base: str, calendar: Calendar,
+                 calendar_table: str | None = None) -> None:
         super().__init__(types, dialect, as_of)
         self.positions = positions
         self.base = base
         self.calendar = calendar
+        self.calendar_table = calendar_table
+        """A table of the calendar by day (``checks.interop.calendar_table``) to join instead of the months."""
         self.stages: list[dict[str, str]] = []
         """Each stage's computed columns: name to expression."""
         self.joins: dict[str, str] = {}
@@ -140,10 +234,17 @@ class ScanTerms(SqlVocabulary):
         return self.shared(super().day(field))
 
     def working_before(self, day: str) -> str:
-        """Working days before a day: the as-of date's from the calendar here, any other's from the joined months."""
+        """Working days before a day: the as-of date's from the calendar here, any other's from the joined months.
+
+        With a calendar table, from its row for that day.
+        """
         if day == self.as_of_day():
             assert self.as_of is not None
             return str(_working_before(self.calendar, self.as_of))
+        if self.calendar_table is not None:
+            table = quoted(self.calendar_table)
+            alias = self._joined(day, lambda alias: f"{table} AS {alias} ON {alias}.day_number = {day}")
+            return f"{alias}.working_before"
         alias = self._joined(day, lambda alias: f"{CALENDAR} AS {alias} ON {alias}.month_number = {day} / 100")
         self.calendar_read = True
         days_before = f"substr({alias}.working_days, 1, {day} - {day} / 100 * 100 - 1)"

@@ -1,10 +1,11 @@
 """Check a database table where it lives: every rule in one aggregate query, read back as a Report.
 
-The rows never leave the database; only one row of counts per team does (``scan.scan_query``).
+The rows never leave the database; only one row of counts per team does (``scan.scan_query``), and
+for a scorecard the failing (record, rule) pairs of a second query (``findings.findings_query``).
 The report is the Polars engine's, rule for rule and team for team: teams are named as the
 engine names them (blank is "no team", names equal in Unicode's NFC are one team), and rules
 that read a field the schema does not collect do not run. Nothing is written to the database:
-the working-day calendar travels inside the query.
+the working-day calendar travels inside the query, or is read from a calendar table the user names.
 """
 
 from __future__ import annotations
@@ -17,17 +18,21 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from refcheck.checks.engine import FINDINGS_SCHEMA
 from refcheck.checks.errors import ExtractError
 from refcheck.checks.extras import DATABASE, require
-from refcheck.checks.interop.sql_rules import ENGINE_DIALECTS, Dialect, dialect_of, quoted
+from refcheck.checks.interop.sql_rules import ENGINE_DIALECTS, dialect_of, quoted
 from refcheck.checks.readability import database_warnings
-from refcheck.checks.readers.columns import refuse_missing_columns
+from refcheck.checks.readers.columns import missing_columns, refuse_missing_columns
 from refcheck.checks.readers.uri import display, driver_reason
-from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
+from refcheck.checks.report import NO_TEAM, Report, RuleResult, TeamCount
+from refcheck.checks.report import Source as Counted
 from refcheck.checks.rules import Rule, bind_rules
+from refcheck.checks.warehouse.calendar import check_calendar_table
 from refcheck.checks.warehouse.connect import create_engine
-from refcheck.checks.warehouse.scan import ROWS, ScanQuery, scan_query
-from refcheck.schemas import ExtractMapping, Schema
+from refcheck.checks.warehouse.findings import findings_frame, findings_query
+from refcheck.checks.warehouse.scan import RE_REFERRALS, ROWS, ScanQuery, Source, scan_query
+from refcheck.schemas import ExtractMapping, ReReferrals, Schema
 
 ENGINE = "the SQL engine"
 
@@ -44,8 +49,14 @@ def untranslated(mapping: ExtractMapping, engine: str) -> str | None:
 
 
 def validate_in_database(url: str, schema: Schema, *, table: str | None = None, query: str | None = None,
-                         as_of: dt.date) -> Report:
+                         as_of: dt.date, findings: bool = False, carry: Sequence[str] = (), measures: bool = False,
+                         calendar_table: str | None = None) -> Report:
     """Check a table (or a query's rows) inside the database with one aggregate query.
+
+    With ``findings`` a second query returns the failing (record, rule) pairs for worklists, with
+    the ``carry`` columns' text; with ``measures`` the counts include the scorecard's re-referrals.
+    ``calendar_table`` names a calendar table in the database (``checks.warehouse.calendar``) to
+    count working days with, instead of sending the calendar with each query.
 
     Raises ``ValueError`` for a mapping that translates values (``untranslated``), ``ExtractError``
     for a database, table or column that cannot be read, and ``MissingExtra`` without SQLAlchemy.
@@ -56,6 +67,9 @@ def validate_in_database(url: str, schema: Schema, *, table: str | None = None, 
         raise ValueError(refused)
     if (table is None) == (query is None):
         raise ValueError("give a table or a query (one of them)")
+    clash = [name for name in carry if name in FINDINGS_SCHEMA]
+    if clash:
+        raise ValueError(f"carry: findings have a column named {', '.join(repr(name) for name in clash)} already")
     try:
         dialect = dialect_of(url, ENGINE_DIALECTS)
     except ValueError as err:
@@ -63,6 +77,7 @@ def validate_in_database(url: str, schema: Schema, *, table: str | None = None, 
     rules = bind_rules(schema)
     label = f"{display(url)} table {table}" if table is not None else f"{display(url)} query"
     source = quoted(table) if table is not None else f"({_colons_kept(query or '')}) AS src"
+    found: list[Sequence[Any]] | None = None
     with _database_errors(label, url, table), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SQLAlchemy's warnings are not one line, and may quote the URI
         engine = create_engine(url, dialect)
@@ -70,23 +85,53 @@ def validate_in_database(url: str, schema: Schema, *, table: str | None = None, 
             with engine.connect() as connection:
                 columns = _columns(connection, table, source, label)
                 refuse_missing_columns(label, columns, schema)
-                built = _query(schema, rules, source, dialect, as_of)
+                absent = missing_columns(columns, carry)
+                if absent:
+                    raise ExtractError(f"{label}: no column {', '.join(repr(name) for name in absent)} to include")
+                if calendar_table is not None:
+                    check_calendar_table(connection, calendar_table, schema.calendar)
+                scanned, runnable = _scanned(schema, rules, source)
+                built = scan_query(scanned.sql, scanned.columns, scanned.fields, schema.group_by, runnable,
+                                   scanned.types, dialect, schema.calendar, as_of, calendar_table=calendar_table,
+                                   re_referrals=_re_referrals(schema) if measures else None)
                 rows = _rows(connection, built.sql)
+                if findings:
+                    pairs = findings_query(scanned, schema, runnable, dialect, schema.calendar, as_of, carry=carry,
+                                           calendar_table=calendar_table)
+                    found = [tuple(row) for row in connection.execute(_text(pairs))]
         finally:
             engine.dispose()
     report = _report(schema, rules, label, as_of, built, rows)
+    if found is not None:
+        report = dataclasses.replace(report, findings=findings_frame(found, built.rules, carry, team_name))
     return dataclasses.replace(report, warnings=database_warnings(schema, report.results))
 
 
-def _query(schema: Schema, rules: Sequence[Rule], source: str, dialect: Dialect, as_of: dt.date) -> ScanQuery:
-    """The scan of the rules whose fields are all collected (the others do not run, as in the Polars engine)."""
+def _scanned(schema: Schema, rules: Sequence[Rule], source: str) -> tuple[Source, list[Rule]]:
+    """The collected fields read from the source, and the rules that run: those whose fields are all collected.
+
+    The others do not run, as in the Polars engine.
+    """
     if not schema.fields[schema.group_by].collected:
         raise ExtractError(f"the team field {schema.group_by!r} must be collected")
-    fields = [field.name for field in schema.fields.values() if field.collected]
+    fields = tuple(field.name for field in schema.fields.values() if field.collected)
     runnable = [rule for rule in rules if all(name in fields for name in rule.kind.fields())]
     types = {field.name: field.type for field in schema.fields.values() if field.collected}
-    return scan_query(source, [schema.mapping.column(name) for name in fields], fields, schema.group_by, runnable,
-                      types, dialect, schema.calendar, as_of)
+    return Source(source, tuple(schema.mapping.column(name) for name in fields), fields, types), runnable
+
+
+def _re_referrals(schema: Schema) -> ReReferrals | None:
+    """The scorecard's re-referral measure, when the fields it reads are collected (as the Polars engine asks)."""
+    re_referrals = schema.scorecard.re_referrals
+    if re_referrals is None or not all(schema.fields[name].collected
+                                       for name in (re_referrals.person, re_referrals.date)):
+        return None
+    return re_referrals
+
+
+def team_name(team: str | None) -> str:
+    """A team as the Polars engine names it: blank is "no team", names equal in Unicode's NFC are one team."""
+    return NO_TEAM if team is None else unicodedata.normalize("NFC", str(team))
 
 
 def _columns(connection: Any, table: str | None, source: str, label: str) -> set[str]:
@@ -99,9 +144,13 @@ def _columns(connection: Any, table: str | None, source: str, label: str) -> set
 
 
 def _rows(connection: Any, sql: str) -> list[Mapping[str, Any]]:
+    return [dict(row._mapping) for row in connection.execute(_text(sql))]
+
+
+def _text(sql: str) -> Any:
     import sqlalchemy as sa
 
-    return [dict(row._mapping) for row in connection.execute(sa.text(sql))]
+    return sa.text(sql)
 
 
 def _report(schema: Schema, rules: Sequence[Rule], label: str, as_of: dt.date, built: ScanQuery,
@@ -109,10 +158,11 @@ def _report(schema: Schema, rules: Sequence[Rule], label: str, as_of: dt.date, b
     """The counts per team, with teams named and merged as the Polars engine names them, into a Report."""
     merged: dict[str, list[int]] = {}
     for row in rows:
-        team = NO_TEAM if row["team"] is None else unicodedata.normalize("NFC", str(row["team"]))
+        team = team_name(row["team"])
         counts = [int(row[ROWS])]
         for index in range(len(built.rules)):
             counts += [int(row[ScanQuery.checked(index)] or 0), int(row[ScanQuery.failed(index)] or 0)]
+        counts += [int(row[name] or 0) for name in (RE_REFERRALS if built.measured else ())]
         found = merged.setdefault(team, [0] * len(counts))
         merged[team] = [a + b for a, b in zip(found, counts, strict=True)]
     teams = tuple(sorted(merged, key=lambda name: (name == NO_TEAM, name)))
@@ -124,8 +174,9 @@ def _report(schema: Schema, rules: Sequence[Rule], label: str, as_of: dt.date, b
                                           if at is not None else (0, 0))) for team in teams)
         results.append(RuleResult(rule=rule, ran=at is not None, by_team=by_team))
     total = sum(merged[team][0] for team in teams)
-    return Report(schema=schema, as_of=as_of, source=Source(label, total, total, 0), teams=teams,
-                  team_rows=tuple(merged[team][0] for team in teams), results=tuple(results))
+    measured = {"re_referrals": tuple(TeamCount(team, *merged[team][-2:]) for team in teams)} if built.measured else {}
+    return Report(schema=schema, as_of=as_of, source=Counted(label, total, total, 0), teams=teams,
+                  team_rows=tuple(merged[team][0] for team in teams), results=tuple(results), measures=measured)
 
 
 def _colons_kept(query: str) -> str:
