@@ -15,94 +15,39 @@ from being read by ``text()`` as the start of a bind parameter.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from refcheck.checks.interop.calendar_table import TABLE, day_number
+from refcheck.checks.interop.sql_dialects import DIALECTS, ENGINE_DIALECTS, SQLITE, Dialect, dialect_of
 from refcheck.checks.kinds import RuleKind
 from refcheck.checks.kinds.portable import DATE_SHAPE, WHITESPACE, entire, readable
 from refcheck.schemas import FieldType
 
-
-@dataclass(frozen=True, slots=True)
-class Dialect:
-    """What differs between the SQL dialects refcheck writes for."""
-
-    name: str
-    regex: str
-    """A condition: ``{value}`` matches the regular expression ``{pattern}`` (an SQL literal)."""
-    position: str
-    """The function giving where a text is found in another (1-based, 0 when absent): ``f(text, part)``."""
-    trim: str
-    text_type: str
-    char: str
-    """The function from a code point to a character."""
-    fence: str = ""
-    """What ends a subquery so that the planner computes its columns once, not once per use."""
-    setup: tuple[str, ...] = ()
-    """Statements each connection runs first, so that the kinds' SQL means the same here."""
-
-
-DIALECTS = {
-    "sqlite": Dialect("sqlite", "({value} REGEXP {pattern})", "instr", "trim({value}, {chars})", "TEXT", "char",
-                      fence=" LIMIT -1 OFFSET 0"),
-    # NOTE: PostgreSQL's JIT spends seconds compiling the rules' long expressions, more than it saves (200k rows).
-    "postgresql": Dialect("postgresql", "({value} ~ {pattern})", "strpos", "btrim({value}, {chars})", "TEXT", "chr",
-                          fence=" OFFSET 0", setup=("SET jit = off",)),
-}
-"""The dialects refcheck writes GX suites for, and runs GX on."""
-
-ENGINE_DIALECTS = {
-    **DIALECTS,
-    # NOTE: DuckDB divides integers into decimals unless told otherwise; the kinds' SQL divides dates (YYYYMMDD).
-    "duckdb": Dialect("duckdb", "regexp_matches({value}, {pattern})", "strpos", "trim({value}, {chars})", "VARCHAR",
-                      "chr", fence=" OFFSET 0", setup=("SET integer_division = true",)),
-}
-"""The dialects ``check --engine sql`` runs its one aggregate query on (each tested for real).
-
-Not yet here: Oracle, whose ``REGEXP_LIKE(value, pattern)`` knows no ``(?:...)`` groups (patterns
-need rewriting) and which has no boolean values in ``CASE``; and SQL Server, which matches regexes
-only from SQL Server 2025 (``REGEXP_LIKE``, RE2 syntax as DuckDB's) and spells ``substr`` and
-``strpos`` its own way. Their URLs are refused, naming the dialects that run.
-"""
-
-
-def dialect_of(url: str, among: Mapping[str, Dialect] = DIALECTS) -> Dialect:
-    """The dialect of a database URL (``sqlite:///...``, ``postgresql://...``), if it is ``among`` those given."""
-    scheme = url.split(":", 1)[0].split("+", 1)[0].lower()
-    if scheme == "postgres":
-        scheme = "postgresql"
-    if scheme in among:
-        return among[scheme]
-    raise ValueError(f"no SQL dialect for {scheme!r} URLs; refcheck writes SQL for {', '.join(among)}")
+__all__ = ["DIALECTS", "ENGINE_DIALECTS", "Dialect", "SqlRules", "SqlVocabulary", "dialect_of", "literal", "quoted",
+           "trimmed_query"]
 
 
 def literal(text: str, char: str = "char") -> str:
-    """A SQL string literal that no pass of ``text()`` can read a bind parameter in.
+    """A SQL string literal that no pass of ``text()`` can read a bind parameter in, joined with ``||``.
 
     Each colon is a piece of its own (``'a ' || ':' || 'b'``), so no name follows it and no
     backslash escapes it. (GX reads a query asset twice: an escape would hold for one pass only.)
     A NUL, which drivers refuse inside SQL text, and a percent sign, which a ``format`` driver
     (psycopg) reads as a parameter unless each pass doubles it, are the dialect's ``char(n)``
-    (``char`` is SQLite's; pass ``Dialect.char``).
+    (``char`` is SQLite's; pass ``Dialect.char``). ``Dialect.literal`` writes a dialect's own.
     """
-    def piece(part: str) -> str:
-        return f"{char}({ord(part)})" if part in "\x00%" else "'" + part.replace("'", "''") + "'"
-
-    pieces = [piece(part) for part in re.split("([:\x00%])", text) if part] or ["''"]
-    return pieces[0] if len(pieces) == 1 else f"({' || '.join(pieces)})"
+    return dataclasses.replace(SQLITE, char=char).literal(text)
 
 
 def quoted(name: str) -> str:
-    r"""A SQL identifier, as ``text()`` reads it: ``\:`` escapes a colon, so ``:x`` is never a parameter."""
-    return '"' + name.replace('"', '""').replace(":", "\\:") + '"'
+    r"""A SQL identifier in double quotes, as ``text()`` reads it (``Dialect.quoted`` quotes a dialect's own)."""
+    return SQLITE.quoted(name)
 
 
 def _chars(dialect: Dialect) -> str:
-    codes = " || ".join(f"{dialect.char}({ord(c)})" for c in WHITESPACE)
-    return f"({codes})"
+    return dialect.joined([f"{dialect.char}({ord(c)})" for c in WHITESPACE])
 
 
 def trimmed_query(table: str, columns: Sequence[str], dialect: Dialect, as_names: Sequence[str] | None = None,
@@ -115,9 +60,9 @@ def trimmed_query(table: str, columns: Sequence[str], dialect: Dialect, as_names
     chars = _chars(dialect)
     parts = []
     for column, name in zip(columns, as_names or columns, strict=True):
-        text = dialect.trim.format(value=f"CAST({quoted(column)} AS {dialect.text_type})", chars=chars)
-        parts.append(f"NULLIF({text}, '') AS {quoted(name)}")
-    return f"SELECT {', '.join(parts)} FROM {source or quoted(table)}"
+        text = dialect.trim.format(value=f"CAST({dialect.quoted(column)} AS {dialect.text_type})", chars=chars)
+        parts.append(f"NULLIF({text}, '') AS {dialect.quoted(name)}")
+    return f"SELECT {', '.join(parts)} FROM {source or dialect.quoted(table)}"
 
 
 class SqlVocabulary:
@@ -136,15 +81,37 @@ class SqlVocabulary:
 
     def name(self, field: str) -> str:
         """A column (or table), quoted."""
-        return quoted(field)
+        return self.dialect.quoted(field)
 
     def lit(self, text: str) -> str:
         """A string literal."""
-        return literal(text, self.dialect.char)
+        return self.dialect.literal(text)
 
     def matches(self, value: str, pattern: str) -> str:
-        """A condition: ``value`` matches the regular expression."""
-        return self.dialect.regex.format(value=value, pattern=self.lit(pattern))
+        """A condition: ``value`` matches the regular expression (as the dialect must be given it)."""
+        return self.dialect.regex.format(value=value, pattern=self.lit(self.dialect.pattern(pattern)))
+
+    def quotient(self, a: str, b: str) -> str:
+        """Whole-number division of non-negative integers."""
+        return self.dialect.quotient.format(a=f"({a})", b=b)
+
+    def remainder(self, a: str, b: str) -> str:
+        """What is left of ``a`` after whole-number division by ``b``."""
+        return self.dialect.remainder.format(a=f"({a})", b=b)
+
+    def substring(self, text: str, start: int | str, length: int | str | None = None) -> str:
+        """Part of a text: from character ``start`` (1-based), ``length`` characters or to its end."""
+        if length is None:
+            return self.dialect.rest.format(text=text, start=start)
+        return self.dialect.substring.format(text=text, start=start, length=length)
+
+    def length(self, text: str) -> str:
+        """How many characters a text has (0 for an empty one)."""
+        return self.dialect.length.format(text=text)
+
+    def flag(self, condition: str) -> str:
+        """A condition as a value: 1 where it holds, 0 where not (no dialect need have boolean values)."""
+        return f"(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
     def shared(self, expression: str) -> str:
         """A value several conditions read (here written out wherever it is read)."""
@@ -154,14 +121,18 @@ class SqlVocabulary:
 
     def date_parts(self, field: str) -> tuple[str, str, str]:
         """The year, month and day numbers in a date's text, ISO or UK; only for text of ``DATE_SHAPE``."""
-        v, pos = self.name(field), self.dialect.position
-        iso_rest, uk_rest = f"substr({v}, 6)", f"substr({v}, {pos}({v}, '/') + 1)"
-        uk_parts = (f"substr(substr({uk_rest}, {pos}({uk_rest}, '/') + 1), 1, 4)",
-                    f"substr({uk_rest}, 1, {pos}({uk_rest}, '/') - 1)", f"substr({v}, 1, {pos}({v}, '/') - 1)")
-        iso_parts = (f"substr({v}, 1, 4)", f"substr({iso_rest}, 1, {pos}({iso_rest}, '-') - 1)",
-                     f"substr(substr({iso_rest}, {pos}({iso_rest}, '-') + 1), 1, 2)")
+        v, sub, slash, dash = self.name(field), self.substring, "'/'", "'-'"
+
+        def pos(text: str, part: str) -> str:
+            return self.dialect.position.format(text=text, part=part)
+
+        iso_rest, uk_rest = sub(v, 6), sub(v, f"{pos(v, slash)} + 1")
+        uk_parts = (sub(sub(uk_rest, f"{pos(uk_rest, slash)} + 1"), 1, 4),
+                    sub(uk_rest, 1, f"{pos(uk_rest, slash)} - 1"), sub(v, 1, f"{pos(v, slash)} - 1"))
+        iso_parts = (sub(v, 1, 4), sub(iso_rest, 1, f"{pos(iso_rest, dash)} - 1"),
+                     sub(sub(iso_rest, f"{pos(iso_rest, dash)} + 1"), 1, 2))
         year, month, day = (
-            f"(CASE WHEN {pos}({v}, '/') > 0 THEN CAST({uk} AS INTEGER) ELSE CAST({iso} AS INTEGER) END)"
+            f"(CASE WHEN {pos(v, slash)} > 0 THEN CAST({uk} AS INTEGER) ELSE CAST({iso} AS INTEGER) END)"
             for uk, iso in zip(uk_parts, iso_parts, strict=True)
         )
         return year, month, day
@@ -174,8 +145,8 @@ class SqlVocabulary:
         listing every month's days (``READABLE_DATE``).
         """
         year, month, day = self.date_parts(field)
-        leap = (f"({year} - {year} / 4 * 4 = 0 AND ({year} - {year} / 100 * 100 <> 0 "
-                f"OR {year} - {year} / 400 * 400 = 0))")
+        leap = (f"({self.remainder(year, '4')} = 0 AND ({self.remainder(year, '100')} <> 0 "
+                f"OR {self.remainder(year, '400')} = 0))")
         length = (f"(CASE WHEN {month} = 2 THEN (CASE WHEN {leap} THEN 29 ELSE 28 END) "
                   f"WHEN {month} IN (4, 6, 9, 11) THEN 30 ELSE 31 END)")
         value = f"(CASE WHEN {day} <= 28 OR {day} <= {length} THEN {year} * 10000 + {month} * 100 + {day} END)"
@@ -187,15 +158,17 @@ class SqlVocabulary:
 
     def moment(self, field: str) -> str:
         """The field's date and time as a YYYYMMDDhhmmss number (times of a date-only field are 0)."""
-        v = self.name(field)
+        v, day = self.name(field), self.day(field)
         parts = [
-            f"COALESCE(CAST(NULLIF(substr({v}, {start}, 2), '') AS INTEGER), 0) * {scale}"
+            f"COALESCE(CAST(NULLIF({self.substring(v, start, 2)}, '') AS INTEGER), 0) * {scale}"
             for start, scale in ((12, 10000), (15, 100), (18, 1))
         ]
         time = " + ".join(parts)
         if self.types[field] is FieldType.DATE:
             time = "0"
-        return f"(CAST({self.day(field)} AS BIGINT) * 1000000 + (CASE WHEN length({v}) > 10 THEN {time} ELSE 0 END))"
+        # NOTE: the time is read only from a readable date-time: another value's characters may be no number.
+        return (f"(CAST({day} AS {self.dialect.big_integer}) * 1000000 + "
+                f"(CASE WHEN {day} IS NOT NULL AND {self.length(v)} > 10 THEN {time} ELSE 0 END))")
 
     def working_before(self, day: str) -> str:
         """Working days before a YYYYMMDD day."""
@@ -205,9 +178,7 @@ class SqlVocabulary:
         """The run's as-of date as YYYYMMDD (today's date in the database when none is given)."""
         if self.as_of is not None:
             return str(day_number(self.as_of))
-        if self.dialect.name == "sqlite":
-            return "CAST(strftime('%Y%m%d', 'now', 'localtime') AS INTEGER)"
-        return "CAST(to_char(CURRENT_DATE, 'YYYYMMDD') AS INTEGER)"
+        return self.dialect.today
 
     # -- presence, and each kind's conditions ---------------------------------------------------
 
@@ -253,11 +224,11 @@ class SqlRules(SqlVocabulary):
 
     def name(self, field: str) -> str:
         """A column (or table), quoted."""
-        return _braced(quoted(field))
+        return _braced(self.dialect.quoted(field))
 
     def lit(self, text: str) -> str:
         """A string literal."""
-        return _braced(literal(text, self.dialect.char))
+        return _braced(self.dialect.literal(text))
 
     def working_before(self, day: str) -> str:
         """Working days before a YYYYMMDD day, from the calendar table."""
@@ -265,7 +236,7 @@ class SqlRules(SqlVocabulary):
 
     def all_rows(self) -> str:
         """Every row: the batch, or the whole table when each batch holds only some (one team)."""
-        return BATCH if self.whole_table is None else f"({self.whole_table}) AS everything"
+        return BATCH if self.whole_table is None else f"({self.whole_table}){self.dialect.alias}everything"
 
     def unexpected_rows(self, kind: RuleKind) -> str | None:
         """A query returning the rows that fail the rule (GX's ``UnexpectedRowsExpectation``)."""

@@ -140,6 +140,18 @@ class SqlTerms(Protocol):
     def shared(self, expression: str) -> str:
         """A value several conditions read: an engine that can computes it once per row."""
 
+    def quotient(self, a: str, b: str) -> str:
+        """Whole-number division of non-negative integers (dialects divide differently)."""
+
+    def remainder(self, a: str, b: str) -> str:
+        """What is left of ``a`` after whole-number division by ``b``."""
+
+    def substring(self, text: str, start: int | str, length: int | str | None = None) -> str:
+        """Part of a text: from character ``start`` (1-based), ``length`` characters or to its end."""
+
+    def flag(self, condition: str) -> str:
+        """A condition as a value, 1 or 0 (Oracle and SQL Server have no boolean values)."""
+
     def present(self, field: str) -> str:
         """Whether a field has a value; for a date or number, a readable one."""
 

@@ -177,7 +177,9 @@ def _nhs_valid(digits: pl.Expr) -> pl.Expr:
     def sql(self, terms: SqlTerms) -> tuple[str, str]:
         digits = terms.shared(f"replace({terms.name(self.field)}, ' ', '')")
         well_formed = terms.matches(digits, "^[0-9]{10}$")
-        weighted = " + ".join(f"CAST(substr({digits}, {i}, 1) AS INTEGER) * {11 - i}" for i in range(1, 10))
-        check = terms.shared(f"(CASE WHEN {well_formed} THEN (11 - ({weighted}) % 11) % 11 END)")
-        right = f"({check} <> 10 AND CAST(substr({digits}, 10, 1) AS INTEGER) = {check})"
-        return terms.present(self.field), f"(CASE WHEN {well_formed} THEN NOT {right} ELSE 1 = 1 END)"
+        weighted = " + ".join(f"CAST({terms.substring(digits, i, 1)} AS INTEGER) * {11 - i}" for i in range(1, 10))
+        check_digit = terms.remainder(f"11 - {terms.remainder(weighted, '11')}", "11")
+        check = terms.shared(f"(CASE WHEN {well_formed} THEN {check_digit} END)")
+        right = f"({check} <> 10 AND CAST({terms.substring(digits, 10, 1)} AS INTEGER) = {check})"
+        # NOTE: a CASE, not OR: only a well-formed value's digits may be cast (SQL Server casts whatever OR reaches).
+        return terms.present(self.field), f"(CASE WHEN {well_formed} THEN {terms.flag(right)} ELSE 0 END = 0)"

@@ -121,7 +121,8 @@ class AgeUnder(RuleKind):
 
     def sql(self, terms: SqlTerms) -> tuple[str, str]:
         birth, at = terms.day(self.birth), terms.day(self.at)
-        age = f"({at} / 10000 - {birth} / 10000 - (CASE WHEN {at} % 10000 < {birth} % 10000 THEN 1 ELSE 0 END))"
+        birthday_to_come = f"{terms.remainder(at, '10000')} < {terms.remainder(birth, '10000')}"
+        age = f"({terms.quotient(at, '10000')} - {terms.quotient(birth, '10000')} - {terms.flag(birthday_to_come)})"
         return f"({birth} IS NOT NULL AND {at} IS NOT NULL)", f"({age} >= {self.years})"
 
 
