@@ -19,7 +19,7 @@ from refcheck.checks import Report
 from refcheck.checks.extras import MissingExtra
 from refcheck.checks.readers.uri import display, is_uri
 from refcheck.cli.exit_codes import ExitCode
-from refcheck.reports.files import Content, write_output
+from refcheck.reports.files import OWNER_ONLY, Content, Modes, write_output
 from refcheck.reports.history import HistoryError
 from refcheck.schemas import RefcheckError, SchemaError, SchemaErrors, Severity
 from refcheck.schemas.yamldoc import printable
@@ -141,10 +141,10 @@ def _reason(err: OSError) -> str:
     return os.strerror(int(found.group(1))) if found else type(err).__name__
 
 
-def write(path: Path, content: Content) -> None:
-    """Write a whole output file, or fail with exit 2 naming it."""
+def write(path: Path, content: Content, modes: Modes = OWNER_ONLY) -> None:
+    """Write a whole output file (its owner's only, unless ``modes`` say otherwise), or fail with exit 2 naming it."""
     with writing(path):
-        write_output(path, content)
+        write_output(path, content, modes)
 
 
 def say(text: str, *, nl: bool = True) -> None:

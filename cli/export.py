@@ -15,12 +15,14 @@ from refcheck.checks.interop.gx_suite import gx_status, suite
 from refcheck.checks.interop.pandera_module import pandera_module
 from refcheck.checks.interop.sql_rules import DIALECTS
 from refcheck.checks.kinds import Export
+from refcheck.checks.readers.uri import display
 from refcheck.checks.rules import Rule
-from refcheck.cli.common import AsOfDate, LocalPath, fail, say, write
+from refcheck.cli.common import AsOfDate, LocalPath, fail, reading, say, write
 from refcheck.cli.exit_codes import READS_SCHEMA, epilog
 from refcheck.cli.guard import GuardedGroup
 from refcheck.reports import refcheck_version
 from refcheck.schemas import DEFAULT_SCHEMA, RefcheckError, Schema, load_schema
+from refcheck.schemas.yamldoc import printable
 
 _SCHEMA = click.option("--schema", "schema_name", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
                        help="A bundled schema name or a schema file.")
@@ -94,12 +96,31 @@ def gx(schema_name: str, out: Path | None, as_of: dt.date | None, dialect: str) 
                f"{counts[Export.NONE]} not exportable, of {len(rules)} rules", err=True)
 
 
-@export.command(epilog=epilog("refcheck export calendar --format sql --out calendar.sql", codes=READS_SCHEMA))
+@export.command(epilog=epilog("refcheck export calendar --format sql --out calendar.sql",
+                              "refcheck export calendar --source postgresql://owner@host/db --table refcheck_calendar",
+                              codes=READS_SCHEMA))
 @_SCHEMA
 @_OUT
 @click.option("--format", "form", type=click.Choice(["csv", "sql"]), default="csv", show_default=True,
               help="CSV, or SQL that creates and fills the refcheck_calendar table.")
-def calendar(schema_name: str, out: Path | None, form: str) -> None:
+@click.option("--source", "source_url", default=None, metavar="URI",
+              help="Create (or refill) the calendar table in this database instead, for check and scorecard "
+                   "--engine sql --calendar-table NAME; needs --table NAME.")
+@click.option("--table", default=None, metavar="NAME", help="With --source: the calendar table's name.")
+def calendar(schema_name: str, out: Path | None, form: str, source_url: str | None, table: str | None) -> None:
     """The working-day calendar (1900-2100) that SQL-only rules count working days with."""
     schema, _ = _load(schema_name)
-    _emit(calendar_csv(schema.calendar) if form == "csv" else calendar_sql(schema.calendar), out)
+    if source_url is None and table is None:
+        _emit(calendar_csv(schema.calendar) if form == "csv" else calendar_sql(schema.calendar), out)
+        return
+    if source_url is None or table is None or out is not None:
+        raise click.UsageError("--source URI and --table NAME go together, and without --out")
+    from refcheck.checks.warehouse.calendar import create_calendar_table
+
+    with reading(source_url):
+        try:
+            written = create_calendar_table(source_url, table, schema.calendar)
+        except RefcheckError as err:
+            raise fail(err) from None
+    click.echo(printable(f"{display(source_url)} table {table}: {written:,} days of the {schema.calendar.region} "
+                         "calendar written"), err=True)

@@ -10,6 +10,7 @@ import click
 from refcheck.checks import Report
 from refcheck.checks.gates import Limit, require_readable, require_rows
 from refcheck.cli.common import write
+from refcheck.reports.files import OWNER_ONLY, Modes
 
 
 class UnreadableLimit(click.ParamType):  # type: ignore[type-arg] # NOTE: generic only in newer click stubs
@@ -28,10 +29,11 @@ class UnreadableLimit(click.ParamType):  # type: ignore[type-arg] # NOTE: generi
                       param, ctx)
 
 
-def pass_gates(report: Report, unreadable_path: Path | None, limit: Limit | None, min_rows: int) -> None:
+def pass_gates(report: Report, unreadable_path: Path | None, limit: Limit | None, min_rows: int,
+               modes: Modes = OWNER_ONLY) -> None:
     """Write the unreadable rows if asked, then stop the run if too many were unreadable or too few checked."""
     if unreadable_path is not None:
-        write(unreadable_path, report.unreadable.write_csv())
+        write(unreadable_path, report.unreadable.write_csv(), modes)
         require_readable(report, limit, listed=f"; see {unreadable_path}")
     else:
         require_readable(report, limit)

@@ -17,7 +17,6 @@ from refcheck.checks.wording import counted
 from refcheck.cli.common import (
     AsOfDate,
     Gate,
-    LocalPath,
     gate_options,
     reading,
     takes_stdout,
@@ -25,10 +24,12 @@ from refcheck.cli.common import (
     use_color,
     writing,
 )
+from refcheck.cli.engine_options import EngineSettings, engine_options, validate_in_database
 from refcheck.cli.exit_codes import ExitCode, epilog
 from refcheck.cli.gates import pass_gates
+from refcheck.cli.output_options import OutputSettings, output_options
 from refcheck.cli.read_options import ReadSettings, source_options
-from refcheck.reports.history import DEFAULT_HISTORY, fingerprint
+from refcheck.reports.history import fingerprint
 from refcheck.reports.recording import recorded_run
 from refcheck.reports.terminal import verdict, warning_lines
 from refcheck.reports.worklists import TAKEN
@@ -36,52 +37,64 @@ from refcheck.schemas import DEFAULT_SCHEMA, load_mapping, load_schema
 from refcheck.schemas.yamldoc import printable
 
 
-@click.command(epilog=epilog("refcheck scorecard sample_data/referrals.csv --out scorecard"))
-@click.argument("extract", metavar="EXTRACT")
-@click.option("--out", type=LocalPath(file_okay=False, path_type=Path), required=True,
-              help="The folder to write index.html, scorecard.xlsx, summary.md, worklists/ and report.json to.")
+@click.command(epilog=epilog("refcheck scorecard sample_data/referrals.csv --out scorecard",
+                             "refcheck scorecard --engine sql --source postgresql://user@host/db --table referrals "
+                             "--out scorecard"))
+@click.argument("extract", metavar="EXTRACT", required=False)
 @click.option("--schema", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
               help="A bundled schema name or a schema file.")
 @click.option("--as-of", type=AsOfDate(), default=None,
               help="The date 'due' and 'future' are judged against (YYYY-MM-DD or DD/MM/YYYY).  [default: today]")
 @source_options
-@click.option("--history", "history_path", type=LocalPath(dir_okay=False, path_type=Path),
-              default=DEFAULT_HISTORY, show_default=True, help="The SQLite file that keeps every run's figures.")
-@click.option("--no-history", is_flag=True, help="Neither read nor write the history file.")
+@output_options("out", "history_path", "no_history")
 @click.option("--team", "teams", multiple=True, metavar="NAME", help="Only this team (repeat for more).")
 @click.option("--include-columns", default="", metavar="COL,...",
               help="Extract columns to add to the worklists (personal data: only when needed); none named like "
                    "a worklist column.")
 @gate_options(default="never")
-def scorecard(extract: str, out: Path, schema: str, as_of: dt.date | None, read: ReadSettings, history_path: Path,
-              no_history: bool, teams: tuple[str, ...], include_columns: str, gate: Gate) -> None:
-    """Write team scorecards, worklists and the JSON report for EXTRACT into --out."""
+@engine_options("polars", "sql")
+def scorecard(extract: str | None, schema: str, as_of: dt.date | None, read: ReadSettings, outputs: OutputSettings,
+              teams: tuple[str, ...], include_columns: str, gate: Gate, engine: EngineSettings) -> None:
+    """Write team scorecards, worklists and the JSON report for EXTRACT into --out.
+
+    With --engine sql the rules run inside the database (--source URI, and --table or --query):
+    one query counts, a second returns only the failing records for the worklists.
+    """
     progress = _Progress()
+    out = outputs.out
+    assert out is not None  # NOTE: a required option
     quiet = takes_stdout({"--unreadable": read.unreadable_path})
     carry = tuple(name.strip() for name in include_columns.split(",") if name.strip())
     taken = [name for name in carry if name in TAKEN]
     if taken:
         raise click.BadParameter(f"{', '.join(repr(name) for name in taken)}: a worklist has a column of that name "
                                  "already", param_hint="'--include-columns'")
-    options = read.options_for(extract)
     progress("reading and checking")
     resolved = load_schema(schema)
     mapping = load_mapping(read.mapping_path, resolved) if read.mapping_path else None
-    with reading(extract):
-        report = validate(extract, resolved, as_of=as_of, findings=True, carry=carry, options=options,
-                          mapping=mapping, measures=True)
-        extract_print = None if no_history else fingerprint(extract, options)
-    pass_gates(report, read.unreadable_path, read.max_unreadable, read.min_rows)
+    if engine.in_database:
+        url = engine.database(extract)
+        report = validate_in_database(engine, extract, read, resolved, mapping, as_of, carry=carry, scorecard=True)
+        extract_print = None if outputs.no_history else fingerprint(url, read.options_for(url))
+    else:
+        chosen = engine.refuse_options(extract)
+        options = read.options_for(chosen)
+        with reading(chosen):
+            report = validate(chosen, resolved, as_of=as_of, findings=True, carry=carry, options=options,
+                              mapping=mapping, measures=True)
+            extract_print = None if outputs.no_history else fingerprint(chosen, options)
+    pass_gates(report, read.unreadable_path, read.max_unreadable, read.min_rows, outputs.modes)
     shown = _team_names(teams, report.teams)
     made_at = dt.datetime.now().replace(microsecond=0)
     from refcheck.reports.outputs import write_scorecard  # NOTE: Jinja2 and XlsxWriter, only when needed
     from refcheck.reports.scorecard_inputs import ScorecardInputs
 
     inputs = ScorecardInputs(report=report, teams=shown, include_columns=carry, warnings=report.warnings)
-    _writable_folder(out)  # NOTE: a bad --out fails before the history is opened
+    _writable_folder(out, outputs)  # NOTE: a bad --out fails before the history is opened
     progress("writing")
-    with writing(history_path), recorded_run(inputs, history_path, extract_print, made_at) as inputs, writing(out):
-        written = write_scorecard(inputs, out, made_at, gate.fail_on, strict=gate.strict)
+    history = outputs.history_path
+    with writing(history), recorded_run(inputs, history, extract_print, made_at) as inputs, writing(out):
+        written = write_scorecard(inputs, out, made_at, gate.fail_on, strict=gate.strict, modes=outputs.modes)
     checked = report.source
     if report.warnings:
         tell(warning_lines(report, color=use_color()), err=quiet)
@@ -116,8 +129,14 @@ def _team_names(value: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ..
     return tuple(team for team in known if team in wanted)
 
 
-def _writable_folder(out: Path) -> None:
-    """Make the output folder and prove a file can be made in it, or fail with exit 2 naming it."""
+def _writable_folder(out: Path, outputs: OutputSettings) -> None:
+    """Make the output folder and prove a file can be made in it, or fail with exit 2 naming it.
+
+    A folder made here has the outputs' folder mode (0750 with ``--group-readable``); one that is there keeps its own.
+    """
     with writing(out):
+        if not out.is_dir() and outputs.modes.folder is not None:
+            out.mkdir(parents=True)
+            out.chmod(outputs.modes.folder)  # NOTE: mkdir's mode would be narrowed by the umask
         out.mkdir(parents=True, exist_ok=True)
         tempfile.TemporaryFile(dir=out).close()

@@ -11,6 +11,7 @@ import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -24,6 +25,21 @@ Content = str | bytes | Sequence[bytes] | Callable[[Path | BinaryIO], None]
 binary stream it is given."""
 
 
+@dataclass(frozen=True, slots=True)
+class Modes:
+    """The permissions of the files (and folders) refcheck writes: its owner's only, unless a team shares them."""
+
+    file: int = 0o600
+    folder: int | None = None
+    """A folder refcheck makes (``worklists/``); None leaves it as ``mkdir`` makes it (the umask's mode)."""
+
+
+OWNER_ONLY = Modes()
+"""The default: files readable and writable by their owner only (0600); they may hold record ids."""
+GROUP_READABLE = Modes(file=0o640, folder=0o750)
+"""``--group-readable``: the owner's group may read the files (0640) and enter the folders refcheck makes (0750)."""
+
+
 class OutputError(OSError):
     """An output that cannot be written: one line naming it, never a read error's message."""
 
@@ -31,8 +47,8 @@ class OutputError(OSError):
         return f"{self.filename}: cannot be written ({self.strerror})"
 
 
-def write_output(path: Path, content: Content) -> None:
-    """Write an output whole: a regular file (or a new one) atomically, anything else in place.
+def write_output(path: Path, content: Content, modes: Modes = OWNER_ONLY) -> None:
+    """Write an output whole: a regular file (or a new one) atomically, with ``modes``; anything else in place.
 
     A regular file or a symbolic link (the link itself, not what it points to) is replaced by a
     temporary file renamed over it, so that a reader never sees half of it. A device (``/dev/null``),
@@ -48,7 +64,7 @@ def write_output(path: Path, content: Content) -> None:
             with _open_in_place(path) as stream:
                 _write_stream(stream, content)
         else:
-            _replace_atomically(path, content)
+            _replace_atomically(path, content, modes)
     except OutputError:
         raise
     except OSError as err:
@@ -122,8 +138,11 @@ def _write_stream(stream: BinaryIO, content: Content) -> None:
     stream.writelines([content] if isinstance(content, bytes) else content)
 
 
-def _replace_atomically(path: Path, content: Content) -> None:
-    """Write to a temporary file beside ``path``, then rename it into place."""
+def _replace_atomically(path: Path, content: Content, modes: Modes) -> None:
+    """Write to a temporary file beside ``path``, then give it its mode and rename it into place."""
+    if not path.parent.is_dir() and modes.folder is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.chmod(modes.folder)  # NOTE: mkdir's mode would be narrowed by the umask
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -133,6 +152,8 @@ def _replace_atomically(path: Path, content: Content) -> None:
         else:
             with os.fdopen(handle, "wb") as stream:
                 _write_stream(stream, content)
+        if modes.file != OWNER_ONLY.file:
+            os.chmod(temporary, modes.file)  # NOTE: mkstemp's file is the owner's only
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -6,7 +6,7 @@ import datetime as dt
 from functools import partial
 from pathlib import Path
 
-from refcheck.reports.files import write_output
+from refcheck.reports.files import OWNER_ONLY, Modes, write_output
 from refcheck.reports.folder_switch import write_folder
 from refcheck.reports.html import render_html
 from refcheck.reports.json_report import render_json
@@ -18,21 +18,23 @@ from refcheck.schemas import Severity
 
 
 def write_scorecard(inputs: ScorecardInputs, out: Path, made_at: dt.datetime, fail_on: Severity | None,
-                    *, strict: bool = False) -> list[Path]:
+                    *, strict: bool = False, modes: Modes = OWNER_ONLY) -> list[Path]:
     """Write every scorecard file into ``out``, switched over whole from the last run's (``write_folder``).
 
     ``strict`` is the gate's: its ``report.json`` says a warning failed the run, as the exit code does.
+    ``modes`` are the files' and ``worklists/``'s permissions (the owner's only by default).
     """
-    return write_folder(out, partial(_write_files, inputs, made_at=made_at, fail_on=fail_on, strict=strict))
+    return write_folder(out, partial(_write_files, inputs, made_at=made_at, fail_on=fail_on, strict=strict,
+                                     modes=modes))
 
 
 def _write_files(inputs: ScorecardInputs, folder: Path, made_at: dt.datetime, fail_on: Severity | None,
-                 strict: bool) -> list[Path]:
+                 strict: bool, modes: Modes) -> list[Path]:
     """Write every scorecard file into a fresh folder: a worklist per team, named by its team alone."""
     worklists = team_worklists(inputs.report, inputs.teams)
     tables = {folder / path: team for team, path in worklist_files(inputs.teams).items()}
     for path, team in tables.items():
-        write_output(path, partial(write_worklist_csv, worklists[team], team))
+        write_output(path, partial(write_worklist_csv, worklists[team], team), modes)
     pages: dict[Path, str | bytes | list[bytes]] = {
         folder / "index.html": render_html(inputs, made_at),
         folder / "summary.md": render_markdown(inputs),
@@ -40,5 +42,5 @@ def _write_files(inputs: ScorecardInputs, folder: Path, made_at: dt.datetime, fa
         folder / "scorecard.xlsx": render_xlsx(inputs, worklists),
     }
     for path, content in pages.items():
-        write_output(path, content)
+        write_output(path, content, modes)
     return [*pages, *tables]
