@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from refcheck.checks.calendar import TABLE_END, TABLE_START, calendar_frame
 from refcheck.checks.interop.calendar_table import calendar_months
-from refcheck.checks.interop.sql_rules import Dialect, SqlVocabulary, quoted, trimmed_query
+from refcheck.checks.interop.sql_rules import Dialect, SqlVocabulary, trimmed_query
 from refcheck.checks.rules import Rule
 from refcheck.schemas import Calendar, FieldType, ReReferrals
 
@@ -86,7 +86,7 @@ def scan_query(source: str, columns: Sequence[str], fields: Sequence[str], team:
     named = [f"{expression} AS {name}" for expression, name in zip(extra, RE_REFERRALS[:len(extra)], strict=True)]
     counts += [f"SUM({name}) AS {name}" for name in RE_REFERRALS[:len(extra)]]
     flagged = scan.flagged(team, named)
-    sql = scan.with_tables(f"SELECT team, {', '.join(counts)} FROM ({flagged}) AS s GROUP BY team")
+    sql = scan.with_tables(f"SELECT team, {', '.join(counts)} FROM ({flagged}){dialect.alias}s GROUP BY team")
     return ScanQuery(sql, scan.rules, measured=bool(extra))
 
 
@@ -105,9 +105,9 @@ class Scan:
         base = trimmed_query("", source.columns, dialect, as_names=names, source=source.sql)
         self.rows = base
         if carried or numbered:
-            extras = [f"CAST({quoted(column)} AS {dialect.text_type}) AS {carried_name(i)}"
+            extras = [f"CAST({dialect.quoted(column)} AS {dialect.text_type}) AS {carried_name(i)}"
                       for i, column in enumerate(carried)]
-            extras += [f"ROW_NUMBER() OVER () AS {LINE}"] if numbered else []
+            extras += [f"{dialect.row_number} AS {LINE}"] if numbered else []
             self.rows = f"{base.removesuffix(f' FROM {source.sql}')}, {', '.join(extras)} FROM {source.sql}"
         positions = {name: i for i, name in enumerate(source.fields)}
         self.terms = ScanTerms(source.types, dialect, as_of, positions, base, calendar, calendar_table)
@@ -124,17 +124,17 @@ class Scan:
         staged = self.rows
         for computed in self.terms.stages:
             added = ", ".join(f"{expression} AS {name}" for name, expression in computed.items())
-            staged = f"SELECT s.*, {added} FROM ({staged}) AS s{self.dialect.fence}"
+            staged = f"SELECT s.*, {added} FROM ({staged}){self.dialect.alias}s{self.dialect.fence}"
         joins = "".join(self.terms.joins.values())
         columns = [f"{self.terms.name(team)} AS team", *self.flags, *extra]
-        return f"SELECT {', '.join(columns)} FROM ({staged}) AS s{joins}{self.dialect.fence}"
+        return f"SELECT {', '.join(columns)} FROM ({staged}){self.dialect.alias}s{joins}{self.dialect.fence}"
 
     def with_tables(self, sql: str, *tables: str) -> str:
         """The query with its ``WITH`` list: the calendar by month if it is read, then ``tables``."""
         listed = list(tables)
         if self.terms.calendar_read:
             listed.insert(0, f"{CALENDAR} (month_number, working_before, working_days) AS "
-                             f"({_months(self.terms.calendar)})")
+                             f"({_months(self.terms.calendar, self.dialect)})")
         return f"WITH {', '.join(listed)} {sql}" if listed else sql
 
 
@@ -152,7 +152,7 @@ def re_referral_flags(terms: ScanTerms, re_referrals: ReReferrals) -> list[str]:
     """
     person = terms.name(re_referrals.person)
     moment = terms.shared(terms.moment(re_referrals.date))
-    days = terms.shared(_days_since_epoch(terms.day(re_referrals.date)))
+    days = terms.shared(_days_since_epoch(terms, terms.day(re_referrals.date)))
     present = f"{person} IS NOT NULL AND {moment} IS NOT NULL"
     earlier = (f"MAX({days}) OVER (PARTITION BY {person} ORDER BY {moment} "
                "RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
@@ -160,17 +160,20 @@ def re_referral_flags(terms: ScanTerms, re_referrals: ReReferrals) -> list[str]:
             f"CASE WHEN {present} AND {days} - {earlier} <= {re_referrals.within_days} THEN 1 ELSE 0 END"]
 
 
-def _days_since_epoch(day: str) -> str:
+def _days_since_epoch(terms: SqlVocabulary, day: str) -> str:
     """A ``YYYYMMDD`` number as a count of days (from a day before year 0), in integer arithmetic every dialect has.
 
     Howard Hinnant's ``days_from_civil``, with the year moved on by 400 so that no division meets a
     negative number.
     """
-    year, month, date = f"({day} / 10000)", f"({day} / 100 - {day} / 10000 * 100)", f"({day} - {day} / 100 * 100)"
+    quotient, remainder = terms.quotient, terms.remainder
+    year, month, date = quotient(day, "10000"), remainder(quotient(day, "100"), "100"), remainder(day, "100")
     shifted = f"({year} + 400 - (CASE WHEN {month} <= 2 THEN 1 ELSE 0 END))"
-    of_era = f"({shifted} - {shifted} / 400 * 400)"
-    of_year = f"((153 * (CASE WHEN {month} > 2 THEN {month} - 3 ELSE {month} + 9 END) + 2) / 5 + {date} - 1)"
-    return f"({shifted} / 400 * 146097 + {of_era} * 365 + {of_era} / 4 - {of_era} / 100 + {of_year})"
+    of_era = remainder(shifted, "400")
+    march_based = f"153 * (CASE WHEN {month} > 2 THEN {month} - 3 ELSE {month} + 9 END) + 2"
+    of_year = f"({quotient(march_based, '5')} + {date} - 1)"
+    return (f"({quotient(shifted, '400')} * 146097 + {of_era} * 365 + {quotient(of_era, '4')} - "
+            f"{quotient(of_era, '100')} + {of_year})")
 
 
 class ScanTerms(SqlVocabulary):
@@ -242,19 +245,21 @@ class ScanTerms(SqlVocabulary):
             assert self.as_of is not None
             return str(_working_before(self.calendar, self.as_of))
         if self.calendar_table is not None:
-            table = quoted(self.calendar_table)
-            alias = self._joined(day, lambda alias: f"{table} AS {alias} ON {alias}.day_number = {day}")
+            table = self.dialect.quoted(self.calendar_table)
+            alias = self._joined(day, lambda alias: f"{table}{self.dialect.alias}{alias} ON {alias}.day_number = {day}")
             return f"{alias}.working_before"
-        alias = self._joined(day, lambda alias: f"{CALENDAR} AS {alias} ON {alias}.month_number = {day} / 100")
+        month, named = self.quotient(day, "100"), self.dialect.alias
+        alias = self._joined(day, lambda alias: f"{CALENDAR}{named}{alias} ON {alias}.month_number = {month}")
         self.calendar_read = True
-        days_before = f"substr({alias}.working_days, 1, {day} - {day} / 100 * 100 - 1)"
-        return f"({alias}.working_before + length(replace({days_before}, '0', '')))"
+        days_before = self.substring(f"{alias}.working_days", 1, f"{self.remainder(day, '100')} - 1")
+        working = self.length(f"replace({days_before}, '0', '')")
+        return f"({alias}.working_before + {working})"
 
     def repeated(self, value: str) -> str:
         """Whether the value is on another row too: the values that are, grouped from the rows read again, joined."""
         alias = self._joined(value, lambda alias: (
-            f"(SELECT {value} AS repeated FROM ({self.base}) AS s WHERE {value} IS NOT NULL GROUP BY {value} "
-            f"HAVING COUNT(*) > 1) AS {alias} ON {alias}.repeated = {value}"))
+            f"(SELECT {value} AS repeated FROM ({self.base}){self.dialect.alias}s WHERE {value} IS NOT NULL "
+            f"GROUP BY {value} HAVING COUNT(*) > 1){self.dialect.alias}{alias} ON {alias}.repeated = {value}"))
         return f"({alias}.repeated IS NOT NULL)"
 
     def _joined(self, key: str, join: Callable[[str], str]) -> str:
@@ -275,9 +280,10 @@ _JOINED = re.compile(r"\bj[0-9]+\.")
 """A column of what is joined: the calendar's months, or the values on more than one row."""
 
 
-def _months(calendar: Calendar) -> str:
-    """The calendar by month as a ``VALUES`` list (``calendar_months``)."""
-    return "VALUES " + ", ".join(f"({month}, {before}, '{days}')" for month, before, days in calendar_months(calendar))
+def _months(calendar: Calendar, dialect: Dialect) -> str:
+    """The calendar by month as constant rows, a ``VALUES`` list where the dialect has one (``calendar_months``)."""
+    rows = [(str(month), str(before), f"'{days}'") for month, before, days in calendar_months(calendar)]
+    return dialect.constant_rows(("month_number", "working_before", "working_days"), rows)
 
 
 def _working_before(calendar: Calendar, day: dt.date) -> int:
