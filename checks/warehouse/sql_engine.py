@@ -21,7 +21,7 @@ from typing import Any
 from refcheck.checks.engine import FINDINGS_SCHEMA
 from refcheck.checks.errors import ExtractError
 from refcheck.checks.extras import DATABASE, require
-from refcheck.checks.interop.sql_rules import ENGINE_DIALECTS, dialect_of, quoted
+from refcheck.checks.interop.sql_rules import ENGINE_DIALECTS, dialect_of
 from refcheck.checks.readability import database_warnings
 from refcheck.checks.readers.columns import missing_columns, refuse_missing_columns
 from refcheck.checks.readers.uri import display, driver_reason
@@ -76,7 +76,7 @@ def validate_in_database(url: str, schema: Schema, *, table: str | None = None, 
         raise ExtractError(f"{display(url)}: {err}") from None
     rules = bind_rules(schema)
     label = f"{display(url)} table {table}" if table is not None else f"{display(url)} query"
-    source = quoted(table) if table is not None else f"({_colons_kept(query or '')}) AS src"
+    source = dialect.quoted(table) if table is not None else f"({_colons_kept(query or '')}){dialect.alias}src"
     found: list[Sequence[Any]] | None = None
     with _database_errors(label, url, table), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SQLAlchemy's warnings are not one line, and may quote the URI
