@@ -106,10 +106,11 @@ def gx(schema_name: str, out: Path | None, as_of: dt.date | None, dialect: str) 
 @click.option("--source", "source_url", default=None, metavar="URI",
               help="Create (or refill) the calendar table in this database instead, for check and scorecard "
                    "--engine sql --calendar-table NAME; needs --table NAME.")
-@click.option("--table", default=None, metavar="NAME", help="With --source: the calendar table's name.")
-def calendar(schema_name: str, out: Path | None, form: str, source_url: str | None, table: str | None) -> None:
+@click.option("--table", "table_name", default=None, metavar="NAME", help="With --source: the calendar table's name.")
+def calendar(schema_name: str, out: Path | None, form: str, source_url: str | None, table_name: str | None) -> None:
     """The working-day calendar (1900-2100) that SQL-only rules count working days with."""
     schema, _ = _load(schema_name)
+    table = table_name
     if source_url is None and table is None:
         _emit(calendar_csv(schema.calendar) if form == "csv" else calendar_sql(schema.calendar), out)
         return
