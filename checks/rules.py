@@ -80,7 +80,7 @@ def bind_rule(spec: RuleSpec, schema: Schema) -> Rule:
                           f"known kinds: {', '.join(sorted(KINDS))}")
     kind = _instantiate(kind_class, spec.params, spec.kind_where or spec.where, schema)
     wrong = [
-        _param_where(spec, name, kind).error(f"field {quoted(name)} must be a date or datetime for kind "
+        _param_where(spec, name, kind).unknown(f"field {quoted(name)} must be a date or datetime for kind "
                                              f"{quoted(spec.kind)}")
         for name in kind.temporal_fields()
         if not schema.fields[name].type.is_temporal
@@ -128,7 +128,7 @@ def _instantiate(kind_class: type[RuleKind], params: Mapping[str, Node], where: 
         if specs[key].metadata.get("field"):
             for name in value if isinstance(value, tuple) else (value,):
                 if name is not None and name not in schema.fields:
-                    problems.append(node.where.error(f"unknown field {quoted(name)}"
+                    problems.append(node.where.unknown(f"unknown field {quoted(name)}"
                                                      f"{did_you_mean(str(name), schema.fields)}"))
         values[key] = value
     missing = [
@@ -139,7 +139,7 @@ def _instantiate(kind_class: type[RuleKind], params: Mapping[str, Node], where: 
         and spec.default_factory is dataclasses.MISSING
     ]
     if missing:
-        problems.append(where.error(f"kind {kind_class.name!r} needs parameter {', '.join(missing)}"))
+        problems.append(where.unknown(f"kind {kind_class.name!r} needs parameter {', '.join(missing)}"))
     if problems:
         raise all_of(problems)
     try:
@@ -168,7 +168,7 @@ def _coerce(node: Node, hint: object, key: str, schema: Schema) -> object:
         if key == "codes" and not node.is_list:
             name = node.text()
             if name not in schema.codes:
-                raise node.where.error(f"unknown code list {quoted(name)}{did_you_mean(name, schema.codes)}")
+                raise node.where.unknown(f"unknown code list {quoted(name)}{did_you_mean(name, schema.codes)}")
             return tuple(schema.codes[name].codes)
         items = node.items()
         return tuple(item.text() for item in items)

@@ -63,9 +63,9 @@ def runnable_problems(rules: Sequence[Bound], schema: Schema) -> list[SchemaErro
 
 def _run(rules: Sequence[Bound], frame: pl.LazyFrame, schema: Schema, types: dict[str, FieldType]) -> None:
     ctx = Context(as_of=dt.date(2025, 4, 17), working_days=WorkingDays(schema.calendar), field_types=types)
-    expressions = [
-        (key if (key := kind.row_key(ctx)) is not None else kind.violation(ctx)).alias(rule_id)
-        for rule_id, kind, _where in rules
+    expressions = [  # NOTE: named by position: a schema refused for a duplicate id still has its rules run
+        (key if (key := kind.row_key(ctx)) is not None else kind.violation(ctx)).alias(f"rule_{index}")
+        for index, (_rule_id, kind, _where) in enumerate(rules)
     ]
     if expressions:
         ctx.apply(frame).select(expressions).collect()

@@ -15,7 +15,7 @@ from refcheck.cli.guard import GuardedGroup
 from refcheck.cli.read_options import ReadSettings, read_options
 from refcheck.schemas import DEFAULT_SCHEMA, Schema, SchemaError, Where, load_mapping, load_schema
 from refcheck.schemas.errors import all_of
-from refcheck.schemas.loader import schema_text
+from refcheck.schemas.loader import read_schema, schema_text
 from refcheck.schemas.mapping import date_format_places
 from refcheck.schemas.show import resolved_yaml
 from refcheck.schemas.yamldoc import load_yaml, printable
@@ -43,9 +43,11 @@ def schema_check(schema_file: str, mapping_path: Path | None, extract: str | Non
     """
     if extract is None and any(value is not None for value in dataclasses.asdict(read.given).values()):
         raise click.UsageError("the read options are for --against EXTRACT; give it, or leave them out")
-    resolved = load_schema(schema_file)
-    rules = bind_rules(resolved)
-    mapping = load_mapping(mapping_path, resolved) if mapping_path else None
+    resolved, problems = read_schema(schema_file)
+    rules = problems.attempt(lambda: bind_rules(resolved), ()) if resolved is not None and not problems.found else ()
+    mapping = problems.attempt(lambda: load_mapping(mapping_path, resolved), None) if mapping_path else None
+    problems.raise_any()  # NOTE: the schema's mistakes and the mapping's, together
+    assert resolved is not None  # NOTE: without a schema, raise_any has raised why
     extends = f" (extends {' -> '.join(resolved.extends)})" if resolved.extends else ""
     say(printable(f"{schema_file}: valid schema {resolved.name!r} v{resolved.version}{extends}: "
                   f"{counted(len(resolved.fields), 'field')}, {counted(len(rules), 'rule')}, "

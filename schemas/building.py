@@ -16,7 +16,7 @@ import re
 
 from refcheck.schemas.mapping import parse_mapping
 from refcheck.schemas.model import NO_MAPPING, REGIONS, Calendar, CodeList, Field, FieldType, RuleSpec, Schema, Severity
-from refcheck.schemas.problems import Problems, did_you_mean
+from refcheck.schemas.problems import Problems, closest, did_you_mean
 from refcheck.schemas.quoting import quoted
 from refcheck.schemas.reading import code_entries, entry_id
 from refcheck.schemas.shorthands import expand_shorthands
@@ -49,7 +49,7 @@ def build(root: Node, problems: Problems) -> Schema:
     top = root.mapping()
     missing = [key for key in _REQUIRED_KEYS if key not in top]
     if missing:
-        problems.add(root.where.error(f"the schema needs {', '.join(repr(key) for key in missing)}"))
+        problems.add(root.where.unknown(f"the schema needs {', '.join(repr(key) for key in missing)}"))
     codes: dict[str, CodeList] = {}
     for name, node in problems.attempt(lambda: optional_mapping(top, "codes"), {}).items():
         codes[name] = _code_list(name, node, problems)
@@ -61,9 +61,9 @@ def build(root: Node, problems: Problems) -> Schema:
         problems.add(fields_node.where.error("the schema defines no fields"))
     record_id = problems.value(top, "record_id", lambda node: field_ref(node, fields), "")
     group_by = problems.value(top, "group_by", lambda node: field_ref(node, fields), "")
-    rules = expand_shorthands(fields_node, fields, codes, problems) if fields_node is not None else []
+    rules = expand_shorthands(fields_node, fields, problems) if fields_node is not None else []
     _add_rules(rules, top["rules"] if "rules" in top else None, fields, problems)
-    rules = _unique_ids(rules, problems)
+    _note_duplicate_ids(rules, problems)
     order = {name: index for index, name in enumerate(fields)}
     rules.sort(key=lambda rule: order.get(rule.field or "", len(order)))
     extends = tuple(item.text() for item in top["extends"].items()) if "extends" in top else ()
@@ -127,7 +127,7 @@ def _field(name: str, node: Node, codes: dict[str, CodeList], problems: Problems
 def _code_list_ref(node: Node, codes: dict[str, CodeList]) -> str:
     name = node.text()
     if name not in codes:
-        raise node.where.error(f"unknown code list {quoted(name)}{did_you_mean(name, codes)}")
+        raise node.where.unknown(f"unknown code list {quoted(name)}{did_you_mean(name, codes)}")
     return name
 
 
@@ -164,13 +164,31 @@ def _region(node: Node) -> str:
 def _add_rules(rules: list[RuleSpec], node: Node | None, fields: dict[str, Field], problems: Problems) -> None:
     """Add the ``rules`` entries: new rules, and changes to the rules field shorthands made."""
     generated = {rule.id: index for index, rule in enumerate(rules)}
-    for entry in problems.attempt(node.items, []) if node is not None else []:
+    entries = problems.attempt(node.items, []) if node is not None else []
+    complete = {*generated, *(_id_of(entry) for entry in entries if entry.is_mapping and "kind" in entry.value)}
+    for entry in entries:
         with problems.noted():
             rule_id = entry_id(entry)
             if rule_id in generated and "kind" not in entry.mapping():
                 rules[generated[rule_id]] = _override(rules[generated[rule_id]], entry, fields, problems)
+            elif "kind" not in entry.mapping() and (meant := closest(rule_id, complete)) is not None:
+                rules.extend(_misspelt_override(rule_id, meant, entry, rules, fields, problems))
             elif (rule := _rule(entry, fields, problems)) is not None:
                 rules.append(rule)
+
+
+def _id_of(entry: Node) -> str:
+    return str(entry.value["id"].value) if "id" in entry.value else ""
+
+
+def _misspelt_override(rule_id: str, meant: str, entry: Node, rules: list[RuleSpec], fields: dict[str, Field],
+                       problems: Problems) -> list[RuleSpec]:
+    """A change to a rule whose id is misspelt: noted, and checked as a change to the rule it most likely meant."""
+    where = entry.mapping()["id"].where
+    problems.add(where.error(f"no rule {quoted(rule_id)} to change (did you mean {quoted(meant)}?); "
+                             "a new rule needs kind, severity, message and hint"))
+    return [dataclasses.replace(_override(rule, entry, fields, problems), id=rule_id, where=where)
+            for rule in rules if rule.id == meant][:1]
 
 
 def _rule(node: Node, fields: dict[str, Field], problems: Problems) -> RuleSpec | None:
@@ -182,7 +200,7 @@ def _rule(node: Node, fields: dict[str, Field], problems: Problems) -> RuleSpec 
         problems.add(spec["id"].where.error(f"rule ids are lower-case words joined by dots; got {quoted(rule_id)}"))
     for key in ("kind", "severity", "message", "hint"):
         if key not in spec:
-            problems.add(node.where.error(f"rule {quoted(rule_id)} needs '{key}'"))
+            problems.add(node.where.unknown(f"rule {quoted(rule_id)} needs '{key}'"))
     params = problems.value(spec, "params", _params, {})
     field: str | None
     if "field" in spec:
@@ -232,8 +250,8 @@ def _override(rule: RuleSpec, node: Node, fields: dict[str, Field], problems: Pr
     )
 
 
-def _unique_ids(rules: list[RuleSpec], problems: Problems) -> list[RuleSpec]:
-    """The rules, each id once: a duplicate is noted and left out, so that it is not reported again."""
+def _note_duplicate_ids(rules: list[RuleSpec], problems: Problems) -> None:
+    """Note each id given twice; both rules are kept, so that the second's own mistakes are found too."""
     seen: dict[str, RuleSpec] = {}
     for rule in rules:
         if rule.id in seen:
@@ -241,4 +259,3 @@ def _unique_ids(rules: list[RuleSpec], problems: Problems) -> list[RuleSpec]:
                 f"duplicate rule id {quoted(rule.id)} (also defined at {seen[rule.id].where})"))
         else:
             seen[rule.id] = rule
-    return list(seen.values())

@@ -18,6 +18,17 @@ class SchemaError(RefcheckError):
         """The file and line the error is at, when it is at one: the order errors are shown in."""
 
 
+class MissingFile(SchemaError):
+    """The schema or mapping file named is not there."""
+
+
+class UnknownName(SchemaError):
+    """A name the document uses but does not define (a field, code list, rule): its parent may define it.
+
+    When the parent a schema extends cannot be read, these are left out: the rest is still checked.
+    """
+
+
 MAX_SHOWN = 50
 """The most errors one run shows: past that, the rest are counted."""
 

@@ -38,15 +38,27 @@ def check_rules_with(check: RuleCheck) -> None:
 
 def load_schema(name_or_path: str | Path = DEFAULT_SCHEMA) -> Schema:
     """Load a bundled schema by name, or a schema file by path; every mistake is raised together."""
-    problems = Problems()
-    schema = problems.attempt(lambda: build(resolve(read_document(name_or_path, None), (), problems), problems),
-                              None)
-    if schema is not None and problems.found:
-        for check in _RULE_CHECKS:
-            problems.found.extend(check(schema))
+    schema, problems = read_schema(name_or_path)
     problems.raise_any()
     assert schema is not None  # NOTE: without a schema, raise_any has raised why
     return schema
+
+
+def read_schema(name_or_path: str | Path) -> tuple[Schema | None, Problems]:
+    """A schema as far as it can be built (None when not at all), and every mistake found in it, none raised.
+
+    So that a mapping can be checked against the fields of a schema with mistakes, in the same run.
+    """
+    problems = Problems()
+
+    def read() -> Schema:
+        return build(resolve(read_document(name_or_path, None, problems.found), (), problems), problems)
+
+    schema = problems.attempt(read, None)
+    if schema is not None and problems.found:
+        for check in _RULE_CHECKS:
+            problems.found.extend(check(schema))
+    return schema, problems
 
 
 def schema_text(name_or_path: str | Path) -> str:

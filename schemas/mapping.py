@@ -12,26 +12,29 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from refcheck.schemas.model import NO_MAPPING, ExtractMapping, Field, FieldMapping, Schema
+from refcheck.schemas.errors import SchemaError
+from refcheck.schemas.model import NO_MAPPING, ExtractMapping, Field, FieldMapping, FieldType, Schema
 from refcheck.schemas.problems import Problems, did_you_mean
 from refcheck.schemas.quoting import quoted, scrub
 from refcheck.schemas.yamldoc import Node, Where, load_yaml
 
 
-def load_mapping(path: Path, schema: Schema) -> ExtractMapping:
-    """A mapping file, checked against the schema's fields."""
-    return parse_mapping(load_yaml(path, "mapping"), schema.fields)
+def load_mapping(path: Path, schema: Schema | None) -> ExtractMapping:
+    """A mapping file, checked against the schema's fields (only its own structure without a schema)."""
+    noted: list[SchemaError] = []
+    return parse_mapping(load_yaml(path, "mapping", noted), schema.fields if schema is not None else None, noted)
 
 
-def parse_mapping(node: Node, fields: Mapping[str, Field]) -> ExtractMapping:
-    """A mapping from its YAML node; every mistake names its line, and all are reported together."""
+def parse_mapping(node: Node, fields: Mapping[str, Field] | None, noted: Sequence[SchemaError] = ()) -> ExtractMapping:
+    """A mapping from its YAML node; every mistake (and those ``noted`` reading it) is reported, together."""
     problems = Problems()
+    problems.found.extend(noted)
     mapping = problems.attempt(lambda: _mapping(node, fields, problems), NO_MAPPING)
     problems.raise_any()
     return mapping
@@ -41,7 +44,7 @@ _MAPPING_KEYS = {"fields", "null_tokens", "date_format"}
 _FIELD_KEYS = {"column", "values", "date_format"}
 
 
-def _mapping(node: Node, known: Mapping[str, Field], problems: Problems) -> ExtractMapping:
+def _mapping(node: Node, known: Mapping[str, Field] | None, problems: Problems) -> ExtractMapping:
     top = node.mapping()
     for key, value in top.items():
         if key not in _MAPPING_KEYS:
@@ -51,11 +54,11 @@ def _mapping(node: Node, known: Mapping[str, Field], problems: Problems) -> Extr
     used: dict[str, str] = {}
     listed = problems.attempt(top["fields"].mapping, {}) if "fields" in top and top["fields"].value is not None else {}
     for name, entry in listed.items():
-        if name not in known:
-            problems.add(entry.where.error(f"unknown field {quoted(name)}{did_you_mean(name, known)}"))
+        if known is not None and name not in known:
+            problems.add(entry.where.unknown(f"unknown field {quoted(name)}{did_you_mean(name, known)}"))
             continue
         with problems.noted():
-            entries[name] = _field_mapping(name, entry, used, problems)
+            entries[name] = _field_mapping(name, entry, known[name] if known is not None else None, used, problems)
     tokens: list[str] = []
     for item in problems.value(top, "null_tokens", Node.items, []):
         with problems.noted():
@@ -64,7 +67,7 @@ def _mapping(node: Node, known: Mapping[str, Field], problems: Problems) -> Extr
     if shared is not None:
         with problems.noted():
             _check_date_format(shared, top["date_format"])
-        entries = _with_shared_date_format(entries, shared, known)
+        entries = _with_shared_date_format(entries, shared, known or {})
     return ExtractMapping(fields=entries, null_tokens=tuple(tokens))
 
 
@@ -96,8 +99,17 @@ def date_format_places(node: Node, fields: Mapping[str, Field]) -> dict[str, Whe
     return places
 
 
-def _field_mapping(name: str, entry: Node, used: dict[str, str], problems: Problems) -> FieldMapping:
+def _field_mapping(name: str, entry: Node, field_: Field | None, used: dict[str, str],
+                   problems: Problems) -> FieldMapping:
+    """One field's entry; ``values`` only on a code field, ``date_format`` only on a date or datetime one."""
     spec = entry.mapping()
+    if field_ is not None:
+        if "values" in spec and field_.type is not FieldType.CODE:
+            problems.add(spec["values"].where.error(
+                f"values translate a code field's codes; {quoted(name)} is {field_.type.with_article} field"))
+        if "date_format" in spec and not field_.type.is_temporal:
+            problems.add(spec["date_format"].where.error(
+                f"a date_format is for a date or datetime field; {quoted(name)} is {field_.type.with_article} field"))
     for key, value in spec.items():
         if key not in _FIELD_KEYS:
             problems.add(value.where.error(f"unknown key in mapping{did_you_mean(key, _FIELD_KEYS)}; "

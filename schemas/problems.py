@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TypeVar
 
-from refcheck.schemas.errors import SchemaError, all_of
+from refcheck.schemas.errors import SchemaError, SchemaErrors, UnknownName, all_of
 from refcheck.schemas.quoting import is_token, quoted
 from refcheck.schemas.yamldoc import Node
 
@@ -25,6 +25,8 @@ class Problems:
 
     def __init__(self) -> None:
         self.found: list[SchemaError] = []
+        self.without_parent = False
+        """Set when a parent schema cannot be read: names it may define are then not called unknown."""
 
     def add(self, error: SchemaError) -> None:
         """Note an error (or several, raised together)."""
@@ -54,8 +56,16 @@ class Problems:
 
     def raise_any(self) -> None:
         """Raise every error noted, together, if there is one."""
-        if self.found:
-            raise all_of(self.found)
+        found = self.found
+        if self.without_parent:
+            found = [error for error in _each(found) if not isinstance(error, UnknownName)]
+        if found:
+            raise all_of(found)
+
+
+def _each(errors: list[SchemaError]) -> Iterator[SchemaError]:
+    for error in errors:
+        yield from error.errors if isinstance(error, SchemaErrors) else (error,)
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
@@ -64,10 +74,16 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     A name that starts or ends another (``wales`` for ``wales-referral``) is the closest; else
     difflib's closest. Only a code-like name is compared: any other is never shown, nor hinted at.
     """
+    close = closest(name, known)
+    return f" (did you mean {quoted(close)}?)" if close is not None else ""
+
+
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The known name a misspelt one most likely meant (as ``did_you_mean`` says it), or None."""
     if not is_token(name):
-        return ""
+        return None
     choices = [choice for choice in known if choice != name]
     lower = name.lower()
     affixed = [choice for choice in choices if choice.lower().startswith(lower) or choice.lower().endswith(lower)]
     close = affixed[:1] if len(affixed) == 1 and len(name) >= 3 else difflib.get_close_matches(name, choices, n=1)
-    return f" (did you mean {quoted(close[0])}?)" if close else ""
+    return close[0] if close else None

@@ -11,8 +11,8 @@ from functools import partial
 from importlib import resources
 from pathlib import Path
 
-from refcheck.schemas.errors import SchemaError
-from refcheck.schemas.problems import Problems, did_you_mean
+from refcheck.schemas.errors import MissingFile, SchemaError
+from refcheck.schemas.problems import Problems, closest, did_you_mean
 from refcheck.schemas.quoting import quoted
 from refcheck.schemas.source_file import named, refuse_uri
 from refcheck.schemas.values import check_keys
@@ -46,8 +46,12 @@ def is_bundled_name(text: str) -> bool:
     return _BUNDLED.fullmatch(text) is not None
 
 
-def read_document(name_or_path: str | Path, relative_to: Path | None) -> Document:
-    """A bundled schema by name, or a file (relative to the schema that extends it)."""
+def read_document(name_or_path: str | Path, relative_to: Path | None,
+                  noted: list[SchemaError] | None = None) -> Document:
+    """A bundled schema by name, or a file (relative to the schema that extends it).
+
+    Duplicate keys are noted in ``noted`` when given, so that the rest of the document is still checked.
+    """
     text = str(name_or_path)
     if isinstance(name_or_path, str) and is_bundled_name(text):
         known = bundled_schemas()
@@ -61,8 +65,33 @@ def read_document(name_or_path: str | Path, relative_to: Path | None) -> Documen
     path = Path(text)
     if relative_to is not None and not path.is_absolute():
         path = relative_to / path
-    node = load_yaml(path)
+    node = load_yaml(path, noted=noted)
     return Document(node, str(path.resolve()), path.parent)
+
+
+def _parent(extends: Node, folder: Path | None, problems: Problems) -> Document | None:
+    """The document ``extends`` names; one that is not there is noted at its line.
+
+    The bundled schema closest to a misspelt name stands in for it, so that the child is checked as
+    meant; with none close, None (and the names the parent may define are not called unknown).
+    """
+    text = extends.text()
+    if is_bundled_name(text) and text not in (known := bundled_schemas()):
+        problems.add(extends.where.error(f"no bundled schema {quoted(text)}{did_you_mean(text, known)} "
+                                         f"(bundled: {', '.join(known)}); give a path to a file"))
+        stand_in = closest(text, known)
+        if stand_in is None:
+            problems.without_parent = True
+            return None
+        text = stand_in
+    try:
+        return read_document(text, folder, problems.found)
+    except MissingFile:
+        path = Path(text) if folder is None else folder / text
+        siblings = [item.name for item in path.parent.glob("*.y*ml")] if path.parent.is_dir() else []
+        problems.add(extends.where.error(f"no such schema file {named(path)}{did_you_mean(path.name, siblings)}"))
+        problems.without_parent = True
+        return None
 
 
 def resolve(doc: Document, chain: tuple[str, ...], problems: Problems) -> Node:
@@ -80,7 +109,9 @@ def resolve(doc: Document, chain: tuple[str, ...], problems: Problems) -> Node:
     if "extends" not in top:
         return doc.node
     extends = top["extends"]
-    parent = read_document(extends.text(), relative_to=doc.folder)
+    parent = _parent(extends, doc.folder, problems)
+    if parent is None:
+        return Node({key: node for key, node in top.items() if key not in ("extends", "remove")}, doc.node.where)
     if parent.identity in (*chain, doc.identity):
         raise extends.where.error(f"circular extends: {extends.text()} is already being loaded")
     base = resolve(parent, (*chain, doc.identity), problems)
@@ -149,7 +180,8 @@ def _apply_removals(base: Node, remove: Node | None, problems: Problems) -> Node
         for item in problems.attempt(spec["rules"].items, []):
             name = problems.attempt(item.text, None)
             if name is not None and name not in ids:
-                problems.add(item.where.error(f"there is no rule {quoted(name)} to remove"))
+                known = did_you_mean(name, {rule_id for rule_id in ids if rule_id is not None})
+                problems.add(item.where.error(f"there is no rule {quoted(name)} to remove{known}"))
             drop.add(name)
         top["rules"] = Node([rule for rule in rules if _id_or_none(rule) not in drop], base.where)
     return Node(top, base.where)
@@ -206,8 +238,13 @@ def _is_id_list(node: Node) -> bool:
 
 
 def _merge_by_id(base: Node, child: Node, problems: Problems) -> Node:
-    """Lists of entries with ids (rules, KPIs) merge entry by entry; new ids are appended."""
+    """Lists of entries with ids (rules, KPIs) merge entry by entry; new ids are appended.
+
+    An id given twice is noted; its second entry is kept too (over the parent's, if it changes one), so
+    that its own mistakes are still found.
+    """
     rules = list(base.items())
+    parents = {_id_or_none(rule): rule for rule in rules}
     position = {_id_or_none(rule): index for index, rule in enumerate(rules)}
     seen: dict[str, Node] = {}
     for rule in child.items():
@@ -218,6 +255,7 @@ def _merge_by_id(base: Node, child: Node, problems: Problems) -> Node:
             first = seen[rule_id].mapping()["id"].where
             problems.add(rule.mapping()["id"].where.error(
                 f"duplicate rule id {quoted(rule_id)} (also defined at {first})"))
+            rules.append(_merge(parents[rule_id], rule, problems) if rule_id in parents else rule)
             continue
         seen[rule_id] = rule
         if rule_id in position:

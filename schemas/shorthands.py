@@ -6,7 +6,7 @@ or ``<field>.type``, reported as the shorthand (or ``valid``) says.
 
 from __future__ import annotations
 
-from refcheck.schemas.model import CodeList, Field, FieldType, RuleSpec, Severity
+from refcheck.schemas.model import Field, FieldType, RuleSpec, Severity
 from refcheck.schemas.problems import Problems
 from refcheck.schemas.quoting import quoted
 from refcheck.schemas.values import category_name, check_keys, choice, template, tolerance
@@ -30,19 +30,17 @@ def _shorthand_enabled(node: Node) -> bool:
     return True
 
 
-def expand_shorthands(fields_node: Node, fields: dict[str, Field], codes: dict[str, CodeList],
-                      problems: Problems) -> list[RuleSpec]:
+def expand_shorthands(fields_node: Node, fields: dict[str, Field], problems: Problems) -> list[RuleSpec]:
     """Turn ``required``, ``codes``, ``format``, ``unique`` and parsed types into rules; mistakes are noted."""
     rules: list[RuleSpec] = []
     for name, node in (fields_node.value.items() if fields_node.is_mapping else ()):
         spec: dict[str, Node] = node.value if node.is_mapping else {}
         with problems.noted():
-            rules.extend(_field_rules(fields[name], node, spec, codes, problems))
+            rules.extend(_field_rules(fields[name], node, spec, problems))
     return rules
 
 
-def _field_rules(field: Field, node: Node, spec: dict[str, Node], codes: dict[str, CodeList],
-                 problems: Problems) -> list[RuleSpec]:
+def _field_rules(field: Field, node: Node, spec: dict[str, Node], problems: Problems) -> list[RuleSpec]:
     """The rules one field's shorthands make."""
     name, label = field.name, field.label
     rules: list[RuleSpec] = []
@@ -67,15 +65,17 @@ def _field_rules(field: Field, node: Node, spec: dict[str, Node], codes: dict[st
             message=f"{label} is shared by more than one record",
             hint=f"Give each record its own {label[0].lower() + label[1:]}; merge or remove duplicated records",
         ))
-    if field.codes is not None:
-        code_list = codes[field.codes]
-        rules.append(_generated(
-            f"{name}.valid", "code_list", {"field": name, "codes": code_list.name},
+    if "codes" in spec:
+        list_name = field.codes or ""
+        valid = _generated(
+            f"{name}.valid", "code_list", {"field": name, "codes": list_name},
             spec["codes"], spec.get("valid"), field, problems,
             severity=Severity.ERROR, category="validity",
-            message=f"{label} is not a code in the {code_list.name} list",
-            hint=f"Choose one of the {code_list.name} codes; codes are case-sensitive",
-        ))
+            message=f"{label} is not a code in the {list_name} list",
+            hint=f"Choose one of the {list_name} codes; codes are case-sensitive",
+        )
+        if field.codes is not None:  # NOTE: an unknown list is noted; its ``valid`` settings are still checked
+            rules.append(valid)
     if "format" in spec:
         if "codes" in spec:
             raise spec["format"].where.error("a field takes either codes or a format, not both")
@@ -87,7 +87,7 @@ def _field_rules(field: Field, node: Node, spec: dict[str, Node], codes: dict[st
             hint=f"Correct the {label[0].lower() + label[1:]}",
         ))
     elif "valid" in spec and "codes" not in spec:
-        raise spec["valid"].where.error("'valid' sets how codes or format are reported; the field has neither")
+        raise spec["valid"].where.unknown("'valid' sets how codes or format are reported; the field has neither")
     return rules
 
 

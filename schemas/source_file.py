@@ -14,7 +14,7 @@ import re
 import stat
 from pathlib import Path
 
-from refcheck.schemas.errors import SchemaError
+from refcheck.schemas.errors import MissingFile, SchemaError
 
 MAX_BYTES = 1024 * 1024
 """The largest schema or mapping file read: the bundled schemas are under 40 KB."""
@@ -49,7 +49,7 @@ def _read_bytes(path: Path, what: str) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except FileNotFoundError:
-        raise SchemaError(f"{named(path)}: no such {what} file") from None
+        raise MissingFile(f"{named(path)}: no such {what} file") from None
     except OSError as err:
         raise SchemaError(f"{named(path)}: cannot be read ({err.strerror})") from None
     try:

@@ -20,13 +20,15 @@ from refcheck.schemas.model import (
     ReReferrals,
     Scorecard,
 )
-from refcheck.schemas.problems import Problems, did_you_mean
+from refcheck.schemas.problems import Problems, closest, did_you_mean
 from refcheck.schemas.quoting import is_token, quoted
 from refcheck.schemas.reading import entry_id
 from refcheck.schemas.values import category_name, check_keys, field_ref
 from refcheck.schemas.yamldoc import Node
 
 _KPI_KEYS = {"id", "label", "measure", "rule", "category", "bands"}
+_KPI_DEFINES = {"measure", "rule", "category"}
+"""A KPI entry without one of these changes a KPI of the schema it extends."""
 _COUNTED = ("failed", "rows")
 """KPIs whose figure is a count of records, so that their bands are counts too."""
 _COUNT_BANDS = Bands(green=0, amber=0)
@@ -52,9 +54,10 @@ def build_scorecard(node: Node | None, fields: dict[str, Field], rule_ids: set[s
             category_bands[category] = _bands(value, bands, "pass_rate", problems)
     re_referrals = problems.value(spec, "re_referrals", lambda entry: _re_referrals(entry, fields, problems), None)
     kpis = []
-    for item in problems.value(spec, "kpis", Node.items, []):
+    items = problems.value(spec, "kpis", Node.items, [])
+    for item in items:
         with problems.noted():
-            kpis.append(_kpi(item, bands, rule_ids, problems))
+            kpis.append(_kpi(_as_meant(item, items, problems), bands, rule_ids, problems))
     if "re_referrals" not in spec and any(kpi.measure == "re_referral_rate" for kpi in kpis):
         problems.add(spec["kpis"].where.error("a re_referral_rate KPI needs scorecard.re_referrals"))
     return Scorecard(bands, category_bands, tuple(kpis), re_referrals)
@@ -87,6 +90,21 @@ def _re_referrals(entry: Node, fields: dict[str, Field], problems: Problems) -> 
     return ReReferrals(field_ref(parts["person"], fields), date_field, within)
 
 
+def _as_meant(item: Node, items: list[Node], problems: Problems) -> Node:
+    """A KPI entry; one that only changes a KPI whose id it misspells is noted, and read over the KPI it meant."""
+    spec = item.value if item.is_mapping else {}
+    if "id" not in spec or _KPI_DEFINES & set(spec):
+        return item
+    complete = {str(other.value["id"].value): other for other in items
+                if other.is_mapping and "id" in other.value and _KPI_DEFINES & set(other.value)}
+    meant = closest(str(spec["id"].value), complete)
+    if meant is None:
+        return item
+    problems.add(spec["id"].where.error(f"no KPI {quoted(str(spec['id'].value))} to change "
+                                        f"(did you mean {quoted(meant)}?)"))
+    return Node({**complete[meant].mapping(), **spec}, item.where)
+
+
 def _kpi(node: Node, default: Bands, rule_ids: set[str], problems: Problems) -> Kpi:
     check_keys(node, _KPI_KEYS, "KPI", problems)
     spec = node.mapping()
@@ -97,7 +115,7 @@ def _kpi(node: Node, default: Bands, rule_ids: set[str], problems: Problems) -> 
                                           f"{did_you_mean(measure, KPI_MEASURES)}")
     rule = spec["rule"].text() if "rule" in spec else None
     if rule is not None and rule not in rule_ids:
-        problems.add(spec["rule"].where.error(f"unknown rule {quoted(rule)}{did_you_mean(rule, rule_ids)}"))
+        problems.add(spec["rule"].where.unknown(f"unknown rule {quoted(rule)}{did_you_mean(rule, rule_ids)}"))
     category = problems.value(spec, "category", category_name, None)
     needs = {"pass_rate": "a rule or a category", "failed": "a rule", "rows": "nothing", "re_referral_rate": "nothing"}
     fits = {
@@ -105,7 +123,7 @@ def _kpi(node: Node, default: Bands, rule_ids: set[str], problems: Problems) -> 
         "failed": rule is not None and "category" not in spec,
     }.get(measure, rule is None and "category" not in spec)
     if not fits:
-        problems.add(node.where.error(f"a {measure} KPI takes {needs[measure]} (rule: or category:)"))
+        problems.add(node.where.unknown(f"a {measure} KPI takes {needs[measure]} (rule: or category:)"))
     default = _COUNT_BANDS if measure in _COUNTED else default
     bands = problems.value(spec, "bands", lambda entry: _bands(entry, default, measure, problems), default)
     label = problems.value(spec, "label", Node.text, kpi_id)

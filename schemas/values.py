@@ -51,7 +51,7 @@ def field_ref(node: Node, fields: Mapping[str, Field]) -> str:
     """The name of one of the schema's fields."""
     name = node.text()
     if name not in fields:
-        raise node.where.error(f"unknown field {quoted(name)}{did_you_mean(name, fields)}")
+        raise node.where.unknown(f"unknown field {quoted(name)}{did_you_mean(name, fields)}")
     return name
 
 
@@ -59,7 +59,8 @@ def category_name(node: Node) -> str:
     """One of the rule categories."""
     category = node.text()
     if category not in CATEGORIES:
-        raise node.where.error(f"expected one of {', '.join(CATEGORIES)}; got {quoted(category)}")
+        raise node.where.error(f"expected one of {', '.join(CATEGORIES)}; got {quoted(category)}"
+                               f"{did_you_mean(category, CATEGORIES)}")
     return category
 
 

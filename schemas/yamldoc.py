@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from refcheck.schemas.errors import SchemaError
+from refcheck.schemas.errors import SchemaError, UnknownName, all_of
 from refcheck.schemas.quoting import is_token, key_name, quoted, scrub
 from refcheck.schemas.source_file import read_text
 
@@ -61,6 +61,10 @@ class Where:
     def error(self, problem: str) -> SchemaError:
         """A schema error at this place."""
         return SchemaError(f"{self}: {problem}", (self.file, self.line))
+
+    def unknown(self, problem: str) -> UnknownName:
+        """An error at this place about a name the document does not define (its parent may)."""
+        return UnknownName(f"{self}: {problem}", (self.file, self.line))
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,30 +142,41 @@ def printable(text: str) -> str:
     return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
-def load_yaml(path: Path, what: str = "schema") -> Node:
-    """Read a YAML ``what`` (schema or mapping) file into located nodes; every problem is a one-line ``SchemaError``."""
-    return parse_yaml(read_text(path, what), path.name)
+def load_yaml(path: Path, what: str = "schema", noted: list[SchemaError] | None = None) -> Node:
+    """Read a YAML ``what`` (schema or mapping) file into located nodes; every problem is a one-line ``SchemaError``.
+
+    A duplicate key is noted in ``noted`` when given (the first value kept, so the rest is still
+    checked), else raised with every other duplicate of the document.
+    """
+    return parse_yaml(read_text(path, what), path.name, noted)
 
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser when PyYAML has it: ten times faster, the same nodes and line marks."""
 
 
-def parse_yaml(text: str, name: str) -> Node:
-    """Parse YAML text; ``name`` is how errors refer to the document."""
+def parse_yaml(text: str, name: str, noted: list[SchemaError] | None = None) -> Node:
+    """Parse YAML text; ``name`` is how errors refer to the document; duplicate keys as in ``load_yaml``."""
+    duplicates: list[SchemaError] = []
     try:
-        return _parse(text, name, _LOADER)
+        root = _parse(text, name, _LOADER, duplicates)
     except _NotYaml:
         if _LOADER is yaml.SafeLoader:
             raise
-        return _parse(text, name, yaml.SafeLoader)  # NOTE: its messages are clearer; only mistakes pay
+        duplicates.clear()
+        root = _parse(text, name, yaml.SafeLoader, duplicates)  # NOTE: its messages are clearer; only mistakes pay
+    if noted is not None:
+        noted.extend(duplicates)
+    elif duplicates:
+        raise all_of(duplicates)
+    return root
 
 
 class _NotYaml(SchemaError):
     """The text is not valid YAML (the parser's own complaint)."""
 
 
-def _parse(text: str, name: str, loader_class: Any) -> Node:
+def _parse(text: str, name: str, loader_class: Any, duplicates: list[SchemaError]) -> Node:
     loader = None
     try:
         _check_bounds(loader_class(text), name)
@@ -169,7 +184,7 @@ def _parse(text: str, name: str, loader_class: Any) -> Node:
         root = loader.get_single_node()
         if root is None:
             raise SchemaError(f"{name}:1: the schema is empty")
-        return _convert(loader, root, Where(name, root.start_mark.line + 1, ""))
+        return _convert(loader, root, Where(name, root.start_mark.line + 1, ""), duplicates)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -231,7 +246,7 @@ def _check_bounds(loader: Any, name: str) -> None:
         loader.dispose()
 
 
-def _convert(loader: Any, node: yaml.Node, where: Where) -> Node:
+def _convert(loader: Any, node: yaml.Node, where: Where, duplicates: list[SchemaError]) -> Node:
     if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _SAFE_COLLECTION_TAGS:
         raise where.error(f"tag {_tag_name(node.tag)} is not allowed in a schema")
     if isinstance(node, yaml.MappingNode):
@@ -242,12 +257,13 @@ def _convert(loader: Any, node: yaml.Node, where: Where) -> Node:
                 raise Where(where.file, line, where.path).error("mapping keys must be plain names")
             key = str(key_node.value)
             if key in result:
-                raise where.child(key, line).error("duplicate key")
-            result[key] = _convert(loader, value_node, where.child(key, line))
+                duplicates.append(where.child(key, line).error("duplicate key"))
+                continue
+            result[key] = _convert(loader, value_node, where.child(key, line), duplicates)
         return Node(result, where)
     if isinstance(node, yaml.SequenceNode):
         items = [
-            _convert(loader, item, where.child(index, item.start_mark.line + 1))
+            _convert(loader, item, where.child(index, item.start_mark.line + 1), duplicates)
             for index, item in enumerate(node.value)
         ]
         return Node(items, where)

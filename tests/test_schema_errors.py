@@ -102,9 +102,8 @@ CASES = {
     ),
     "unknown_bundled_schema": (
         "name: council\nextends: welsh-referral\n",
-        "welsh-referral: no bundled schema of that name (did you mean 'wales-referral'?) (bundled: england-referral, "
-        "wales-referral); "
-        "give a path to a file",
+        "council.yaml:2: extends: no bundled schema 'welsh-referral' (did you mean 'wales-referral'?) (bundled: "
+        "england-referral, wales-referral); give a path to a file",
     ),
     "duplicate_yaml_key": (
         CHILD + "fields:\n  team: {required: error}\n  team: {required: warning}\n",
