@@ -29,6 +29,7 @@ from refcheck.cli.exit_codes import ExitCode, epilog
 from refcheck.cli.gates import pass_gates
 from refcheck.cli.output_options import OutputSettings, output_options
 from refcheck.cli.read_options import ReadSettings, source_options
+from refcheck.reports.files import make_folder
 from refcheck.reports.history import fingerprint
 from refcheck.reports.recording import recorded_run
 from refcheck.reports.terminal import verdict, warning_lines
@@ -135,8 +136,5 @@ def _writable_folder(out: Path, outputs: OutputSettings) -> None:
     A folder made here has the outputs' folder mode (0750 with ``--group-readable``); one that is there keeps its own.
     """
     with writing(out):
-        if not out.is_dir() and outputs.modes.folder is not None:
-            out.mkdir(parents=True)
-            out.chmod(outputs.modes.folder)  # NOTE: mkdir's mode would be narrowed by the umask
-        out.mkdir(parents=True, exist_ok=True)
+        make_folder(out, outputs.modes)
         tempfile.TemporaryFile(dir=out).close()

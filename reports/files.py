@@ -138,12 +138,19 @@ def _write_stream(stream: BinaryIO, content: Content) -> None:
     stream.writelines([content] if isinstance(content, bytes) else content)
 
 
+def make_folder(folder: Path, modes: Modes) -> None:
+    """Make a folder and any missing above it, each with ``modes.folder`` (a folder that is there keeps its own)."""
+    if modes.folder is None or folder.is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        return
+    make_folder(folder.parent, modes)
+    folder.mkdir(exist_ok=True)
+    folder.chmod(modes.folder)  # NOTE: mkdir's mode would be narrowed by the umask
+
+
 def _replace_atomically(path: Path, content: Content, modes: Modes) -> None:
     """Write to a temporary file beside ``path``, then give it its mode and rename it into place."""
-    if not path.parent.is_dir() and modes.folder is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.parent.chmod(modes.folder)  # NOTE: mkdir's mode would be narrowed by the umask
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent, modes)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         if callable(content):
