@@ -3,7 +3,8 @@
 A sentinel password goes through every command that takes a database URI, in every form a URI can
 carry it (user part, empty user, query parameters, raw ``@``/``:``/``%``, %-escapes), to a server
 that refuses, to a real PostgreSQL server as a read-only role, and through drivers' own errors; no
-fragment of it may come out. ``check --engine gx`` runs as a read-only role too.
+fragment of it may come out. ``check --engine gx`` runs as a read-only role too, and ``check`` and
+``scorecard --engine sql`` as a role whose sessions are read-only, every timeliness rule included.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import click
@@ -294,3 +296,46 @@ def test_an_os_error_while_reading_a_database_names_it_without_its_password(uri:
     message = caught.value.format_message()
     assert message == f"{printable(display(uri))}: cannot be read ({os.strerror(errno.ECONNRESET)})"
     assert not any(fragment in message.lower() for fragment in FRAGMENTS) and "\n" not in message
+
+
+def _timeliness_ran(report: dict[str, Any]) -> list[str]:
+    """The timeliness rules that ran and checked rows; the report must have some."""
+    timely = [rule for rule in report["rules"] if rule["category"] == "timeliness"]
+    assert timely
+    return [rule["id"] for rule in timely if rule["status"] == "run" and rule["checked"] > 0]
+
+
+def test_engine_sql_scorecard_in_a_read_only_session_gives_the_polars_engines_files(readers: dict[str, str],
+                                                                                   tmp_path: Path) -> None:
+    """Every timeliness rule, its worklist rows and working days, for a role that may create nothing."""
+    args = ("--table", "referrals", "--as-of", SAMPLE_AS_OF.isoformat(), "--include-columns", "child_id")
+    in_sql = _run("scorecard", "--engine", "sql", "--source", readers["frozen"], *args, "--out", tmp_path / "sql",
+                  "--history", tmp_path / "history.db")
+    polars = _run("scorecard", readers["reader"], *args, "--out", tmp_path / "polars", "--no-history")
+    assert in_sql.exit_code == polars.exit_code == 0, in_sql.stderr
+    _assert_nothing_leaked(in_sql, tmp_path)
+    sql_report, polars_report = (json.loads((tmp_path / name / "report.json").read_text())
+                                 for name in ("sql", "polars"))
+    assert sql_report["rules"] == polars_report["rules"]
+    timely = _timeliness_ran(sql_report)
+    assert len(timely) == len([rule for rule in sql_report["rules"] if rule["category"] == "timeliness"]), timely
+    for worklist in (tmp_path / "polars" / "worklists").iterdir():
+        assert (tmp_path / "sql" / "worklists" / worklist.name).read_bytes() == worklist.read_bytes(), worklist.name
+
+
+def test_a_calendar_table_serves_a_read_only_role_and_only_its_owner_may_make_it(readers: dict[str, str],
+                                                                                 tmp_path: Path) -> None:
+    refused = _run("export", "calendar", "--source", readers["frozen"], "--table", "refcheck_calendar")
+    assert refused.exit_code == 4 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+    assert "table refcheck_calendar: cannot be written (" in refused.stderr
+    _assert_nothing_leaked(refused)
+    _as_superuser("DROP TABLE IF EXISTS refcheck_calendar;\n" + _run("export", "calendar", "--format", "sql").stdout
+                  + "GRANT SELECT ON refcheck_calendar TO refcheck_reader, refcheck_frozen;\n", database=DATABASE)
+    args = ("--table", "referrals", "--as-of", SAMPLE_AS_OF.isoformat())
+    with_table = _run("check", "--engine", "sql", "--source", readers["frozen"], *args, "--calendar-table",
+                      "refcheck_calendar", "--json", tmp_path / "table.json")
+    polars = _run("check", readers["reader"], *args, "--json", tmp_path / "polars.json")
+    assert with_table.exit_code == polars.exit_code == 1, with_table.stderr
+    _assert_nothing_leaked(with_table, tmp_path)
+    table_report, polars_report = (json.loads((tmp_path / name).read_text()) for name in ("table.json", "polars.json"))
+    assert table_report["rules"] == polars_report["rules"] and _timeliness_ran(table_report)
