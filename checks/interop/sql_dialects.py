@@ -106,6 +106,8 @@ class Dialect:
     """How constant rows are written: ``values`` lists, ``derived`` (a ``VALUES`` table in ``FROM``) or ``dual``."""
     pattern: Callable[[str], str] = same
     """A regex as this dialect must be given it (``posix_groups`` for Oracle)."""
+    row_number: str = "ROW_NUMBER() OVER ()"
+    """Each row's number, in the order the rows come (SQL Server and Oracle want an ``ORDER BY``)."""
 
     def quoted(self, name: str) -> str:
         r"""An identifier, as ``text()`` reads it: ``\:`` escapes a colon, so ``:x`` is never a parameter."""
@@ -156,13 +158,14 @@ DUCKDB = Dialect("duckdb", "regexp_matches({value}, {pattern})", "strpos({text},
 MSSQL = Dialect("mssql", "REGEXP_LIKE({value}, {pattern})", "CHARINDEX({part}, {text})", "TRIM({chars} FROM {value})",
                 "NVARCHAR(MAX)", "NCHAR", quotes="[]", string_prefix="N", concat="CONCAT({})", concat_separator=", ",
                 substring="SUBSTRING({text}, {start}, {length})", rest="SUBSTRING({text}, {start}, LEN({text}))",
-                length="LEN({text})", today="CAST(CONVERT(CHAR(8), GETDATE(), 112) AS INT)", rows="derived")
+                length="LEN({text})", today="CAST(CONVERT(CHAR(8), GETDATE(), 112) AS INT)", rows="derived",
+                row_number="ROW_NUMBER() OVER (ORDER BY (SELECT NULL))")
 # NOTE: Oracle's CHR reads a number as the database character set's bytes; NCHR reads a code point (UTF-16).
 ORACLE = Dialect("oracle", "REGEXP_LIKE({value}, {pattern})", "INSTR({text}, {part})",
                  "LTRIM(RTRIM({value}, {chars}), {chars})", "VARCHAR2(4000)", "NCHR",
                  length="COALESCE(LENGTH({text}), 0)", quotient="TRUNC({a} / {b})", remainder="MOD({a}, {b})",
                  big_integer="NUMBER(19)", today="CAST(TO_CHAR(SYSDATE, 'YYYYMMDD') AS INTEGER)", alias=" ",
-                 rows="dual", pattern=posix_groups)
+                 rows="dual", pattern=posix_groups, row_number="ROW_NUMBER() OVER (ORDER BY NULL)")
 
 DIALECTS = {"sqlite": SQLITE, "postgresql": POSTGRESQL}
 """The dialects refcheck writes GX suites for, and runs GX on."""

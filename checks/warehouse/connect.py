@@ -1,7 +1,8 @@
 """A SQLAlchemy engine for the SQL engine's query: read-only where the driver allows, each dialect set up alike.
 
 SQLite has no regular expressions of its own: ``REGEXP`` is Python's ``re``, registered on each
-connection. DuckDB is told to divide integers as the other dialects do. The URI reaches the
+connection. DuckDB is told to divide integers as the other dialects do. SQL Server's and Oracle's
+drivers (pyodbc, oracledb) are not refcheck's extras: a missing one is named in one line. The URI reaches the
 driver parsed once (``readers.uri.parse_uri``); a file database that does not exist is refused
 rather than created, and every message shows the URI only without its credentials.
 """
@@ -35,7 +36,11 @@ def create_engine(url: str, dialect: Dialect) -> Any:
     else:
         if parsed.drivername in ("postgres", "postgresql"):
             parsed = parsed.set(drivername="postgresql+psycopg")  # NOTE: psycopg 3 is the database extra's driver
-        engine = sa.create_engine(parsed)
+        try:
+            engine = sa.create_engine(parsed)
+        except ImportError as err:  # SQL Server's and Oracle's drivers are the user's to install
+            raise ExtractError(f"{display(url)}: the {parsed.drivername!r} driver needs the Python module "
+                               f"{err.name or 'it names'!r}, which is not installed") from None
     if dialect.setup:
         sa.event.listen(engine, "connect", lambda connection, _record: _run_setup(connection, dialect.setup))
     return engine
