@@ -152,6 +152,8 @@ def test_oracles_query_has_no_as_before_a_subquerys_name_no_values_rows_and_posi
 def test_sql_servers_query_has_unicode_literals_and_no_dialects_functions_but_its_own() -> None:
     text = _compiled(_scan(ENGINE_DIALECTS["mssql"]).sql, "mssql")
     assert "N'it''s'" in text and "NCHAR(12288)" in text
+    assert text.count("COLLATE Latin1_General_100_BIN2") == text.count("TRIM(") > 0, \
+        "each field compared code point by code point, not case-insensitively as SQL Server's default collation does"
     assert not re.search(r"\|\||\bsubstr\(|\blength\(|\bstrpos\(", text)
 
 
@@ -164,6 +166,8 @@ def _duckdb_sql(text: str, read: str) -> str:
             return exp.DataType.build("BIGINT")
         if isinstance(node, exp.Anonymous) and node.name.upper() in ("NCHAR", "NCHR"):
             return exp.Chr(expressions=node.expressions)
+        if isinstance(node, exp.Collate):
+            return node.this.transform(plain)
         if isinstance(node, exp.National):
             return exp.Literal.string(node.name)
         return node

@@ -155,7 +155,9 @@ DUCKDB = Dialect("duckdb", "regexp_matches({value}, {pattern})", "strpos({text},
                  today="CAST(strftime(current_date, '%Y%m%d') AS INTEGER)")
 # SQL Server 2025 (compatibility level 170) matches regexes (REGEXP_LIKE, RE2's syntax, as DuckDB's) and
 # joins strings with ||; CONCAT and brackets are older and what SQLAlchemy's compiler writes.
-MSSQL = Dialect("mssql", "REGEXP_LIKE({value}, {pattern})", "CHARINDEX({part}, {text})", "TRIM({chars} FROM {value})",
+# NOTE: a binary collation, for SQL Server's default is case-insensitive: codes, teams and repeated values would merge.
+MSSQL = Dialect("mssql", "REGEXP_LIKE({value}, {pattern})", "CHARINDEX({part}, {text})",
+                "(TRIM({chars} FROM {value}) COLLATE Latin1_General_100_BIN2)",
                 "NVARCHAR(MAX)", "NCHAR", quotes="[]", string_prefix="N", concat="CONCAT({})", concat_separator=", ",
                 substring="SUBSTRING({text}, {start}, {length})", rest="SUBSTRING({text}, {start}, LEN({text}))",
                 length="LEN({text})", today="CAST(CONVERT(CHAR(8), GETDATE(), 112) AS INT)", rows="derived",
