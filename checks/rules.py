@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from refcheck.checks.kinds import KINDS, RuleKind
@@ -78,13 +77,8 @@ def bind_rule(spec: RuleSpec, schema: Schema) -> Rule:
         where = spec.kind_where or spec.where
         raise where.error(f"unknown kind {quoted(spec.kind)}{did_you_mean(spec.kind, KINDS)}; "
                           f"known kinds: {', '.join(sorted(KINDS))}")
-    kind = _instantiate(kind_class, spec.params, spec.kind_where or spec.where, schema)
-    wrong = [
-        _param_where(spec, name, kind).unknown(f"field {quoted(name)} must be a date or datetime for kind "
-                                             f"{quoted(spec.kind)}")
-        for name in kind.temporal_fields()
-        if not schema.fields[name].type.is_temporal
-    ]
+    kind = _instantiate(spec, kind_class, schema)
+    wrong = _not_temporal(spec, kind, schema)
     if wrong:
         raise all_of(wrong)
     return Rule(
@@ -100,6 +94,16 @@ def bind_rule(spec: RuleSpec, schema: Schema) -> Rule:
     )
 
 
+def _not_temporal(spec: RuleSpec, kind: RuleKind, schema: Schema) -> list[SchemaError]:
+    """An error at each parameter naming a field of the schema that the kind needs to be a date, and is not."""
+    return [
+        _param_where(spec, name, kind).unknown(f"field {quoted(name)} must be a date or datetime for kind "
+                                             f"{quoted(spec.kind)}")
+        for name in kind.temporal_fields()
+        if name in schema.fields and not schema.fields[name].type.is_temporal
+    ]
+
+
 def _param_where(spec: RuleSpec, field_name: str, kind: RuleKind) -> Where:
     for key, node in spec.params.items():
         if getattr(kind, key, None) == field_name:
@@ -107,8 +111,13 @@ def _param_where(spec: RuleSpec, field_name: str, kind: RuleKind) -> Where:
     return spec.where
 
 
-def _instantiate(kind_class: type[RuleKind], params: Mapping[str, Node], where: Where, schema: Schema) -> RuleKind:
-    """The kind with its parameters; every wrong parameter is reported, together."""
+def _instantiate(spec: RuleSpec, kind_class: type[RuleKind], schema: Schema) -> RuleKind:
+    """The kind with its parameters; every wrong parameter is reported, together.
+
+    With wrong ones, the kind is made of the rest if it can be, so that a field it needs to be a date
+    and is not is reported in the same run.
+    """
+    params, where = spec.params, spec.kind_where or spec.where
     hints = typing.get_type_hints(kind_class)
     specs = {spec.name: spec for spec in dataclasses.fields(kind_class)}  # type: ignore[arg-type]
     values: dict[str, object] = {}
@@ -141,6 +150,10 @@ def _instantiate(kind_class: type[RuleKind], params: Mapping[str, Node], where: 
     if missing:
         problems.append(where.unknown(f"kind {kind_class.name!r} needs parameter {', '.join(missing)}"))
     if problems:
+        try:
+            problems.extend(_not_temporal(spec, kind_class(**values), schema))
+        except Exception:  # noqa: BLE001 - NOTE: a kind may refuse a stand-in in any way: then not checked further
+            pass
         raise all_of(problems)
     try:
         return kind_class(**values)

@@ -135,7 +135,9 @@ def _codes_as_mappings(root: Node, problems: Problems) -> Node:
             codes = {}
             for item in node.items():
                 code = problems.attempt(item.text, None)
-                if code is not None:
+                if code in codes:  # NOTE: noted here, as a mapping has no room for it
+                    problems.add(item.where.error(f"code {quoted(code)} is listed twice"))
+                elif code is not None:
                     codes[code] = Node(code, item.where, code)
             node = Node(codes, node.where)
         lists[name] = node

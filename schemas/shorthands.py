@@ -7,7 +7,7 @@ or ``<field>.type``, reported as the shorthand (or ``valid``) says.
 from __future__ import annotations
 
 from refcheck.schemas.model import Field, FieldType, RuleSpec, Severity
-from refcheck.schemas.problems import Problems
+from refcheck.schemas.problems import Problems, did_you_mean
 from refcheck.schemas.quoting import quoted
 from refcheck.schemas.values import category_name, check_keys, choice, template, tolerance
 from refcheck.schemas.yamldoc import Node
@@ -78,14 +78,17 @@ def _field_rules(field: Field, node: Node, spec: dict[str, Node], problems: Prob
             rules.append(valid)
     if "format" in spec:
         if "codes" in spec:
-            raise spec["format"].where.error("a field takes either codes or a format, not both")
-        kind, params = _format(spec["format"], name, problems)
-        rules.append(_generated(
+            problems.add(spec["format"].where.error("a field takes either codes or a format, not both"))
+        read = problems.attempt(lambda: _format(spec["format"], name, problems), None)
+        kind, params = read or ("pattern", {"field": name})
+        valid = _generated(
             f"{name}.valid", kind, params, spec["format"], spec.get("valid"), field, problems,
             severity=Severity.ERROR, category="validity",
             message=_FORMAT_MESSAGES.get(kind, "{label} is not in the expected format").format(label=label),
             hint=f"Correct the {label[0].lower() + label[1:]}",
-        ))
+        )
+        if read is not None and "codes" not in spec:  # NOTE: else noted; its ``valid`` settings are still checked
+            rules.append(valid)
     elif "valid" in spec and "codes" not in spec:
         raise spec["valid"].where.unknown("'valid' sets how codes or format are reported; the field has neither")
     return rules
@@ -112,7 +115,8 @@ def _format(node: Node, field: str, problems: Problems) -> tuple[str, dict[str, 
         return "pattern", {"field": field, "pattern": spec["pattern"].text()}
     name = node.text()
     if name not in FORMATS:
-        raise node.where.error(f"expected one of {', '.join(FORMATS)} or {{pattern: ...}}; got {quoted(name)}")
+        raise node.where.error(f"expected one of {', '.join(FORMATS)} or {{pattern: ...}}; got {quoted(name)}"
+                               f"{did_you_mean(name, FORMATS)}")
     return FORMATS[name], {"field": field}
 
 

@@ -83,11 +83,12 @@ def _re_referrals(entry: Node, fields: dict[str, Field], problems: Problems) -> 
         raise entry.where.error(f"re_referrals needs {', '.join(repr(key) for key in missing)}")
     within, within_node = parts["within_days"].value, parts["within_days"]
     if not isinstance(within, int) or isinstance(within, bool) or within < 1:
-        raise within_node.where.error(f"expected a whole number of days; got {within_node.described()}")
+        problems.add(within_node.where.error(f"expected a whole number of days; got {within_node.described()}"))
+    person = problems.attempt(lambda: field_ref(parts["person"], fields), "")
     date_field = field_ref(parts["date"], fields)
     if not fields[date_field].type.is_temporal:
-        raise parts["date"].where.error(f"field {quoted(date_field)} must be a date or datetime")
-    return ReReferrals(field_ref(parts["person"], fields), date_field, within)
+        raise parts["date"].where.unknown(f"field {quoted(date_field)} must be a date or datetime")
+    return ReReferrals(person, date_field, within)
 
 
 def _as_meant(item: Node, items: list[Node], problems: Problems) -> Node:

@@ -196,3 +196,41 @@ fields:
         "mapping.yaml:6: fields.worker_id.date_format: a date_format is for a date or datetime field; 'worker_id' "
         "is a text field",
     ]
+
+
+def test_within_a_field_a_rule_or_re_referrals_no_mistake_hides_the_next() -> None:
+    assert _errors("""\
+name: council
+extends: wales-referral
+codes:
+  local_list: [A, B, A]
+fields:
+  gender: {codes: gender, format: nhs_numbr, valid: {mesage: x}}
+  nhs_number: {format: nhs_numbr, valid: {severity: critical}}
+rules:
+  - id: local.b
+    kind: within_working_days
+    params: {start: team, end: decision_dat, days: -1}
+    severity: warning
+    message: m
+    hint: h
+scorecard:
+  re_referrals: {person: child, date: team, within_days: 0}
+""") == [
+        "council.yaml:4: codes.local_list[2]: code 'A' is listed twice",
+        "council.yaml:6: fields.gender.valid.mesage: unknown key in shorthand (did you mean 'message'?); expected "
+        "one of category, hint, message, severity, tolerance, why",
+        "council.yaml:6: fields.gender.format: a field takes either codes or a format, not both",
+        "council.yaml:6: fields.gender.format: expected one of nhs_number, uk_postcode or {pattern: ...}; "
+        "got 'nhs_numbr' (did you mean 'nhs_number'?)",
+        "council.yaml:7: fields.nhs_number.format: expected one of nhs_number, uk_postcode or {pattern: ...}; "
+        "got 'nhs_numbr' (did you mean 'nhs_number'?)",
+        "council.yaml:7: fields.nhs_number.valid.severity: expected one of warning, error; got 'critical'",
+        "council.yaml:11: rules[0].params.end: unknown field 'decision_dat' (did you mean 'decision_date'?)",
+        "council.yaml:11: rules[0].params.days: expected a whole number of 0 or more; got '-1'",
+        "council.yaml:11: rules[0].params.start: field 'team' must be a date or datetime for kind "
+        "'within_working_days'",
+        "council.yaml:16: scorecard.re_referrals.within_days: expected a whole number of days; got '0'",
+        "council.yaml:16: scorecard.re_referrals.person: unknown field 'child' (did you mean 'child_id'?)",
+        "council.yaml:16: scorecard.re_referrals.date: field 'team' must be a date or datetime",
+    ]
