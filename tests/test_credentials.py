@@ -96,6 +96,9 @@ def _commands(uri: str, out: Path) -> list[tuple[str | Path, ...]]:
         ("init", "--from", uri, "--table", "referrals", "--dir", out / "council"),
         ("scorecard", uri, "--table", "referrals", "--out", out / "scorecard", "--history", out / "history.db"),
         ("check", "--engine", "gx", "--source", uri, "--table", "referrals", "--json", out / "gx.json"),
+        ("scorecard", "--engine", "sql", "--source", uri, "--table", "referrals", "--out", out / "sql",
+         "--history", out / "history.db", "--calendar-table", "refcheck_calendar"),
+        ("export", "calendar", "--source", uri, "--table", "refcheck_calendar"),
     ]
 
 

@@ -17,7 +17,7 @@ from refcheck.checks.calendar import TABLE_END, TABLE_START
 from refcheck.checks.errors import ExtractError
 from refcheck.checks.extras import DATABASE, DUCKDB, require
 from refcheck.checks.interop.calendar_table import COLUMNS, calendar_rows, day_number
-from refcheck.checks.interop.sql_rules import ENGINE_DIALECTS, dialect_of, quoted
+from refcheck.checks.interop.sql_rules import ENGINE_DIALECTS, Dialect, dialect_of
 from refcheck.checks.readers.uri import display, driver_reason, parse_uri
 from refcheck.schemas import Calendar
 
@@ -31,7 +31,7 @@ def _signature(calendar: Calendar) -> tuple[int, int]:
     return _DAYS, before + working
 
 
-def check_calendar_table(connection: Any, name: str, calendar: Calendar) -> None:
+def check_calendar_table(connection: Any, name: str, calendar: Calendar, dialect: Dialect) -> None:
     """Refuse, in one line, a calendar table that is missing or holds another calendar than the schema's.
 
     One small query on the calendar table alone: its rows and its working days in all.
@@ -43,7 +43,7 @@ def check_calendar_table(connection: Any, name: str, calendar: Calendar) -> None
         raise ExtractError(f"calendar table {name}: no such table; {advice}")
     try:
         found = connection.execute(sa.text(
-            f"SELECT COUNT(*), SUM(working_day) FROM {quoted(name)} "
+            f"SELECT COUNT(*), SUM(working_day) FROM {dialect.quoted(name)} "
             f"WHERE day_number BETWEEN {day_number(TABLE_START)} AND {day_number(TABLE_END)}")).one()
     except sa.exc.SQLAlchemyError:
         connection.rollback()
@@ -69,6 +69,7 @@ def create_calendar_table(url: str, name: str, calendar: Calendar) -> int:
         raise ExtractError(f"{display(url)}: {err}") from None
     rows = [dict(zip(COLUMNS, row, strict=True)) for row in calendar_rows(calendar)]
     engine = _writable_engine(url, dialect.name)
+    table = dialect.quoted(name)
     try:
         with engine.begin() as connection:
             if sa.inspect(connection).has_table(name):
@@ -76,11 +77,11 @@ def create_calendar_table(url: str, name: str, calendar: Calendar) -> int:
                 if held != set(COLUMNS):
                     raise ExtractError(f"{label}: is not a calendar table (its columns are not "
                                        f"{', '.join(COLUMNS)}); name another")
-                connection.execute(sa.text(f"DELETE FROM {quoted(name)}"))
+                connection.execute(sa.text(f"DELETE FROM {table}"))
             else:
                 columns = ", ".join(f"{column} {kind}" for column, kind in zip(COLUMNS, _TYPES, strict=True))
-                connection.execute(sa.text(f"CREATE TABLE {quoted(name)} ({columns})"))
-            insert = (f"INSERT INTO {quoted(name)} ({', '.join(COLUMNS)}) "
+                connection.execute(sa.text(f"CREATE TABLE {table} ({columns})"))
+            insert = (f"INSERT INTO {table} ({', '.join(COLUMNS)}) "
                       f"VALUES ({', '.join(f':{column}' for column in COLUMNS)})")
             connection.execute(sa.text(insert), rows)
     except sa.exc.SQLAlchemyError as err:
@@ -102,5 +103,9 @@ def _writable_engine(url: str, dialect: str) -> Any:
         raise ExtractError(f"{display(url)}: no such database file")
     if parsed.drivername in ("postgres", "postgresql"):
         parsed = parsed.set(drivername="postgresql+psycopg")
-    return sa.create_engine(parsed)
+    try:
+        return sa.create_engine(parsed)
+    except ImportError as err:  # NOTE: a driver named in the URI that is not installed
+        raise ExtractError(f"{display(url)}: the {parsed.drivername!r} driver needs the Python module "
+                           f"{err.name or 'it names'!r}, which is not installed") from None
 

@@ -47,17 +47,19 @@ def findings_query(source: Source, schema: Schema, rules: Sequence[Rule], dialec
              *(f"{days} AS d{index}" for index, days in taken.items()),
              *(f"s.{carried_name(i)} AS {carried_name(i)}" for i in range(len(carry)))]
     flagged = scan.flagged(schema.group_by, extra)
+    named = dialect.alias
     if not scan.rules:
-        return scan.with_tables(f"SELECT * FROM ({flagged}) AS f WHERE 1 = 0")
+        return scan.with_tables(f"SELECT * FROM ({flagged}){named}f WHERE 1 = 0")
     failing = " OR ".join(f"f.r{index} = 1" for index in range(len(scan.rules)))
     flag = " ".join(f"WHEN {index} THEN f.r{index}" for index in range(len(scan.rules)))
     days = " ".join(f"WHEN {index} THEN f.d{index}" for index in taken)
     picked = [f"f.{LINE}", "f.record_id", "f.team", "f.worker", "k.rule_index",
               f"(CASE k.rule_index {days} END)" if taken else "NULL",
               *(f"f.{carried_name(i)}" for i in range(len(carry)))]
-    indices = " UNION ALL ".join(f"SELECT {index}" for index in range(len(scan.rules)))
-    sql = (f"SELECT {', '.join(picked)} FROM (SELECT * FROM ({flagged}) AS f WHERE {failing}{dialect.fence}) AS f "
-           f"CROSS JOIN {RULES} AS k WHERE (CASE k.rule_index {flag} END) = 1 ORDER BY k.rule_index, f.{LINE}")
+    indices = dialect.constant_rows(("rule_index",), [(str(index),) for index in range(len(scan.rules))])
+    rows = f"SELECT * FROM ({flagged}){named}f WHERE {failing}{dialect.fence}"
+    sql = (f"SELECT {', '.join(picked)} FROM ({rows}){named}f CROSS JOIN {RULES}{named}k "
+           f"WHERE (CASE k.rule_index {flag} END) = 1 ORDER BY k.rule_index, f.{LINE}")
     return scan.with_tables(sql, f"{RULES} (rule_index) AS ({indices})")
 
 

@@ -89,7 +89,7 @@ def validate_in_database(url: str, schema: Schema, *, table: str | None = None, 
                 if absent:
                     raise ExtractError(f"{label}: no column {', '.join(repr(name) for name in absent)} to include")
                 if calendar_table is not None:
-                    check_calendar_table(connection, calendar_table, schema.calendar)
+                    check_calendar_table(connection, calendar_table, schema.calendar, dialect)
                 scanned, runnable = _scanned(schema, rules, source)
                 built = scan_query(scanned.sql, scanned.columns, scanned.fields, schema.group_by, runnable,
                                    scanned.types, dialect, schema.calendar, as_of, calendar_table=calendar_table,
