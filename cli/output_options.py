@@ -56,7 +56,7 @@ _OPTIONS = {
 _GROUP_READABLE = click.option(
     "--group-readable", is_flag=True,
     help="Let the owner's group read the files written (mode 0640; folders refcheck makes 0750), for a team "
-         "share. [default: the owner's only, 0600]")
+         "share.  [default: the owner's only, 0600]")
 
 
 def output_options(*names: str) -> Decorator:
