@@ -184,3 +184,38 @@ def test_a_calendar_table_made_by_export_counts_as_the_values_list_does(invoke: 
     assert refused.exit_code == 4 and "is not a calendar table" in refused.stderr, refused.stderr
     with sqlite3.connect(tmp_path / "warehouse.db") as db:
         assert db.execute("SELECT COUNT(*) FROM referrals").fetchone() == (5_000,)
+
+
+@pytest.mark.parametrize("dialect_name", ["sqlite", "duckdb", "postgresql"])
+def test_re_referrals_count_as_the_polars_engine_counts_ties_gaps_and_blanks(dialect_name: str, tmp_path: Path,
+                                                                           request: pytest.FixtureRequest) -> None:
+    """Referrals at the same moment are not earlier than each other; a blank person or time is never a re-referral."""
+    people = ["A", "A", "A", "A", "B", "B", None, "C", "C", "D", "D", "D"]
+    times = ["2026-01-01 10:00:00", "2026-01-01 10:00:00", "2026-01-02 09:00:00", "2024-12-01 08:00:00",
+             "2025-01-01 00:00:00", "2026-01-02 00:00:00", "2026-01-01 10:00:00", None, "2026-03-03 00:00:00",
+             "2026-05-05 12:00:00", "2026-05-05 12:00:00", "2025-05-05 12:00:00"]
+    frame = pl.read_csv(SAMPLE, infer_schema=False).head(len(people)).with_columns(
+        pl.Series("child_id", people, dtype=pl.String), pl.Series("referral_received", times, dtype=pl.String))
+    expected = validate(frame, "wales-referral", as_of=SAMPLE_AS_OF, measures=True).measures["re_referrals"]
+    assert sum(count.failed for count in expected) >= 3
+    table = "referrals"
+    if dialect_name == "sqlite":
+        url = _sqlite(tmp_path / "ties.db", frame)
+    elif dialect_name == "duckdb":
+        duckdb = pytest.importorskip("duckdb")
+        with duckdb.connect(str(tmp_path / "ties.duckdb")) as db:
+            db.execute(f"CREATE TABLE referrals ({', '.join(f'{name} VARCHAR' for name in frame.columns)})")
+            db.executemany(f"INSERT INTO referrals VALUES ({', '.join('?' for _ in frame.columns)})", frame.rows())
+        url = f"duckdb:///{tmp_path / 'ties.duckdb'}"
+    else:
+        import psycopg
+
+        url, table = request.getfixturevalue("postgres_uri"), "referrals_ties"
+        with psycopg.connect(url) as db:
+            db.execute(f"DROP TABLE IF EXISTS {table}")
+            db.execute(f"CREATE TABLE {table} ({', '.join(f'{name} TEXT' for name in frame.columns)})")
+            with db.cursor().copy(f"COPY {table} FROM STDIN") as copy:
+                for row in frame.iter_rows():
+                    copy.write_row(row)
+    got = validate_in_database(url, load_schema("wales-referral"), table=table, as_of=SAMPLE_AS_OF, measures=True)
+    assert got.measures["re_referrals"] == expected

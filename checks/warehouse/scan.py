@@ -77,17 +77,17 @@ def scan_query(source: str, columns: Sequence[str], fields: Sequence[str], team:
     is the field the counts are grouped by. With ``re_referrals`` it also counts the scorecard's
     re-referrals per team (``RE_REFERRALS``).
     """
-    scan = Scan(Source(source, tuple(columns), tuple(fields), types), rules, dialect, calendar, as_of,
-                calendar_table=calendar_table)
-    extra = re_referral_flags(scan.terms, re_referrals) if re_referrals is not None else []
+    read = Source(source, tuple(columns), tuple(fields), types)
+    scan = Scan(read, rules, dialect, calendar, as_of, calendar_table=calendar_table)
     counts = [f"COUNT(*) AS {ROWS}"]
     for index in range(len(scan.rules)):
         counts += [f"COUNT(r{index}) AS {ScanQuery.checked(index)}", f"SUM(r{index}) AS {ScanQuery.failed(index)}"]
-    named = [f"{expression} AS {name}" for expression, name in zip(extra, RE_REFERRALS[:len(extra)], strict=True)]
-    counts += [f"SUM({name}) AS {name}" for name in RE_REFERRALS[:len(extra)]]
-    flagged = scan.flagged(team, named)
-    sql = scan.with_tables(f"SELECT team, {', '.join(counts)} FROM ({flagged}){dialect.alias}s GROUP BY team")
-    return ScanQuery(sql, scan.rules, measured=bool(extra))
+    sql = f"SELECT team, {', '.join(counts)} FROM ({scan.flagged(team)}){dialect.alias}s GROUP BY team"
+    if re_referrals is not None:
+        measured = _re_referrals(read, team, re_referrals, dialect, calendar, as_of)
+        sql = (f"SELECT c.*, {', '.join(f'm.{name}' for name in RE_REFERRALS)} FROM ({sql}){dialect.alias}c "
+               f"LEFT JOIN ({measured}){dialect.alias}m ON c.team = m.team OR (c.team IS NULL AND m.team IS NULL)")
+    return ScanQuery(scan.with_tables(sql), scan.rules, measured=re_referrals is not None)
 
 
 class Scan:
@@ -143,21 +143,36 @@ def carried_name(index: int) -> str:
     return f"k{index}"
 
 
-def re_referral_flags(terms: ScanTerms, re_referrals: ReReferrals) -> list[str]:
-    """Per row: 1 if it has a person and a time (else 0), and 1 if it is a re-referral (else 0).
+def _re_referrals(source: Source, team: str, re_referrals: ReReferrals, dialect: Dialect, calendar: Calendar,
+                  as_of: dt.date) -> str:
+    """Per team, the referrals with a person and a time (``RE_REFERRALS[0]``), and the re-referrals among them.
 
     A re-referral is a referral of a person whose latest strictly earlier referral was at most
-    ``within_days`` calendar days before it (by date), as the Polars engine counts: the latest
-    earlier date is the largest date among the person's earlier moments, one window per person.
+    ``within_days`` calendar days before it (by date), as the Polars engine counts. Its own narrow
+    read of the three fields it needs, so that only they are sorted by person and time: the
+    largest date among the rows before each row (``ROWS``, which every dialect has), then the
+    smallest of that among the rows of the same person and moment, which is the first of them,
+    whose rows before are exactly the earlier moments.
     """
+    names = tuple(dict.fromkeys((team, re_referrals.person, re_referrals.date)))
+    narrow = Source(source.sql, tuple(source.columns[source.fields.index(name)] for name in names), names,
+                    {name: source.types[name] for name in names})
+    scan = Scan(narrow, (), dialect, calendar, as_of)
+    terms = scan.terms
     person = terms.name(re_referrals.person)
     moment = terms.shared(terms.moment(re_referrals.date))
     days = terms.shared(_days_since_epoch(terms, terms.day(re_referrals.date)))
-    present = f"{person} IS NOT NULL AND {moment} IS NOT NULL"
-    earlier = (f"MAX({days}) OVER (PARTITION BY {person} ORDER BY {moment} "
-               "RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
-    return [f"CASE WHEN {present} THEN 1 ELSE 0 END",
-            f"CASE WHEN {present} AND {days} - {earlier} <= {re_referrals.within_days} THEN 1 ELSE 0 END"]
+    before = (f"MAX({days}) OVER (PARTITION BY {person} ORDER BY {moment} "
+              "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
+    rows = scan.flagged(team, [f"CASE WHEN {person} IS NOT NULL AND {moment} IS NOT NULL THEN 1 ELSE 0 END AS counted",
+                               f"{person} AS person", f"{moment} AS moment", f"{days} AS days", f"{before} AS before"])
+    earlier = "MIN(COALESCE(r.before, -1)) OVER (PARTITION BY r.person, r.moment)"
+    again = (f"CASE WHEN r.counted = 1 AND {earlier} >= 0 AND r.days - {earlier} <= {re_referrals.within_days} "
+             "THEN 1 ELSE 0 END")
+    each = f"SELECT r.team, r.counted, {again} AS again FROM ({rows}){dialect.alias}r"
+    checked, failed = RE_REFERRALS
+    return (f"SELECT e.team, SUM(e.counted) AS {checked}, SUM(e.again) AS {failed} FROM ({each}){dialect.alias}e "
+            "GROUP BY e.team")
 
 
 def _days_since_epoch(terms: SqlVocabulary, day: str) -> str:
@@ -256,11 +271,22 @@ class ScanTerms(SqlVocabulary):
         return f"({alias}.working_before + {working})"
 
     def repeated(self, value: str) -> str:
-        """Whether the value is on another row too: the values that are, grouped from the rows read again, joined."""
+        """Whether the value is on another row too: the values that are, grouped from the rows read again, joined.
+
+        The rows read again have no stages: a value computed in one (a date's day) is written out in full there.
+        """
+        full = self._written_out(value)
         alias = self._joined(value, lambda alias: (
-            f"(SELECT {value} AS repeated FROM ({self.base}){self.dialect.alias}s WHERE {value} IS NOT NULL "
-            f"GROUP BY {value} HAVING COUNT(*) > 1){self.dialect.alias}{alias} ON {alias}.repeated = {value}"))
+            f"(SELECT {full} AS repeated FROM ({self.base}){self.dialect.alias}s WHERE {full} IS NOT NULL "
+            f"GROUP BY {full} HAVING COUNT(*) > 1){self.dialect.alias}{alias} ON {alias}.repeated = {value}"))
         return f"({alias}.repeated IS NOT NULL)"
+
+    def _written_out(self, expression: str) -> str:
+        """The expression with each computed column it reads replaced by what computes it."""
+        computing = {column: computed for computed, column in self._computed.items()}
+        while _READS.search(expression):
+            expression = _READS.sub(lambda found: f"({computing[found.group(0)]})", expression)
+        return expression
 
     def _joined(self, key: str, join: Callable[[str], str]) -> str:
         """The alias of what is left-joined for ``key`` (``join`` writes its source and condition, given the alias)."""
