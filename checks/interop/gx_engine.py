@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import unicodedata
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -96,10 +97,16 @@ def _validate_sql(connection_string: str, url: str, label: str, table: str, sche
         for number, value in enumerate(teams):
             where = f"{team} IS NULL" if value is None else f"{team} = {literal(value, dialect.char)}"
             asset = source.add_query_asset(f"team{number}", query=f"SELECT * FROM ({base}) AS t WHERE {where}")
-            name = NO_TEAM if value is None else value
+            # NOTE: names equal in Unicode's NFC are one team, as the Polars engine names teams.
+            name = NO_TEAM if value is None else unicodedata.normalize("NFC", value)
             batch = asset.add_batch_definition_whole_table("all")
-            rows[name], by_team[name] = _validate(context, batch, suite, uri=url)
-    names = tuple(NO_TEAM if value is None else value for value in teams)
+            counted, counts = _validate(context, batch, suite, uri=url)
+            rows[name] = rows.get(name, 0) + counted
+            found = by_team.setdefault(name, {})
+            for rule_id, count in counts.items():
+                before = _pair(found.get(rule_id))
+                found[rule_id] = Counts(before[0] + count.checked, before[1] + count.failed)
+    names = tuple(sorted(rows, key=lambda name: (name == NO_TEAM, name)))
     ran = {rule.id for rule in runnable}
     results = tuple(
         RuleResult(rule=rule, ran=rule.id in ran, by_team=tuple(

@@ -170,6 +170,20 @@ class SqlVocabulary:
         return (f"(CAST({day} AS {self.dialect.big_integer}) * 1000000 + "
                 f"(CASE WHEN {day} IS NOT NULL AND {self.length(v)} > 10 THEN {time} ELSE 0 END))")
 
+    def typed(self, field: str) -> str:
+        """The field's value as the Polars engine compares values: text, a day, a moment, or an integer.
+
+        NULL when blank or unreadable; "2026-01-05" and "05/01/2026" are one day, "007" and "7" one number.
+        """
+        field_type = self.types[field]
+        if field_type is FieldType.DATE:
+            return self.day(field)
+        if field_type is FieldType.DATETIME:
+            return self.moment(field)
+        if field_type.is_parsed:
+            return f"(CASE WHEN {self.present(field)} THEN CAST({self.name(field)} AS {self.dialect.big_integer}) END)"
+        return self.name(field)
+
     def working_before(self, day: str) -> str:
         """Working days before a YYYYMMDD day."""
         raise NotImplementedError

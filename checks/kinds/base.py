@@ -164,6 +164,9 @@ class SqlTerms(Protocol):
     def moment(self, field: str) -> str:
         """The field's date and time as a YYYYMMDDhhmmss number."""
 
+    def typed(self, field: str) -> str:
+        """The field's value as the engine compares values (a date as a day, an integer as a number)."""
+
     def working_before(self, day: str) -> str:
         """Working days before a YYYYMMDD day."""
 

@@ -47,7 +47,7 @@ class Unique(RuleKind):
         return Violation(when(f"{value}.is_not_null()", f"pl.len().over({value}) > 1"))
 
     def sql(self, terms: SqlTerms) -> tuple[str, str]:
-        return terms.present(self.field), terms.repeated(terms.name(self.field))
+        return terms.present(self.field), terms.repeated(terms.typed(self.field))
 
     def gx(self, types: Mapping[str, FieldType]) -> tuple[GxExpectation, ...]:
         return (GxExpectation("ExpectColumnValuesToBeUnique", self.field),)
