@@ -255,8 +255,9 @@ def _merge_by_id(base: Node, child: Node, problems: Problems) -> Node:
             continue
         if rule_id in seen:
             first = seen[rule_id].mapping()["id"].where
+            noun = "KPI" if child.where.path.endswith("kpis") else "rule"
             problems.add(rule.mapping()["id"].where.error(
-                f"duplicate rule id {quoted(rule_id)} (also defined at {first})"))
+                f"duplicate {noun} id {quoted(rule_id)} (also defined at {first})"))
             rules.append(_merge(parents[rule_id], rule, problems) if rule_id in parents else rule)
             continue
         seen[rule_id] = rule

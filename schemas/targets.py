@@ -55,8 +55,14 @@ def build_scorecard(node: Node | None, fields: dict[str, Field], rule_ids: set[s
     re_referrals = problems.value(spec, "re_referrals", lambda entry: _re_referrals(entry, fields, problems), None)
     kpis = []
     items = problems.value(spec, "kpis", Node.items, [])
+    seen: dict[str, Node] = {}
     for item in items:
         with problems.noted():
+            kpi_id = entry_id(item)
+            if kpi_id in seen:
+                problems.add(item.mapping()["id"].where.error(f"duplicate KPI id {quoted(kpi_id)} (also defined at "
+                                                              f"{seen[kpi_id].mapping()['id'].where})"))
+            seen.setdefault(kpi_id, item)
             kpis.append(_kpi(_as_meant(item, items, problems), bands, rule_ids, problems))
     if "re_referrals" not in spec and any(kpi.measure == "re_referral_rate" for kpi in kpis):
         problems.add(spec["kpis"].where.error("a re_referral_rate KPI needs scorecard.re_referrals"))
@@ -111,9 +117,10 @@ def _kpi(node: Node, default: Bands, rule_ids: set[str], problems: Problems) -> 
     spec = node.mapping()
     kpi_id = entry_id(node)
     measure = spec["measure"].text() if "measure" in spec else "pass_rate"
-    if measure not in KPI_MEASURES:
-        raise spec["measure"].where.error(f"expected one of {', '.join(KPI_MEASURES)}; got {quoted(measure)}"
-                                          f"{did_you_mean(measure, KPI_MEASURES)}")
+    if measure not in KPI_MEASURES:  # NOTE: noted; the measure it most likely meant stands in, to check the rest
+        problems.add(spec["measure"].where.error(f"expected one of {', '.join(KPI_MEASURES)}; got {quoted(measure)}"
+                                                 f"{did_you_mean(measure, KPI_MEASURES)}"))
+        measure = closest(measure, KPI_MEASURES) or "pass_rate"
     rule = spec["rule"].text() if "rule" in spec else None
     if rule is not None and rule not in rule_ids:
         problems.add(spec["rule"].where.unknown(f"unknown rule {quoted(rule)}{did_you_mean(rule, rule_ids)}"))

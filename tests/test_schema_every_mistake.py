@@ -234,3 +234,19 @@ scorecard:
         "council.yaml:16: scorecard.re_referrals.person: unknown field 'child' (did you mean 'child_id'?)",
         "council.yaml:16: scorecard.re_referrals.date: field 'team' must be a date or datetime",
     ]
+
+
+@pytest.mark.parametrize("parent", ["extends: wales-referral\n",
+                                    "record_id: team\ngroup_by: team\nfields: {team: {}}\n"])
+def test_a_kpi_id_given_twice_is_called_a_kpi_and_found_without_a_parent_too(parent: str) -> None:
+    text = ("name: council\n" + parent + "scorecard:\n  kpis:\n    - {id: local_one, label: One, category: validity}\n"
+            "    - {id: local_one, label: Two, measure: rate, category: validty}\n")
+    first = text.count("\n", 0, text.index("- {id: local_one")) + 1
+    assert _errors(text) == [
+        f"council.yaml:{first + 1}: scorecard.kpis[1].id: duplicate KPI id 'local_one' (also defined at "
+        f"council.yaml:{first}: scorecard.kpis[0].id)",
+        f"council.yaml:{first + 1}: scorecard.kpis[1].measure: expected one of rows, pass_rate, failed, "
+        "re_referral_rate; got 'rate' (did you mean 'pass_rate'?)",
+        f"council.yaml:{first + 1}: scorecard.kpis[1].category: expected one of completeness, validity, "
+        "plausibility, integrity, timeliness, oversight, quality; got 'validty' (did you mean 'validity'?)",
+    ]
