@@ -139,6 +139,9 @@ def test_oracles_query_has_no_as_before_a_subquerys_name_no_values_rows_and_posi
              and after.token_type is kinds.VAR and after.text.lower() in ("s", "src", "v", "everything")]
     assert not named, "Oracle names a subquery without AS"
     tree = sqlglot.parse_one(text, read="oracle")
+    fields = {field.name for field in load_schema("wales-referral").fields.values() if field.collected}
+    assert {identifier.name for identifier in tree.find_all(exp.Identifier) if identifier.quoted} == \
+           {*fields, "referrals"}, "the query's own names are unquoted everywhere (a quoted f0 is not f0 to Oracle)"
     assert not list(tree.find_all(exp.Values)), "Oracle before 23ai has no VALUES rows"
     assert "FROM dual UNION ALL SELECT" in text
     assert not re.search(r"\b(LIMIT|OFFSET|BIGINT)\b", text)

@@ -51,17 +51,19 @@ def _chars(dialect: Dialect) -> str:
 
 
 def trimmed_query(table: str, columns: Sequence[str], dialect: Dialect, as_names: Sequence[str] | None = None,
-                  *, source: str | None = None) -> str:
+                  *, source: str | None = None, plain: bool = False) -> str:
     """A query giving a raw table as the rules expect it: text, trimmed, blanks as NULL.
 
     ``as_names`` renames the columns (a mapping's field names for another system's headers);
     ``source`` reads from that SQL (a query in brackets, with its alias) instead of the table.
+    ``plain`` names are the query's own identifiers (``f0``...), unquoted as every reference to
+    them is: Oracle reads a quoted lower-case name as another name than the same unquoted.
     """
     chars = _chars(dialect)
     parts = []
     for column, name in zip(columns, as_names or columns, strict=True):
         text = dialect.trim.format(value=f"CAST({dialect.quoted(column)} AS {dialect.text_type})", chars=chars)
-        parts.append(f"NULLIF({text}, '') AS {dialect.quoted(name)}")
+        parts.append(f"NULLIF({text}, '') AS {name if plain else dialect.quoted(name)}")
     return f"SELECT {', '.join(parts)} FROM {source or dialect.quoted(table)}"
 
 

@@ -102,7 +102,7 @@ class Scan:
         self.rules = tuple(rules)
         self.dialect = dialect
         names = [_field(i) for i in range(len(source.fields))]
-        base = trimmed_query("", source.columns, dialect, as_names=names, source=source.sql)
+        base = trimmed_query("", source.columns, dialect, as_names=names, source=source.sql, plain=True)
         self.rows = base
         if carried or numbered:
             extras = [f"CAST({dialect.quoted(column)} AS {dialect.text_type}) AS {carried_name(i)}"
