@@ -10,6 +10,7 @@ import datetime as dt
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from refcheck.schemas.yamldoc import Node, Where
 
@@ -88,6 +89,15 @@ class CodeList:
 
 
 @dataclass(frozen=True, slots=True)
+class Condition:
+    """A rule's ``when:``: the rule applies only where ``field`` is present, is blank, or holds one of ``codes``."""
+
+    field: str
+    test: Literal["present", "blank", "in"]
+    codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSpec:
     """A rule as the schema states it: a kind, its parameters and how to report it."""
 
@@ -103,6 +113,8 @@ class RuleSpec:
     tolerance: float | int | None = None
     kind_where: Where | None = None
     """Where the kind is named (its ``kind:`` key, or the shorthand that made the rule), for errors about it."""
+    when: Condition | None = None
+    """Where the rule applies at all; elsewhere it is not checked (null), whatever its kind says."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +231,22 @@ NO_MAPPING = ExtractMapping()
 
 
 
+PRIMARY = "referrals"
+"""The record type a schema describes when it declares none: its top-level fields and rules."""
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A record type that belongs to another: its ``by`` field holds the parent's key, and its team is the parent's.
+
+    Keys are compared trimmed and case-sensitively; a blank key matches nothing; where several parent
+    rows share a key, the first in the extract is the parent (``refcheck.checks.relations``).
+    """
+
+    record_type: str
+    by: str
+
+
 @dataclass(frozen=True, slots=True)
 class Schema:
     """A resolved schema (``extends`` applied, field shorthands expanded into rules)."""
@@ -238,6 +266,26 @@ class Schema:
     mapping: ExtractMapping = field(default_factory=lambda: NO_MAPPING)
     scorecard: Scorecard = field(default_factory=lambda: Scorecard(DEFAULT_BANDS, {}, (), None))
     readability: Readability = field(default_factory=Readability)
+    record_type: str = PRIMARY
+    """Which record type this schema value describes (``referrals``, ``cp_visits``, ...)."""
+    label: str = "Referrals"
+    """The record type as outputs name it."""
+    belongs_to: Relation | None = None
+    """For a record type that belongs to another: the relation (then ``group_by`` is its ``by`` field)."""
+    others: Mapping[str, Schema] = field(default_factory=dict)
+    """On the primary record type only: the schema's other record types, in its order, each a ``Schema``
+    sharing this one's name, calendar, codes and scorecard."""
+
+    @property
+    def record_types(self) -> tuple[Schema, ...]:
+        """Every record type of the schema: the primary first, then the others in the schema's order."""
+        return (self, *self.others.values())
+
+    def record(self, name: str) -> Schema:
+        """The record type called ``name``."""
+        if name == self.record_type:
+            return self
+        return self.others[name]
 
     def rule(self, rule_id: str) -> RuleSpec:
         """The rule with this id."""

@@ -239,6 +239,15 @@ class RuleKind:
         """The violation from the collected ``row_key`` values, over all rows at once."""
         raise NotImplementedError
 
+    def related(self) -> Mapping[str, tuple[str, ...]]:
+        """Other record types the rule reads, and which of their fields.
+
+        The engine collects those into ``ctx.related`` before calling ``compared``; a rule whose related
+        record type was not supplied is not run. A kind that reads another record type has
+        ``compares_rows`` and a ``row_key``.
+        """
+        return {}
+
     # -- renderings: None where the kind has no form (its status says why) -------------------------
 
     def pandera(self, terms: PanderaTerms) -> Matches | Violation | None:
