@@ -115,18 +115,47 @@ def types_for(spec: Mapping[str, Any], case: Mapping[str, Any]) -> dict[str, Fie
     return {name: FieldType(type_name) for name, type_name in case.get("fields", spec["fields"]).items()}
 
 
-def evaluate(kind: RuleKind, types: Mapping[str, FieldType], rows: Sequence[Mapping[str, Any]], as_of: dt.date,
-             calendar: Calendar | None = None) -> list[str]:
-    """Run a rule over raw text rows through the real reading path: pass, fail or n/a per row."""
+Related = tuple[Mapping[str, FieldType], Sequence[Mapping[str, Any]]]
+"""Another record type's rows for a rule case: its fields' types and its raw rows."""
+
+
+def related_for(spec: Mapping[str, Any], case: Mapping[str, Any]) -> dict[str, Related]:
+    """A rule case's other record types: types from ``related_fields``, rows from the case's ``related``."""
+    fields_by_type = case.get("related_fields", spec.get("related_fields", {}))
+    rows_by_type = case.get("related", spec.get("related", {}))
+    return {name: ({field: FieldType(type_name) for field, type_name in types.items()}, rows_by_type.get(name) or [])
+            for name, types in fields_by_type.items()}
+
+
+def typed_frame(types: Mapping[str, FieldType], rows: Sequence[Mapping[str, Any]]) -> pl.DataFrame:
+    """Raw text rows read as the engine reads an extract: trimmed, blank to null, typed."""
     raw = pl.DataFrame(
         {name: [None if row.get(name) is None else str(row[name]) for row in rows] for name in types},
         schema=dict.fromkeys(types, pl.String),
     )
-    typed = read_typed(raw.lazy(), [typed_stages(name, ftype, pl.String()) for name, ftype in types.items()]).collect()
-    ctx = Context(as_of=as_of, working_days=WorkingDays(calendar or Calendar("england-and-wales")), field_types=types)
-    violation = kind.violation(ctx)
-    flags = ctx.apply(typed.lazy()).select(violation.alias("flag")).collect()["flag"].to_list()
-    return [OUTCOME[flag] for flag in flags]
+    return read_typed(raw.lazy(), [typed_stages(name, ftype, pl.String()) for name, ftype in types.items()]).collect()
+
+
+def evaluate(kind: RuleKind, types: Mapping[str, FieldType], rows: Sequence[Mapping[str, Any]], as_of: dt.date,
+             calendar: Calendar | None = None, related: Mapping[str, Related] | None = None) -> list[str]:
+    """Run a rule over raw text rows through the real reading path: pass, fail or n/a per row.
+
+    As the engine does, a kind that compares rows gives each row's key and is finished on the
+    collected keys, with the other record types it reads (their rows typed the same way) in ``ctx.related``.
+    """
+    others = related or {}
+    ctx = Context(as_of=as_of, working_days=WorkingDays(calendar or Calendar("england-and-wales")), field_types=types,
+                  related={name: typed_frame(*others[name]).select(wanted) if name in others
+                           else pl.DataFrame(schema=dict.fromkeys(wanted, pl.String))
+                           for name, wanted in kind.related().items()})
+    typed = typed_frame(types, rows).lazy()
+    key = kind.row_key(ctx)
+    if key is None:
+        violation = kind.violation(ctx)
+        flags = ctx.apply(typed).select(violation.alias("flag")).collect()["flag"]
+    else:
+        flags = kind.compared(ctx.apply(typed).select(key.alias("key")).collect()["key"], ctx)
+    return [OUTCOME[flag] for flag in flags.to_list()]
 
 
 def examples(rule: Rule, schema: Schema) -> tuple[Example | None, Example | None]:

@@ -248,6 +248,10 @@ class RuleKind:
         """
         return {}
 
+    def related_temporal(self) -> Mapping[str, tuple[str, ...]]:
+        """Of the fields ``related`` names, those that must be dates or date-times in their record type."""
+        return {}
+
     # -- renderings: None where the kind has no form (its status says why) -------------------------
 
     def pandera(self, terms: PanderaTerms) -> Matches | Violation | None:
