@@ -1,0 +1,36 @@
+"""Durations as schemas write them, and the one message for anything else."""
+
+from __future__ import annotations
+
+import pytest
+
+from refcheck.checks.durations import Duration, Unit, duration
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("10 working days", Duration(10, Unit.WORKING_DAYS)),
+    ("1 working day", Duration(1, Unit.WORKING_DAYS)),
+    ("30 days", Duration(30, Unit.DAYS)),
+    ("1 day", Duration(1, Unit.DAYS)),
+    ("4 weeks", Duration(4, Unit.WEEKS)),
+    ("1 week", Duration(1, Unit.WEEKS)),
+    ("3 months", Duration(3, Unit.MONTHS)),
+    ("1 month", Duration(1, Unit.MONTHS)),
+    ("  6   Months ", Duration(6, Unit.MONTHS)),
+    ("0 working days", Duration(0, Unit.WORKING_DAYS)),
+])
+def test_a_duration_is_a_whole_number_and_a_unit(text: str, expected: Duration) -> None:
+    assert duration(text) == expected
+
+
+@pytest.mark.parametrize("text", ["10", "working days", "ten days", "10 wrking days", "1.5 days", "-3 days",
+                                  "10 business days", "3 months ago", "10working days", ""])
+def test_anything_else_is_refused_with_the_forms_it_may_take(text: str) -> None:
+    with pytest.raises(ValueError, match=r"is not a duration; write a whole number and a unit, such as "
+                                         r'"10 working days", "1 working day", "30 days", "4 weeks" or "3 months"'):
+        duration(text)
+
+
+def test_a_duration_is_written_back_as_a_schema_would_write_it() -> None:
+    assert [str(duration(text)) for text in ("1 working days", "10 working day", "1 months", "4 week")] == \
+        ["1 working day", "10 working days", "1 month", "4 weeks"]
