@@ -21,6 +21,7 @@ from refcheck.schemas.yamldoc import Node, load_yaml, parse_yaml
 TOP_KEYS = {
     "name", "version", "description", "extends", "record_id", "group_by",
     "calendar", "codes", "fields", "rules", "remove", "worker", "scorecard", "mapping", "readability",
+    "record_types",
 }
 REMOVE_KEYS = {"fields", "rules", "codes"}
 _BUNDLED = re.compile(r"[A-Za-z0-9_-]+")

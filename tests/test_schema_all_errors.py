@@ -50,7 +50,7 @@ scorecard:
 
 EVERY_MISTAKE = [
     "council.yaml:3: serverity: unknown key in schema; expected one of calendar, codes, description, extends, fields, "
-    "group_by, mapping, name, readability, record_id, remove, rules, scorecard, version, worker",
+    "group_by, mapping, name, readability, record_id, record_types, remove, rules, scorecard, version, worker",
     "council.yaml:9: fields.local_flag.codes: unknown code list 'local_lst' (did you mean 'local_list'?)",
     "council.yaml:10: fields.local_flag.requird: unknown key in field (did you mean 'required'?); expected one of "
     "codes, collected, description, format, label, personal, required, type, unique, valid",

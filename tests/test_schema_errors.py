@@ -25,7 +25,8 @@ CASES = {
     "unknown_top_level_key": (
         CHILD + "serverity: error\n",
         "council.yaml:3: serverity: unknown key in schema; expected one of calendar, codes, description, extends, "
-        "fields, group_by, mapping, name, readability, record_id, remove, rules, scorecard, version, worker",
+        "fields, group_by, mapping, name, readability, record_id, record_types, remove, rules, scorecard, version, "
+        "worker",
     ),
     "unknown_rule_key": (
         CHILD + "rules:\n  - id: local.x\n    kind: required\n    params: {field: team}\n    severity: error\n"

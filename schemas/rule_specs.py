@@ -1,0 +1,123 @@
+"""Build one record type's rule specifications: its field shorthands' rules, then its ``rules`` entries.
+
+A rule of a record type other than the primary has an id starting ``<record type>.``: the
+shorthands make ``cp_visits.visit_id.required``, and an explicit id must be written so, so that
+ids stay unique across the schema's record types.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from refcheck.schemas.model import CodeList, Field, RuleSpec, Severity
+from refcheck.schemas.problems import Problems
+from refcheck.schemas.quoting import quoted
+from refcheck.schemas.reading import entry_id
+from refcheck.schemas.shorthands import expand_shorthands
+from refcheck.schemas.values import category_name, check_keys, choice, field_ref, template, tolerance
+from refcheck.schemas.yamldoc import Node
+
+RULE_KEYS = {
+    "id", "kind", "params", "severity", "category", "message", "hint", "field", "tolerance", "why",
+}
+ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
+
+
+def build_rules(fields_node: Node | None, rules_node: Node | None, fields: dict[str, Field],
+                codes: dict[str, CodeList], problems: Problems, record_type: str | None = None) -> list[RuleSpec]:
+    """The rules of one record type (``record_type`` None: the primary), each id once, in field order."""
+    prefix = f"{record_type}." if record_type else ""
+    rules = expand_shorthands(fields_node, fields, codes, problems, prefix) if fields_node is not None else []
+    _add_rules(rules, rules_node, fields, problems, prefix)
+    rules = unique_ids(rules, problems)
+    order = {name: index for index, name in enumerate(fields)}
+    rules.sort(key=lambda rule: order.get(rule.field or "", len(order)))
+    return rules
+
+
+def _add_rules(rules: list[RuleSpec], node: Node | None, fields: dict[str, Field], problems: Problems,
+               prefix: str) -> None:
+    """Add the ``rules`` entries: new rules, and changes to the rules field shorthands made."""
+    generated = {rule.id: index for index, rule in enumerate(rules)}
+    for entry in problems.attempt(node.items, []) if node is not None else []:
+        with problems.noted():
+            rule_id = entry_id(entry)
+            if rule_id in generated and "kind" not in entry.mapping():
+                rules[generated[rule_id]] = _override(rules[generated[rule_id]], entry, fields, problems)
+            elif (rule := _rule(entry, fields, problems, prefix)) is not None:
+                rules.append(rule)
+
+
+def _rule(node: Node, fields: dict[str, Field], problems: Problems, prefix: str) -> RuleSpec | None:
+    """A rule entry; None (its mistakes noted) when it names no kind that could be bound."""
+    check_keys(node, RULE_KEYS, "rule", problems)
+    spec = node.mapping()
+    rule_id = entry_id(node)
+    if not ID.fullmatch(rule_id):
+        problems.add(spec["id"].where.error(f"rule ids are lower-case words joined by dots; got {quoted(rule_id)}"))
+    elif prefix and not rule_id.startswith(prefix):
+        problems.add(spec["id"].where.error(f"a rule of record type {quoted(prefix[:-1])} has an id starting "
+                                            f"{quoted(prefix)}; got {quoted(rule_id)}"))
+    for key in ("kind", "severity", "message", "hint"):
+        if key not in spec:
+            problems.add(node.where.error(f"rule {quoted(rule_id)} needs '{key}'"))
+    params = problems.value(spec, "params", _params, {})
+    field: str | None
+    if "field" in spec:
+        field = problems.attempt(lambda: field_ref(spec["field"], fields), None)
+    else:
+        named = rule_id.removeprefix(prefix).split(".", 1)[0]
+        field = named if named in fields else None
+    label = fields[field].label if field else ""
+    context = {"field": field or "", "label": label, "id": rule_id, **{k: v.plain() for k, v in params.items()}}
+    kind = problems.value(spec, "kind", Node.text, None)
+    rule = RuleSpec(
+        id=rule_id,
+        kind=kind or "",
+        params=params,
+        severity=problems.value(spec, "severity", lambda entry: choice(entry, Severity), Severity.ERROR),
+        category=problems.value(spec, "category", category_name, None),
+        message=problems.value(spec, "message", lambda entry: template(entry, context), ""),
+        hint=problems.value(spec, "hint", lambda entry: template(entry, context), ""),
+        field=field,
+        where=spec["id"].where,
+        tolerance=problems.value(spec, "tolerance", tolerance, None),
+        kind_where=spec["kind"].where if "kind" in spec else None,
+    )
+    return rule if kind is not None else None
+
+
+def _params(node: Node) -> dict[str, Node]:
+    return node.mapping() if node.value is not None else {}
+
+
+def _override(rule: RuleSpec, node: Node, fields: dict[str, Field], problems: Problems) -> RuleSpec:
+    """A ``rules`` entry without a kind that changes a rule made by a field shorthand."""
+    check_keys(node, RULE_KEYS - {"kind", "field"}, "rule", problems)
+    spec = node.mapping()
+    params = dict(rule.params)
+    params.update(problems.value(spec, "params", _params, {}))
+    label = fields[rule.field].label if rule.field else ""
+    context = {"field": rule.field or "", "label": label, "id": rule.id, **{k: v.plain() for k, v in params.items()}}
+    return dataclasses.replace(
+        rule,
+        params=params,
+        severity=problems.value(spec, "severity", lambda entry: choice(entry, Severity), rule.severity),
+        category=problems.value(spec, "category", category_name, rule.category),
+        message=problems.value(spec, "message", lambda entry: template(entry, context), rule.message),
+        hint=problems.value(spec, "hint", lambda entry: template(entry, context), rule.hint),
+        tolerance=problems.value(spec, "tolerance", tolerance, rule.tolerance),
+    )
+
+
+def unique_ids(rules: list[RuleSpec], problems: Problems) -> list[RuleSpec]:
+    """The rules, each id once: a duplicate is noted and left out, so that it is not reported again."""
+    seen: dict[str, RuleSpec] = {}
+    for rule in rules:
+        if rule.id in seen:
+            problems.add(rule.where.error(
+                f"duplicate rule id {quoted(rule.id)} (also defined at {seen[rule.id].where})"))
+        else:
+            seen[rule.id] = rule
+    return list(seen.values())
