@@ -150,3 +150,84 @@ def test_the_primary_record_type_is_not_declared_again(tmp_path: Path) -> None:
         "council.yaml:33: record_types.referrals: 'referrals' is the schema's primary record type: its key, fields "
         "and rules are the top-level ones",
     ]
+
+
+COUNCIL = """\
+name: council-cp
+extends: base.yaml
+record_types:
+  cp_plans:
+    fields:
+      category: {codes: yes_no}
+    rules:
+      - id: cp_plans.end_date.not_before_start
+        params: {compare: datetime}
+        severity: warning
+      - id: cp_plans.plan_id.required
+        severity: warning
+  cp_reviews:
+    key: review_id
+    belongs_to: {record_type: cp_plans, by: plan_id}
+    fields:
+      review_id: {required: error}
+      plan_id: {}
+"""
+
+
+def test_a_council_extends_record_types_by_name_their_fields_by_name_and_rules_by_id(tmp_path: Path) -> None:
+    _write(tmp_path, PLANS_AND_VISITS, "base.yaml")
+    schema = load_schema(_write(tmp_path, COUNCIL))
+    plans = schema.record("cp_plans")
+    assert [record.record_type for record in schema.record_types] == [PRIMARY, "cp_plans", "cp_visits", "cp_reviews"]
+    assert list(plans.fields) == ["plan_id", "team", "worker_id", "start_date", "end_date", "category"]
+    override = plans.rule("cp_plans.end_date.not_before_start")
+    assert {key: node.plain() for key, node in override.params.items()} == {
+        "earlier": "start_date", "later": "end_date", "compare": "datetime"}
+    assert override.severity.value == "warning"
+    assert override.message == "End date is before the start date"  # the parent's, kept
+    assert plans.rule("cp_plans.plan_id.required").severity.value == "warning"
+    assert plans.rule("cp_plans.category.valid").kind == "code_list"
+    assert schema.record("cp_reviews").belongs_to == Relation("cp_plans", "plan_id")
+    assert schema.record("cp_visits").rules == load_schema(tmp_path / "base.yaml").record("cp_visits").rules
+
+
+def test_remove_reaches_record_types_their_fields_and_their_rules(tmp_path: Path) -> None:
+    _write(tmp_path, PLANS_AND_VISITS, "base.yaml")
+    text = ("name: council-cp\nextends: base.yaml\nremove:\n  record_types:\n"
+            "    cp_plans: {fields: [worker_id], rules: [cp_plans.end_date.not_before_start]}\n")
+    schema = load_schema(_write(tmp_path, text.replace("worker_id]", "end_date]").replace(
+        "rules: [cp_plans.end_date.not_before_start]", "rules: []")))
+    assert "end_date" not in schema.record("cp_plans").fields
+    text = text.replace("{fields: [worker_id]", "{fields: [start_date]")
+    plans = load_schema(_write(tmp_path, text)).record("cp_plans")
+    assert "start_date" not in plans.fields
+    assert "cp_plans.end_date.not_before_start" not in [rule.id for rule in plans.rules]
+    whole = load_schema(_write(tmp_path, "name: c\nextends: base.yaml\nremove:\n  record_types: [cp_visits]\n"))
+    assert list(whole.others) == ["cp_plans"]
+
+
+def test_removing_what_a_record_type_does_not_have_is_a_mistake_each(tmp_path: Path) -> None:
+    _write(tmp_path, PLANS_AND_VISITS, "base.yaml")
+    text = ("name: c\nextends: base.yaml\nremove:\n  record_types:\n"
+            "    cp_plan: {fields: [team]}\n"
+            "    cp_visits: {fields: [seeen], rules: [cp_visits.nothing], codes: [x]}\n")
+    assert _errors(tmp_path, text) == [
+        "council.yaml:5: remove.record_types.cp_plan: there is no record type 'cp_plan' to remove from "
+        "(did you mean 'cp_plans'?)",
+        "council.yaml:6: remove.record_types.cp_visits.codes: unknown key in remove; expected one of fields, rules",
+        "council.yaml:6: remove.record_types.cp_visits.fields[0]: there is no field 'seeen' to remove "
+        "(did you mean 'seen'?)",
+        "council.yaml:6: remove.record_types.cp_visits.rules[0]: there is no rule 'cp_visits.nothing' to remove",
+    ]
+
+
+def test_rule_ids_are_unique_across_record_types(tmp_path: Path) -> None:
+    text = PLANS_AND_VISITS.replace("codes:\n  yes_no", (
+        "rules:\n  - id: cp_plans.plan_id.required\n    kind: required\n    params: {field: team}\n"
+        "    severity: error\n    message: m\n    hint: h\ncodes:\n  yes_no"))
+    assert _errors(tmp_path, text) == [
+        "council.yaml:5: rules[0].id: rule ids starting 'cp_plans.' belong to record type 'cp_plans': write the rule "
+        "under record_types.cp_plans.rules",
+        "council.yaml:20: record_types.cp_plans.fields.plan_id.required: duplicate rule id 'cp_plans.plan_id.required' "
+        "(also defined at council.yaml:5: rules[0].id)",
+    ]
