@@ -44,6 +44,8 @@ class RuleResult:
     rule: Rule
     ran: bool
     by_team: tuple[TeamCount, ...]
+    reason: str | None = None
+    """Why the rule was not run, when it was not; None when a field it needs is not collected."""
 
     @property
     def checked(self) -> int:
@@ -87,6 +89,26 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordSource:
+    """One record type of a run: where its rows were read from and their accounting, or that it was not supplied."""
+
+    record_type: str
+    label: str
+    """The record type as outputs name it (``Child protection visits``)."""
+    source: Source | None
+    """None when the run was given no extract of this record type."""
+    unreadable: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema={"line": pl.Int64, "reason": pl.String}), compare=False
+    )
+    """Its rows that could not be read: line and why (never their content)."""
+
+    @property
+    def supplied(self) -> bool:
+        """Whether the run was given an extract of this record type."""
+        return self.source is not None
+
+
+@dataclass(frozen=True, slots=True)
 class ReadabilityWarning:
     """A field whose present values often could not be read as its type or fell outside its code list, or rows.
 
@@ -123,6 +145,15 @@ class Report:
     """Rows that could not be read: their line in the file and why (never their content)."""
     warnings: tuple[ReadabilityWarning, ...] = ()
     """Fields read too poorly to trust the figures that use them (``refcheck.checks.readability``)."""
+    sources: Mapping[str, RecordSource] = field(default_factory=dict)
+    """For a schema with several record types: each one's source, primary first (``source`` is the primary's)."""
+    ignored: tuple[str, ...] = ()
+    """Files, sheets or tables of a folder, workbook or database that hold none of the schema's record types."""
+
+    @property
+    def several_types(self) -> bool:
+        """Whether the run is of a schema with several record types (its outputs then say which were read)."""
+        return bool(self.sources)
 
     def result(self, rule_id: str) -> RuleResult:
         """The result of the rule with this id."""
