@@ -12,6 +12,7 @@ expression or a frame operation: no Python loop over records.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import lru_cache
 
 import polars as pl
@@ -139,3 +140,13 @@ def stretch_table(plans: pl.DataFrame, events: pl.DataFrame, first: Duration, ev
             .select(pl.col("applies"), *(pl.when(pl.col("applies")).then(pl.col(name)).alias(name)
                                          for name in STRETCH_COLUMNS[1:]))
             .collect())
+
+
+def exceeds_source(a: str, b: str, limit: Duration, working_days: Callable[[str, str], str]) -> str:
+    """``exceeds`` as Polars source, for the exported pandera module (``working_days`` renders a count)."""
+    if limit.unit is Unit.WORKING_DAYS:
+        return f"{working_days(a, b)} > {limit.count}"
+    if limit.unit is Unit.MONTHS:
+        return f"{b} > {a}.dt.offset_by({f'{limit.count}mo'!r})"
+    days = limit.count * (7 if limit.unit is Unit.WEEKS else 1)
+    return f"({b}.cast(pl.Date).cast(pl.Int32) - {a}.cast(pl.Date).cast(pl.Int32)) > {days}"
