@@ -2,7 +2,8 @@
 
 Examples come from the rule-case tables (``rule_cases/*.yml``, one per kind), renamed to the
 rule's own fields and re-evaluated with the rule's own parameters, so an example in the
-catalogue is always true of the rule it illustrates.
+catalogue is always true of the rule it illustrates. A rule that reads another record type is
+judged with that type's rows from the same case, and its example shows them.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from refcheck.checks.kinds.portable import readable
 from refcheck.checks.parsing import read_typed, typed_stages
 from refcheck.checks.rules import Rule, bind_rules
 from refcheck.schemas import Calendar, FieldType, Schema
+from refcheck.schemas.model import PRIMARY
 
 CASES_DIR = Path(__file__).parent / "rule_cases"
 OUTCOME = {True: "fail", False: "pass", None: "n/a"}
@@ -50,6 +52,8 @@ class Example:
     values: Mapping[str, str | None]
     as_of: dt.date | None
     note: str = ""
+    related: Mapping[str, tuple[Mapping[str, str | None], ...]] = field(default_factory=dict)
+    """For a rule that reads another record type: that type's rows, raw, the example is judged with."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,19 +67,22 @@ class Entry:
     failing: Example | None
     pandera: ExportStatus
     gx: ExportStatus
+    record_type: str = PRIMARY
+    """The record type whose rows the rule checks."""
 
 
 def catalogue(schema: Schema) -> list[Entry]:
-    """Every rule of the schema, in the schema's order, with examples and export status."""
-    rules = bind_rules(schema)
-    types = {field.name: field.type for field in schema.fields.values()}
+    """Every rule of every record type of the schema (the primary's first), in order, with examples and exports."""
     entries = []
-    for rule in rules:
-        passing, failing = examples(rule, schema)
-        entries.append(Entry(
-            rule=rule, checks=describe(rule.kind), why=WHY.get(rule.category, ""), passing=passing,
-            failing=failing, pandera=rule.kind.pandera_status(), gx=rule.kind.gx_status(types),
-        ))
+    for record in schema.record_types:
+        types = {field.name: field.type for field in record.fields.values()}
+        for rule in bind_rules(record):
+            passing, failing = examples(rule, record, schema)
+            entries.append(Entry(
+                rule=rule, checks=describe(rule.kind), why=WHY.get(rule.category, ""), passing=passing,
+                failing=failing, pandera=rule.kind.pandera_status(), gx=rule.kind.gx_status(types),
+                record_type=record.record_type,
+            ))
     return entries
 
 
@@ -158,11 +165,12 @@ def evaluate(kind: RuleKind, types: Mapping[str, FieldType], rows: Sequence[Mapp
     return [OUTCOME[flag] for flag in flags.to_list()]
 
 
-def examples(rule: Rule, schema: Schema) -> tuple[Example | None, Example | None]:
+def examples(rule: Rule, schema: Schema, root: Schema | None = None) -> tuple[Example | None, Example | None]:
     """A passing and a failing row for the rule, from its kind's rule cases.
 
     Rows whose dates cannot be read only illustrate the ``.type`` rules; when the cases give no
     passing row for this rule's codes or fields, a row of typical valid values stands in.
+    ``schema`` is the rule's record type, ``root`` the primary holding the record types it reads.
     """
     types = {field.name: field.type for field in schema.fields.values()}
     calendar = schema.calendar
@@ -171,15 +179,20 @@ def examples(rule: Rule, schema: Schema) -> tuple[Example | None, Example | None
     for spec in rule_cases().get(rule.kind.name, ()):
         for case in spec["cases"].values():
             renames = _renames({**spec["params"], **case.get("params", {})}, rule.kind)
-            if renames is None:
+            related = _related(spec, case, rule.kind, root or schema) if rule.kind.related() else {}
+            own = kind_for(spec, case).fields()
+            if renames is None or related is None or (related and len(own) != len(rule.kind.fields())):
                 continue
+            if related:  # NOTE: fields a kind reads beyond its field parameters (recurring_within's own key)
+                renames.update(zip(own, rule.kind.fields(), strict=True))
             as_of = case.get("as_of", spec.get("as_of")) if rule.kind.reads_as_of else None
             rows = [{renames[name]: value for name, value in row.items()} for row in case["rows"]
                     if set(row) <= set(renames)]
             if not rule.kind.reads_unreadable:
                 rows = [row for row in rows if all(_readable(value, types[name]) for name, value in row.items())]
             if rule.kind.compares_rows:  # NOTE: a row's outcome depends on the others: one case's rows at a time
-                _first_outcomes(rule, types, calendar, rows, None, found, note=rule.kind.example_note)
+                _first_outcomes(rule, types, calendar, rows, as_of, found, note=rule.kind.example_note,
+                                related=related)
             else:
                 candidates.setdefault(as_of, []).extend(rows)
     for as_of, rows in candidates.items():
@@ -210,18 +223,47 @@ def _typical(rule: Rule, schema: Schema) -> dict[str, Any]:
 
 
 def _first_outcomes(rule: Rule, types: Mapping[str, FieldType], calendar: Calendar, rows: list[dict[str, Any]],
-                    as_of: dt.date | None, found: dict[str, Example], note: str = "") -> None:
+                    as_of: dt.date | None, found: dict[str, Example], note: str = "",
+                    related: Mapping[str, Related] | None = None) -> None:
     """Evaluate candidate rows together; keep the first row of each outcome not yet found."""
     if not rows:
         return
     wanted = dict.fromkeys(rule.kind.fields())
     rows = [{**wanted, **row} for row in rows]
     day = as_of or DEFAULT_AS_OF
-    outcomes = evaluate(rule.kind, {name: types[name] for name in wanted}, rows, day, calendar)
+    outcomes = evaluate(rule.kind, {name: types[name] for name in wanted}, rows, day, calendar, related)
+    shown_related = {name: tuple({column: row.get(column) for column in others} for row in other_rows)
+                     for name, (others, other_rows) in (related or {}).items()}
     for row, outcome in zip(rows, outcomes, strict=True):
-        shown = note if outcome == "fail" else ""
+        shown = note if outcome == "fail" and not related else ""
         found.setdefault(outcome, Example(values=row, as_of=day if rule.kind.reads_as_of else None,
-                                          note=shown))
+                                          note=shown, related=shown_related))
+
+
+def _related(spec: Mapping[str, Any], case: Mapping[str, Any], kind: RuleKind,
+             root: Schema) -> dict[str, Related] | None:
+    """A case's rows of other record types, renamed to the record types and fields the rule reads (None: no match).
+
+    The case's kind and the rule's must read as many record types, each as many fields; they are
+    paired in the order ``related()`` gives them, and typed as the rule's record types type them.
+    """
+    ours, theirs = kind.related(), kind_for(spec, case).related()
+    given = related_for(spec, case)
+    known = {record.record_type for record in root.record_types}
+    if len(ours) != len(theirs):
+        return None
+    renamed: dict[str, Related] = {}
+    for (name, wanted), (case_name, case_fields) in zip(ours.items(), theirs.items(), strict=True):
+        if len(wanted) != len(case_fields) or case_name not in given or name not in known:
+            return None
+        names = dict(zip(case_fields, wanted, strict=True))
+        fields_of = root.record(name).fields
+        renamed[name] = ({field_name: fields_of[field_name].type for field_name in wanted if field_name in fields_of},
+                         [{names[column]: value for column, value in row.items() if column in names}
+                          for row in given[case_name][1]])
+        if len(renamed[name][0]) != len(wanted):
+            return None
+    return renamed
 
 
 def _renames(case_params: Mapping[str, Any], kind: RuleKind) -> dict[str, str] | None:
