@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from refcheck.schemas.model import CodeList, Field, RuleSpec, Severity
-from refcheck.schemas.problems import Problems
+from refcheck.schemas.model import CodeList, Condition, Field, RuleSpec, Severity
+from refcheck.schemas.problems import Problems, did_you_mean
 from refcheck.schemas.quoting import quoted
 from refcheck.schemas.reading import entry_id
 from refcheck.schemas.shorthands import expand_shorthands
@@ -19,8 +19,10 @@ from refcheck.schemas.values import category_name, check_keys, choice, field_ref
 from refcheck.schemas.yamldoc import Node
 
 RULE_KEYS = {
-    "id", "kind", "params", "severity", "category", "message", "hint", "field", "tolerance", "why",
+    "id", "kind", "params", "severity", "category", "message", "hint", "field", "tolerance", "why", "when",
 }
+TESTS = ("present", "blank")
+"""What ``when: {field, is: ...}`` may ask of a field."""
 ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 
 
@@ -29,27 +31,28 @@ def build_rules(fields_node: Node | None, rules_node: Node | None, fields: dict[
     """The rules of one record type (``record_type`` None: the primary), each id once, in field order."""
     prefix = f"{record_type}." if record_type else ""
     rules = expand_shorthands(fields_node, fields, codes, problems, prefix) if fields_node is not None else []
-    _add_rules(rules, rules_node, fields, problems, prefix)
+    _add_rules(rules, rules_node, fields, codes, problems, prefix)
     rules = unique_ids(rules, problems)
     order = {name: index for index, name in enumerate(fields)}
     rules.sort(key=lambda rule: order.get(rule.field or "", len(order)))
     return rules
 
 
-def _add_rules(rules: list[RuleSpec], node: Node | None, fields: dict[str, Field], problems: Problems,
-               prefix: str) -> None:
+def _add_rules(rules: list[RuleSpec], node: Node | None, fields: dict[str, Field], codes: dict[str, CodeList],
+               problems: Problems, prefix: str) -> None:
     """Add the ``rules`` entries: new rules, and changes to the rules field shorthands made."""
     generated = {rule.id: index for index, rule in enumerate(rules)}
     for entry in problems.attempt(node.items, []) if node is not None else []:
         with problems.noted():
             rule_id = entry_id(entry)
             if rule_id in generated and "kind" not in entry.mapping():
-                rules[generated[rule_id]] = _override(rules[generated[rule_id]], entry, fields, problems)
-            elif (rule := _rule(entry, fields, problems, prefix)) is not None:
+                rules[generated[rule_id]] = _override(rules[generated[rule_id]], entry, fields, codes, problems)
+            elif (rule := _rule(entry, fields, codes, problems, prefix)) is not None:
                 rules.append(rule)
 
 
-def _rule(node: Node, fields: dict[str, Field], problems: Problems, prefix: str) -> RuleSpec | None:
+def _rule(node: Node, fields: dict[str, Field], codes: dict[str, CodeList], problems: Problems,
+          prefix: str) -> RuleSpec | None:
     """A rule entry; None (its mistakes noted) when it names no kind that could be bound."""
     check_keys(node, RULE_KEYS, "rule", problems)
     spec = node.mapping()
@@ -84,6 +87,7 @@ def _rule(node: Node, fields: dict[str, Field], problems: Problems, prefix: str)
         where=spec["id"].where,
         tolerance=problems.value(spec, "tolerance", tolerance, None),
         kind_where=spec["kind"].where if "kind" in spec else None,
+        when=problems.value(spec, "when", lambda entry: condition(entry, fields, codes), None),
     )
     return rule if kind is not None else None
 
@@ -92,7 +96,8 @@ def _params(node: Node) -> dict[str, Node]:
     return node.mapping() if node.value is not None else {}
 
 
-def _override(rule: RuleSpec, node: Node, fields: dict[str, Field], problems: Problems) -> RuleSpec:
+def _override(rule: RuleSpec, node: Node, fields: dict[str, Field], codes: dict[str, CodeList],
+              problems: Problems) -> RuleSpec:
     """A ``rules`` entry without a kind that changes a rule made by a field shorthand."""
     check_keys(node, RULE_KEYS - {"kind", "field"}, "rule", problems)
     spec = node.mapping()
@@ -108,7 +113,45 @@ def _override(rule: RuleSpec, node: Node, fields: dict[str, Field], problems: Pr
         message=problems.value(spec, "message", lambda entry: template(entry, context), rule.message),
         hint=problems.value(spec, "hint", lambda entry: template(entry, context), rule.hint),
         tolerance=problems.value(spec, "tolerance", tolerance, rule.tolerance),
+        when=problems.value(spec, "when", lambda entry: condition(entry, fields, codes), rule.when),
     )
+
+
+def condition(node: Node, fields: dict[str, Field], codes: dict[str, CodeList]) -> Condition:
+    """A rule's ``when:``: ``{field: F, is: present|blank}`` or ``{field: F, in: [codes]}``.
+
+    F is a field of the rule's record type; the codes are checked against its code list when it has one.
+    """
+    form = "expected {field: F, is: present} (or blank) or {field: F, in: [codes]}"
+    spec = node.mapping() if node.is_mapping else {}
+    unknown = [key for key in spec if key not in ("field", "is", "in")]
+    if not node.is_mapping:
+        raise node.where.error(f"{form}; got {node.described()}")
+    if unknown:
+        raise spec[unknown[0]].where.error(f"unknown key in when{did_you_mean(unknown[0], ('field', 'is', 'in'))}; "
+                                           f"{form}")
+    if "field" not in spec or ("is" in spec) == ("in" in spec):
+        raise node.where.error(f"{form}: a field, and either is or in")
+    name = field_ref(spec["field"], fields)
+    if "is" in spec:
+        test = spec["is"].text() if not isinstance(spec["is"].value, dict | list) else ""
+        if test not in TESTS:
+            raise spec["is"].where.error(f"expected present or blank; got {spec['is'].described()}"
+                                         f"{did_you_mean(test, TESTS)}")
+        return Condition(field=name, test="present" if test == "present" else "blank")
+    items = spec["in"].items()
+    if not items:
+        raise spec["in"].where.error("expected at least one code")
+    listed = fields[name].codes
+    known = codes[listed].codes if listed in codes else None
+    written = []
+    for item in items:
+        code = item.raw.strip() if item.raw is not None and item.raw.strip() else item.text()
+        if known is not None and code not in known:
+            raise item.where.error(f"code {quoted(code)} is not in the {quoted(listed or '')} list"
+                                   f"{did_you_mean(code, known)}")
+        written.append(code)
+    return Condition(field=name, test="in", codes=tuple(written))
 
 
 def unique_ids(rules: list[RuleSpec], problems: Problems) -> list[RuleSpec]:

@@ -55,8 +55,8 @@ EVERY_MISTAKE = [
     "council.yaml:10: fields.local_flag.requird: unknown key in field (did you mean 'required'?); expected one of "
     "codes, collected, description, format, label, personal, required, type, unique, valid",
     "council.yaml:13: rules[0].kind: unknown kind 'reqired' (did you mean 'required'?); known kinds: age_under, "
-    "code_list, date_order, nhs_number, not_in_future, pattern, readable, required, required_when, text_quality, "
-    "uk_postcode, unique, within_working_days",
+    "code_list, date_order, exists_in, nhs_number, not_in_future, pattern, readable, recurring_within, required, "
+    "required_when, text_quality, uk_postcode, unique, within_parent, within_working_days",
     "council.yaml:20: rules[1].params.field: unknown field 'teem' (did you mean 'team'?)",
     "council.yaml:21: rules[1].severity: expected one of warning, error; got 'eror'",
     "council.yaml:25: rules[2].kind: kind 'within_working_days' needs parameter days",

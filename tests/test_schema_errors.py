@@ -33,15 +33,14 @@ CASES = {
         "    message: m\n    hint: h\n    serverity: warning\n",
         "council.yaml:10: rules[0].serverity: unknown key in rule (did you mean 'severity'?); expected one of "
         "category, field, hint, id, kind, "
-        "message, params, severity, tolerance, why",
+        "message, params, severity, tolerance, when, why",
     ),
     "unknown_kind": (
         CHILD + "rules:\n  - id: local.x\n    kind: reqired\n    params: {field: team}\n    severity: error\n"
         "    message: m\n    hint: h\n",
         "council.yaml:5: rules[0].kind: unknown kind 'reqired' (did you mean 'required'?); known kinds: age_under, "
-        "code_list, date_order, "
-        "nhs_number, not_in_future, pattern, readable, required, required_when, text_quality, uk_postcode, unique, "
-        "within_working_days",
+        "code_list, date_order, exists_in, nhs_number, not_in_future, pattern, readable, recurring_within, required, "
+        "required_when, text_quality, uk_postcode, unique, within_parent, within_working_days",
     ),
     "unknown_field_in_params": (
         CHILD + "rules:\n  - id: local.x\n    kind: required\n    params: {field: teem}\n    severity: error\n"
