@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
@@ -79,8 +79,8 @@ def catalogue(schema: Schema) -> list[Entry]:
         for rule in bind_rules(record):
             passing, failing = examples(rule, record, schema)
             entries.append(Entry(
-                rule=rule, checks=describe(rule.kind), why=WHY.get(rule.category, ""), passing=passing,
-                failing=failing, pandera=rule.kind.pandera_status(), gx=rule.kind.gx_status(types),
+                rule=rule, checks=describe(rule.kind) + _when_text(rule), why=WHY.get(rule.category, ""),
+                passing=passing, failing=failing, pandera=rule.kind.pandera_status(), gx=rule.kind.gx_status(types),
                 record_type=record.record_type,
             ))
     return entries
@@ -92,6 +92,16 @@ def describe(kind: RuleKind) -> str:
     params = ", ".join(f"{spec.name}: {_shown(getattr(kind, spec.name))}" for spec in fields(kind)  # type: ignore[arg-type]
                        if getattr(kind, spec.name) not in (None, ()))
     return f"{summary} ({kind.name}; {params})"
+
+
+def _when_text(rule: Rule) -> str:
+    """The rule's ``when:``, said after what it checks (nothing without one)."""
+    when = rule.when
+    if when is None:
+        return ""
+    if when.test == "in":
+        return f"; only where {when.field} is {' or '.join(when.codes)}"
+    return f"; only where {when.field} is {when.test}"
 
 
 def _shown(value: object) -> str:
@@ -144,11 +154,13 @@ def typed_frame(types: Mapping[str, FieldType], rows: Sequence[Mapping[str, Any]
 
 
 def evaluate(kind: RuleKind, types: Mapping[str, FieldType], rows: Sequence[Mapping[str, Any]], as_of: dt.date,
-             calendar: Calendar | None = None, related: Mapping[str, Related] | None = None) -> list[str]:
+             calendar: Calendar | None = None, related: Mapping[str, Related] | None = None,
+             condition: Callable[[Context], pl.Expr | None] | None = None) -> list[str]:
     """Run a rule over raw text rows through the real reading path: pass, fail or n/a per row.
 
     As the engine does, a kind that compares rows gives each row's key and is finished on the
-    collected keys, with the other record types it reads (their rows typed the same way) in ``ctx.related``.
+    collected keys, with the other record types it reads (their rows typed the same way) in
+    ``ctx.related``; a rule's ``when:`` (``condition``, ``Rule.condition``) leaves the other rows n/a.
     """
     others = related or {}
     ctx = Context(as_of=as_of, working_days=WorkingDays(calendar or Calendar("england-and-wales")), field_types=types,
@@ -156,12 +168,15 @@ def evaluate(kind: RuleKind, types: Mapping[str, FieldType], rows: Sequence[Mapp
                            else pl.DataFrame(schema=dict.fromkeys(wanted, pl.String))
                            for name, wanted in kind.related().items()})
     typed = typed_frame(types, rows).lazy()
+    applies = (condition(ctx) if condition is not None else None)
+    applies = pl.lit(True) if applies is None else applies
     key = kind.row_key(ctx)
     if key is None:
         violation = kind.violation(ctx)
-        flags = ctx.apply(typed).select(violation.alias("flag")).collect()["flag"]
+        flags = ctx.apply(typed).select(pl.when(applies).then(violation).alias("flag")).collect()["flag"]
     else:
-        flags = kind.compared(ctx.apply(typed).select(key.alias("key")).collect()["key"], ctx)
+        keyed = ctx.apply(typed).select(key.alias("key"), applies.alias("when")).collect()
+        flags = keyed.select(pl.when("when").then(kind.compared(keyed["key"], ctx))).to_series()
     return [OUTCOME[flag] for flag in flags.to_list()]
 
 
@@ -209,9 +224,23 @@ def _readable(value: object, field_type: FieldType) -> bool:
     return re.fullmatch(readable(field_type), str(value).strip()) is not None
 
 
+_TYPICAL = {FieldType.DATE: "2025-04-07", FieldType.DATETIME: "2025-04-07 09:00", FieldType.INTEGER: "1"}
+"""An ordinary valid value of each parsed type (text: ``R1``)."""
+
+
+def _when_holds(rule: Rule, types: Mapping[str, FieldType]) -> dict[str, Any]:
+    """A value of the rule's ``when:`` field under which it applies, for its examples (nothing without one)."""
+    when = rule.when
+    if when is None:
+        return {}
+    if when.test == "in":
+        return {when.field: when.codes[0]}
+    return {when.field: _TYPICAL.get(types[when.field], "R1") if when.test == "present" else None}
+
+
 def _typical(rule: Rule, schema: Schema) -> dict[str, Any]:
     """A row of ordinary valid values for the fields a rule reads."""
-    typical = {FieldType.DATE: "2025-04-07", FieldType.DATETIME: "2025-04-07 09:00", FieldType.INTEGER: "1"}
+    typical = _TYPICAL
     row: dict[str, Any] = {}
     for name in rule.kind.fields():
         field = schema.fields[name]
@@ -229,9 +258,11 @@ def _first_outcomes(rule: Rule, types: Mapping[str, FieldType], calendar: Calend
     if not rows:
         return
     wanted = dict.fromkeys(rule.kind.fields())
-    rows = [{**wanted, **row} for row in rows]
+    when = _when_holds(rule, types)
+    rows = [{**wanted, **when, **row} for row in rows]
     day = as_of or DEFAULT_AS_OF
-    outcomes = evaluate(rule.kind, {name: types[name] for name in wanted}, rows, day, calendar, related)
+    outcomes = evaluate(rule.kind, {name: types[name] for name in {**wanted, **when}}, rows, day, calendar, related,
+                        rule.condition)
     shown_related = {name: tuple({column: row.get(column) for column in others} for row in other_rows)
                      for name, (others, other_rows) in (related or {}).items()}
     for row, outcome in zip(rows, outcomes, strict=True):

@@ -53,7 +53,15 @@ record_types:
       registration: {label: Registration}
       contact_at: {type: datetime, label: Contact at}
       child_seen: {label: Child seen, codes: yes_no}
+      seen_alone: {label: Seen alone, codes: yes_no}
     rules:
+      - id: contacts.seen_alone.required
+        kind: required
+        params: {field: seen_alone}
+        when: {field: child_seen, in: [Y]}
+        severity: warning
+        message: Seen alone not recorded
+        hint: Record it
       - id: contacts.registration.known
         kind: exists_in
         params: {field: registration, record_type: registrations}
@@ -77,7 +85,7 @@ def _true(rule: Rule, example: Example, outcome: str, schema: Schema) -> None:
     related = {name: ({field: schema.record(name).fields[field].type for field in rows[0]} if rows else {}, rows)
                for name, rows in example.related.items()}
     assert evaluate(rule.kind, types, [example.values], example.as_of or DEFAULT_AS_OF, schema.calendar,
-                    related) == [outcome], (rule.id, example)
+                    related, rule.condition) == [outcome], (rule.id, example)
 
 
 def test_cross_record_rules_have_true_examples_with_the_other_record_types_rows(tmp_path: Path) -> None:
@@ -115,3 +123,18 @@ def test_rules_lists_every_record_types_rules_and_shows_the_rows_an_example_need
     assert "related" not in by_id["referral_id.required"]["passes"]
     text = invoke("rules", "--schema", path).stdout
     assert "fails:    registration = 'P3'; with registrations: [registration = 'P1']" in text
+
+
+def test_a_rule_with_when_says_so_and_its_examples_meet_the_condition(tmp_path: Path) -> None:
+    path = tmp_path / "council.yaml"
+    path.write_text(COUNCIL)
+    schema = load_schema(path)
+    entry = next(entry for entry in catalogue(schema) if entry.rule.id == "contacts.seen_alone.required")
+    assert entry.checks.endswith("; only where child_seen is Y")
+    assert entry.passing is not None and entry.failing is not None
+    assert entry.failing.values == {"seen_alone": None, "child_seen": "Y"}
+    for example, outcome in ((entry.passing, "pass"), (entry.failing, "fail")):
+        _true(entry.rule, example, outcome, schema)
+    types = schema.record("contacts").fields
+    assert evaluate(entry.rule.kind, {name: types[name].type for name in ("seen_alone", "child_seen")},
+                    [{"seen_alone": None, "child_seen": "N"}], DEFAULT_AS_OF, condition=entry.rule.condition) == ["n/a"]
