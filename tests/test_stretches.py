@@ -160,3 +160,38 @@ def test_the_standards_worked_examples(as_of: dt.date, end: dt.date | None, fail
     assert got.row(0, named=True) == {"applies": True, "failed": failed, "stop": min(end or as_of, as_of),
                                       "last_anchor": dt.date(2026, 10, 2), "due": dt.date(2026, 10, 16),
                                       "overdue_by": overdue}
+
+
+def test_a_recurring_rule_gives_each_plan_rows_due_date_and_how_far_overdue() -> None:
+    """What the due list and worklists show beside the verdict comes from the rule's own stretches."""
+    from refcheck.checks.catalogue import typed_frame
+    from refcheck.checks.kinds.recurring import Events, RecurringWithin
+    from refcheck.schemas import FieldType
+
+    kind = RecurringWithin(
+        start="start_date", end="end_date", first="10 working days", every="10 working days",
+        events=Events.parse({"record_type": "cp_visits", "by": "plan_id", "date": "visit_date",
+                             "where": {"seen": ["Y"]}}))
+    visits = typed_frame({"plan_id": FieldType.TEXT, "visit_date": FieldType.DATETIME, "seen": FieldType.CODE},
+                         [{"plan_id": "P1", "visit_date": "2026-09-18 10:00", "seen": "Y"},
+                          {"plan_id": "P1", "visit_date": "2026-10-02 14:30", "seen": " Y "},
+                          {"plan_id": "P1", "visit_date": "2026-10-09", "seen": "N"}])
+    types = {"plan_id": FieldType.TEXT, "start_date": FieldType.DATE, "end_date": FieldType.DATE}
+    ctx = Context(as_of=dt.date(2026, 10, 21), working_days=WorkingDays(CALENDAR), field_types=types,
+                  related={"cp_visits": visits})
+    plans = typed_frame(types, [{"plan_id": "P1", "start_date": "2026-09-07"},
+                                {"plan_id": " P1", "start_date": "2026-09-07", "end_date": "2026-10-14"},
+                                {"plan_id": "P2", "start_date": "2026-10-20"},
+                                {"plan_id": "P3", "start_date": None}])
+    key = kind.row_key(ctx)
+    assert key is not None
+    keys = ctx.apply(plans.lazy()).select(key.alias("key")).collect()["key"]
+    table = kind.stretches(keys, ctx)
+    assert table is not None
+    assert list(table.select("failed", "last_anchor", "due", "overdue_by").iter_rows()) == [
+        (True, dt.date(2026, 10, 2), dt.date(2026, 10, 16), 3),
+        (False, dt.date(2026, 10, 2), dt.date(2026, 10, 16), None),
+        (False, dt.date(2026, 10, 20), dt.date(2026, 11, 3), None),
+        (None, None, None, None),
+    ]
+    assert kind.compared(keys, ctx).to_list() == [True, False, False, None]

@@ -248,6 +248,14 @@ class RuleKind:
         """
         return {}
 
+    def stretches(self, keys: pl.Series, ctx: Context) -> pl.DataFrame | None:
+        """For a kind that judges stretches of time: per collected ``row_key``, its stretch table.
+
+        The columns are ``checks.stretches.STRETCH_COLUMNS`` (applies, failed, stop, last anchor,
+        due date, how far overdue), what a due list or worklist shows beside the rule's verdict.
+        """
+        return None
+
     def related_temporal(self) -> Mapping[str, tuple[str, ...]]:
         """Of the fields ``related`` names, those that must be dates or date-times in their record type."""
         return {}

@@ -127,6 +127,10 @@ class RecurringWithin(CrossRecord):
                          end.alias("end"))
 
     def compared(self, keys: pl.Series, ctx: Context) -> pl.Series:
+        judged = self.stretches(keys, ctx)
+        return judged.select(applies(pl.col("applies"), pl.col("failed"))).to_series().alias(keys.name)
+
+    def stretches(self, keys: pl.Series, ctx: Context) -> pl.DataFrame:
         found = ctx.related[self.events.record_type]
         qualifying = pl.all_horizontal(pl.lit(True), *(pl.col(name).is_in(codes).fill_null(False)
                                                       for name, codes in self.events.where))
@@ -134,5 +138,4 @@ class RecurringWithin(CrossRecord):
             pl.col(self.events.by).alias("key"),
             day_part(pl.col(self.events.date), found.schema[self.events.date]).alias("date")).collect()
         first, every = self.limits
-        judged = stretch_table(keys.struct.unnest(), events, first, every, ctx)
-        return judged.select(applies(pl.col("applies"), pl.col("failed"))).to_series().alias(keys.name)
+        return stretch_table(keys.struct.unnest(), events, first, every, ctx)
