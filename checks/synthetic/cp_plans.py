@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from refcheck.checks.synthetic.cp_vocabulary import (
+    ALREADY_REGISTERED_DAYS,
+    ALREADY_REGISTERED_SHARE,
     CORE_GROUP,
     END_REASON,
     ENDING,
@@ -25,10 +27,11 @@ from refcheck.checks.synthetic.cp_vocabulary import (
     RISK_REDUCED,
 )
 from refcheck.checks.synthetic.dice import Dice, Ints, Mask
+from refcheck.checks.synthetic.workflow import Dated
 from refcheck.checks.synthetic.working_days import add_working_days
 
-REVIEWS = 4
-"""Review conferences drawn per plan: more than fit in the 14 months of referrals before the as-of date."""
+REVIEWS = 6
+"""Review conferences drawn per plan: more than fit between the earliest start and the as-of date."""
 
 
 @dataclass
@@ -36,7 +39,9 @@ class Plans:
     """Each plan's dates as day numbers; ``reviews`` is one row per plan, one column per conference."""
 
     referral: Ints
-    """The referral row the plan came from."""
+    """The referral row whose child and team the plan has."""
+    linked: Mask
+    """Whether that referral led to the plan (else the child was registered before it)."""
     start: Ints
     core_group: Ints
     core_group_held: Mask
@@ -56,13 +61,29 @@ class Plans:
     last: int = 0
 
 
-def registered(rng: np.random.Generator, icpc_present: Mask) -> Ints:
-    """The referral rows whose initial conference registered the child (most of those with a conference)."""
-    held = np.flatnonzero(icpc_present)
-    return held[rng.random(held.size) < REGISTERED_SHARE]
+def registrations(rng: np.random.Generator, icpc: Dated, received: Ints,
+                  calendar: np.busdaycalendar) -> tuple[Ints, Ints, Mask]:
+    """The referral row of each plan, its start date, and whether that referral led to it; in start order.
+
+    Most children whose referral had an initial conference were registered at it. A few other
+    referrals are about a child already on a plan, registered before the referral (often before
+    the extract's first referral): their plans run longer, with more visits and reviews.
+    """
+    held = np.flatnonzero(icpc.present)
+    at_conference = held[rng.random(held.size) < REGISTERED_SHARE]
+    others = np.flatnonzero(~icpc.present)
+    already = others[rng.random(others.size) < ALREADY_REGISTERED_SHARE]
+    drawn = received[already] - rng.integers(*ALREADY_REGISTERED_DAYS, already.size)
+    before = np.busday_offset(drawn.astype("datetime64[D]"), 0, roll="backward", busdaycal=calendar)  # a working day
+    rows = np.concatenate([at_conference, already])
+    start = np.concatenate([icpc.value[at_conference], before.astype(np.int64)])
+    linked = np.concatenate([np.ones(at_conference.size, dtype=np.bool_), np.zeros(already.size, dtype=np.bool_)])
+    order = np.argsort(start, kind="stable")
+    return rows[order], start[order], linked[order]
 
 
-def plan_dates(dice: Dice, referral: Ints, start: Ints, last: int, calendar: np.busdaycalendar) -> Plans:
+def plan_dates(dice: Dice, referral: Ints, start: Ints, linked: Mask, last: int,
+               calendar: np.busdaycalendar) -> Plans:
     """First core group, review conferences and ending of each plan, in the order of ``referral``."""
     late_core = dice.error(0.06, np.ones(dice.rows, dtype=np.bool_))
     core = add_working_days(start, np.where(late_core, dice.ints(*LATE_CORE_GROUP), dice.ints(*CORE_GROUP)),
@@ -86,6 +107,7 @@ def plan_dates(dice: Dice, referral: Ints, start: Ints, last: int, calendar: np.
     stop = np.where(ended, end, last)
     return Plans(
         referral=referral,
+        linked=linked,
         start=start,
         core_group=core,
         core_group_held=core <= stop,

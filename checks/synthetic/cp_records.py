@@ -100,7 +100,7 @@ def plans_frame(dice: Dice, plans: Plans, plan_ids: pl.Series, plan_workers: pl.
     columns = {
         "plan_id": ids,
         "child_id": child_ids.gather(plans.referral),
-        "referral_id": present_only(dice.coin(0.9), referral_ids.gather(plans.referral)),
+        "referral_id": present_only(plans.linked & dice.coin(0.9), referral_ids.gather(plans.referral)),
         "team": gather_codes(list(TEAMS), team),
         "worker_id": plan_workers.clone(),
         "start_date": date_text(dice, start, everywhere),

@@ -17,7 +17,7 @@ import polars as pl
 
 from refcheck.checks.synthetic.columns import identifiers
 from refcheck.checks.synthetic.cp_events import plan_reviews, plan_visits
-from refcheck.checks.synthetic.cp_plans import plan_dates, registered
+from refcheck.checks.synthetic.cp_plans import plan_dates, registrations
 from refcheck.checks.synthetic.cp_records import (
     PLAN_FIELDS,
     REVIEW_FIELDS,
@@ -29,7 +29,7 @@ from refcheck.checks.synthetic.cp_records import (
 )
 from refcheck.checks.synthetic.dice import Dice
 from refcheck.checks.synthetic.sample import DEFAULT_AS_OF, Drawn, draw, generate
-from refcheck.checks.synthetic.vocabulary import TEAMS
+from refcheck.checks.synthetic.vocabulary import MINUTES_PER_DAY, TEAMS
 from refcheck.checks.synthetic.working_days import day_number, working_calendar
 
 RECORD_TYPES = ("referrals", "cp_plans", "cp_visits", "cp_reviews")
@@ -51,14 +51,13 @@ def child_protection(drawn: Drawn, *, seed: int, as_of: dt.date) -> dict[str, pl
     """The plans, visits and review conferences of the referrals' registered children."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(28,)))
     calendar = working_calendar(as_of)
-    icpc = drawn.flow.icpc
-    rows = registered(rng, icpc.present)
-    rows = rows[np.argsort(icpc.value[rows], kind="stable")]
+    received = drawn.flow.received_at.value // MINUTES_PER_DAY
+    rows, start, linked = registrations(rng, drawn.flow.icpc, received, calendar)
     team = drawn.team[rows]
     multiplier = np.array([t[1] for t in TEAMS.values()])[team]
     floor = rows.size >= FLOOR_PLANS
     dice = Dice(rng, multiplier, floor=floor)
-    plans = plan_dates(dice, rows, icpc.value[rows], day_number(as_of), calendar)
+    plans = plan_dates(dice, rows, start, linked, day_number(as_of), calendar)
     plan_ids = identifiers("P", np.arange(rows.size, dtype=np.int64) + 1, 6)
     plan_workers = workers(dice, team)
     frames = {"cp_plans": plans_frame(dice, plans, plan_ids, plan_workers, drawn.referral_id, drawn.child_id, team)}

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-REGISTERED_SHARE = 0.9
+REGISTERED_SHARE = 0.7
 """Of the children whose initial conference was held, the share registered (given a plan)."""
+ALREADY_REGISTERED_SHARE = 0.015
+"""Of the other referrals, the share about a child already on a plan."""
+ALREADY_REGISTERED_DAYS = (20, 700)
+"""How many days before such a referral the child was registered."""
 
 CATEGORY = (("NEG", 0.45), ("EMO", 0.34), ("PHY", 0.13), ("SAB", 0.07), ("FIN", 0.01))
 END_REASON = (("RISK_REDUCED", 0.0), ("LOOKED_AFTER", 0.5), ("MOVED", 0.25), ("AGE_18", 0.08), ("DIED", 0.02),
@@ -20,7 +24,7 @@ OUTCOME = ("CONTINUE", "END")
 VISIT_GAP = (5, 11)
 """Working days between visits, when on time: 5 to 10."""
 LATE_VISIT_GAP = (11, 26)
-LATE_VISIT = 0.03
+LATE_VISIT = 0.015
 CORE_GROUP = (3, 11)
 LATE_CORE_GROUP = (11, 21)
 FIRST_REVIEW = (70, 90)
