@@ -10,7 +10,6 @@ import dataclasses
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import cast
 
 import polars as pl
 
@@ -106,7 +105,7 @@ def read_type(
     if absent:
         raise ExtractError(f"{extract.label}: no column {', '.join(repr(name) for name in absent)} to include")
     runnable = tuple(rule for rule in rules if rule.id not in unrunnable
-                     and all(schema.fields[name].collected for name in rule.kind.fields()))
+                     and all(schema.fields[name].collected for name in _fields_read(rule)))
     plan = _row_flags(extract, schema, runnable, as_of, detail=findings, carry=carry, measures=measures,
                       carried=carried)
     unreadable_plan = extract.unreadable if extract.unreadable is not None else pl.LazyFrame(schema=UNREADABLE_SCHEMA)
@@ -114,6 +113,11 @@ def read_type(
     if extract.screen is not None:
         row_flags, unreadable = extract.screen.split(row_flags)
     return TypeRead(extract, schema, runnable, row_flags, unreadable.sort("line"))
+
+
+def _fields_read(rule: Rule) -> tuple[str, ...]:
+    """The fields of its own record type a rule reads: its kind's, and its ``when:`` field."""
+    return (*rule.kind.fields(), *((rule.when.field,) if rule.when is not None else ()))
 
 
 def tally(read: TypeRead, rules: Sequence[Rule], as_of: dt.date, *, findings: bool = False,
@@ -250,7 +254,7 @@ def _row_flags(
     columns = [key_text(pl.col(carried.parent_key)).alias(PARENT_KEY) if carried.parent_key is not None
                else pl.col(schema.group_by).cast(pl.String).fill_null(NO_TEAM).alias(TEAM)]
     for rule in rules:
-        applies = rule_applies(rule, ctx)
+        applies = rule.condition(ctx)
         if (key := rule.kind.row_key(ctx)) is not None:
             columns.append(key.alias(internal("key", rule.id)))
             if applies is not None:
@@ -298,12 +302,6 @@ def _compare_rows(flags: pl.DataFrame, rules: Sequence[Rule], ctx: Context) -> p
     # NOTE: one select, not with_columns then drop: the drop would copy every column (many chunks) again.
     return flags.select(pl.exclude(*(internal("key", rule.id) for rule in keyed), *conditions),
                         *(flag(rule) for rule in keyed))
-
-
-def rule_applies(rule: Rule, ctx: Context) -> pl.Expr | None:
-    """Where the rule applies by its schema's ``when:`` (None: wherever its kind says)."""
-    condition = getattr(rule, "condition", None)  # NOTE: Rule.condition is being added with ``when:``
-    return None if condition is None else cast(pl.Expr | None, condition(ctx))
 
 
 def _count(flags: pl.DataFrame, rules: Sequence[Rule], extra: Sequence[pl.Expr] = ()) -> pl.DataFrame:

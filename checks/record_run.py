@@ -35,7 +35,7 @@ from refcheck.checks.readers.extract import Extract, SourceOptions, open_extract
 from refcheck.checks.readers.record_sources import RecordSources, locate
 from refcheck.checks.relations import first_by_key
 from refcheck.checks.report import NO_TEAM, Report
-from refcheck.checks.rules import Rule, bind_rules
+from refcheck.checks.rules import Rule, bind_record_types, bind_rules
 from refcheck.schemas import DEFAULT_SCHEMA, ExtractMapping, Schema, load_schema
 
 
@@ -87,7 +87,7 @@ def run_record_types(sources: RecordSources, schema: Schema, as_of: dt.date, *, 
     """Check every record type ``sources`` holds, one streaming pass each, and report them side by side."""
     if RECORD_TYPE in carry:
         raise ValueError(f"carry: findings have a column named {RECORD_TYPE!r} already")
-    bound = {record.record_type: bind_rules(record) for record in schema.record_types}
+    bound = bind_record_types(schema)
     supplied = set(sources.found)
     reasons = _not_runnable(schema, bound, supplied)
     wanted = _related_fields(bound, supplied, reasons)

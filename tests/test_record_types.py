@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -10,55 +9,54 @@ import polars as pl
 import pytest
 
 from refcheck.checks import NO_TEAM, Report, validate
-from refcheck.schemas import Relation, Schema, load_schema
+from refcheck.schemas import Schema, load_schema
 
 AS_OF = dt.date(2026, 6, 30)
 
-COMMON = "name: cp-test\nversion: 1\n"
-REFERRALS = COMMON + """record_id: referral_id
+SCHEMA = """\
+name: cp-test
+version: 1
+record_id: referral_id
 group_by: team
 fields:
   referral_id: {label: Referral ID, required: error}
   team: {label: Team}
-"""
-PLANS = COMMON + """record_id: plan_id
-group_by: team
-fields:
-  plan_id: {label: Plan ID}
-  team: {label: Team}
-  start_date: {type: date, label: Start}
-  end_date: {type: date, label: End}
-rules:
-  - {id: cp_plans.plan_id.required, kind: required, params: {field: plan_id}, severity: error,
-     message: Plan ID is blank, hint: Record it}
-  - {id: cp_plans.end_date.not_before_start, kind: date_order,
-     params: {earlier: start_date, later: end_date, compare: date}, severity: error,
-     message: The plan ends before it starts, hint: Check the dates}
-"""
-VISITS = COMMON + """record_id: visit_id
-group_by: plan_id
-fields:
-  visit_id: {label: Visit ID}
-  plan_id: {label: Plan ID}
-  visit_date: {type: datetime, label: Visit date}
-  seen: {label: Seen}
-rules:
-  - {id: cp_visits.visit_id.required, kind: required, params: {field: visit_id}, severity: error,
-     message: Visit ID is blank, hint: Record it}
-  - {id: cp_visits.plan_id.known, kind: exists_in, params: {field: plan_id, record_type: cp_plans},
-     severity: error, message: No plan has this plan ID, hint: Check the plan ID}
-  - {id: cp_visits.within_plan, kind: within_parent,
-     params: {parent: cp_plans, by: plan_id, date: visit_date, start: start_date, end: end_date},
-     severity: warning, message: The visit is outside its plan, hint: Check the dates}
-"""
-REVIEWS = COMMON + """record_id: review_id
-group_by: plan_id
-fields:
-  review_id: {label: Review ID}
-  plan_id: {label: Plan ID}
-rules:
-  - {id: cp_reviews.review_id.required, kind: required, params: {field: review_id}, severity: error,
-     message: Review ID is blank, hint: Record it}
+record_types:
+  cp_plans:
+    label: Child protection plans
+    key: plan_id
+    group_by: team
+    fields:
+      plan_id: {label: Plan ID, required: error}
+      team: {label: Team}
+      start_date: {type: date, label: Start}
+      end_date: {type: date, label: End}
+    rules:
+      - {id: cp_plans.end_date.not_before_start, kind: date_order,
+         params: {earlier: start_date, later: end_date, compare: date}, severity: error,
+         message: The plan ends before it starts, hint: Check the dates}
+  cp_visits:
+    label: Child protection visits
+    key: visit_id
+    belongs_to: {record_type: cp_plans, by: plan_id}
+    fields:
+      visit_id: {label: Visit ID, required: error}
+      plan_id: {label: Plan ID}
+      visit_date: {type: datetime, label: Visit date}
+      seen: {label: Seen}
+    rules:
+      - {id: cp_visits.plan_id.known, kind: exists_in, params: {field: plan_id, record_type: cp_plans},
+         severity: error, message: No plan has this plan ID, hint: Check the plan ID}
+      - {id: cp_visits.within_plan, kind: within_parent,
+         params: {parent: cp_plans, by: plan_id, date: visit_date, start: start_date, end: end_date},
+         severity: warning, message: The visit is outside its plan, hint: Check the dates}
+  cp_reviews:
+    label: Child protection reviews
+    key: review_id
+    belongs_to: {record_type: cp_plans, by: plan_id}
+    fields:
+      review_id: {label: Review ID, required: error}
+      plan_id: {label: Plan ID}
 """
 
 REFERRAL_ROWS = "referral_id,team\nR1,North\nR2,South\nR3,\n"
@@ -82,20 +80,9 @@ V7,ragged
 
 def cp_schema(tmp_path: Path) -> Schema:
     """Referrals with plans, and visits and reviews that belong to a plan."""
-    loaded = {}
-    for name, text in (("referrals", REFERRALS), ("cp_plans", PLANS), ("cp_visits", VISITS), ("cp_reviews", REVIEWS)):
-        path = tmp_path / f"{name}-schema.yaml"
-        path.write_text(text)
-        loaded[name] = load_schema(path)
-    by_plan = Relation("cp_plans", "plan_id")
-    others = {
-        "cp_plans": dataclasses.replace(loaded["cp_plans"], record_type="cp_plans", label="Child protection plans"),
-        "cp_visits": dataclasses.replace(loaded["cp_visits"], record_type="cp_visits", label="Visits",
-                                         belongs_to=by_plan),
-        "cp_reviews": dataclasses.replace(loaded["cp_reviews"], record_type="cp_reviews", label="Reviews",
-                                          belongs_to=by_plan),
-    }
-    return dataclasses.replace(loaded["referrals"], others=others)
+    path = tmp_path / "cp-test.yaml"
+    path.write_text(SCHEMA)
+    return load_schema(path)
 
 
 def folder(tmp_path: Path, **files: str) -> Path:
@@ -247,3 +234,45 @@ def test_files_that_name_no_record_type_are_listed_as_ignored(tmp_path: Path) ->
     where = folder(tmp_path, referrals=REFERRAL_ROWS, cp_plans=PLAN_ROWS, **{"notes.txt": "x\n", "old.csv": "a\n"})
     report = validate(where, schema, as_of=AS_OF)
     assert report.ignored == ("notes.txt", "old.csv")
+
+
+def test_a_database_holds_a_table_per_record_type(tmp_path: Path) -> None:
+    import sqlite3
+
+    schema = cp_schema(tmp_path)
+    visits = VISIT_ROWS.replace("V7,ragged\n", "")
+    as_csv = validate(folder(tmp_path, referrals=REFERRAL_ROWS, cp_plans=PLAN_ROWS, cp_visits=visits), schema,
+                      as_of=AS_OF)
+    database = tmp_path / "extract.db"
+    with sqlite3.connect(database) as connection:
+        for table, text in (("referrals", REFERRAL_ROWS), ("CP_PLANS", PLAN_ROWS), ("cp_visits", visits),
+                            ("audit", "at\nx\n")):
+            header, *rows = [line.split(",") for line in text.splitlines()]
+            connection.execute(f"CREATE TABLE {table} ({', '.join(header)})")
+            connection.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(header))})", rows)
+    connection.close()
+    report = validate(f"sqlite:///{database}", schema, as_of=AS_OF)
+    assert [(r.rule.id, r.by_team) for r in report.results] == [(r.rule.id, r.by_team) for r in as_csv.results]
+    assert report.ignored == ("audit",)
+    plans = report.sources["cp_plans"].source
+    assert plans is not None and plans.path == f"sqlite:///{database}, table CP_PLANS" and plans.rows_checked == 5
+
+
+def test_when_limits_where_a_rule_applies_rules_that_compare_rows_included(tmp_path: Path) -> None:
+    conditional = SCHEMA.replace("""  cp_reviews:""", """\
+      - {id: cp_visits.seen.required, kind: required, params: {field: seen}, severity: warning,
+         message: Seen is blank, hint: Record it, when: {field: plan_id, is: present}}
+      - {id: cp_visits.plan_id.known_if_seen, kind: exists_in, params: {field: plan_id, record_type: cp_plans},
+         severity: warning, message: No plan has this plan ID, hint: Check it, when: {field: seen, in: [Y]}}
+  cp_reviews:""")
+    path = tmp_path / "conditional.yaml"
+    path.write_text(conditional)
+    where = folder(tmp_path, referrals=REFERRAL_ROWS, cp_plans=PLAN_ROWS, cp_visits=VISIT_ROWS)
+    report = validate(where, load_schema(path), as_of=AS_OF, findings=True)
+    seen = report.result("cp_visits.seen.required")
+    assert (seen.checked, seen.failed) == (5, 1)  # V3 has no plan ID; V2 has no seen
+    known = report.result("cp_visits.plan_id.known_if_seen")
+    assert (known.checked, known.failed) == (3, 1)  # V1, V4 and V5 were seen; V4's plan is unknown
+    assert report.findings is not None
+    assert report.findings.filter(pl.col("rule_id") == "cp_visits.plan_id.known_if_seen")["record_id"].to_list() == [
+        "V4"]
