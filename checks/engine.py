@@ -26,7 +26,15 @@ from refcheck.checks.readability import doubtful_fields, forms_seen, readability
 from refcheck.checks.readers.columns import missing_columns, refuse_missing_columns
 from refcheck.checks.readers.extract import LINE, VALUE_BYTES, Extract
 from refcheck.checks.relations import key_text
-from refcheck.checks.report import NO_TEAM, ReadabilityWarning, Report, RuleResult, Source, TeamCount
+from refcheck.checks.report import (
+    NO_TEAM,
+    UNREADABLE_COLUMNS,
+    ReadabilityWarning,
+    Report,
+    RuleResult,
+    Source,
+    TeamCount,
+)
 from refcheck.checks.rules import Rule
 from refcheck.schemas import Schema
 
@@ -108,7 +116,7 @@ def read_type(
                      and all(schema.fields[name].collected for name in _fields_read(rule)))
     plan = _row_flags(extract, schema, runnable, as_of, detail=findings, carry=carry, measures=measures,
                       carried=carried)
-    unreadable_plan = extract.unreadable if extract.unreadable is not None else pl.LazyFrame(schema=UNREADABLE_SCHEMA)
+    unreadable_plan = extract.unreadable if extract.unreadable is not None else pl.LazyFrame(schema=UNREADABLE_COLUMNS)
     row_flags, unreadable = _read(extract, [plan, unreadable_plan])
     if extract.screen is not None:
         row_flags, unreadable = extract.screen.split(row_flags)
@@ -348,7 +356,6 @@ def _findings(flags: pl.DataFrame, rules: Sequence[Rule], carry: Sequence[str]) 
     )
 
 
-UNREADABLE_SCHEMA = {"line": pl.Int64, "reason": pl.String}
 FINDINGS_SCHEMA = {"line": pl.Int64, "record_id": pl.String, "team": pl.String, "worker": pl.String,
                    "rule_id": pl.String, "working_days": pl.Int64}
 

@@ -15,7 +15,16 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from refcheck.checks.report import NO_TEAM, ReadabilityWarning, RecordSource, Report, RuleResult, Source, TeamCount
+from refcheck.checks.report import (
+    NO_TEAM,
+    UNREADABLE_COLUMNS,
+    ReadabilityWarning,
+    RecordSource,
+    Report,
+    RuleResult,
+    Source,
+    TeamCount,
+)
 from refcheck.checks.rules import Rule
 from refcheck.schemas import Schema
 
@@ -85,7 +94,7 @@ def assemble(schema: Schema, as_of: dt.date, outcomes: Sequence[TypeOutcome], *,
         results=tuple(results),
         measures={key: _spread_counts(counts, teams) for key, counts in primary.measures.items()} if primary else {},
         findings=_findings(outcomes),
-        unreadable=primary.unreadable if primary else RecordSource("", "", None).unreadable,
+        unreadable=primary.unreadable if primary else pl.DataFrame(schema=UNREADABLE_COLUMNS),
         warnings=tuple(warning for outcome in outcomes for warning in _named(outcome, schema)),
         sources=sources, ignored=tuple(ignored),
     )

@@ -19,6 +19,9 @@ NO_TEAM = " (no team)"
 """The key of the rows with a blank team. Its leading space keeps it apart from every team an extract
 names, since values are trimmed (a team called ``(no team)`` stays a team of its own)."""
 
+UNREADABLE_COLUMNS = {"line": pl.Int64, "reason": pl.String}
+"""The columns of a run's unreadable rows: the line each starts on and why it could not be read."""
+
 NO_TEAM_LABEL = "(no team)"
 """How outputs show the rows with a blank team."""
 
@@ -97,9 +100,7 @@ class RecordSource:
     """The record type as outputs name it (``Child protection visits``)."""
     source: Source | None
     """None when the run was given no extract of this record type."""
-    unreadable: pl.DataFrame = field(
-        default_factory=lambda: pl.DataFrame(schema={"line": pl.Int64, "reason": pl.String}), compare=False
-    )
+    unreadable: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=UNREADABLE_COLUMNS), compare=False)
     """Its rows that could not be read: line and why (never their content)."""
 
     @property
@@ -139,9 +140,7 @@ class Report:
     """Counts that are not rules, per team: ``re_referrals`` (checked = referrals, failed = re-referrals)."""
     findings: pl.DataFrame | None = field(default=None, compare=False)
     """With ``validate(findings=True)``: one row per (record, failed rule); no other record values."""
-    unreadable: pl.DataFrame = field(
-        default_factory=lambda: pl.DataFrame(schema={"line": pl.Int64, "reason": pl.String}), compare=False
-    )
+    unreadable: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=UNREADABLE_COLUMNS), compare=False)
     """Rows that could not be read: their line in the file and why (never their content)."""
     warnings: tuple[ReadabilityWarning, ...] = ()
     """Fields read too poorly to trust the figures that use them (``refcheck.checks.readability``)."""
