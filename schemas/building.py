@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 
 from refcheck.schemas.fields import build_fields, code_list
-from refcheck.schemas.mapping import parse_mapping
+from refcheck.schemas.mapping import apply_mapping, parse_mapping
 from refcheck.schemas.model import NO_MAPPING, PRIMARY, REGIONS, Calendar, CodeList, Schema
 from refcheck.schemas.problems import Problems
 from refcheck.schemas.quoting import quoted
@@ -46,6 +46,7 @@ def build(root: Node, problems: Problems) -> Schema:
     rules = unique_across(build_rules(fields_node, top.get("rules"), fields, codes, problems), types, problems)
     rule_ids = {rule.id for type_rules in rules.values() for rule in type_rules}
     extends = tuple(item.text() for item in top["extends"].items()) if "extends" in top else ()
+    type_fields = {name: record_type.fields for name, record_type in types.items()}
     primary = Schema(
         name=problems.value(top, "name", Node.text, ""),
         version=problems.value(top, "version", Node.text, "1"),
@@ -59,11 +60,13 @@ def build(root: Node, problems: Problems) -> Schema:
         source=root.where.file,
         extends=extends,
         worker=problems.value(top, "worker", lambda node: field_ref(node, fields), None),
-        mapping=problems.value(top, "mapping", lambda node: parse_mapping(node, fields), NO_MAPPING),
+        mapping=problems.value(top, "mapping", lambda node: parse_mapping(node, fields, type_fields), NO_MAPPING),
         scorecard=build_scorecard(top.get("scorecard"), fields, rule_ids, problems),
         readability=build_readability(top.get("readability"), problems),
     )
-    return dataclasses.replace(primary, others=as_schemas(primary, types, rules)) if types else primary
+    if not types:
+        return primary
+    return apply_mapping(dataclasses.replace(primary, others=as_schemas(primary, types, rules)), primary.mapping)
 
 
 _DEFAULT_CALENDAR = Calendar(region="england-and-wales")

@@ -220,6 +220,11 @@ class ExtractMapping:
 
     fields: Mapping[str, FieldMapping] = field(default_factory=dict)
     null_tokens: tuple[str, ...] = ()
+    source: str | None = None
+    """The file stem, sheet or table the record type is read from, when it is not called by its own name."""
+    record_types: Mapping[str, ExtractMapping] = field(default_factory=dict)
+    """On the primary's mapping as read (``load_mapping``): each other record type's, by name
+    (``apply_mapping`` gives each record type its own)."""
 
     def column(self, name: str) -> str:
         """The source column a canonical field is read from."""

@@ -74,7 +74,7 @@ def resolve(doc: Document, chain: tuple[str, ...], problems: Problems) -> Node:
     if doc.identity in chain:
         raise doc.node.where.error("extends: circular: the schema extends itself through its parents")
     top = doc.node.mapping()
-    if "null_tokens" in top and set(top) <= {"fields", "null_tokens", "date_format"}:
+    if "null_tokens" in top and set(top) <= {"fields", "null_tokens", "date_format", "source", "record_types"}:
         raise top["null_tokens"].where.error("this is a mapping, not a schema; check it with "
                                              "`refcheck schema check SCHEMA --mapping FILE`")
     check_keys(doc.node, TOP_KEYS, "schema", problems)

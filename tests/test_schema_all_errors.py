@@ -168,7 +168,7 @@ nul_tokens: [NULL]
         "mapping.yaml:4: fields.decision_date.date_format: a date format uses %d, %m, %Y, %H, %M; got a text of 5 "
         "characters",
         "mapping.yaml:5: nul_tokens: unknown key in mapping (did you mean 'null_tokens'?); expected one of "
-        "date_format, fields, null_tokens",
+        "date_format, fields, null_tokens, record_types, source",
     ]
 
 
