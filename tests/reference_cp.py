@@ -59,7 +59,6 @@ class Recurring:
     every: int
 
 
-
 RECURRING = {
     "cp_plans.visits_timely": Recurring("cp_visits", lambda row: row["seen"] == "Y", WORKING, 10, 10),
     "cp_plans.home_visits_timely": Recurring(
