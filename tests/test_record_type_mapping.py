@@ -9,7 +9,7 @@ import pytest
 from refcheck.schemas import SchemaError, load_mapping, load_schema
 from refcheck.schemas.errors import SchemaErrors
 from refcheck.schemas.mapping import apply_mapping
-from refcheck.schemas.model import NO_MAPPING, FieldMapping
+from refcheck.schemas.model import NO_MAPPING, ExtractMapping, FieldMapping
 from tests.test_record_types_schema import PLANS_AND_VISITS
 
 MAPPING = """\
@@ -39,15 +39,15 @@ def _write(tmp_path: Path, text: str, name: str) -> Path:
     return path
 
 
-def _check_types(schema_mappings: dict[str, object]) -> None:
+def _check_types(schema_mappings: dict[str, ExtractMapping]) -> None:
     plans, visits = schema_mappings["cp_plans"], schema_mappings["cp_visits"]
-    assert plans == plans.__class__(
+    assert plans == ExtractMapping(
         fields={"plan_id": FieldMapping(column="cppl_id"),
                 "start_date": FieldMapping(column="cppl_start", date_format="%Y%m%d"),
                 "end_date": FieldMapping(date_format="%d.%m.%Y")},  # the top level's date format
         null_tokens=("NULL", "N/A"),  # the top level's
         source="ssd_cp_plans")
-    assert visits == visits.__class__(
+    assert visits == ExtractMapping(
         fields={"seen": FieldMapping(column="cppv_seen", values={"Yes": "Y", "No": "N"})},
         null_tokens=("-",), source="ssd_cp_visits")
 
