@@ -43,7 +43,8 @@ def build(root: Node, problems: Problems) -> Schema:
     record_id = problems.value(top, "record_id", lambda node: field_ref(node, fields), "")
     group_by = problems.value(top, "group_by", lambda node: field_ref(node, fields), "")
     types = read_record_types(top.get("record_types"), codes, problems)
-    rules = unique_across(build_rules(fields_node, top.get("rules"), fields, codes, problems), types, problems)
+    primary_rules = build_rules(fields_node, top.get("rules"), fields, codes, problems, others=types)
+    rules = unique_across(primary_rules, types, problems)
     rule_ids = {rule.id for type_rules in rules.values() for rule in type_rules}
     extends = tuple(item.text() for item in top["extends"].items()) if "extends" in top else ()
     type_fields = {name: record_type.fields for name, record_type in types.items()}

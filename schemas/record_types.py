@@ -131,19 +131,12 @@ def _in_cycle(name: str, types: Mapping[str, RecordType]) -> bool:
 
 def unique_across(primary_rules: list[RuleSpec], types: Mapping[str, RecordType],
                   problems: Problems) -> dict[str, list[RuleSpec]]:
-    """Each record type's rules with ids unique across the whole schema: a second use is an error, left out.
-
-    An explicit rule of the primary type may not take an id that starts with another record type's name.
-    """
+    """Each record type's rules with ids unique across the whole schema: a second use is an error, left out."""
     seen: dict[str, RuleSpec] = {}
     kept: dict[str, list[RuleSpec]] = {}
     for type_name, rules in [(PRIMARY, primary_rules), *((name, t.rules) for name, t in types.items())]:
         kept[type_name] = []
         for rule in rules:
-            owner = rule.id.split(".", 1)[0]
-            if type_name == PRIMARY and owner in types and rule.kind_where != rule.where:
-                problems.add(rule.where.error(f"rule ids starting {quoted(owner + '.')} belong to record type "
-                                              f"{quoted(owner)}: write the rule under record_types.{owner}.rules"))
             if rule.id in seen:
                 problems.add(rule.where.error(
                     f"duplicate rule id {quoted(rule.id)} (also defined at {seen[rule.id].where})"))

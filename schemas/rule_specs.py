@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Collection
 
 from refcheck.schemas.model import CodeList, Condition, Field, RuleSpec, Severity
 from refcheck.schemas.problems import Problems, did_you_mean
@@ -27,11 +28,12 @@ ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 
 
 def build_rules(fields_node: Node | None, rules_node: Node | None, fields: dict[str, Field],
-                codes: dict[str, CodeList], problems: Problems, record_type: str | None = None) -> list[RuleSpec]:
-    """The rules of one record type (``record_type`` None: the primary), each id once, in field order."""
+                codes: dict[str, CodeList], problems: Problems, record_type: str | None = None,
+                others: Collection[str] = ()) -> list[RuleSpec]:
+    """The rules of one record type (``record_type`` None: the primary, beside the ``others``), each id once."""
     prefix = f"{record_type}." if record_type else ""
     rules = expand_shorthands(fields_node, fields, codes, problems, prefix) if fields_node is not None else []
-    _add_rules(rules, rules_node, fields, codes, problems, prefix)
+    _add_rules(rules, rules_node, fields, codes, problems, prefix, others)
     rules = unique_ids(rules, problems)
     order = {name: index for index, name in enumerate(fields)}
     rules.sort(key=lambda rule: order.get(rule.field or "", len(order)))
@@ -39,12 +41,17 @@ def build_rules(fields_node: Node | None, rules_node: Node | None, fields: dict[
 
 
 def _add_rules(rules: list[RuleSpec], node: Node | None, fields: dict[str, Field], codes: dict[str, CodeList],
-               problems: Problems, prefix: str) -> None:
+               problems: Problems, prefix: str, others: Collection[str]) -> None:
     """Add the ``rules`` entries: new rules, and changes to the rules field shorthands made."""
     generated = {rule.id: index for index, rule in enumerate(rules)}
     for entry in problems.attempt(node.items, []) if node is not None else []:
         with problems.noted():
             rule_id = entry_id(entry)
+            owner = rule_id.split(".", 1)[0]
+            if owner in others:
+                raise entry.mapping()["id"].where.error(
+                    f"rule ids starting {quoted(owner + '.')} belong to record type {quoted(owner)}: write the rule "
+                    f"(or the change to it) under record_types.{owner}.rules")
             if rule_id in generated and "kind" not in entry.mapping():
                 rules[generated[rule_id]] = _override(rules[generated[rule_id]], entry, fields, codes, problems)
             elif (rule := _rule(entry, fields, codes, problems, prefix)) is not None:

@@ -222,12 +222,22 @@ def test_removing_what_a_record_type_does_not_have_is_a_mistake_each(tmp_path: P
 
 
 def test_rule_ids_are_unique_across_record_types(tmp_path: Path) -> None:
+    text = (PLANS_AND_VISITS.replace("codes:\n  yes_no", "fields:\n  cp_plans: {required: error}\ncodes:\n  yes_no")
+            .replace("  - id: cp_plans.end_date.not_before_start", "  - id: cp_plans.required"))
+    assert _errors(tmp_path, text) == [
+        "council.yaml:21: record_types.cp_plans.rules[0].id: duplicate rule id 'cp_plans.required' "
+        "(also defined at council.yaml:5: fields.cp_plans.required)",
+    ]
+
+
+def test_a_record_types_rule_is_written_or_changed_under_that_record_type(tmp_path: Path) -> None:
     text = PLANS_AND_VISITS.replace("codes:\n  yes_no", (
-        "rules:\n  - id: cp_plans.plan_id.required\n    kind: required\n    params: {field: team}\n"
+        "rules:\n  - id: cp_plans.plan_id.required\n    severity: warning\n"
+        "  - id: cp_visits.seen.known\n    kind: required\n    params: {field: team}\n"
         "    severity: error\n    message: m\n    hint: h\ncodes:\n  yes_no"))
     assert _errors(tmp_path, text) == [
         "council.yaml:5: rules[0].id: rule ids starting 'cp_plans.' belong to record type 'cp_plans': write the rule "
-        "under record_types.cp_plans.rules",
-        "council.yaml:20: record_types.cp_plans.fields.plan_id.required: duplicate rule id 'cp_plans.plan_id.required' "
-        "(also defined at council.yaml:5: rules[0].id)",
+        "(or the change to it) under record_types.cp_plans.rules",
+        "council.yaml:7: rules[1].id: rule ids starting 'cp_visits.' belong to record type 'cp_visits': write the "
+        "rule (or the change to it) under record_types.cp_visits.rules",
     ]
