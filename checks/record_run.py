@@ -37,6 +37,7 @@ from refcheck.checks.relations import first_by_key
 from refcheck.checks.report import NO_TEAM, Report
 from refcheck.checks.rules import Rule, bind_record_types, bind_rules
 from refcheck.schemas import DEFAULT_SCHEMA, ExtractMapping, Schema, load_schema
+from refcheck.schemas.mapping import apply_mapping
 
 
 def validate(
@@ -69,7 +70,7 @@ def validate(
     """
     resolved = schema if isinstance(schema, Schema) else load_schema(schema)
     if mapping is not None:
-        resolved = dataclasses.replace(resolved, mapping=mapping)
+        resolved = apply_mapping(resolved, mapping)
     day = as_of or dt.date.today()
     if not resolved.others:
         rules = bind_rules(resolved)

@@ -276,3 +276,30 @@ def test_when_limits_where_a_rule_applies_rules_that_compare_rows_included(tmp_p
     assert report.findings is not None
     assert report.findings.filter(pl.col("rule_id") == "cp_visits.plan_id.known_if_seen")["record_id"].to_list() == [
         "V4"]
+
+
+def test_a_mapping_names_each_record_types_file_and_columns(tmp_path: Path) -> None:
+    from refcheck.schemas import load_mapping
+
+    schema = cp_schema(tmp_path)
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("""\
+record_types:
+  cp_plans: {source: ssd_cp_plans, fields: {plan_id: {column: cppl_id}}}
+  cp_visits:
+    source: SSD_CP_VISITS
+    null_tokens: ["-"]
+    fields: {plan_id: {column: cppv_plan}, seen: {column: cppv_seen}}
+""")
+    plain = folder(tmp_path, referrals=REFERRAL_ROWS, cp_plans=PLAN_ROWS, cp_visits=VISIT_ROWS)
+    expected = validate(plain, schema, as_of=AS_OF)
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "referrals.csv").write_text(REFERRAL_ROWS)
+    (theirs / "ssd_cp_plans.csv").write_text(PLAN_ROWS.replace("plan_id,", "cppl_id,", 1))
+    (theirs / "ssd_cp_visits.csv").write_text(VISIT_ROWS.replace("plan_id,visit_date,seen", "cppv_plan,visit_date,cppv_seen", 1)
+                                              .replace("V3,,", "V3,-,"))  # their blank
+    report = validate(theirs, schema, as_of=AS_OF, mapping=load_mapping(mapping, schema))
+    assert [(r.rule.id, r.by_team) for r in report.results] == [(r.rule.id, r.by_team) for r in expected.results]
+    visits = report.sources["cp_visits"].source
+    assert visits is not None and visits.path == str(theirs / "ssd_cp_visits.csv")

@@ -152,5 +152,5 @@ def _names(record: Schema) -> set[str]:
 
 def _mapped_name(record: Schema) -> str | None:
     """The file stem, sheet or table the record type's mapping reads it from (``source:``), if it names one."""
-    source = getattr(record.mapping, "source", None)  # NOTE: ExtractMapping.source is being added with record types
-    return source if isinstance(source, str) and source.casefold() != record.record_type.casefold() else None
+    source = record.mapping.source
+    return source if source is not None and source.casefold() != record.record_type.casefold() else None
