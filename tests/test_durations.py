@@ -34,3 +34,22 @@ def test_anything_else_is_refused_with_the_forms_it_may_take(text: str) -> None:
 def test_a_duration_is_written_back_as_a_schema_would_write_it() -> None:
     assert [str(duration(text)) for text in ("1 working days", "10 working day", "1 months", "4 week")] == \
         ["1 working day", "10 working days", "1 month", "4 weeks"]
+
+
+def test_a_timescale_is_days_or_a_written_duration_exactly_one() -> None:
+    from refcheck.checks.kinds.presence import RequiredWhen
+    from refcheck.checks.kinds.timeliness import WithinWorkingDays
+
+    assert WithinWorkingDays.exactly_one_of == (("days", "within"),)
+    assert WithinWorkingDays(start="a", end="b", within="3 months").limit == Duration(3, Unit.MONTHS)
+    assert WithinWorkingDays(start="a", end="b", days=2).limit == Duration(2, Unit.WORKING_DAYS)
+    for given in ({}, {"days": 1, "within": "1 working day"}):
+        with pytest.raises(ValueError, match="^give exactly one of days or within$"):
+            WithinWorkingDays(start="a", end="b", **given)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="^within: '10 wrking days' is not a duration"):
+        WithinWorkingDays(start="a", end="b", within="10 wrking days")
+    assert RequiredWhen(field="f", overdue_since="s", overdue_after="4 weeks").overdue_limit == Duration(4, Unit.WEEKS)
+    with pytest.raises(ValueError, match="^give exactly one of working_days or overdue_after$"):
+        RequiredWhen(field="f", overdue_since="s", working_days=1, overdue_after="1 day")
+    with pytest.raises(ValueError, match="^working_days and overdue_after go with overdue_since$"):
+        RequiredWhen(field="f", present="p", overdue_after="1 day")

@@ -202,6 +202,10 @@ class RuleKind:
     """For a kind that compares rows: what a failing example needs besides its own row."""
     gx_sql_only: ClassVar[str] = ""
     """Why GX needs SQL for this kind (it has no built-in expectation that says the same), if it does."""
+    exactly_one_of: ClassVar[tuple[tuple[str, ...], ...]] = ()
+    """Groups of optional parameters of which a rule must give exactly one (``days`` or ``within``).
+
+    The kind refuses any other number itself; binding can say which are missing beside other mistakes."""
     pandera_helpers: ClassVar[str] = ""
     """Module-level source this kind's pandera checks call (the exported module defines it once)."""
 

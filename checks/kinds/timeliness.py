@@ -57,6 +57,7 @@ class WithinWorkingDays(RuleKind):
 
     category = "timeliness"
     gx_sql_only = "working days need the bank-holiday calendar table"
+    exactly_one_of = (("days", "within"),)
     start: str = field_param()
     end: str = field_param()
     days: int | None = None
