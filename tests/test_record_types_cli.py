@@ -94,3 +94,41 @@ def test_a_folder_whose_files_hold_no_rows_fails_the_min_rows_gate(tmp_path: Pat
     assert result.stderr.splitlines() == [
         f"Error: {where}: no rows were checked (0 read, 0 unreadable); pass --min-rows 0 if an empty extract is "
         "expected"]
+
+
+def test_a_folder_without_the_primary_record_type_says_so_and_its_json_validates(
+        tmp_path: Path, schema_path: Path, invoke: Invoke) -> None:
+    import jsonschema
+
+    where = folder(tmp_path, cp_plans=PLAN_ROWS)
+    result = invoke("check", where, "--schema", schema_path, "--as-of", "2026-06-30", "--json", "-",
+                    "--fail-on", "never")
+    assert result.exit_code == ExitCode.PASSED, result.output
+    lines = result.stderr.splitlines()
+    assert lines[1] == f"{where}: referrals not supplied · as of 2026-06-30 · 5 teams"
+    assert lines[2] == "Record types read: cp_plans (5 rows); not supplied: referrals, cp_visits, cp_reviews"
+    report = json.loads(result.stdout)
+    jsonschema.validate(report, json.loads((DOCS / "report.schema.json").read_text()))
+    assert report["source"] == {"path": str(where), "rows_read": 0, "rows_checked": 0, "rows_unreadable": 0,
+                                "unreadable": []}
+    assert report["sources"]["referrals"]["not_run"]["referral_id.required"] == "referrals not supplied"
+    assert report["sources"]["cp_plans"]["not_run"] == {}
+
+
+def test_a_sheet_named_for_a_record_type_is_read_as_that_record_type(tmp_path: Path, schema_path: Path,
+                                                                     invoke: Invoke) -> None:
+    import xlsxwriter
+
+    book = tmp_path / "extract.xlsx"
+    workbook = xlsxwriter.Workbook(book)
+    for sheet, text in (("referrals", REFERRAL_ROWS), ("cp_plans", PLAN_ROWS)):
+        worksheet = workbook.add_worksheet(sheet)
+        for row, line in enumerate(text.splitlines()):
+            for column, value in enumerate(line.split(",")):
+                worksheet.write_string(row, column, value)
+    workbook.close()
+    result = invoke("check", book, "--schema", schema_path, "--as-of", "2026-06-30", "--sheet", "cp_plans",
+                    "--json", "-")
+    report = json.loads(result.stdout)
+    assert [name for name, source in report["sources"].items() if source["supplied"]] == ["cp_plans"]
+    assert report["sources"]["cp_plans"]["rows_checked"] == 5
