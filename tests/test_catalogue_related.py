@@ -80,7 +80,7 @@ record_types:
 
 def _true(rule: Rule, example: Example, outcome: str, schema: Schema) -> None:
     """Judged again with its rows typed as the schema types them, the example gives its outcome."""
-    record = schema.record(rule.id.split(".")[0])
+    record = schema.record(rule.record_type)
     types = {name: record.fields[name].type for name in example.values}
     related = {name: ({field: schema.record(name).fields[field].type for field in rows[0]} if rows else {}, rows)
                for name, rows in example.related.items()}
@@ -138,3 +138,16 @@ def test_a_rule_with_when_says_so_and_its_examples_meet_the_condition(tmp_path: 
     types = schema.record("contacts").fields
     assert evaluate(entry.rule.kind, {name: types[name].type for name in ("seen_alone", "child_seen")},
                     [{"seen_alone": None, "child_seen": "N"}], DEFAULT_AS_OF, condition=entry.rule.condition) == ["n/a"]
+
+
+def test_every_rule_of_the_bundled_record_type_schemas_has_a_true_passing_and_failing_example() -> None:
+    for name in ("wales", "england"):
+        schema = load_schema(name)
+        entries = catalogue(schema)
+        assert {entry.record_type for entry in entries} == {record.record_type for record in schema.record_types}
+        for entry in entries:
+            for example, outcome in ((entry.passing, "pass"), (entry.failing, "fail")):
+                assert example is not None, (name, entry.rule.id, outcome)
+                if example.note:  # a uniqueness failure needs its twin
+                    continue
+                _true(entry.rule, example, outcome, schema)
