@@ -17,6 +17,7 @@ from refcheck.reports.scorecard import (
     category_bands,
     category_figure,
     field_completeness,
+    field_label,
     kpi_status,
     kpi_target,
     percent,
@@ -65,8 +66,8 @@ def render_html(inputs: ScorecardInputs, made_at: dt.datetime) -> str:
                 "tiles": [_tile(inputs, kpi, team) for kpi in report.schema.scorecard.kpis],
                 "worst": [_rule_row(line) for line in worst_rules(report, team)],
                 "fields": [
-                    {"message_field": line.result.rule.field and report.schema.fields[line.result.rule.field].label
-                     or line.result.rule.id, "failed": line.failed, "rate": percent(line.rate),
+                    {"message_field": field_label(report, line.result.rule), "failed": line.failed,
+                     "rate": percent(line.rate),
                      **_status(completeness.rag(line.rate))}
                     for line in field_completeness(report, team)
                 ],

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from refcheck.checks import Report, RuleResult, pass_rate
+from refcheck.checks.rules import Rule
 from refcheck.schemas import Bands, Kpi
 
 RAG_WORDS = {"green": "on target", "amber": "near target", "red": "off target"}
@@ -221,6 +222,16 @@ def field_completeness(report: Report, team: str | None) -> list[RuleLine]:
         for result in report.results
         if result.rule.category == "completeness" and result.ran
     ]
+
+
+def field_label(report: Report, rule: Rule) -> str:
+    """The field a rule is about as a person reads it; another record type's says whose (``Plan ID, Child
+    protection plans``), as record types may share field names. A rule about no one field is named by its id."""
+    record = report.schema.record(rule.record_type)
+    if rule.field is None or rule.field not in record.fields:
+        return rule.id
+    label = record.fields[rule.field].label
+    return label if rule.record_type == report.schema.record_type else f"{label}, {record.label}"
 
 
 def _rows(report: Report, team: str | None) -> int:

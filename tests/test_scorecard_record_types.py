@@ -1,0 +1,71 @@
+"""The scorecard of a run of several record types: which record types it had, every record type's worklist rows."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from refcheck.cli import cli
+from tests.conftest import ROOT
+
+FOLDER = ROOT / "sample_data"
+AS_OF = "2026-03-02"
+LABELS = {"referrals": "Referrals", "cp_plans": "Child protection plans", "cp_visits": "Child protection visits",
+          "cp_reviews": "Child protection review conferences"}
+KEYS = {"referrals": "referral_id", "cp_plans": "plan_id", "cp_visits": "visit_id", "cp_reviews": "review_id"}
+
+
+def _scorecard(source: Path, out: Path, *args: str) -> Path:
+    result = CliRunner().invoke(cli, ["scorecard", str(source), "--schema", "wales", "--out", str(out),
+                                      "--as-of", AS_OF, "--no-history", *args], catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def whole(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample folder's four record types."""
+    return _scorecard(FOLDER, tmp_path_factory.mktemp("whole") / "out")
+
+
+@pytest.fixture(scope="module")
+def partial(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Referrals and plans only: visits and reviews not supplied."""
+    folder = tmp_path_factory.mktemp("partial")
+    for name in ("referrals", "cp_plans"):
+        shutil.copy(FOLDER / f"{name}.csv", folder / f"{name}.csv")
+    return _scorecard(folder, folder / "out")
+
+
+def _worklists(out: Path) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    for path in sorted((out / "worklists").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as stream:
+            rows += list(csv.DictReader(stream))
+    return rows
+
+
+def test_worklists_hold_every_record_types_records_each_named_by_its_record_type_and_key(whole: Path) -> None:
+    rows = _worklists(whole)
+    assert list(rows[0])[:3] == ["Team", "Record type", "Record"]
+    by_label = {label: name for name, label in LABELS.items()}
+    seen = {row["Record type"] for row in rows}
+    assert seen == set(LABELS.values()), "every record type of the sample fails some rule"
+    for label in seen:
+        name = by_label[label]
+        keys = set(pl.read_csv(FOLDER / f"{name}.csv", infer_schema=False)[KEYS[name]].drop_nulls().to_list())
+        ids = {row["Record"] for row in rows if row["Record type"] == label and row["Record"]}
+        assert ids and ids <= keys, f"{label}: a worklist row's record id is that record type's key"
+        assert all(row["Rule"].startswith(f"{name}.") or name == "referrals" for row in rows
+                   if row["Record type"] == label)
+
+
+def test_a_worklist_is_errors_first(whole: Path) -> None:
+    for path in (whole / "worklists").glob("*.csv"):
+        severities = pl.read_csv(path, infer_schema=False)["Severity"].to_list()
+        assert severities == sorted(severities, key=lambda severity: severity != "error")
