@@ -225,8 +225,10 @@ def field_completeness(report: Report, team: str | None) -> list[RuleLine]:
 
 
 def field_label(report: Report, rule: Rule) -> str:
-    """The field a rule is about as a person reads it; another record type's says whose (``Plan ID, Child
-    protection plans``), as record types may share field names. A rule about no one field is named by its id."""
+    """The field a rule is about, as a person reads it; a rule about no one field is named by its id.
+
+    Another record type's field says whose it is (``Plan ID, Child protection plans``): record types share names.
+    """
     record = report.schema.record(rule.record_type)
     if rule.field is None or rule.field not in record.fields:
         return rule.id

@@ -22,9 +22,9 @@ from refcheck.checks.report import RuleResult, team_label
 from refcheck.reports.files import safe_cell, safe_cells, safe_file_names, starts_formula
 
 COLUMNS = ["record_id", "line", "worker", "rule_id", "category", "severity", "message", "hint", "working_days"]
-HEADERS = {"team": "Team", RECORD_TYPE: "Record type", "record_id": "Record", "line": "Line", "worker": "Worker", "rule_id": "Rule",
-           "category": "Category", "severity": "Severity", "message": "What is wrong", "hint": "How to put it right",
-           "working_days": "Working days"}
+HEADERS = {"team": "Team", RECORD_TYPE: "Record type", "record_id": "Record", "line": "Line", "worker": "Worker",
+           "rule_id": "Rule", "category": "Category", "severity": "Severity", "message": "What is wrong",
+           "hint": "How to put it right", "working_days": "Working days"}
 """The header a person reads above each of a worklist's own columns (CSV and sheet); columns included on
 request keep their extract's names."""
 TAKEN = frozenset({*FINDINGS_SCHEMA, *COLUMNS, *HEADERS, *HEADERS.values(), "severity_rank"})
