@@ -215,6 +215,12 @@ def _instantiate(kind_class: type[RuleKind], params: Mapping[str, Node], where: 
         and spec.default is dataclasses.MISSING
         and spec.default_factory is dataclasses.MISSING
     ]
+    for group in kind_class.exactly_one_of:
+        given = [name for name in group if name in params and params[name].value is not None]
+        if not given:
+            missing.append(" or ".join(group))
+        elif len(given) > 1:
+            problems.append(params[given[1]].where.error(f"give exactly one of {' or '.join(group)}"))
     if missing:
         problems.append(where.error(f"kind {kind_class.name!r} needs parameter {', '.join(missing)}"))
     if problems:

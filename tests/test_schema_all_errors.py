@@ -59,9 +59,9 @@ EVERY_MISTAKE = [
     "required_when, text_quality, uk_postcode, unique, within_parent, within_working_days",
     "council.yaml:20: rules[1].params.field: unknown field 'teem' (did you mean 'team'?)",
     "council.yaml:21: rules[1].severity: expected one of warning, error; got 'eror'",
-    "council.yaml:25: rules[2].kind: kind 'within_working_days' needs parameter days",
+    "council.yaml:25: rules[2].kind: kind 'within_working_days' needs parameter days or within",
     "council.yaml:26: rules[2].params.dayz: unknown parameter for kind 'within_working_days' (did you mean 'days'?); "
-    "expected one of start, end, days, code_field, codes",
+    "expected one of start, end, days, within, code_field, codes",
     "council.yaml:31: scorecard.bands.green: '95' is not a share: write 95% or 0.95",
     "council.yaml:33: scorecard.categories.timeliness.green: amber (80%) must be at or below green (70%): "
     "higher is better",
@@ -173,10 +173,10 @@ nul_tokens: [NULL]
 
 
 @pytest.mark.parametrize(("name", "said"), [
-    ("wales", "wales: no bundled schema of that name (did you mean 'wales-referral'?) "
-              "(bundled: england-referral, wales-referral); give a path to a file"),
-    ("nosuch", "nosuch: no bundled schema of that name (bundled: england-referral, wales-referral); "
-               "give a path to a file"),
+    ("wales-ref", "wales-ref: no bundled schema of that name (did you mean 'wales-referral'?) "
+                  "(bundled: england, england-referral, wales, wales-referral); give a path to a file"),
+    ("nosuch", "nosuch: no bundled schema of that name (bundled: england, england-referral, wales, "
+               "wales-referral); give a path to a file"),
 ])
 def test_a_bundled_name_misspelt_is_named_or_the_bundled_ones_listed(invoke: Invoke, name: str, said: str) -> None:
     result = invoke("check", SAMPLE, "--schema", name)

@@ -54,12 +54,12 @@ CASES = {
     "unknown_parameter": (
         CHILD + "rules:\n  - id: decision_date.timely\n    params:\n      dayz: 2\n",
         "council.yaml:6: rules[0].params.dayz: unknown parameter for kind 'within_working_days' "
-        "(did you mean 'days'?); expected one of start, end, days, code_field, codes",
+        "(did you mean 'days'?); expected one of start, end, days, within, code_field, codes",
     ),
     "missing_parameter": (
         CHILD + "rules:\n  - id: local.x\n    kind: within_working_days\n    params: {start: referral_received}\n"
         "    severity: error\n    message: m\n    hint: h\n",
-        "council.yaml:5: rules[0].kind: kind 'within_working_days' needs parameter end, days",
+        "council.yaml:5: rules[0].kind: kind 'within_working_days' needs parameter end, days or within",
     ),
     "duplicate_id": (
         CHILD + "rules:\n  - id: local.x\n    kind: required\n    params: {field: team}\n    severity: error\n"
@@ -102,9 +102,8 @@ CASES = {
     ),
     "unknown_bundled_schema": (
         "name: council\nextends: welsh-referral\n",
-        "welsh-referral: no bundled schema of that name (did you mean 'wales-referral'?) (bundled: england-referral, "
-        "wales-referral); "
-        "give a path to a file",
+        "welsh-referral: no bundled schema of that name (did you mean 'wales-referral'?) (bundled: england, "
+        "england-referral, wales, wales-referral); give a path to a file",
     ),
     "duplicate_yaml_key": (
         CHILD + "fields:\n  team: {required: error}\n  team: {required: warning}\n",

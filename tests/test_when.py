@@ -214,3 +214,17 @@ def test_schema_check_binds_the_rules_of_every_record_type(tmp_path: Path, invok
     assert result.exit_code == ExitCode.BAD_SCHEMA
     assert "council.yaml:55: record_types.cp_visits.rules[1].params.record_type: unknown record type" in result.stderr
     assert invoke("schema", "check", _write(tmp_path, SCHEMA)).exit_code == 0
+
+
+def test_a_kind_takes_exactly_one_of_its_alternative_parameters_said_beside_other_mistakes(tmp_path: Path) -> None:
+    rule = ("rules:\n  - id: local.x\n    kind: within_working_days\n    params:\n      start: referral_received\n"
+            "      end: decision_date\n{params}    severity: error\n    message: m\n    hint: h\n")
+    both = SCHEMA + rule.format(params="      days: 2\n      within: 2 working days\n      dayz: 2\n")
+    assert _errors(tmp_path, both) == [
+        "council.yaml:73: rules[0].params.within: give exactly one of days or within",
+        "council.yaml:74: rules[0].params.dayz: unknown parameter for kind 'within_working_days' (did you mean "
+        "'days'?); expected one of start, end, days, within, code_field, codes",
+    ]
+    neither = SCHEMA + rule.format(params="      dayz: 2\n")
+    assert _errors(tmp_path, neither)[0] == (
+        "council.yaml:68: rules[0].kind: kind 'within_working_days' needs parameter days or within")
