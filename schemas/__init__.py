@@ -2,7 +2,7 @@
 
 from refcheck.schemas.errors import RefcheckError, SchemaError, SchemaErrors
 from refcheck.schemas.loader import DEFAULT_SCHEMA, load_schema
-from refcheck.schemas.mapping import load_mapping, proposal_yaml, propose_mapping
+from refcheck.schemas.mapping import apply_mapping, load_mapping, proposal_yaml, propose_mapping
 from refcheck.schemas.model import (
     CATEGORIES,
     PRIMARY,
@@ -47,6 +47,7 @@ __all__ = [
     "SchemaErrors",
     "Severity",
     "Where",
+    "apply_mapping",
     "bundled_schemas",
     "load_mapping",
     "load_schema",
