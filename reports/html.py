@@ -24,6 +24,16 @@ from refcheck.reports.scorecard import (
     worst_rules,
 )
 from refcheck.reports.scorecard_inputs import ScorecardInputs, better, delta_text
+from refcheck.reports.scorecard_sections import KpiSection, headline, named_sections
+from refcheck.reports.scorecard_types import (
+    kpi_not_run,
+    primary_rows,
+    record_type_lines,
+    record_types_text,
+    rules_not_run,
+    scorecard_title,
+    team_rows_text,
+)
 from refcheck.reports.version import refcheck_version
 from refcheck.schemas import Kpi
 
@@ -41,14 +51,23 @@ def render_html(inputs: ScorecardInputs, made_at: dt.datetime) -> str:
     worklists = safe_file_names(inputs.teams)
     anchors = {team: f"team-{index}" for index, team in enumerate(inputs.teams, start=1)}
     completeness = report.schema.scorecard.bands_for("completeness")
+    kpis = report.schema.scorecard.kpis
     records = inputs.checked_text() if report.source.rows_unreadable else counted(report.source.rows_checked, "record")
     context = {
         "schema": report.schema,
         "as_of": report.as_of.isoformat(),
-        "counts": f"{records} · {counted(len(inputs.teams), 'team')}",
+        "counts": counted(len(inputs.teams), "team") if report.several_types
+        else f"{records} · {counted(len(inputs.teams), 'team')}",
+        "rows_head": primary_rows(report),
         "teams": [{"team": team_label(team), "anchor": anchors[team]} for team in inputs.teams],
         "warnings": [{"message": warning.message, "share": percent(warning.share)} for warning in inputs.warnings],
-        "tiles": [_tile(inputs, kpi, None) for kpi in report.schema.scorecard.kpis],
+        "title": scorecard_title(report),
+        "types_line": record_types_text(report) if report.several_types else "",
+        "record_types": record_type_lines(report),
+        "not_run": rules_not_run(report),
+        "tiles": [_tile(inputs, kpi, None) for kpi in headline(kpis)],
+        "kpi_sections": [_kpi_section(inputs, section, index, anchors)
+                         for index, section in enumerate(named_sections(kpis), start=1)],
         "categories": categories,
         "legend": [{"categories": ", ".join(names), "target": target} for names, target in category_bands(report)],
         "heat": [
@@ -61,9 +80,11 @@ def render_html(inputs: ScorecardInputs, made_at: dt.datetime) -> str:
                 "team": team_label(team),
                 "anchor": anchors[team],
                 "worklist": f"worklists/{worklists[team]}.csv",
-                "counts": f"{counted(rows.get(team, 0), 'record')} · "
+                "counts": f"{team_rows_text(report, rows.get(team, 0))} · "
                           f"{counted(per_team.get(team, 0), 'problem')} to put right",
-                "tiles": [_tile(inputs, kpi, team) for kpi in report.schema.scorecard.kpis],
+                "tiles": [_tile(inputs, kpi, team) for kpi in headline(kpis)],
+                "named": [{"name": section.name, "tiles": [_tile(inputs, kpi, team) for kpi in section.kpis]}
+                          for section in named_sections(kpis)],
                 "worst": [_rule_row(line) for line in worst_rules(report, team)],
                 "fields": [
                     {"message_field": field_label(report, line.result.rule), "failed": line.failed,
@@ -83,6 +104,19 @@ def render_html(inputs: ScorecardInputs, made_at: dt.datetime) -> str:
     return PAGES.get_template("scorecard.html.j2").render(context)
 
 
+def _kpi_section(inputs: ScorecardInputs, section: KpiSection, index: int, anchors: dict[str, str]) -> dict[str, Any]:
+    """A named section: its tiles overall, and a table of its figures per team with what each is out of."""
+    return {
+        "name": section.name,
+        "anchor": f"section-{index}",
+        "tiles": [_tile(inputs, kpi, None) for kpi in section.kpis],
+        "heads": [{"label": kpi.label, "target": kpi_target(kpi) or "no target"} for kpi in section.kpis],
+        "teams": [{"team": team_label(team), "anchor": anchors[team],
+                   "cells": [_cell(inputs.figure(kpi, team), kpi) for kpi in section.kpis]}
+                  for team in inputs.teams],
+    }
+
+
 def _changes(inputs: ScorecardInputs, team: str, limit: int = 10) -> dict[str, Any]:
     """A team's new and fixed totals, and the rules that changed most."""
     changes = sorted(inputs.changes_for(team), key=lambda c: (-(c.new + c.fixed), c.rule_id))
@@ -99,8 +133,12 @@ def _status(rag: str | None) -> dict[str, str]:
     return {"rag": rag or "none", "status": RAG_WORDS.get(rag or "", NOTHING_CHECKED)}
 
 
-def _cell(figure: Figure) -> dict[str, Any]:
-    return {"text": figure.text, "base": figure.base, **_status(figure.rag)}
+def _cell(figure: Figure, kpi: Kpi | None = None) -> dict[str, Any]:
+    """A table cell's figure; a KPI's says its status as its tile does (``kpi_status``)."""
+    status = _status(figure.rag)
+    if kpi is not None:
+        status["status"] = kpi_status(kpi, figure)
+    return {"text": figure.text, "base": figure.base, **status}
 
 
 def _tile(inputs: ScorecardInputs, kpi: Kpi, team: str | None) -> dict[str, Any]:
@@ -114,6 +152,7 @@ def _tile(inputs: ScorecardInputs, kpi: Kpi, team: str | None) -> dict[str, Any]
         "base": figure.base,
         "target": kpi_target(kpi),
         "partial": inputs.partial(kpi),
+        "why": kpi_not_run(inputs.report, kpi),
         "rag": figure.rag or "none", "status": kpi_status(kpi, figure),
         "delta": delta_text(kpi, delta),
         "direction": "" if improved is None else "up" if improved else "down",

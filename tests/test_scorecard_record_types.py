@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import csv
+import json
+import re
 import shutil
+from html import unescape
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -69,3 +73,45 @@ def test_a_worklist_is_errors_first(whole: Path) -> None:
     for path in (whole / "worklists").glob("*.csv"):
         severities = pl.read_csv(path, infer_schema=False)["Severity"].to_list()
         assert severities == sorted(severities, key=lambda severity: severity != "error")
+
+
+def _report_json(out: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    return loaded
+
+
+def _text(html: str) -> str:
+    """The page's text, tags dropped and spaces collapsed, as a reader sees it."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_the_page_says_which_record_types_were_read_and_which_were_not_supplied(partial: Path) -> None:
+    sources = _report_json(partial)["sources"]
+    page = _text((partial / "index.html").read_text(encoding="utf-8"))
+    rows = {name: sources[name]["rows_read"] for name in ("referrals", "cp_plans")}
+    assert (f"Record types: Referrals ({rows['referrals']:,} rows), "
+            f"Child protection plans ({rows['cp_plans']:,} rows); "
+            "not supplied: Child protection visits, Child protection review conferences") in page
+    for name in ("cp_visits", "cp_reviews"):
+        assert f"{LABELS[name]} not supplied: its {len(sources[name]['rules'])} rules were not run" in page
+    assert f"Child protection plans {rows['cp_plans']:,} {rows['cp_plans']:,} 0" in page
+    assert page.startswith("Records scorecard")
+
+
+def test_the_page_lists_the_rules_not_run_of_the_record_types_read_with_their_reason(partial: Path) -> None:
+    not_run = _report_json(partial)["sources"]["cp_plans"]["not_run"]
+    assert not_run, "the plans' rules reading visits or reviews cannot run without them"
+    page = _text((partial / "index.html").read_text(encoding="utf-8"))
+    section = page[page.index("Rules not run"):]
+    for rule_id, reason in not_run.items():
+        assert rule_id in section and reason in section
+    assert "cp_visits.visit_id.required" not in section, "a record type not supplied is counted, not listed"
+
+
+def test_a_run_of_every_record_type_has_no_rules_not_run_and_counts_each_one(whole: Path) -> None:
+    sources = _report_json(whole)["sources"]
+    page = _text((whole / "index.html").read_text(encoding="utf-8"))
+    assert "not supplied" not in page and "Rules not run" not in page
+    for name, label in LABELS.items():
+        rows = sources[name]["rows_read"]
+        assert f"{label} {rows:,} {rows:,} 0" in page
