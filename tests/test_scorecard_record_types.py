@@ -115,3 +115,16 @@ def test_a_run_of_every_record_type_has_no_rules_not_run_and_counts_each_one(who
     for name, label in LABELS.items():
         rows = sources[name]["rows_read"]
         assert f"{label} {rows:,} {rows:,} 0" in page
+
+
+def test_summary_md_says_which_record_types_were_read_and_the_rules_not_run(partial: Path) -> None:
+    sources = _report_json(partial)["sources"]
+    summary = (partial / "summary.md").read_text(encoding="utf-8")
+    assert summary.startswith("# Records scorecard: wales v1\n")
+    rows = sources["cp_plans"]["rows_read"]
+    assert f"| Child protection plans | {rows:,} | {rows:,} | 0 |" in summary
+    visits = len(sources["cp_visits"]["rules"])
+    assert f"| Child protection visits | not supplied: its {visits} rules were not run | | |" in summary
+    for rule_id, reason in sources["cp_plans"]["not_run"].items():
+        line = next(line for line in summary.splitlines() if f"`{rule_id}`" in line)
+        assert line.startswith(f"Not run ({reason.replace('_', chr(92) + '_')}): ")
