@@ -10,6 +10,7 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import polars as pl
 import pytest
 from click.testing import CliRunner
@@ -128,3 +129,33 @@ def test_summary_md_says_which_record_types_were_read_and_the_rules_not_run(part
     for rule_id, reason in sources["cp_plans"]["not_run"].items():
         line = next(line for line in summary.splitlines() if f"`{rule_id}`" in line)
         assert line.startswith(f"Not run ({reason.replace('_', chr(92) + '_')}): ")
+
+
+def _sheet_rows(out: Path, name: str) -> list[list[Any]]:
+    book = openpyxl.load_workbook(out / "scorecard.xlsx", read_only=True)
+    return [list(row) for row in book[name].iter_rows(values_only=True)]
+
+
+def test_the_workbooks_summary_says_which_record_types_were_read_and_the_rules_not_run(partial: Path) -> None:
+    sources = _report_json(partial)["sources"]
+    rows = _sheet_rows(partial, "Summary")
+    assert rows[0][0] == "Records scorecard: wales v1"
+    assert "not supplied: Child protection visits, Child protection review conferences" in rows[1][0]
+    top = next(at for at, row in enumerate(rows) if row[0] == "Record types")
+    assert rows[top + 1][:4] == ["Record type", "Rows read", "Checked", "Could not be read"]
+    plans = sources["cp_plans"]["rows_read"]
+    assert rows[top + 3][:4] == ["Child protection plans", plans, plans, 0]
+    assert rows[top + 4][:2] == ["Child protection visits",
+                                 f"not supplied: its {len(sources['cp_visits']['rules'])} rules were not run"]
+    below = [row for row in rows[top:] if row[1] and str(row[1]).startswith("reads ")]
+    assert {rule for row in below for rule in str(row[0]).split(", ")} == set(sources["cp_plans"]["not_run"])
+
+
+def test_the_workbooks_worklist_sheets_name_each_rows_record_type(whole: Path) -> None:
+    book = openpyxl.load_workbook(whole / "scorecard.xlsx", read_only=True)
+    labels = set()
+    for name in book.sheetnames[1:]:
+        rows = [list(row) for row in book[name].iter_rows(values_only=True)]
+        assert rows[1][:3] == ["Record type", "Record", "Line"]
+        labels |= {row[0] for row in rows[2:]}
+    assert labels == set(LABELS.values())
