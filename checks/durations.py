@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from refcheck.schemas.quoting import quoted
+
 
 class Unit(enum.StrEnum):
     """What a duration counts: its plural, as written."""
@@ -45,15 +47,42 @@ class Duration:
         return self.unit is Unit.WORKING_DAYS
 
 
-@lru_cache(maxsize=64)
-def duration(text: str) -> Duration:
+def duration(text: str | Duration) -> Duration:
     """A duration from its written form; a ValueError saying which forms there are otherwise.
 
     Words are case-insensitive and spaces between them free; singular and plural both do.
     """
+    return text if isinstance(text, Duration) else _written(text)
+
+
+@lru_cache(maxsize=64)
+def _written(text: str) -> Duration:
     words = " ".join(str(text).lower().split())
     found = _FORM.fullmatch(words)
     unit = _UNITS.get(found.group(2)) if found else None
     if found is None or unit is None:
-        raise ValueError(f"{str(text)!r} is not a duration; write a whole number and a unit, such as {FORMS}")
+        raise ValueError(f"{quoted(str(text))} is not a duration; write a whole number and a unit, such as {FORMS}")
     return Duration(int(found.group(1)), unit)
+
+
+class DurationText(str):
+    """A duration parameter as the schema writes it ("10 working days"): text, checked to be a duration."""
+
+    __slots__ = ()
+
+    @classmethod
+    def parse(cls, value: object, name: str = "") -> DurationText:
+        """The parameter's text once it reads as a duration; a ValueError otherwise (binding reports it at its line)."""
+        prefix = f"{name}: " if name else ""
+        if isinstance(value, Duration):
+            return cls(str(value))
+        if isinstance(value, str):
+            try:
+                duration(value)
+            except ValueError as err:
+                raise ValueError(f"{prefix}{err}") from None
+            return cls(value)
+        shown = ("true or false" if isinstance(value, bool) else "a number" if isinstance(value, int | float)
+                 else "a list" if isinstance(value, list | tuple) else "a mapping" if isinstance(value, dict)
+                 else "nothing")
+        raise ValueError(f"{prefix}a duration is a whole number and a unit, such as {FORMS}; got {shown}")

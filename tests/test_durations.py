@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from refcheck.checks.durations import Duration, Unit, duration
+from refcheck.checks.durations import Duration, DurationText, Unit, duration
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -46,10 +46,21 @@ def test_a_timescale_is_days_or_a_written_duration_exactly_one() -> None:
     for given in ({}, {"days": 1, "within": "1 working day"}):
         with pytest.raises(ValueError, match="^give exactly one of days or within$"):
             WithinWorkingDays(start="a", end="b", **given)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="^within: '10 wrking days' is not a duration"):
+    with pytest.raises(ValueError, match="^within: a text of 14 characters is not a duration; write a whole number"):
         WithinWorkingDays(start="a", end="b", within="10 wrking days")
     assert RequiredWhen(field="f", overdue_since="s", overdue_after="4 weeks").overdue_limit == Duration(4, Unit.WEEKS)
     with pytest.raises(ValueError, match="^give exactly one of working_days or overdue_after$"):
         RequiredWhen(field="f", overdue_since="s", working_days=1, overdue_after="1 day")
     with pytest.raises(ValueError, match="^working_days and overdue_after go with overdue_since$"):
         RequiredWhen(field="f", present="p", overdue_after="1 day")
+
+
+def test_a_duration_parameter_keeps_its_text_and_refuses_a_number_or_a_list() -> None:
+    assert DurationText.parse("4  Weeks", "first") == "4  Weeks"
+    assert DurationText.parse(Duration(1, Unit.MONTHS)) == "1 month"
+    with pytest.raises(ValueError, match="^every: a duration is a whole number and a unit, such as .*; got a number$"):
+        DurationText.parse(10, "every")
+    with pytest.raises(ValueError, match="^a duration is a whole number and a unit, such as .*; got a list$"):
+        DurationText.parse(["10 days"])
+    with pytest.raises(ValueError, match="^first: a text of 12 characters is not a duration"):
+        DurationText.parse("10 work days", "first")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from refcheck.checks.context import Context
-from refcheck.checks.durations import Duration
+from refcheck.checks.durations import Duration, DurationText
 from refcheck.checks.internal import internal
 from refcheck.checks.kinds.base import (
     EXACT,
@@ -117,7 +117,7 @@ class RequiredWhen(RuleKind):
     codes: tuple[str, ...] = ()
     overdue_since: str | None = field_param(default=None)
     working_days: int | None = None
-    overdue_after: str | None = None
+    overdue_after: DurationText | str | None = None
 
     def __post_init__(self) -> None:
         given = [self.present is not None, self.code_field is not None, self.overdue_since is not None]
@@ -125,6 +125,8 @@ class RequiredWhen(RuleKind):
             raise ValueError("give exactly one of present, code_field or overdue_since")
         if (self.code_field is None) != (not self.codes):
             raise ValueError("code_field and codes go together")
+        if self.overdue_after is not None:
+            object.__setattr__(self, "overdue_after", DurationText.parse(self.overdue_after, "overdue_after"))
         if self.overdue_since is None and (self.working_days is not None or self.overdue_after is not None):
             raise ValueError("working_days and overdue_after go with overdue_since")
         if self.overdue_since is not None:

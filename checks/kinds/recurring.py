@@ -13,11 +13,13 @@ from dataclasses import dataclass
 import polars as pl
 
 from refcheck.checks.context import Context
-from refcheck.checks.durations import Duration, duration
+from refcheck.checks.durations import Duration, DurationText, duration
 from refcheck.checks.kinds.base import applies, field_param, rule_kind
 from refcheck.checks.kinds.relations import CrossRecord, day_part
 from refcheck.checks.relations import key_text
 from refcheck.checks.stretches import stretch_table
+from refcheck.schemas.problems import did_you_mean
+from refcheck.schemas.quoting import quoted
 
 _EVENT_KEYS = ("record_type", "by", "date", "where")
 
@@ -36,22 +38,26 @@ class Events:
 
     @classmethod
     def parse(cls, value: object) -> Events:
-        """Events as a schema writes them: ``{record_type, by, date, where: {field: [codes]}}``."""
+        """Events as a schema writes them: ``{record_type, by, date, where: {field: [codes]}}``.
+
+        Every mistake is said, in one ValueError (binding reports it at the parameter's line).
+        """
         if isinstance(value, Events):
             return value
         if not isinstance(value, Mapping):
             raise ValueError("events is a mapping: {record_type: ..., by: ..., date: ..., where: {field: [codes]}}")
-        unknown = [str(key) for key in value if key not in _EVENT_KEYS]
-        if unknown:
-            raise ValueError(f"events has no {', '.join(unknown)}; it takes {', '.join(_EVENT_KEYS)}")
+        problems = [f"events has no {quoted(str(key))}{did_you_mean(str(key), _EVENT_KEYS)}; it takes "
+                    f"{', '.join(_EVENT_KEYS)}" for key in value if key not in _EVENT_KEYS]
         missing = [key for key in _EVENT_KEYS[:3] if not isinstance(value.get(key), str) or not value[key].strip()]
         if missing:
-            raise ValueError(f"events needs {', '.join(missing)} (the name of a record type or field)")
+            problems.append(f"events needs {' and '.join(missing)} (the name of a record type or field)")
         where = value.get("where") or {}
         if not isinstance(where, Mapping) or not all(
                 isinstance(codes, list | tuple) and codes and all(isinstance(code, str | int) for code in codes)
                 for codes in where.values()):
-            raise ValueError("events' where is a mapping of fields to lists of codes, such as {seen: [Y]}")
+            problems.append("events' where is a mapping of fields to lists of codes, such as {seen: [Y]}")
+        if problems:
+            raise ValueError("; ".join(problems))
         return cls(value["record_type"].strip(), value["by"].strip(), value["date"].strip(),
                    tuple((str(name), tuple(str(code) for code in codes)) for name, codes in where.items()))
 
@@ -85,19 +91,15 @@ class RecurringWithin(CrossRecord):
     start: str = field_param()
     end: str | None = field_param(default=None)
     events: Events
-    first: str
-    every: str | None = None
+    first: DurationText | str
+    every: DurationText | str | None = None
     key: str | None = field_param(default=None)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "events", Events.parse(self.events))
         for name in ("first", "every"):
-            text = getattr(self, name)
-            if text is not None:
-                try:
-                    duration(text)
-                except ValueError as err:
-                    raise ValueError(f"{name}: {err}") from None
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, DurationText.parse(getattr(self, name), name))
 
     @property
     def limits(self) -> tuple[Duration, Duration]:

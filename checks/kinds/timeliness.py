@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from refcheck.checks.context import Context
-from refcheck.checks.durations import Duration, Unit, duration
+from refcheck.checks.durations import Duration, DurationText, Unit, duration
 from refcheck.checks.internal import internal
 from refcheck.checks.kinds.base import (
     Export,
@@ -35,11 +35,7 @@ def limit_of(count: int | None, within: str | None, count_name: str, within_name
         raise ValueError(f"give exactly one of {count_name} or {within_name}")
     if count is not None:
         return Duration(count, Unit.WORKING_DAYS)
-    assert within is not None
-    try:
-        return duration(within)
-    except ValueError as err:
-        raise ValueError(f"{within_name}: {err}") from None
+    return duration(DurationText.parse(within, within_name))
 
 
 @rule_kind("within_working_days")
@@ -61,11 +57,13 @@ class WithinWorkingDays(RuleKind):
     start: str = field_param()
     end: str = field_param()
     days: int | None = None
-    within: str | None = None
+    within: DurationText | str | None = None
     code_field: str | None = field_param(default=None)
     codes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if self.within is not None:
+            object.__setattr__(self, "within", DurationText.parse(self.within, "within"))
         self.limit  # noqa: B018 - the timescale is checked when the rule is bound
         if (self.code_field is None) != (not self.codes):
             raise ValueError("code_field and codes go together")
