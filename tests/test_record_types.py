@@ -297,8 +297,8 @@ record_types:
     theirs.mkdir()
     (theirs / "referrals.csv").write_text(REFERRAL_ROWS)
     (theirs / "ssd_cp_plans.csv").write_text(PLAN_ROWS.replace("plan_id,", "cppl_id,", 1))
-    (theirs / "ssd_cp_visits.csv").write_text(VISIT_ROWS.replace("plan_id,visit_date,seen", "cppv_plan,visit_date,cppv_seen", 1)
-                                              .replace("V3,,", "V3,-,"))  # their blank
+    their_visits = VISIT_ROWS.replace("plan_id,visit_date,seen", "cppv_plan,visit_date,cppv_seen", 1)
+    (theirs / "ssd_cp_visits.csv").write_text(their_visits.replace("V3,,", "V3,-,"))  # their blank
     report = validate(theirs, schema, as_of=AS_OF, mapping=load_mapping(mapping, schema))
     assert [(r.rule.id, r.by_team) for r in report.results] == [(r.rule.id, r.by_team) for r in expected.results]
     visits = report.sources["cp_visits"].source
