@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import polars as pl
+
 from refcheck.checks.report import team_label
 from refcheck.checks.wording import counted
+from refcheck.reports import due_lists
 from refcheck.reports.files import safe_file_names
 from refcheck.reports.pages import PAGES
 from refcheck.reports.scorecard import (
@@ -38,8 +41,8 @@ from refcheck.reports.version import refcheck_version
 from refcheck.schemas import Kpi
 
 
-def render_html(inputs: ScorecardInputs, made_at: dt.datetime) -> str:
-    """The scorecard page."""
+def render_html(inputs: ScorecardInputs, made_at: dt.datetime, dues: dict[str, pl.DataFrame] | None = None) -> str:
+    """The scorecard page; with ``dues`` (``team_due_lists``) each team's part shows what falls due soon."""
     report = inputs.report
     rows = dict(zip(report.teams, report.team_rows, strict=True))
     per_team: dict[str, int] = {}  # NOTE: a team's worklist rows are its failed counts, added up
@@ -49,6 +52,7 @@ def render_html(inputs: ScorecardInputs, made_at: dt.datetime) -> str:
     categories = report.categories()
     # NOTE: the same stems as the worklist files the scorecard folder holds (reports/outputs.py)
     worklists = safe_file_names(inputs.teams)
+    due_files = due_lists.due_files(inputs.teams)
     anchors = {team: f"team-{index}" for index, team in enumerate(inputs.teams, start=1)}
     completeness = report.schema.scorecard.bands_for("completeness")
     kpis = report.schema.scorecard.kpis
@@ -93,10 +97,12 @@ def render_html(inputs: ScorecardInputs, made_at: dt.datetime) -> str:
                     for line in field_completeness(report, team)
                 ],
                 **_changes(inputs, team),
+                "due": None if dues is None else _due(dues[team], due_files[team]),
             }
             for team in inputs.teams
         ],
         "compared": inputs.compared,
+        "due_title": due_lists.due_title(report),
         "version": refcheck_version(),
         "made_at": made_at.isoformat(timespec="minutes"),
         "counted": counted,
@@ -115,6 +121,13 @@ def _kpi_section(inputs: ScorecardInputs, section: KpiSection, index: int, ancho
                    "cells": [_cell(inputs.figure(kpi, team), kpi) for kpi in section.kpis]}
                   for team in inputs.teams],
     }
+
+
+def _due(frame: pl.DataFrame, file: str, limit: int = 25) -> dict[str, Any]:
+    """A team's due list on the page: its soonest rows (all of them are in its file)."""
+    rows = [{name: value.isoformat() if isinstance(value, dt.date) else value for name, value in row.items()}
+            for row in frame.head(limit).iter_rows(named=True)]
+    return {"file": file, "rows": rows, "more": max(frame.height - limit, 0), "total": frame.height}
 
 
 def _changes(inputs: ScorecardInputs, team: str, limit: int = 10) -> dict[str, Any]:

@@ -9,6 +9,7 @@ each page and the page number at the foot.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from typing import Any
 
 import polars as pl
@@ -16,7 +17,10 @@ import xlsxwriter
 
 from refcheck.checks.report import team_label
 from refcheck.checks.wording import counted
-from refcheck.reports.excel_text import sheet_names
+from refcheck.reports.due_lists import HEADERS as DUE_HEADERS
+from refcheck.reports.due_lists import due_title
+from refcheck.reports.excel_text import RESERVED_SHEETS, sheet_names
+from refcheck.reports.files import safe_cell
 from refcheck.reports.scorecard_inputs import ScorecardInputs
 from refcheck.reports.sheet_xml import PrintedPage, fill_sheets
 from refcheck.reports.worklists import RULE_COLUMNS, headed, worklist_files
@@ -32,11 +36,13 @@ _ABOVE_ROWS = 3
 
 
 def render_xlsx(inputs: ScorecardInputs, worklists: dict[str, pl.DataFrame],
-                max_rows: int = EXCEL_ROWS) -> list[bytes]:
+                max_rows: int = EXCEL_ROWS, dues: dict[str, pl.DataFrame] | None = None) -> list[bytes]:
     """The workbook's bytes, in pieces to write in order.
 
     ``worklists`` holds each shown team's worklist (``team_worklists``). A sheet holds at most
     ``max_rows`` rows (Excel's limit): a longer worklist's sheet says how many rows it left out.
+    ``dues`` holds each shown team's due list (``team_due_lists``) when the run made them: one Due sheet,
+    after the Summary, lists them all, team by team.
     """
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
@@ -49,6 +55,9 @@ def render_xlsx(inputs: ScorecardInputs, worklists: dict[str, pl.DataFrame],
     cut = [team for team in inputs.teams if sheets[team].height < worklists[team].height]
     summary_sheet(book, inputs, formats, cut, kept)
     names = sheet_names(list(inputs.teams))
+    due = None if dues is None else _due_frame(inputs, dues).head(kept)
+    if due is not None:
+        _due_sheet(book, _free_name("Due", names.values()), due, formats, _due_title(inputs))
     files = worklist_files(inputs.teams)
     for team in inputs.teams:
         above = [_title(inputs, team)]
@@ -57,11 +66,52 @@ def render_xlsx(inputs: ScorecardInputs, worklists: dict[str, pl.DataFrame],
             above.append(_cut_note(sheets[team].height, left_out, files[team]))
         _team_sheet(book, names[team], sheets[team], formats, above)
     book.close()
-    positions = {position: sheets[team] for position, team in enumerate(inputs.teams, start=2)}
+    first = 2 if due is None else 3
+    positions = {position: sheets[team] for position, team in enumerate(inputs.teams, start=first)}
     report = inputs.report
-    pages = {position: PrintedPage(team_label(team), f"{report.schema.name} · as of {report.as_of.isoformat()}")
-             for position, team in enumerate(inputs.teams, start=2)}
+    note = f"{report.schema.name} · as of {report.as_of.isoformat()}"
+    pages = {position: PrintedPage(team_label(team), note) for position, team in enumerate(inputs.teams, start=first)}
+    if due is not None:
+        positions[2], pages[2] = due, PrintedPage(due_title(report), note)
     return fill_sheets(buffer.getvalue(), positions, keyed=RULE_COLUMNS, pages=pages)
+
+
+def _due_frame(inputs: ScorecardInputs, dues: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Every shown team's due list in one frame, team by team, each row naming its team first."""
+    frames = [dues[team].select(pl.lit(safe_cell(team_label(team)), pl.String).alias("team"), pl.all())
+              for team in inputs.teams]
+    return pl.concat(frames) if frames else pl.DataFrame(schema={"team": pl.String})
+
+
+def _due_title(inputs: ScorecardInputs) -> str:
+    """The Due sheet's title: what it lists, against which schema, as of when."""
+    schema = inputs.report.schema
+    return f"{due_title(inputs.report)} · {schema.name} v{schema.version} · as of {inputs.report.as_of.isoformat()}"
+
+
+def _free_name(wanted: str, taken: Iterable[str]) -> str:
+    """A sheet name no team's sheet has (compared as Excel does, ignoring case): ``Due``, else ``Due (2)``..."""
+    used = {name.casefold() for name in (*taken, *RESERVED_SHEETS)}
+    name, number = wanted, 2
+    while name.casefold() in used:
+        name, number = f"{wanted} ({number})", number + 1
+    return name
+
+
+def _due_sheet(book: Any, name: str, frame: pl.DataFrame, formats: dict[str, Any], title: str) -> None:
+    """The Due sheet: title, header (or that nothing is due), widths, filter, print setup; ``fill_sheets`` adds rows."""
+    sheet = book.add_worksheet(name)
+    text_cell(sheet, 0, 0, title, formats["title"])
+    widths = {"team": 18, "record_type": 24, "record_id": 14, "line": 8, "worker": 10, "item": 20, "due_date": 12,
+              "last": 20, "rule_id": 34}
+    for col, column in enumerate(frame.columns):
+        text_cell(sheet, 1, col, DUE_HEADERS[column], formats["head"])
+        sheet.set_column(col, col, widths.get(column, 18))
+    if frame.height == 0:
+        text_cell(sheet, 2, 0, "Nothing due")
+    sheet.freeze_panes(2, 0)
+    sheet.autofilter(1, 0, 1 + max(frame.height, 1), max(len(frame.columns) - 1, 0))
+    print_setup(sheet, 1)
 
 
 def _title(inputs: ScorecardInputs, team: str) -> str:
