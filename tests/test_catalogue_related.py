@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from refcheck.checks.catalogue import DEFAULT_AS_OF, Example, catalogue, evaluate
+from refcheck.checks.kinds import Export
 from refcheck.checks.rules import Rule
 from refcheck.schemas import Schema, load_schema
 from tests.conftest import Invoke
@@ -22,6 +23,14 @@ version: 1
 extends: wales-referral
 codes:
   yes_no: {Y: "Yes", N: "No"}
+rules:
+  - id: closure_reason.given_when_closed
+    kind: required
+    params: {field: closure_reason}
+    when: {field: closure_date, is: present}
+    severity: warning
+    message: Closed without a reason
+    hint: Record it
 record_types:
   registrations:
     label: Registrations
@@ -151,3 +160,18 @@ def test_every_rule_of_the_bundled_record_type_schemas_has_a_true_passing_and_fa
                 if example.note:  # a uniqueness failure needs its twin
                     continue
                 _true(entry.rule, example, outcome, schema)
+
+
+def test_the_catalogue_does_not_promise_an_export_of_what_the_exports_leave_out(tmp_path: Path) -> None:
+    """The pandera module and GX suite hold the primary record type's rules, without their when: conditions."""
+    path = tmp_path / "council.yaml"
+    path.write_text(COUNCIL)
+    entries = {entry.rule.id: entry for entry in catalogue(load_schema(path))}
+    assert entries["referral_id.required"].pandera.status is Export.EXACT
+    for rule_id, reason in (("contacts.seen_alone.required", "refcheck exports the referrals record type's rules only"),
+                            ("closure_reason.given_when_closed", "refcheck's exports do not carry a rule's when: "
+                                                                 "condition")):
+        entry = entries[rule_id]
+        assert entry.rule.kind.pandera_status().status is Export.EXACT
+        assert (entry.pandera.status, entry.pandera.reason) == (Export.NONE, reason)
+        assert (entry.gx.status, entry.gx.reason) == (Export.NONE, reason)
