@@ -136,7 +136,10 @@ def _team_table(report: Report, ink: _Ink) -> Iterator[str]:
     team_width = max([len("team"), *(len(name) for name in names)])
     widths = [max(len(category), 6) for category in categories]
     yield ink("Pass rate by team and category", "bold")
-    header = "  " + f"{'team':<{team_width}}  {'rows':>7}  " + "  ".join(
+    # NOTE: with several record types the rows are the primary's, and the column says so
+    rows_width = max(7, len(report.schema.record_type)) if report.several_types else 7
+    counted_rows = visible(report.schema.record_type) if report.several_types else "rows"
+    header = "  " + f"{'team':<{team_width}}  {counted_rows:>{rows_width}}  " + "  ".join(
         f"{category:>{w}}" for category, w in zip(categories, widths, strict=True)
     )
     yield header
@@ -146,7 +149,7 @@ def _team_table(report: Report, ink: _Ink) -> Iterator[str]:
             figure = category_figure(report, category, team)
             styles = (_BAND_STYLES[figure.rag],) if figure.rag else ()
             cells.append(ink(f"{figure.text:>{w}}", *styles))
-        yield f"  {name:<{team_width}}  {rows:>7,}  " + "  ".join(cells)
+        yield f"  {name:<{team_width}}  {rows:>{rows_width},}  " + "  ".join(cells)
 
 
 TEAM_WIDTH = 40

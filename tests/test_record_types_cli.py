@@ -48,6 +48,7 @@ def test_a_folder_is_checked_from_the_command_line_and_its_json_has_every_record
     assert "cp_visits: 1 row could not be read (line 8)" in lines
     assert "Ignored (no record type by that name): notes.txt" in lines
     assert any(line.startswith("Not run (cp_reviews not supplied): cp_reviews.") for line in lines)
+    assert ["team", "referrals", "completeness"] in [line.split()[:3] for line in lines]  # the team table's rows
 
 
 def test_a_folder_of_none_of_the_record_types_is_one_line_and_exit_2(tmp_path: Path, schema_path: Path,
