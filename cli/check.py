@@ -6,8 +6,6 @@ import dataclasses
 import datetime as dt
 import shutil
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -15,7 +13,6 @@ import polars as pl
 
 from refcheck.checks import Report, Source, validate
 from refcheck.checks.gates import require_readable, require_rows
-from refcheck.checks.readers.record_sources import SourceChoiceError
 from refcheck.cli.common import (
     AsOfDate,
     Gate,
@@ -34,7 +31,6 @@ from refcheck.cli.read_options import ReadSettings, extract_kind, source_options
 from refcheck.reports import render_json, render_terminal
 from refcheck.reports.junit import render_junit
 from refcheck.schemas import DEFAULT_SCHEMA, ExtractMapping, Schema, load_mapping, load_schema
-from refcheck.schemas.yamldoc import printable
 
 
 @click.command(epilog=epilog("refcheck check sample_data/referrals.csv --json report.json",
@@ -82,7 +78,7 @@ def check(extract: str | None, schema: str, as_of: dt.date | None, read: ReadSet
         raise click.UsageError("give EXTRACT (--source is for --engine sql or gx)")
     else:
         options = read.options_for(extract)
-        with reading(extract), choosing_sources():
+        with reading(extract):
             report = validate(extract, resolved, as_of=as_of, mapping=mapping, options=options)
     if report.several_types:
         _pass_gates_per_type(report, read, shown(extract or source_url or ""))
@@ -96,21 +92,6 @@ def check(extract: str | None, schema: str, as_of: dt.date | None, read: ReadSet
         write(Path(json_path), render_json(report, gate.fail_on, strict=gate.strict))
     tell(summary, err=quiet, nl=False)
     sys.exit(ExitCode.PASSED if gate.passed(report) else ExitCode.FINDINGS)
-
-
-class AmbiguousSource(click.ClickException):
-    """A folder, workbook or database whose parts cannot be matched to record types: one line, exit 2."""
-
-    exit_code = ExitCode.USAGE
-
-
-@contextmanager
-def choosing_sources() -> Iterator[None]:
-    """Find each record type's extract: two candidates for one, or none for any, is one line and exit 2."""
-    try:
-        yield
-    except SourceChoiceError as err:
-        raise AmbiguousSource(printable(str(err))) from None
 
 
 def _pass_gates_per_type(report: Report, read: ReadSettings, label: str) -> None:
