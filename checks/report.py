@@ -137,7 +137,11 @@ class Report:
     team_rows: tuple[int, ...]
     results: tuple[RuleResult, ...]
     measures: Mapping[str, tuple[TeamCount, ...]] = field(default_factory=dict)
-    """Counts that are not rules, per team: ``re_referrals`` (checked = referrals, failed = re-referrals)."""
+    """Counts that are not rules, per team: checked = the rows a measure rests on, failed = those it counts.
+
+    ``re_referrals`` (referrals, re-referrals); with a KPI counting records (``Kpi.measure_key``):
+    ``open:<record type>`` (its rows, the open ones), ``overdue_now:<rule>`` (open rows, those overdue
+    now), ``due:<record type>`` (open rows, due items) and ``share:<KPI id>`` (``of`` rows, ``share`` rows)."""
     findings: pl.DataFrame | None = field(default=None, compare=False)
     """With ``validate(findings=True)``: one row per (record, failed rule); no other record values."""
     unreadable: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=UNREADABLE_COLUMNS), compare=False)
@@ -148,6 +152,12 @@ class Report:
     """For a schema with several record types: each one's source, primary first (``source`` is the primary's)."""
     ignored: tuple[str, ...] = ()
     """Files, sheets or tables of a folder, workbook or database that hold none of the schema's record types."""
+    due: pl.DataFrame | None = field(default=None, compare=False)
+    """With ``validate(findings=True)``, for a schema with a record type that has a period: the due list
+    (``refcheck.checks.due.DUE_COLUMNS``), one row per open record and rule whose next item falls due
+    within ``due_window`` working days of the as-of date, soonest first per team; no other record values."""
+    due_window: int = 5
+    """The working days ahead the due list looks (the scorecard's ``due_within``)."""
 
     @property
     def several_types(self) -> bool:

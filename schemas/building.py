@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 
 from refcheck.schemas.fields import build_fields, code_list
+from refcheck.schemas.kpi_measures import measured_of
 from refcheck.schemas.mapping import apply_mapping, parse_mapping
 from refcheck.schemas.model import NO_MAPPING, PRIMARY, REGIONS, Calendar, CodeList, Schema
 from refcheck.schemas.problems import Problems
@@ -62,7 +63,9 @@ def build(root: Node, problems: Problems) -> Schema:
         extends=extends,
         worker=problems.value(top, "worker", lambda node: field_ref(node, fields), None),
         mapping=problems.value(top, "mapping", lambda node: parse_mapping(node, fields, type_fields), NO_MAPPING),
-        scorecard=build_scorecard(top.get("scorecard"), fields, rule_ids, problems),
+        scorecard=build_scorecard(top.get("scorecard"), fields, rule_ids, problems, measured_of(
+            fields, {name: (t.fields, t.period) for name, t in types.items()},
+            {rule.id: name for name, type_rules in rules.items() for rule in type_rules}, codes)),
         readability=build_readability(top.get("readability"), problems),
     )
     if not types:

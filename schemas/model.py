@@ -115,6 +115,8 @@ class RuleSpec:
     """Where the kind is named (its ``kind:`` key, or the shorthand that made the rule), for errors about it."""
     when: Condition | None = None
     """Where the rule applies at all; elsewhere it is not checked (null), whatever its kind says."""
+    due_label: str | None = None
+    """What falls due, as a due list names it ("Visit", "Review conference"), for a rule that falls due."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,9 +149,18 @@ class Bands:
         return "green" if value >= self.green else "amber" if value >= self.amber else "red"
 
 
-KPI_MEASURES = ("rows", "pass_rate", "failed", "re_referral_rate")
+KPI_MEASURES = ("rows", "pass_rate", "failed", "re_referral_rate", "open", "overdue_now", "due", "share")
 """What a KPI reports: rows checked, a pass rate (of a rule or a category), a count of failures
-of a rule, or the share of referrals that are re-referrals."""
+of a rule, the share of referrals that are re-referrals, the records of a record type open now
+(``open``), open records overdue now for a rule (``overdue_now``), items due soon (``due``), or the
+share of a record type's rows holding some codes that also hold others (``share``)."""
+COUNT_MEASURES = ("rows", "failed", "open", "overdue_now", "due")
+"""KPI measures whose figure is a count of records, not a share."""
+UNTARGETED = ("open", "due")
+"""Counts that have no better direction, so no target: they say how much there is to do."""
+
+Codes = tuple[tuple[str, tuple[str, ...]], ...]
+"""Fields and the codes each must hold (``{seen: [Y]}``): a row matches when every field holds one of its codes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,12 +172,37 @@ class Kpi:
     measure: str
     rule: str | None
     category: str | None
-    bands: Bands
+    bands: Bands | None
+    """None: a count with no target (no RAG, shown as "no target")."""
+    section: str | None = None
+    """The scorecard section the KPI is shown in (``Child protection``); None: the headline figures."""
+    record_type: str | None = None
+    """For ``open``, ``due`` and ``share``: the record type counted."""
+    of: Codes = ()
+    """For ``share``: the rows the share is of (``{seen: [Y]}``)."""
+    share: Codes = ()
+    """For ``share``: of those, the rows counted (``{seen_alone: [Y]}``)."""
 
     @property
     def lower_is_better(self) -> bool:
-        """Counts of failures and re-referral rates are better when lower."""
-        return self.measure in ("failed", "re_referral_rate")
+        """Counts of failures, of records overdue and re-referral rates are better when lower."""
+        return self.measure in ("failed", "re_referral_rate", "overdue_now")
+
+    @property
+    def counts(self) -> bool:
+        """Whether the figure is a count of records (shown as a whole number), not a share."""
+        return self.measure in COUNT_MEASURES
+
+    @property
+    def measure_key(self) -> str:
+        """The key of the KPI's per-team counts in ``Report.measures`` (``open:cp_plans``), for the new measures."""
+        if self.measure in ("open", "due"):
+            return f"{self.measure}:{self.record_type}"
+        if self.measure == "overdue_now":
+            return f"overdue_now:{self.rule}"
+        if self.measure == "share":
+            return f"share:{self.id}"
+        return self.measure
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +222,8 @@ class Scorecard:
     category_bands: Mapping[str, Bands]
     kpis: tuple[Kpi, ...]
     re_referrals: ReReferrals | None
+    due_within: int = 5
+    """The working days ahead a due list looks (``due_within: 5 working days``)."""
 
     def bands_for(self, category: str) -> Bands:
         """The bands a category is coloured against."""
@@ -236,6 +274,18 @@ NO_MAPPING = ExtractMapping()
 
 
 
+@dataclass(frozen=True, slots=True)
+class Period:
+    """When a record is open: from its ``start`` date to its ``end`` date.
+
+    Open at the as-of date: the start is present and not after it, and the end blank or after it
+    (``refcheck.checks.measures.is_open``).
+    """
+
+    start: str
+    end: str | None = None
+
+
 PRIMARY = "referrals"
 """The record type a schema describes when it declares none: its top-level fields and rules."""
 
@@ -277,6 +327,8 @@ class Schema:
     """The record type as outputs name it."""
     belongs_to: Relation | None = None
     """For a record type that belongs to another: the relation (then ``group_by`` is its ``by`` field)."""
+    period: Period | None = None
+    """When one of its records is open (``period: {start, end}``); None: its records are not open or closed."""
     others: Mapping[str, Schema] = field(default_factory=dict)
     """On the primary record type only: the schema's other record types, in its order, each a ``Schema``
     sharing this one's name, calendar, codes and scorecard."""

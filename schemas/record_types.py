@@ -14,14 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from refcheck.schemas.fields import build_fields
-from refcheck.schemas.model import NO_MAPPING, PRIMARY, CodeList, Field, Relation, RuleSpec, Schema
+from refcheck.schemas.model import NO_MAPPING, PRIMARY, CodeList, Field, Period, Relation, RuleSpec, Schema
 from refcheck.schemas.problems import Problems, did_you_mean
 from refcheck.schemas.quoting import quoted
 from refcheck.schemas.rule_specs import build_rules
 from refcheck.schemas.values import check_keys, field_ref
 from refcheck.schemas.yamldoc import Node, Where
 
-TYPE_KEYS = {"label", "description", "key", "group_by", "belongs_to", "worker", "fields", "rules"}
+TYPE_KEYS = {"label", "description", "key", "group_by", "belongs_to", "worker", "fields", "rules", "period"}
 _TYPE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -41,6 +41,8 @@ class RecordType:
     where: Where
     parent_where: Where | None = None
     """Where ``belongs_to.record_type`` is written, for errors about the parent."""
+    period: Period | None = None
+    """When a record is open (``period: {start, end}``)."""
 
 
 def read_record_types(node: Node | None, codes: dict[str, CodeList], problems: Problems) -> dict[str, RecordType]:
@@ -88,7 +90,21 @@ def _record_type(name: str, node: Node, codes: dict[str, CodeList], problems: Pr
         rules=build_rules(spec.get("fields"), spec.get("rules"), fields, codes, problems, name),
         where=node.where,
         parent_where=spec["belongs_to"].mapping()["record_type"].where if relation else None,
+        period=problems.value(spec, "period", lambda entry: period(entry, fields, problems), None),
     )
+
+
+def period(node: Node, fields: Mapping[str, Field], problems: Problems) -> Period:
+    """``period: {start: F, end: G}``: the dates a record is open between (``end`` optional), each a date field."""
+    check_keys(node, {"start", "end"}, "period", problems)
+    spec = node.mapping()
+    if "start" not in spec:
+        raise node.where.error("period needs 'start' (the date field a record is open from)")
+    named = {key: field_ref(spec[key], fields) for key in ("start", "end") if key in spec}
+    for key, name in named.items():
+        if not fields[name].type.is_temporal:
+            problems.add(spec[key].where.error(f"field {quoted(name)} must be a date or datetime"))
+    return Period(start=named["start"], end=named.get("end"))
 
 
 def _relation(node: Node, fields: Mapping[str, Field], problems: Problems) -> Relation:
@@ -161,6 +177,7 @@ def as_schemas(primary: Schema, types: Mapping[str, RecordType],
             record_type=name,
             label=record_type.label,
             belongs_to=record_type.belongs_to,
+            period=record_type.period,
             mapping=NO_MAPPING,
             others={},
         )

@@ -21,6 +21,7 @@ from refcheck.schemas.yamldoc import Node
 
 RULE_KEYS = {
     "id", "kind", "params", "severity", "category", "message", "hint", "field", "tolerance", "why", "when",
+    "due_label",
 }
 TESTS = ("present", "blank")
 """What ``when: {field, is: ...}`` may ask of a field."""
@@ -95,8 +96,17 @@ def _rule(node: Node, fields: dict[str, Field], codes: dict[str, CodeList], prob
         tolerance=problems.value(spec, "tolerance", tolerance, None),
         kind_where=spec["kind"].where if "kind" in spec else None,
         when=problems.value(spec, "when", lambda entry: condition(entry, fields, codes), None),
+        due_label=problems.value(spec, "due_label", due_label, None),
     )
     return rule if kind is not None else None
+
+
+def due_label(node: Node) -> str:
+    """What falls due, as a due list names it: a short text on one line ("Visit")."""
+    text = node.text().strip()
+    if not text or "\n" in text or len(text) > 40:
+        raise node.where.error(f"a due label is a short text on one line, such as Visit; got {node.described()}")
+    return text
 
 
 def _params(node: Node) -> dict[str, Node]:
@@ -121,6 +131,7 @@ def _override(rule: RuleSpec, node: Node, fields: dict[str, Field], codes: dict[
         hint=problems.value(spec, "hint", lambda entry: template(entry, context), rule.hint),
         tolerance=problems.value(spec, "tolerance", tolerance, rule.tolerance),
         when=problems.value(spec, "when", lambda entry: condition(entry, fields, codes), rule.when),
+        due_label=problems.value(spec, "due_label", due_label, rule.due_label),
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from refcheck.schemas.escaping import one_line
-from refcheck.schemas.model import Bands, Condition, ExtractMapping, Readability, Schema
+from refcheck.schemas.model import DEFAULT_BANDS, Bands, Condition, ExtractMapping, Kpi, Readability, Schema, Scorecard
 
 
 def resolved_document(schema: Schema) -> dict[str, Any]:
@@ -37,12 +37,9 @@ def resolved_document(schema: Schema) -> dict[str, Any]:
                                  "date": schema.scorecard.re_referrals.date,
                                  "within_days": schema.scorecard.re_referrals.within_days}}
                if schema.scorecard.re_referrals else {}),
-            "kpis": [
-                {"id": kpi.id, "label": kpi.label, "measure": kpi.measure,
-                 **({"rule": kpi.rule} if kpi.rule else {}), **({"category": kpi.category} if kpi.category else {}),
-                 "bands": _bands(kpi.bands, counts=kpi.measure in ("rows", "failed"))}
-                for kpi in schema.scorecard.kpis
-            ],
+            **({"due_within": f"{schema.scorecard.due_within} working days"}
+               if schema.scorecard.due_within != Scorecard(DEFAULT_BANDS, {}, (), None).due_within else {}),
+            "kpis": [_kpi(kpi) for kpi in schema.scorecard.kpis],
         },
         **({"record_types": {record.record_type: _record_type(record) for record in schema.others.values()}}
            if schema.others else {}),
@@ -73,6 +70,19 @@ def _bands(bands: Bands, *, counts: bool = False) -> dict[str, Any]:
     return {"green": f"{bands.green * 100:g}%", "amber": f"{bands.amber * 100:g}%"}
 
 
+def _kpi(kpi: Kpi) -> dict[str, Any]:
+    """A KPI as its ``kpis`` entry."""
+    return {
+        "id": kpi.id, "label": kpi.label, "measure": kpi.measure,
+        **({"section": kpi.section} if kpi.section else {}),
+        **({"rule": kpi.rule} if kpi.rule else {}), **({"category": kpi.category} if kpi.category else {}),
+        **({"record_type": kpi.record_type} if kpi.record_type else {}),
+        **({"of": {name: list(codes) for name, codes in kpi.of}} if kpi.of else {}),
+        **({"share": {name: list(codes) for name, codes in kpi.share}} if kpi.share else {}),
+        **({"bands": _bands(kpi.bands, counts=kpi.counts)} if kpi.bands is not None else {}),
+    }
+
+
 def _tolerance(value: float | int) -> str | int:
     return f"{value * 100:g}%" if isinstance(value, float) else value
 
@@ -87,6 +97,8 @@ def _record_type(record: Schema) -> dict[str, Any]:
         **({"belongs_to": {"record_type": relation.record_type, "by": relation.by}} if relation
            else {"group_by": record.group_by}),
         **({"worker": record.worker} if record.worker else {}),
+        **({"period": {"start": record.period.start, **({"end": record.period.end} if record.period.end else {})}}
+           if record.period else {}),
         "fields": _fields(record),
         "rules": _rules(record),
     }
@@ -119,6 +131,7 @@ def _rules(schema: Schema) -> list[dict[str, Any]]:
             **({"field": rule.field} if rule.field else {}),
             **({"tolerance": _tolerance(rule.tolerance)} if rule.tolerance is not None else {}),
             **({"when": _when(rule.when)} if rule.when else {}),
+            **({"due_label": rule.due_label} if rule.due_label else {}),
         }
         for rule in schema.rules
         if rule.kind != "readable"

@@ -32,7 +32,7 @@ CASES = {
         CHILD + "rules:\n  - id: local.x\n    kind: required\n    params: {field: team}\n    severity: error\n"
         "    message: m\n    hint: h\n    serverity: warning\n",
         "council.yaml:10: rules[0].serverity: unknown key in rule (did you mean 'severity'?); expected one of "
-        "category, field, hint, id, kind, "
+        "category, due_label, field, hint, id, kind, "
         "message, params, severity, tolerance, when, why",
     ),
     "unknown_kind": (
