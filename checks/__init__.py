@@ -8,17 +8,19 @@ Example:
     5000
 """
 
-from refcheck.checks.engine import flag_frame, validate
+from refcheck.checks.engine import flag_frame
 from refcheck.checks.errors import ExtractError
 from refcheck.checks.kinds import KINDS, RuleKind, rule_kind
 from refcheck.checks.readers.extract import SourceOptions
-from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount, pass_rate
+from refcheck.checks.record_run import validate
+from refcheck.checks.report import NO_TEAM, RecordSource, Report, RuleResult, Source, TeamCount, pass_rate
 from refcheck.checks.rules import Rule, bind_rules
 
 __all__ = [
     "KINDS",
     "NO_TEAM",
     "ExtractError",
+    "RecordSource",
     "Report",
     "Rule",
     "RuleKind",

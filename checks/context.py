@@ -23,6 +23,9 @@ class Context:
     field_types: Mapping[str, FieldType]
     steps: dict[str, tuple[pl.Expr, int]] = field(default_factory=dict, compare=False)
     """Intermediate columns rules share, by name: the expression and the step it is computed in."""
+    related: Mapping[str, pl.DataFrame] = field(default_factory=dict, compare=False)
+    """Other record types' collected columns, by record type, for the rules that read them (``RuleKind.related``):
+    each frame has the fields those rules asked for, typed as in their own record type, in extract order."""
 
     def col(self, field: str) -> pl.Expr:
         """The field's typed value; null when blank or unreadable."""

@@ -1,4 +1,4 @@
-"""Validate an extract against a schema in one lazy pass.
+"""Validate one record type's extract in one lazy pass.
 
 Every rule becomes one three-valued expression; all of them go into a single ``select`` whose
 result is grouped by team once, so the records are read once and only counts come back.
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -17,61 +17,59 @@ from refcheck.checks.calendar import WorkingDays
 from refcheck.checks.context import Context
 from refcheck.checks.errors import ExtractError, is_malformed, polars_reason
 from refcheck.checks.internal import internal
-from refcheck.checks.kinds import rows_with_repeated_hash
+from refcheck.checks.outcome import TypeOutcome, assemble
 from refcheck.checks.parsing import read_typed, typed_stages
+from refcheck.checks.re_referrals import HASH as HASH
+from refcheck.checks.re_referrals import MOMENT, PERSON, RE_REFERRAL, re_referrals_checked, re_referrals_failed
+from refcheck.checks.re_referrals import by_person as by_person
 from refcheck.checks.readability import doubtful_fields, forms_seen, readability_warnings, unreadable_rows_warning
 from refcheck.checks.readers.columns import missing_columns, refuse_missing_columns
-from refcheck.checks.readers.extract import LINE, VALUE_BYTES, Extract, SourceOptions, open_extract
-from refcheck.checks.report import NO_TEAM, ReadabilityWarning, Report, RuleResult, Source, TeamCount
-from refcheck.checks.rules import Rule, bind_rules
-from refcheck.schemas import DEFAULT_SCHEMA, ExtractMapping, Schema, load_schema
+from refcheck.checks.readers.extract import LINE, VALUE_BYTES, Extract
+from refcheck.checks.relations import key_text
+from refcheck.checks.report import (
+    NO_TEAM,
+    UNREADABLE_COLUMNS,
+    ReadabilityWarning,
+    Report,
+    RuleResult,
+    Source,
+    TeamCount,
+)
+from refcheck.checks.rules import Rule
+from refcheck.schemas import Schema
 
 TEAM = internal("team")
 ROWS = internal("rows")
 ROW = internal("row")
 RECORD = internal("record")
 WORKER = internal("worker")
-RE_REFERRAL = internal("re_referral")
-PERSON = internal("person")
-MOMENT = internal("moment")
-HASH = internal("hash")
+PARENT_KEY = internal("parent_key")
+"""A row's parent key (trimmed, null when blank), in the team's place until the parent's team is looked up."""
+OWN_KEY = internal("own_key")
+"""A row's own key, for the rows of the record types that belong to its record type."""
 
 
-def validate(
-    source: str | Path | pl.DataFrame | pl.LazyFrame,
-    schema: Schema | str | Path = DEFAULT_SCHEMA,
-    *,
-    as_of: dt.date | None = None,
-    findings: bool = False,
-    carry: Sequence[str] = (),
-    options: SourceOptions | None = None,
-    mapping: ExtractMapping | None = None,
-    measures: bool = False,
-) -> Report:
-    """Check an extract against a schema and count, per rule and team, rows checked and failed.
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """What a record type's pass carries beyond its own flags, for the record types related to it."""
 
-    With ``findings`` the report also lists every (record, failed rule) pair, for worklists;
-    ``carry`` names extract columns to copy into those findings (personal columns, on request only).
-    ``options`` say what sniffing cannot: CSV encoding or delimiter, Excel sheet, database table or query.
-    ``mapping`` reads another system's headers and codes (default: the schema's own ``mapping:``).
-    With ``measures`` the report also has the scorecard's measures per team (re-referrals).
+    related: tuple[str, ...] = ()
+    """Its typed fields that rules of other record types read (``RuleKind.related``)."""
+    own_key: bool = False
+    """Its key, for the record types that belong to it to find their team by."""
+    parent_key: str | None = None
+    """For a record type that belongs to another: the field holding the parent's key, which takes the team's place."""
 
-    Example:
-        >>> from refcheck.checks import validate
-        >>> report = validate("sample_data/referrals.csv", as_of=dt.date(2026, 11, 20))  # doctest: +SKIP
-        >>> [(r.rule.id, r.failed) for r in report.results if r.failed][:2]  # doctest: +SKIP
-        [('referral_id.unique', 6), ('nhs_number.valid', 31)]
-    """
-    resolved = schema if isinstance(schema, Schema) else load_schema(schema)
-    if mapping is not None:
-        resolved = dataclasses.replace(resolved, mapping=mapping)
-    rules = bind_rules(resolved)
-    extract = open_extract(source, options, screen_after=True)
-    try:
-        return run(extract, resolved, rules, as_of or dt.date.today(), findings=findings, carry=carry,
-                   measures=measures)
-    finally:
-        extract.close()
+
+@dataclass(frozen=True, slots=True)
+class TypeRead:
+    """One record type after its streaming pass: the rows' flags and keys, and the rows that could not be read."""
+
+    extract: Extract
+    schema: Schema
+    runnable: tuple[Rule, ...]
+    flags: pl.DataFrame
+    unreadable: pl.DataFrame
 
 
 def run(
@@ -84,7 +82,27 @@ def run(
     carry: Sequence[str] = (),
     measures: bool = False,
 ) -> Report:
-    """Evaluate bound rules over an opened extract."""
+    """Evaluate bound rules over an opened extract of one record type."""
+    read = read_type(extract, schema, rules, as_of, findings=findings, carry=carry, measures=measures)
+    return assemble(schema, as_of, [tally(read, rules, as_of, findings=findings, carry=carry)])
+
+
+def read_type(
+    extract: Extract,
+    schema: Schema,
+    rules: Sequence[Rule],
+    as_of: dt.date,
+    *,
+    findings: bool = False,
+    carry: Sequence[str] = (),
+    measures: bool = False,
+    carried: Carried = Carried(),
+    unrunnable: Collection[str] = (),
+) -> TypeRead:
+    """Read one record type in one streaming pass: its rules' flags (or keys), per row, and its unreadable rows.
+
+    ``unrunnable`` names rules that cannot run for a reason of the run's (a record type they read is missing).
+    """
     refuse_missing_columns(extract.label, extract.columns, schema)
     if not schema.fields[schema.group_by].collected:
         raise ExtractError(f"{extract.label}: the team field {schema.group_by!r} must be collected")
@@ -94,39 +112,54 @@ def run(
     absent = missing_columns(extract.columns, carry)
     if absent:
         raise ExtractError(f"{extract.label}: no column {', '.join(repr(name) for name in absent)} to include")
-    runnable = [rule for rule in rules if all(schema.fields[name].collected for name in rule.kind.fields())]
-    plan = _row_flags(extract, schema, runnable, as_of, detail=findings, carry=carry, measures=measures)
-    unreadable_plan = extract.unreadable if extract.unreadable is not None else pl.LazyFrame(schema=UNREADABLE_SCHEMA)
+    runnable = tuple(rule for rule in rules if rule.id not in unrunnable
+                     and all(schema.fields[name].collected for name in _fields_read(rule)))
+    plan = _row_flags(extract, schema, runnable, as_of, detail=findings, carry=carry, measures=measures,
+                      carried=carried)
+    unreadable_plan = extract.unreadable if extract.unreadable is not None else pl.LazyFrame(schema=UNREADABLE_COLUMNS)
     row_flags, unreadable = _read(extract, [plan, unreadable_plan])
     if extract.screen is not None:
         row_flags, unreadable = extract.screen.split(row_flags)
-    flags = _teams_in_nfc(_compare_rows(row_flags, runnable, _context(schema, as_of)))
+    return TypeRead(extract, schema, runnable, row_flags, unreadable.sort("line"))
+
+
+def _fields_read(rule: Rule) -> tuple[str, ...]:
+    """The fields of its own record type a rule reads: its kind's, and its ``when:`` field."""
+    return (*rule.kind.fields(), *((rule.when.field,) if rule.when is not None else ()))
+
+
+def tally(read: TypeRead, rules: Sequence[Rule], as_of: dt.date, *, findings: bool = False,
+          carry: Sequence[str] = (), related: Mapping[str, pl.DataFrame] | None = None,
+          reasons: Mapping[str, str] | None = None) -> TypeOutcome:
+    """One record type's counts per rule and team, from its read rows (their ``TEAM`` known by now).
+
+    ``related`` holds the other record types' columns its rules read; ``reasons`` say why rules were not run.
+    """
+    schema, runnable = read.schema, read.runnable
+    ctx = dataclasses.replace(_context(schema, as_of), related=related or {})
+    flags = teams_in_nfc(_compare_rows(read.flags, runnable, ctx))
     if findings or PERSON in flags.columns:
         # NOTE: a stream leaves hundreds of chunks per column; findings and re-referrals go over the
         # flags several times, which one copy into whole columns makes faster than it costs.
         flags = flags.rechunk()
     re_referrals = schema.scorecard.re_referrals if PERSON in flags.columns else None
     found = _findings(flags, runnable, carry) if findings else None
-    failed = _re_referrals_failed(flags, re_referrals.within_days) if re_referrals else None
-    table = _count(flags, runnable, _re_referrals_checked() if re_referrals else ())
-    teams = tuple(table[TEAM].to_list())
+    failed = re_referrals_failed(flags, re_referrals.within_days, TEAM) if re_referrals else None
+    table = _count(flags, runnable, re_referrals_checked() if re_referrals else ())
     rows = int(table[ROWS].sum()) if table.height else 0
+    source = Source(path=read.extract.label, rows_read=rows + read.unreadable.height, rows_checked=rows,
+                    rows_unreadable=read.unreadable.height)
     counted = {rule.id for rule in runnable}
-    results = tuple(
-        RuleResult(rule=rule, ran=rule.id in counted, by_team=_team_counts(table, rule.id, teams, rule.id in counted))
-        for rule in rules
-    )
-    source = Source(path=extract.label, rows_read=rows + unreadable.height, rows_checked=rows,
-                    rows_unreadable=unreadable.height)
-    team_rows = tuple(int(n) for n in table[ROWS].to_list())
-    per_team = {}
+    teams = tuple(table[TEAM].to_list())
+    results = tuple(RuleResult(rule=rule, ran=rule.id in counted,
+                               by_team=_team_counts(table, rule.id, teams, rule.id in counted)) for rule in rules)
+    measures = {}
     if failed is not None:
-        per_team["re_referrals"] = _team_counts(table.join(failed, on=TEAM, how="left"), RE_REFERRAL,
-                                                teams, True)
-    return Report(
-        schema=schema, as_of=as_of, source=source, teams=teams, team_rows=team_rows, results=results,
-        measures=per_team, findings=found,
-        unreadable=unreadable.sort("line"), warnings=_readability(extract, schema, results, source),
+        measures["re_referrals"] = _team_counts(table.join(failed, on=TEAM, how="left"), RE_REFERRAL, teams, True)
+    return TypeOutcome(
+        schema=schema, source=source, unreadable=read.unreadable, results=results, teams=teams,
+        team_rows=tuple(int(n) for n in table[ROWS].to_list()), measures=measures, findings=found,
+        reasons=reasons or {}, warnings=_readability(read.extract, schema, results, source),
     )
 
 
@@ -162,10 +195,10 @@ def flag_frame(
     [row_flags] = _read(extract, [_row_flags(extract, schema, rules, as_of, detail=detail, carry=carry)])
     if extract.screen is not None:
         row_flags, _ = extract.screen.split(row_flags)
-    return _teams_in_nfc(_compare_rows(row_flags, rules, _context(schema, as_of)))
+    return teams_in_nfc(_compare_rows(row_flags, rules, _context(schema, as_of)))
 
 
-def _teams_in_nfc(flags: pl.DataFrame) -> pl.DataFrame:
+def teams_in_nfc(flags: pl.DataFrame) -> pl.DataFrame:
     """The flags with every team named in NFC: names that differ only in their Unicode normalisation are one team.
 
     Each distinct name is normalised, not each row (Polars' ``str.normalize`` takes 0.6 s a
@@ -204,6 +237,7 @@ def _row_flags(
     detail: bool,
     carry: Sequence[str],
     measures: bool = False,
+    carried: Carried = Carried(),
 ) -> pl.LazyFrame:
     """The streaming plan: each row's own flags, and the keys of the rules that compare rows.
 
@@ -225,12 +259,20 @@ def _row_flags(
         *([pl.col(VALUE_BYTES)] if extract.screen is not None else []),
     ])
     ctx = _context(schema, as_of)
-    columns = [pl.col(schema.group_by).cast(pl.String).fill_null(NO_TEAM).alias(TEAM)]
-    columns += [
-        key.alias(internal("key", rule.id)) if (key := rule.kind.row_key(ctx)) is not None
-        else rule.kind.violation(ctx).alias(rule.id)
-        for rule in rules
-    ]
+    columns = [key_text(pl.col(carried.parent_key)).alias(PARENT_KEY) if carried.parent_key is not None
+               else pl.col(schema.group_by).cast(pl.String).fill_null(NO_TEAM).alias(TEAM)]
+    for rule in rules:
+        applies = rule.condition(ctx)
+        if (key := rule.kind.row_key(ctx)) is not None:
+            columns.append(key.alias(internal("key", rule.id)))
+            if applies is not None:
+                columns.append(applies.alias(internal("when", rule.id)))
+        else:
+            flag = rule.kind.violation(ctx)
+            columns.append((flag if applies is None else pl.when(applies).then(flag)).alias(rule.id))
+    columns += [pl.col(name).alias(internal("related", name)) for name in carried.related]
+    if carried.own_key:
+        columns.append(pl.col(schema.record_id).alias(OWN_KEY))
     re_referrals = schema.scorecard.re_referrals if measures else None
     if re_referrals and all(schema.fields[name].collected for name in (re_referrals.person, re_referrals.date)):
         columns += [pl.col(re_referrals.person).alias(PERSON),
@@ -258,56 +300,16 @@ def _compare_rows(flags: pl.DataFrame, rules: Sequence[Rule], ctx: Context) -> p
     keyed = [rule for rule in rules if internal("key", rule.id) in flags.columns]
     if not keyed:
         return flags
+    conditions = [name for rule in keyed if (name := internal("when", rule.id)) in flags.columns]
+
+    def flag(rule: Rule) -> pl.Expr:
+        compared = pl.lit(rule.kind.compared(flags.get_column(internal("key", rule.id)), ctx))
+        condition = internal("when", rule.id)
+        return (pl.when(pl.col(condition)).then(compared) if condition in conditions else compared).alias(rule.id)
+
     # NOTE: one select, not with_columns then drop: the drop would copy every column (many chunks) again.
-    return flags.select(
-        pl.exclude(*(internal("key", rule.id) for rule in keyed)),
-        *(rule.kind.compared(flags.get_column(internal("key", rule.id)), ctx).alias(rule.id) for rule in keyed),
-    )
-
-
-def _re_referrals_checked() -> list[pl.Expr]:
-    """Per team, the referrals a re-referral can be asked of: those with a person and a time (for ``_count``)."""
-    return [(pl.col(PERSON).is_not_null() & pl.col(MOMENT).is_not_null()).sum().alias(internal("checked", RE_REFERRAL))]
-
-
-def _re_referrals_failed(flags: pl.DataFrame, within_days: int) -> pl.DataFrame:
-    """Per team, re-referrals: the person had another referral in the days before.
-
-    Sorted by person and time, the latest strictly earlier referral is a shift away. Only the
-    person, time and team are sorted, by the person's hash and the time (twice as fast as sorting
-    text); two people whose hashes collide would interleave, so then the text decides too.
-    Referrals at the same moment are not earlier than each other, so a run of equal times takes the
-    time before the run. Only the rows whose hash is on another row are sorted, and counted: a
-    person's only referral is never a re-referral (``_re_referrals_checked`` counts the referrals
-    checked, every row with a person and a time). A row without either is never a re-referral.
-    """
-    person, moment = pl.col(PERSON), pl.col(MOMENT)
-    hashed = flags.select(TEAM, PERSON, MOMENT, person.hash().alias(HASH))
-    narrow = by_person(hashed[rows_with_repeated_hash(hashed.get_column(HASH))])
-    same_person = (person == person.shift(1)).fill_null(False)
-    starts_run = ~same_person | (moment != moment.shift(1)).fill_null(True)
-    before = pl.when(same_person & moment.shift(1).is_not_null()).then(moment.shift(1)).otherwise(pl.lit(_NONE))
-    earlier = pl.when(starts_run).then(before).forward_fill()
-    earlier = pl.when(earlier != pl.lit(_NONE)).then(earlier)
-    recent = (moment.dt.date() - earlier.cast(pl.Date)).dt.total_days() <= within_days
-    return (narrow.lazy().select(TEAM, recent.fill_null(False).alias(RE_REFERRAL))
-            .group_by(TEAM).agg(pl.col(RE_REFERRAL).sum().alias(internal("failed", RE_REFERRAL))).collect())
-
-
-def by_person(narrow: pl.DataFrame) -> pl.DataFrame:
-    """Rows sorted so that each person's referrals are together, oldest first (``HASH`` is the person's hash).
-
-    A missing person is a person apart here: its hash may collide with a real person's too.
-    """
-    person, key = pl.col(PERSON), pl.col(HASH)
-    ordered = narrow.sort(HASH, MOMENT)
-    if ordered.select(((key == key.shift(1)) & person.ne_missing(person.shift(1))).any()).item():
-        return narrow.sort(HASH, PERSON, MOMENT)  # NOTE: two people share a hash: the text decides
-    return ordered
-
-
-_NONE = dt.datetime(1, 1, 1)
-"""Marks "no earlier referral" through a forward fill, which would carry a null over it."""
+    return flags.select(pl.exclude(*(internal("key", rule.id) for rule in keyed), *conditions),
+                        *(flag(rule) for rule in keyed))
 
 
 def _count(flags: pl.DataFrame, rules: Sequence[Rule], extra: Sequence[pl.Expr] = ()) -> pl.DataFrame:
@@ -354,7 +356,6 @@ def _findings(flags: pl.DataFrame, rules: Sequence[Rule], carry: Sequence[str]) 
     )
 
 
-UNREADABLE_SCHEMA = {"line": pl.Int64, "reason": pl.String}
 FINDINGS_SCHEMA = {"line": pl.Int64, "record_id": pl.String, "team": pl.String, "worker": pl.String,
                    "rule_id": pl.String, "working_days": pl.Int64}
 

@@ -20,7 +20,7 @@ from refcheck.checks.internal import internal
 from refcheck.checks.parsing import blank_to_null, read_typed, typed_stages
 from refcheck.checks.profile import most_common, shape
 from refcheck.checks.report import ReadabilityWarning, RuleResult, Source
-from refcheck.schemas import Field, FieldType, Schema
+from refcheck.schemas import PRIMARY, Field, FieldType, Schema
 
 UNREADABLE = "unreadable"
 OUTSIDE_CODES = "outside_codes"
@@ -46,13 +46,14 @@ def doubtful_fields(schema: Schema, results: Sequence[RuleResult]) -> list[Doubt
     """
     unreadable_limit, outside_limit = schema.readability.unreadable, schema.readability.outside_codes
     by_id = {result.rule.id: result for result in results if result.ran and result.checked}
+    prefix = "" if schema.record_type == PRIMARY else f"{schema.record_type}."  # another record type's rule ids
     found = []
     for field in schema.fields.values():
         column = schema.mapping.column(field.name)
-        read = by_id.get(f"{field.name}.type") if field.type.is_parsed else None
+        read = by_id.get(f"{prefix}{field.name}.type") if field.type.is_parsed else None
         if read is not None and read.failed > unreadable_limit * read.checked:
             found.append(Doubtful(field, column, UNREADABLE, read.failed / read.checked))
-        coded = by_id.get(f"{field.name}.valid") if field.codes is not None else None
+        coded = by_id.get(f"{prefix}{field.name}.valid") if field.codes is not None else None
         if coded is not None and coded.failed > outside_limit * coded.checked:
             found.append(Doubtful(field, column, OUTSIDE_CODES, coded.failed / coded.checked))
     return found

@@ -19,6 +19,9 @@ NO_TEAM = " (no team)"
 """The key of the rows with a blank team. Its leading space keeps it apart from every team an extract
 names, since values are trimmed (a team called ``(no team)`` stays a team of its own)."""
 
+UNREADABLE_COLUMNS = {"line": pl.Int64, "reason": pl.String}
+"""The columns of a run's unreadable rows: the line each starts on and why it could not be read."""
+
 NO_TEAM_LABEL = "(no team)"
 """How outputs show the rows with a blank team."""
 
@@ -44,6 +47,8 @@ class RuleResult:
     rule: Rule
     ran: bool
     by_team: tuple[TeamCount, ...]
+    reason: str | None = None
+    """Why the rule was not run, when it was not; None when a field it needs is not collected."""
 
     @property
     def checked(self) -> int:
@@ -87,6 +92,24 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordSource:
+    """One record type of a run: where its rows were read from and their accounting, or that it was not supplied."""
+
+    record_type: str
+    label: str
+    """The record type as outputs name it (``Child protection visits``)."""
+    source: Source | None
+    """None when the run was given no extract of this record type."""
+    unreadable: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=UNREADABLE_COLUMNS), compare=False)
+    """Its rows that could not be read: line and why (never their content)."""
+
+    @property
+    def supplied(self) -> bool:
+        """Whether the run was given an extract of this record type."""
+        return self.source is not None
+
+
+@dataclass(frozen=True, slots=True)
 class ReadabilityWarning:
     """A field whose present values often could not be read as its type or fell outside its code list, or rows.
 
@@ -114,15 +137,32 @@ class Report:
     team_rows: tuple[int, ...]
     results: tuple[RuleResult, ...]
     measures: Mapping[str, tuple[TeamCount, ...]] = field(default_factory=dict)
-    """Counts that are not rules, per team: ``re_referrals`` (checked = referrals, failed = re-referrals)."""
+    """Counts that are not rules, per team: checked = the rows a measure rests on, failed = those it counts.
+
+    ``re_referrals`` (referrals, re-referrals); with a KPI counting records (``Kpi.measure_key``):
+    ``open:<record type>`` (its rows, the open ones), ``overdue_now:<rule>`` (open rows, those overdue
+    now), ``due:<record type>`` (open rows, due items) and ``share:<KPI id>`` (``of`` rows, ``share`` rows)."""
     findings: pl.DataFrame | None = field(default=None, compare=False)
     """With ``validate(findings=True)``: one row per (record, failed rule); no other record values."""
-    unreadable: pl.DataFrame = field(
-        default_factory=lambda: pl.DataFrame(schema={"line": pl.Int64, "reason": pl.String}), compare=False
-    )
+    unreadable: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=UNREADABLE_COLUMNS), compare=False)
     """Rows that could not be read: their line in the file and why (never their content)."""
     warnings: tuple[ReadabilityWarning, ...] = ()
     """Fields read too poorly to trust the figures that use them (``refcheck.checks.readability``)."""
+    sources: Mapping[str, RecordSource] = field(default_factory=dict)
+    """For a schema with several record types: each one's source, primary first (``source`` is the primary's)."""
+    ignored: tuple[str, ...] = ()
+    """Files, sheets or tables of a folder, workbook or database that hold none of the schema's record types."""
+    due: pl.DataFrame | None = field(default=None, compare=False)
+    """With ``validate(findings=True)``, for a schema with a record type that has a period: the due list
+    (``refcheck.checks.due.DUE_COLUMNS``), one row per open record and rule whose next item falls due
+    within ``due_window`` working days of the as-of date, soonest first per team; no other record values."""
+    due_window: int = 5
+    """The working days ahead the due list looks (the scorecard's ``due_within``)."""
+
+    @property
+    def several_types(self) -> bool:
+        """Whether the run is of a schema with several record types (its outputs then say which were read)."""
+        return bool(self.sources)
 
     def result(self, rule_id: str) -> RuleResult:
         """The result of the rule with this id."""

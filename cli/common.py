@@ -17,6 +17,7 @@ import click
 
 from refcheck.checks import Report
 from refcheck.checks.extras import MissingExtra
+from refcheck.checks.readers.record_sources import SourceChoiceError
 from refcheck.checks.readers.uri import display, is_uri
 from refcheck.cli.exit_codes import ExitCode
 from refcheck.reports.files import OWNER_ONLY, Content, Modes, write_output
@@ -39,6 +40,12 @@ class BadExtract(click.ClickException):
 
 class BadOutput(click.ClickException):
     """An output or history file that cannot be written or read: one line on stderr, exit 2."""
+
+    exit_code = ExitCode.USAGE
+
+
+class AmbiguousSource(click.ClickException):
+    """A folder, workbook or database whose parts cannot be matched to record types: one line, exit 2."""
 
     exit_code = ExitCode.USAGE
 
@@ -101,6 +108,8 @@ def fail(err: RefcheckError) -> click.ClickException:
         return BadOutput(message)
     if isinstance(err, MissingExtra):
         return MissingLibrary(message)
+    if isinstance(err, SourceChoiceError):
+        return AmbiguousSource(message)
     return BadExtract(message)
 
 

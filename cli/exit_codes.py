@@ -26,7 +26,8 @@ _MEANINGS = {
     ExitCode.PASSED: "passed: no rule at or above --fail-on failed",
     ExitCode.FINDINGS: "findings: a rule at or above --fail-on failed (beyond its tolerance), or with --strict a "
                        "field could not be read",
-    ExitCode.USAGE: "usage error: a bad option or argument, or an output file or folder that cannot be written",
+    ExitCode.USAGE: "usage error: a bad option or argument, an output file or folder that cannot be written, or "
+                     "a folder, workbook or database whose files, sheets or tables cannot be matched to record types",
     ExitCode.BAD_SCHEMA: "invalid schema",
     ExitCode.BAD_EXTRACT: "the extract is missing, unreadable or unusable, or no rows were checked",
     ExitCode.INTERNAL: "internal error: a bug in refcheck; please report it (--debug shows the traceback)",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +19,18 @@ from refcheck.schemas import Schema
 from refcheck.schemas.escaping import markdown_text, one_line
 
 
+def _values(values: Mapping[str, object]) -> str:
+    return ", ".join(f"{name} = {'(blank)' if value is None else repr(str(value))}" for name, value in values.items())
+
+
 def _example(example: Example | None) -> str:
     if example is None:
         return "-"
-    values = ", ".join(f"{name} = {'(blank)' if value is None else repr(str(value))}"
-                       for name, value in example.values.items())
     note = f" {example.note}" if example.note else ""
-    return values + note + (f" (as of {example.as_of.isoformat()})" if example.as_of else "")
+    related = "".join(
+        f"; with {name}: " + ("; ".join(f"[{_values(row)}]" for row in rows) if rows else "none")
+        for name, rows in example.related.items())
+    return _values(example.values) + note + related + (f" (as of {example.as_of.isoformat()})" if example.as_of else "")
 
 
 def _status(status: ExportStatus) -> str:
@@ -100,15 +105,18 @@ def catalogue_dict(schema: Schema, entries: Sequence[Entry]) -> dict[str, Any]:
     def example(value: Example | None) -> dict[str, Any] | None:
         if value is None:
             return None
-        return {"values": dict(value.values), "as_of": value.as_of.isoformat() if value.as_of else None,
-                "note": value.note}
+        as_of = value.as_of.isoformat() if value.as_of else None
+        shown: dict[str, Any] = {"values": dict(value.values), "as_of": as_of, "note": value.note}
+        if value.related:  # NOTE: only a rule that reads another record type has these
+            shown["related"] = {name: [dict(row) for row in rows] for name, rows in value.related.items()}
+        return shown
 
     return {
         "schema": schema.name,
         "version": schema.version,
         "rules": [
             {
-                "id": e.rule.id, "kind": e.rule.kind_name, "category": e.rule.category,
+                "id": e.rule.id, "record_type": e.record_type, "kind": e.rule.kind_name, "category": e.rule.category,
                 "severity": e.rule.severity.value, "message": e.rule.message, "checks": e.checks, "why": e.why,
                 "fix": e.rule.hint, "passes": example(e.passing), "fails": example(e.failing),
                 "pandera": {"status": e.pandera.status.value, "reason": e.pandera.reason},

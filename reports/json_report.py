@@ -5,7 +5,9 @@ Keys:
     source {path, rows_read, rows_checked, rows_unreadable, unreadable [{line, reason}]},
     warnings [{field, column, kind, share, message}], passed, worst_severity, teams [{team, rows}],
     rules [{id, kind, category, severity, field, message, hint, status, checked, failed,
-            pass_rate, tolerance, breached, by_team [{team, checked, failed}]}].
+            pass_rate, tolerance, breached, by_team [{team, checked, failed}]}];
+    and, for a schema with several record types only, sources {<record type>: {label, supplied, path,
+            rows_read, rows_checked, rows_unreadable, unreadable [{line, reason}], rules [ids], not_run {id: reason}}}.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ def report_dict(report: Report, fail_on: Severity | None, *, strict: bool = Fals
     ``strict`` (``--strict``) makes a readability warning fail ``passed`` as a failed rule does.
     """
     worst = report.worst_severity()
-    return {
+    document: dict[str, Any] = {
         "refcheck_version": refcheck_version(),
         "schema": {
             "name": report.schema.name,
@@ -51,6 +53,9 @@ def report_dict(report: Report, fail_on: Severity | None, *, strict: bool = Fals
                   for team, rows in zip(report.teams, report.team_rows, strict=True)],
         "rules": [_rule(result) for result in report.results],
     }
+    if report.several_types:
+        document["sources"] = _sources(report)
+    return document
 
 
 def render_json(report: Report, fail_on: Severity | None, *, strict: bool = False) -> str:
@@ -60,6 +65,30 @@ def render_json(report: Report, fail_on: Severity | None, *, strict: bool = Fals
 
 UNREADABLE_LISTED = 1000
 """How many unreadable rows the JSON lists (all are counted; --unreadable writes every one)."""
+
+
+def _sources(report: Report) -> dict[str, Any]:
+    """Per record type of a schema with several: where it was read from, its rows, its rules and why any did not run."""
+    sources: dict[str, Any] = {}
+    for name, record in report.sources.items():
+        source = record.source
+        results = [result for result in report.results if result.rule.record_type == name]
+        sources[name] = {
+            "label": record.label,
+            "supplied": record.supplied,
+            "path": source.path if source else None,
+            "rows_read": source.rows_read if source else 0,
+            "rows_checked": source.rows_checked if source else 0,
+            "rows_unreadable": source.rows_unreadable if source else 0,
+            "unreadable": record.unreadable.head(UNREADABLE_LISTED).to_dicts(),
+            "rules": [result.rule.id for result in results],
+            "not_run": {result.rule.id: result.reason or NOT_COLLECTED for result in results if not result.ran},
+        }
+    return sources
+
+
+NOT_COLLECTED = "a field it needs is not collected"
+"""Why a rule did not run when the run gives no other reason: the schema marks a field it reads as not collected."""
 
 
 def _version(text: str) -> int | str:

@@ -29,7 +29,8 @@ def render_junit(report: Report, fail_on: Severity | None) -> str:
         for result in results:
             case = ET.SubElement(suite, "testcase", name=visible(result.rule.id), classname=f"refcheck.{category}")
             if not result.ran:
-                ET.SubElement(case, "skipped", message="a field this rule needs is not collected")
+                why = result.reason or "a field this rule needs is not collected"
+                ET.SubElement(case, "skipped", message=visible(why))
                 counts["skipped"] += 1
             elif _gates(result, fail_on):
                 failure = ET.SubElement(case, "failure", type=result.rule.severity.value, message=_summary(result))

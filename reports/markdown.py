@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
+from refcheck.checks import Report
 from refcheck.checks.report import team_label
 from refcheck.checks.wording import counted
 from refcheck.reports.escapes import inert_lines, visible
@@ -18,6 +19,15 @@ from refcheck.reports.scorecard import (
     worst_rules,
 )
 from refcheck.reports.scorecard_inputs import ScorecardInputs, delta_text
+from refcheck.reports.scorecard_sections import KpiSection, headline, named_sections
+from refcheck.reports.scorecard_types import (
+    kpi_not_run,
+    primary_rows,
+    record_type_lines,
+    rules_not_run,
+    scorecard_title,
+)
+from refcheck.schemas import Kpi
 
 _MARKUP = re.compile(r"([\\`*_\[\]|~])")
 """Characters that start Markdown's inline markup (code, emphasis, links, strike-through) or end a table cell."""
@@ -41,10 +51,12 @@ def render_markdown(inputs: ScorecardInputs) -> str:
 def _lines(inputs: ScorecardInputs) -> Iterator[str]:
     report = inputs.report
     schema = report.schema
-    yield f"# Referral records scorecard: {cell(schema.name)} v{cell(schema.version)}"
+    yield f"# {scorecard_title(report)}: {cell(schema.name)} v{cell(schema.version)}"
     yield ""
-    yield f"As of {report.as_of.isoformat()} · {inputs.checked_text()} · {counted(len(inputs.teams), 'team')}"
+    checked = "" if report.several_types else f" · {inputs.checked_text()}"
+    yield f"As of {report.as_of.isoformat()}{checked} · {counted(len(inputs.teams), 'team')}"
     yield ""
+    yield from _record_types(report)
     if inputs.warnings:
         yield "## Some figures rest on partial data"
         yield ""
@@ -53,21 +65,14 @@ def _lines(inputs: ScorecardInputs) -> Iterator[str]:
         yield ""
     yield "## Headline figures"
     yield ""
-    since = " Since last run |" if inputs.compared else ""  # NOTE: a first run has nothing to compare with
-    yield "| Figure | Value | Out of | Target | Status |" + since
-    yield "|---|---:|---|---|---|" + ("---:|" if since else "")
-    for kpi in schema.scorecard.kpis:
-        figure = inputs.figure(kpi)
-        status = kpi_status(kpi, figure)
-        if inputs.partial(kpi):
-            status = f"{status}, rests on partial data"
-        delta = f" {delta_text(kpi, inputs.delta(kpi))} |" if since else ""
-        yield f"| {cell(kpi.label)} | {figure.text} | {cell(figure.base)} | {kpi_target(kpi)} | {status} |" + delta
+    yield from _kpi_table(inputs, headline(schema.scorecard.kpis))
     yield ""
+    for section in named_sections(schema.scorecard.kpis):
+        yield from _section(inputs, section)
     categories = report.categories()
     yield "## Pass rate by team and category"
     yield ""
-    yield "| Team | Records | " + " | ".join(categories) + " |"
+    yield f"| Team | {primary_rows(report)} | " + " | ".join(categories) + " |"
     yield "|---|---:|" + "---:|" * len(categories)
     rows = dict(zip(report.teams, report.team_rows, strict=True))
     for team in inputs.teams:
@@ -98,3 +103,65 @@ def _lines(inputs: ScorecardInputs) -> Iterator[str]:
         new = sum(change.new for change in inputs.changes)
         fixed = sum(change.fixed for change in inputs.changes)
         yield f"{counted(new, 'new failure')} and {fixed:,} fixed."
+
+
+def _kpi_table(inputs: ScorecardInputs, kpis: Sequence[Kpi]) -> Iterator[str]:
+    """KPIs overall: value, what it is out of, target, status, and the change since the last run when there was one."""
+    since = " Since last run |" if inputs.compared else ""  # NOTE: a first run has nothing to compare with
+    yield "| Figure | Value | Out of | Target | Status |" + since
+    yield "|---|---:|---|---|---|" + ("---:|" if since else "")
+    for kpi in kpis:
+        figure = inputs.figure(kpi)
+        status = kpi_status(kpi, figure)
+        if inputs.partial(kpi):
+            status = f"{status}, rests on partial data"
+        why = kpi_not_run(inputs.report, kpi)
+        if why:
+            status = f"{status}, {cell(why)}"
+        delta = f" {delta_text(kpi, inputs.delta(kpi))} |" if since else ""
+        yield f"| {cell(kpi.label)} | {figure.text} | {cell(figure.base)} | {kpi_target(kpi)} | {status} |" + delta
+
+
+def _section(inputs: ScorecardInputs, section: KpiSection) -> Iterator[str]:
+    """A named section: its KPIs overall, then per team (each figure with what it is out of and its status)."""
+    yield f"## {cell(section.name or '')}"
+    yield ""
+    yield from _kpi_table(inputs, section.kpis)
+    yield ""
+    yield f"### {cell(section.name or '')} by team"
+    yield ""
+    yield "| Team | " + " | ".join(cell(kpi.label) for kpi in section.kpis) + " |"
+    yield "|---|" + "---|" * len(section.kpis)
+    for team in inputs.teams:
+        cells = []
+        for kpi in section.kpis:
+            figure = inputs.figure(kpi, team)
+            shown = f"{figure.text} {cell(figure.base)}" if figure.base else figure.text
+            cells.append(f"{shown} ({kpi_status(kpi, figure)})")
+        yield f"| {cell(team_label(team))} | " + " | ".join(cells) + " |"
+    yield ""
+    targets = "; ".join(f"{cell(kpi.label)}: {kpi_target(kpi) or 'no target'}" for kpi in section.kpis)
+    yield f"Targets: {targets}."
+    yield ""
+
+
+def _record_types(report: Report) -> Iterator[str]:
+    """A run of several record types: each one's rows, or that it was not supplied; the rules not run and why."""
+    lines = record_type_lines(report)
+    if not lines:
+        return
+    yield "## Record types"
+    yield ""
+    yield "| Record type | Rows read | Checked | Could not be read |"
+    yield "|---|---:|---:|---:|"
+    for line in lines:
+        if line.source is None:
+            yield f"| {cell(line.label)} | {line.not_supplied} | | |"
+        else:
+            source = line.source
+            yield (f"| {cell(line.label)} | {source.rows_read:,} | {source.rows_checked:,} | "
+                   f"{source.rows_unreadable:,} |")
+    yield ""
+    for reason, rules in rules_not_run(report):
+        yield f"Not run ({cell(reason)}): " + ", ".join(f"`{visible(rule)}`" for rule in rules)
+        yield ""

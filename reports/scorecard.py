@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from refcheck.checks import Report, RuleResult, pass_rate
+from refcheck.checks.rules import Rule
 from refcheck.schemas import Bands, Kpi
 
 RAG_WORDS = {"green": "on target", "amber": "near target", "red": "off target"}
@@ -80,25 +81,52 @@ def kpi_figure(report: Report, kpi: Kpi, team: str | None) -> Figure:
         rows = _rows(report, team)
         return Figure(float(rows), f"{rows:,}", None)
     noun = kpi_noun(kpi)
-    if kpi.measure == "re_referral_rate":
-        counts = [c for c in report.measures.get("re_referrals", ()) if team is None or c.team == team]
-        total, hits = sum(c.checked for c in counts), sum(c.failed for c in counts)
+    if kpi.measure in ("re_referral_rate", "share"):
+        total, hits = _measure(report, kpi.measure_key if kpi.measure == "share" else "re_referrals", team)
         if not total:
             return unchecked(noun)
         rate = hits / total
-        return Figure(rate, percent(rate), kpi.bands.rag(rate, lower_is_better=True), total, noun)
+        return Figure(rate, percent(rate), _rag(kpi, rate), total, noun)
+    if kpi.measure in ("open", "due", "overdue_now"):
+        return _record_count(report, kpi, team)
     if kpi.rule is not None:
         line = rule_line(report.result(kpi.rule), team)
         if kpi.measure == "failed":
             if not line.checked:
                 return unchecked(noun)
-            return Figure(float(line.failed), f"{line.failed:,}",
-                          kpi.bands.rag(line.failed, lower_is_better=True), line.checked, noun)
+            return Figure(float(line.failed), f"{line.failed:,}", _rag(kpi, line.failed), line.checked, noun)
         checked, failed = line.checked, line.failed
     else:
         assert kpi.category is not None
         checked, failed = report.category_counts(kpi.category, team)
     return rate_figure(checked, failed, kpi.bands, noun)
+
+
+def _rag(kpi: Kpi, value: float) -> str | None:
+    """The KPI's band for a value; None for a KPI without a target."""
+    return kpi.bands.rag(value, lower_is_better=kpi.lower_is_better) if kpi.bands is not None else None
+
+
+def _measure(report: Report, key: str, team: str | None) -> tuple[int, int]:
+    """A measure's counts (``Report.measures``: the rows it rests on, and those it counts), for a team or overall."""
+    counts = [c for c in report.measures.get(key, ()) if team is None or c.team == team]
+    return sum(c.checked for c in counts), sum(c.failed for c in counts)
+
+
+def _record_count(report: Report, kpi: Kpi, team: str | None) -> Figure:
+    """Open records, open records overdue now for a rule (out of the open ones), or items due soon.
+
+    A dash when the run did not count them (the record type was not supplied, or the rule did not run).
+    """
+    if kpi.measure_key not in report.measures:
+        return unchecked(kpi_noun(kpi))
+    base, count = _measure(report, kpi.measure_key, team)
+    if kpi.measure != "overdue_now":
+        return Figure(float(count), f"{count:,}", None)
+    assert kpi.rule is not None
+    record_type = report.result(kpi.rule).rule.record_type
+    noun = report.schema.record(record_type).label.lower()
+    return Figure(float(count), f"{count:,}", _rag(kpi, count), base, noun)
 
 
 def unchecked(noun: str) -> Figure:
@@ -110,7 +138,7 @@ def kpi_status(kpi: Kpi, figure: Figure) -> str:
     """A KPI's status in words, the same in every format: its band, or why it has none."""
     if figure.rag is not None:
         return RAG_WORDS[figure.rag]
-    return "no target" if kpi.measure == "rows" else NOTHING_CHECKED
+    return "no target" if kpi.measure == "rows" or (kpi.bands is None and figure.value is not None) else NOTHING_CHECKED
 
 
 def category_figure(report: Report, category: str, team: str | None) -> Figure:
@@ -122,12 +150,12 @@ def category_figure(report: Report, category: str, team: str | None) -> Figure:
     return rate_figure(checked, failed, report.schema.scorecard.bands_for(category), CHECKS)
 
 
-def rate_figure(checked: int, failed: int, bands: Bands, noun: str) -> Figure:
-    """A pass rate, its band and its base; a dash and no band when nothing was checked."""
+def rate_figure(checked: int, failed: int, bands: Bands | None, noun: str) -> Figure:
+    """A pass rate, its band and its base; a dash and no band when nothing was checked (no band without bands)."""
     if not checked:
         return unchecked(noun)
     rate = pass_rate(checked, failed)
-    return Figure(rate, percent(rate), bands.rag(rate), checked, noun)
+    return Figure(rate, percent(rate), bands.rag(rate) if bands is not None else None, checked, noun)
 
 
 CHECKS = "checks"
@@ -173,9 +201,9 @@ def target_text(bands: Bands, *, share: bool = True, lower_is_better: bool = Fal
 
 def kpi_target(kpi: Kpi) -> str:
     """A KPI's target and amber band in words; empty for the count of records, which has none."""
-    if kpi.measure == "rows":
+    if kpi.measure == "rows" or kpi.bands is None:
         return ""
-    return target_text(kpi.bands, share=kpi.measure != "failed", lower_is_better=kpi.lower_is_better)
+    return target_text(kpi.bands, share=not kpi.counts, lower_is_better=kpi.lower_is_better)
 
 
 def category_bands(report: Report) -> list[tuple[list[str], str]]:
@@ -221,6 +249,18 @@ def field_completeness(report: Report, team: str | None) -> list[RuleLine]:
         for result in report.results
         if result.rule.category == "completeness" and result.ran
     ]
+
+
+def field_label(report: Report, rule: Rule) -> str:
+    """The field a rule is about, as a person reads it; a rule about no one field is named by its id.
+
+    Another record type's field says whose it is (``Plan ID, Child protection plans``): record types share names.
+    """
+    record = report.schema.record(rule.record_type)
+    if rule.field is None or rule.field not in record.fields:
+        return rule.id
+    label = record.fields[rule.field].label
+    return label if rule.record_type == report.schema.record_type else f"{label}, {record.label}"
 
 
 def _rows(report: Report, team: str | None) -> int:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from refcheck.checks import Report, RuleResult
+import polars as pl
+
+from refcheck.checks import Report, RuleResult, Source
 from refcheck.checks.report import team_label
 from refcheck.checks.wording import counted
 from refcheck.reports.escapes import inert_lines, visible
@@ -53,20 +55,21 @@ def _warnings(report: Report, ink: _Ink) -> Iterator[str]:
 def _lines(report: Report, fail_on: Severity | None, ink: _Ink, width: int, strict: bool) -> Iterator[str]:
     schema, source = report.schema, report.source
     yield ink(f"refcheck {refcheck_version()}", "bold") + f" · schema {visible(schema.name)} v{visible(schema.version)}"
-    yield (
-        f"{visible(source.path)}: {counted(source.rows_checked, 'row')} checked of {source.rows_read:,} read"
-        f" · as of {report.as_of.isoformat()} · {counted(len(report.teams), 'team')}"
-    )
+    primary = report.sources.get(schema.record_type)
+    read = (f"{schema.record_type} not supplied" if primary is not None and not primary.supplied else
+            f"{counted(source.rows_checked, 'row')} checked of {source.rows_read:,} read")
+    yield f"{visible(source.path)}: {read} · as of {report.as_of.isoformat()} · {counted(len(report.teams), 'team')}"
     if source.rows_unreadable:
-        lines = report.unreadable["line"].head(5).to_list()
-        more = " …" if source.rows_unreadable > len(lines) else ""
-        where = ", ".join(str(line) for line in lines)
-        named = "line" if source.rows_unreadable == 1 else "lines"
-        yield ink(f"{counted(source.rows_unreadable, 'row')} could not be read ({named} {where}{more})", "red")
+        yield ink(_unreadable(source.rows_unreadable, report.unreadable), "red")
+    if report.several_types:
+        yield from _record_types(report, ink)
     yield from _warnings(report, ink)
-    not_run = [visible(result.rule.id) for result in report.results if not result.ran]
-    if not_run:
-        yield ink(f"Not run (field not collected): {', '.join(not_run)}", "dim")
+    reasons: dict[str, list[str]] = {}
+    for result in report.results:
+        if not result.ran:
+            reasons.setdefault(result.reason or "field not collected", []).append(visible(result.rule.id))
+    for reason, not_run in reasons.items():
+        yield ink(f"Not run ({visible(reason)}): {', '.join(not_run)}", "dim")
     failing = [result for result in report.results if result.failed]
     yield ""
     if not failing:
@@ -87,6 +90,34 @@ def _lines(report: Report, fail_on: Severity | None, ink: _Ink, width: int, stri
     yield _verdict(report, fail_on, ink, strict)
 
 
+def _unreadable(rows: int, unreadable: pl.DataFrame) -> str:
+    """How many rows could not be read, and the lines of the first five."""
+    lines = unreadable["line"].head(5).to_list()
+    more = " …" if rows > len(lines) else ""
+    named = "line" if rows == 1 else "lines"
+    return f"{counted(rows, 'row')} could not be read ({named} {', '.join(str(line) for line in lines)}{more})"
+
+
+def _record_types(report: Report, ink: _Ink) -> Iterator[str]:
+    """Which record types were read (and their rows), which were not supplied, and what was left aside."""
+    read = [f"{visible(name)} ({_rows(record.source)})" for name, record in report.sources.items()
+            if record.source is not None]
+    absent = [visible(name) for name, record in report.sources.items() if record.source is None]
+    yield f"Record types read: {', '.join(read) or 'none'}" + (f"; not supplied: {', '.join(absent)}" if absent else "")
+    for name, record in report.sources.items():
+        if record.source is not None and record.source.rows_unreadable and name != report.schema.record_type:
+            yield ink(f"{visible(name)}: {_unreadable(record.source.rows_unreadable, record.unreadable)}", "red")
+    if report.ignored:
+        ignored = ", ".join(visible(name) for name in report.ignored)
+        yield ink(f"Ignored (no record type by that name): {ignored}", "dim")
+
+
+def _rows(source: Source) -> str:
+    if source.rows_unreadable:
+        return f"{source.rows_checked:,} of {counted(source.rows_read, 'row')}"
+    return counted(source.rows_read, "row")
+
+
 def _rule_line(result: RuleResult, id_width: int, ink: _Ink, width: int) -> str:
     severity = result.rule.severity
     mark = ink(f"{severity.value:<7}", "red" if severity is Severity.ERROR else "yellow")
@@ -105,7 +136,10 @@ def _team_table(report: Report, ink: _Ink) -> Iterator[str]:
     team_width = max([len("team"), *(len(name) for name in names)])
     widths = [max(len(category), 6) for category in categories]
     yield ink("Pass rate by team and category", "bold")
-    header = "  " + f"{'team':<{team_width}}  {'rows':>7}  " + "  ".join(
+    # NOTE: with several record types the rows are the primary's, and the column says so
+    rows_width = max(7, len(report.schema.record_type)) if report.several_types else 7
+    counted_rows = visible(report.schema.record_type) if report.several_types else "rows"
+    header = "  " + f"{'team':<{team_width}}  {counted_rows:>{rows_width}}  " + "  ".join(
         f"{category:>{w}}" for category, w in zip(categories, widths, strict=True)
     )
     yield header
@@ -115,7 +149,7 @@ def _team_table(report: Report, ink: _Ink) -> Iterator[str]:
             figure = category_figure(report, category, team)
             styles = (_BAND_STYLES[figure.rag],) if figure.rag else ()
             cells.append(ink(f"{figure.text:>{w}}", *styles))
-        yield f"  {name:<{team_width}}  {rows:>7,}  " + "  ".join(cells)
+        yield f"  {name:<{team_width}}  {rows:>{rows_width},}  " + "  ".join(cells)
 
 
 TEAM_WIDTH = 40

@@ -1,8 +1,9 @@
 """Worklists: one row per (record, failed rule) for a team to put right, most urgent first.
 
 Only the record id (and the extract line the record starts on, for a record with a blank id), worker,
-rule and how to fix it are shown, plus the working days taken or overdue for timeliness rules.
-Personal columns appear only when the user asks for them.
+rule and how to fix it are shown, plus the working days taken or overdue for timeliness rules. A run of
+several record types lists every record type's records, each row naming its record type (its label) first,
+its record id being that record type's key. Personal columns appear only when the user asks for them.
 """
 
 from __future__ import annotations
@@ -16,16 +17,17 @@ import polars as pl
 from refcheck.checks import Report
 from refcheck.checks.engine import FINDINGS_SCHEMA
 from refcheck.checks.internal import internal
+from refcheck.checks.outcome import RECORD_TYPE
 from refcheck.checks.report import RuleResult, team_label
 from refcheck.reports.files import safe_cell, safe_cells, safe_file_names, starts_formula
 
 COLUMNS = ["record_id", "line", "worker", "rule_id", "category", "severity", "message", "hint", "working_days"]
-HEADERS = {"team": "Team", "record_id": "Record", "line": "Line", "worker": "Worker", "rule_id": "Rule",
-           "category": "Category", "severity": "Severity", "message": "What is wrong", "hint": "How to put it right",
-           "working_days": "Working days"}
+HEADERS = {"team": "Team", RECORD_TYPE: "Record type", "record_id": "Record", "line": "Line", "worker": "Worker",
+           "rule_id": "Rule", "category": "Category", "severity": "Severity", "message": "What is wrong",
+           "hint": "How to put it right", "working_days": "Working days"}
 """The header a person reads above each of a worklist's own columns (CSV and sheet); columns included on
 request keep their extract's names."""
-TAKEN = frozenset({*FINDINGS_SCHEMA, *COLUMNS, *HEADERS.values(), "severity_rank"})
+TAKEN = frozenset({*FINDINGS_SCHEMA, *COLUMNS, *HEADERS, *HEADERS.values(), "severity_rank"})
 """Names that findings or worklists use already: no column included on request may have one of them."""
 RULE_COLUMNS = ("rule_id", "category", "severity", "message", "hint")
 """A worklist's columns that come from the schema's rules, in order and determined by the rule id; formula-safe
@@ -51,9 +53,18 @@ def team_worklists(report: Report, teams: Sequence[str]) -> dict[str, pl.DataFra
     ordered = frame.sort([TEAM_INDEX, *URGENCY], descending=[False, *URGENT_FIRST], nulls_last=True)
     bounds = ordered.get_column(TEAM_INDEX).search_sorted(
         pl.Series(range(len(names) + 1), dtype=pl.UInt32), side="left").to_list()
-    shown = ordered.select(*COLUMNS, *(name for name in report.findings.columns if name not in FINDINGS_SCHEMA))
+    kinds = [_record_type_labels(report)] if report.several_types else []
+    own = {*FINDINGS_SCHEMA, *([RECORD_TYPE] if kinds else [])}
+    shown = ordered.select(*kinds, *COLUMNS, *(name for name in report.findings.columns if name not in own))
     return {team: shown.slice(start, end - start)
             for team, start, end in zip(names, bounds[:-1], bounds[1:], strict=True)}
+
+
+def _record_type_labels(report: Report) -> pl.Expr:
+    """Each finding's record type as outputs name it (its label, formula-safe), in place of its name."""
+    records = report.schema.record_types
+    return pl.col(RECORD_TYPE).replace_strict([record.record_type for record in records],
+                                              [safe_cell(record.label) for record in records], return_dtype=pl.String)
 
 
 def worklist_files(teams: Sequence[str]) -> dict[str, str]:

@@ -2,16 +2,19 @@
 
 from refcheck.schemas.errors import RefcheckError, SchemaError, SchemaErrors
 from refcheck.schemas.loader import DEFAULT_SCHEMA, load_schema
-from refcheck.schemas.mapping import load_mapping, proposal_yaml, propose_mapping
+from refcheck.schemas.mapping import apply_mapping, load_mapping, proposal_yaml, propose_mapping
 from refcheck.schemas.model import (
     CATEGORIES,
+    PRIMARY,
     Bands,
     Calendar,
     CodeList,
+    Condition,
     ExtractMapping,
     Field,
     FieldType,
     Kpi,
+    Relation,
     ReReferrals,
     RuleSpec,
     Schema,
@@ -23,6 +26,9 @@ from refcheck.schemas.yamldoc import Node, Where
 
 __all__ = [
     "CATEGORIES",
+    "PRIMARY",
+    "Condition",
+    "Relation",
     "Bands",
     "Kpi",
     "ReReferrals",
@@ -41,6 +47,7 @@ __all__ = [
     "SchemaErrors",
     "Severity",
     "Where",
+    "apply_mapping",
     "bundled_schemas",
     "load_mapping",
     "load_schema",

@@ -1,55 +1,114 @@
 """Column mappings: how another system's extract maps onto the canonical fields.
 
 A mapping names, per canonical field, the source column, a map of source values to codes
-(``Male: "1"``) and an extra date format; the tokens that mean "blank" (``NULL``, ``N/A``); and
-one date format for every date field that names none of its own.
+(``Male: "1"``) and an extra date format; the tokens that mean "blank" (``NULL``, ``N/A``); one
+date format for every date field that names none of its own; and the file stem, sheet or table
+the record type is read from (``source``). The top level is the primary record type's; each
+other record type has its own section under ``record_types``, which takes the top level's
+``null_tokens`` and ``date_format`` unless it gives its own (one system wrote them all).
 It is a file of its own (``--mapping``) or a schema's ``mapping:`` section, validated with the
-same ``file:line: path: problem`` errors. ``propose_mapping`` drafts one from an extract's headers.
+same ``file:line: path: problem`` errors. ``refcheck.schemas.proposal`` drafts one from headers.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import difflib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from refcheck.schemas.errors import SchemaError
-from refcheck.schemas.model import NO_MAPPING, ExtractMapping, Field, FieldMapping, FieldType, Schema
+from refcheck.schemas.model import NO_MAPPING, PRIMARY, ExtractMapping, Field, FieldMapping, FieldType, Schema
 from refcheck.schemas.problems import Problems, did_you_mean
+from refcheck.schemas.proposal import NO_DRAFT as NO_DRAFT
+from refcheck.schemas.proposal import SYNONYMS as SYNONYMS
+from refcheck.schemas.proposal import Draft as Draft
+from refcheck.schemas.proposal import Proposal as Proposal
+from refcheck.schemas.proposal import proposal_yaml as proposal_yaml
+from refcheck.schemas.proposal import propose_mapping as propose_mapping
 from refcheck.schemas.quoting import quoted, scrub
 from refcheck.schemas.yamldoc import Node, Where, load_yaml
 
+RecordFields = Mapping[str, Mapping[str, Field]]
+"""The fields of each record type other than the primary, by record type."""
+
 
 def load_mapping(path: Path, schema: Schema | None) -> ExtractMapping:
-    """A mapping file, checked against the schema's fields (only its own structure without a schema)."""
+    """A mapping file, checked against every record type's fields (only its own structure without a schema).
+
+    It is the primary's mapping, holding the other record types' in ``record_types``; ``apply_mapping``
+    gives each record type its own.
+    """
     noted: list[SchemaError] = []
-    return parse_mapping(load_yaml(path, "mapping", noted), schema.fields if schema is not None else None, noted)
+    node = load_yaml(path, "mapping", noted)
+    if schema is None:
+        return parse_mapping(node, None, None, noted)
+    return parse_mapping(node, schema.fields, record_fields(schema), noted)
 
 
-def parse_mapping(node: Node, fields: Mapping[str, Field] | None, noted: Sequence[SchemaError] = ()) -> ExtractMapping:
-    """A mapping from its YAML node; every mistake (and those ``noted`` reading it) is reported, together."""
+def record_fields(schema: Schema) -> dict[str, Mapping[str, Field]]:
+    """The fields of each of the schema's record types other than the primary."""
+    return {name: record.fields for name, record in schema.others.items()}
+
+
+def apply_mapping(schema: Schema, mapping: ExtractMapping) -> Schema:
+    """The schema read through ``mapping``: the primary by its top level, every other record type by its section.
+
+    A record type the mapping does not name is read as the schema names its fields.
+    """
+    others = {name: dataclasses.replace(record, mapping=mapping.record_types.get(name, NO_MAPPING))
+              for name, record in schema.others.items()}
+    return dataclasses.replace(schema, mapping=mapping, others=others)
+
+
+def parse_mapping(node: Node, fields: Mapping[str, Field] | None, record_types: RecordFields | None = None,
+                  noted: Sequence[SchemaError] = ()) -> ExtractMapping:
+    """A mapping from its YAML node; every mistake (and those ``noted`` reading it) is reported, together.
+
+    Without ``fields`` (no schema could be read) only its own structure is checked.
+    """
     problems = Problems()
     problems.found.extend(noted)
-    mapping = problems.attempt(lambda: _mapping(node, fields, problems), NO_MAPPING)
+    types = None if fields is None else (record_types or {})
+    mapping = problems.attempt(lambda: _mapping(node, fields, types, problems), NO_MAPPING)
     problems.raise_any()
     return mapping
 
 
-_MAPPING_KEYS = {"fields", "null_tokens", "date_format"}
+_SECTION_KEYS = {"fields", "null_tokens", "date_format", "source"}
+_MAPPING_KEYS = _SECTION_KEYS | {"record_types"}
 _FIELD_KEYS = {"column", "values", "date_format"}
 
 
-def _mapping(node: Node, known: Mapping[str, Field] | None, problems: Problems) -> ExtractMapping:
+def _mapping(node: Node, known: Mapping[str, Field] | None, record_types: RecordFields | None,
+             problems: Problems) -> ExtractMapping:
     top = node.mapping()
+    shared = _shared_date_format(top, problems)
+    primary = _section(top, known, _MAPPING_KEYS, problems, (), shared)
+    sections: dict[str, ExtractMapping] = {}
+    listed = problems.value(top, "record_types", Node.mapping, {})
+    for name, entry in listed.items():
+        if record_types is not None and name not in record_types:
+            also = "; the primary's mapping is the top level" if name == PRIMARY else ""
+            problems.add(entry.where.error(f"unknown record type {quoted(name)}{did_you_mean(name, record_types)}"
+                                           f"{also}"))
+            continue
+        with problems.noted():
+            section = entry.mapping()
+            own = _shared_date_format(section, problems) if "date_format" in section else shared
+            types = record_types[name] if record_types is not None else None
+            sections[name] = _section(section, types, _SECTION_KEYS, problems, primary.null_tokens, own)
+    return dataclasses.replace(primary, record_types=sections) if sections else primary
+
+
+def _section(top: dict[str, Node], known: Mapping[str, Field] | None, allowed: set[str], problems: Problems,
+             tokens_given: tuple[str, ...], shared: str | None) -> ExtractMapping:
+    """One record type's mapping; ``tokens_given`` apply unless it gives its own, ``shared`` is its date format."""
     for key, value in top.items():
-        if key not in _MAPPING_KEYS:
-            problems.add(value.where.error(f"unknown key in mapping{did_you_mean(key, _MAPPING_KEYS)}; "
-                                           "expected one of date_format, fields, null_tokens"))
+        if key not in allowed:
+            problems.add(value.where.error(f"unknown key in mapping{did_you_mean(key, allowed)}; "
+                                           f"expected one of {', '.join(sorted(allowed))}"))
     entries: dict[str, FieldMapping] = {}
     used: dict[str, str] = {}
     listed = problems.attempt(top["fields"].mapping, {}) if "fields" in top and top["fields"].value is not None else {}
@@ -63,12 +122,19 @@ def _mapping(node: Node, known: Mapping[str, Field] | None, problems: Problems) 
     for item in problems.value(top, "null_tokens", Node.items, []):
         with problems.noted():
             tokens.append(_token(item))
+    if shared is not None:
+        entries = _with_shared_date_format(entries, shared, known or {})
+    return ExtractMapping(fields=entries, null_tokens=tuple(tokens) if "null_tokens" in top else tokens_given,
+                          source=problems.value(top, "source", Node.text, None))
+
+
+def _shared_date_format(top: dict[str, Node], problems: Problems) -> str | None:
+    """A section's one ``date_format`` for its date fields, checked (a wrong one is noted)."""
     shared = problems.value(top, "date_format", Node.text, None)
     if shared is not None:
         with problems.noted():
             _check_date_format(shared, top["date_format"])
-        entries = _with_shared_date_format(entries, shared, known or {})
-    return ExtractMapping(fields=entries, null_tokens=tuple(tokens))
+    return shared
 
 
 def _with_shared_date_format(entries: dict[str, FieldMapping], shared: str,
@@ -182,156 +248,3 @@ def _engine_problem(text: str) -> str | None:
     if not isinstance(read, dt.datetime) or read.date() != sample.date():
         return "Polars does not read a date written in this form back as the same day (it needs a day, month and year)"
     return None
-
-
-# -- proposing a mapping from headers --------------------------------------------------------------
-
-SYNONYMS = {
-    "referral_id": ["referral ref", "referral reference", "referral number", "referral no", "ref id", "contact id"],
-    "child_id": ["person id", "client id", "child ref", "child reference", "person ref", "case id", "child number"],
-    "nhs_number": ["nhs no", "nhs", "nhsno"],
-    "date_of_birth": ["dob", "birth date", "d.o.b", "birthdate"],
-    "expected_date_of_birth": ["edd", "expected dob", "due date", "expected birth date"],
-    "gender": ["sex", "gender code"],
-    "ethnicity": ["ethnic origin", "ethnic group", "ethnicity code"],
-    "postcode": ["post code", "postal code", "home postcode"],
-    "referral_received": ["referral date", "date received", "received date", "contact date", "referral datetime"],
-    "referral_source": ["source", "source of referral", "referrer type", "referral source code"],
-    "primary_need": ["need code", "category of need", "primary need code"],
-    "referral_reason": ["reason for referral", "reason", "presenting issue", "concern"],
-    "team": ["team name", "allocated team", "service team", "locality"],
-    "worker_id": ["worker", "allocated worker", "social worker", "worker ref", "key worker"],
-    "decision_date": ["decision datetime", "outcome date", "date of decision"],
-    "decision_outcome": ["outcome", "next steps", "decision"],
-    "assessment_start": ["assessment start date", "assessment started"],
-    "assessment_completed": ["assessment end date", "assessment completed date", "assessment end"],
-    "assessment_authorised": ["assessment authorised date", "authorised date", "manager sign off"],
-    "strategy_discussion": ["strategy discussion date", "strategy date", "s47 strategy"],
-    "icpc_date": ["icpc", "initial child protection conference", "conference date"],
-    "closure_date": ["closed date", "end date", "date closed"],
-    "closure_reason": ["reason closed", "closure code", "end reason"],
-}
-"""Headers other systems use for the standard's fields (compared normalised)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Proposal:
-    """A drafted mapping: for each field, the header chosen and how sure the match is."""
-
-    matches: dict[str, tuple[str, str]]
-    """field -> (header, how: exact | synonym | label | fuzzy)"""
-    unmapped_fields: list[str]
-    unused_headers: list[str]
-
-
-def _normal(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
-
-
-def propose_mapping(headers: list[str], schema: Schema) -> Proposal:
-    """Match headers to the schema's fields: exact names, then labels and synonyms, then close spellings."""
-    free = {_normal(header): header for header in headers if header}
-    matches: dict[str, tuple[str, str]] = {}
-    candidates = {
-        name: [("exact", name), ("label", field_.label), *(("synonym", s) for s in SYNONYMS.get(name, ()))]
-        for name, field_ in schema.fields.items()
-    }
-    for how in ("exact", "label", "synonym"):
-        for name, options in candidates.items():
-            if name in matches:
-                continue
-            for kind, text in options:
-                if kind == how and _normal(text) in free:
-                    matches[name] = (free.pop(_normal(text)), how)
-                    break
-    for name, options in candidates.items():
-        if name in matches:
-            continue
-        for _kind, text in options:
-            close = difflib.get_close_matches(_normal(text), list(free), n=1, cutoff=0.82)
-            if close:
-                matches[name] = (free.pop(close[0]), "fuzzy")
-                break
-    order = list(schema.fields)
-    return Proposal(
-        matches=dict(sorted(matches.items(), key=lambda item: order.index(item[0]))),
-        unmapped_fields=[name for name in schema.fields if name not in matches],
-        unused_headers=[header for header in headers if header and _normal(header) in free],
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """What an extract's values add to a proposal (``refcheck profile`` found them), each line for a person to check.
-
-    It holds only code-like values of code fields that are not personal, ``strftime`` formats with the
-    forms they read (digits as 9, letters as A) and placeholder tokens: nothing that says what a record says.
-    """
-
-    values: Mapping[str, Mapping[str, tuple[str, str]]] = field(default_factory=dict)
-    """field -> source value -> (the code, the code's label it was matched to)"""
-    date_formats: Mapping[str, tuple[str, str]] = field(default_factory=dict)
-    """field -> (date_format, the form of the values it reads)"""
-    null_tokens: tuple[str, ...] = ()
-    unmatched_codes: tuple[str, ...] = ()
-    """Code fields whose values are mostly outside the list but do not all match its labels: mapped by hand."""
-
-
-NO_DRAFT = Draft()
-
-
-def proposal_yaml(proposal: Proposal, extract_label: str, draft: Draft = NO_DRAFT) -> str:
-    """The proposal as a mapping file to edit: every field listed, doubtful ones and drafted lines commented.
-
-    Every header, value and the extract's label are written as YAML double-quoted scalars, escapes and
-    all, so that no header (a newline, ``#``, ``: ``, a quote, a control character) can add a key,
-    end a comment early, or change what the file means when it is read back.
-    """
-    tokens = (f"null_tokens: [{', '.join(_scalar(token) for token in draft.null_tokens)}]   "
-              "# check: drafted from the placeholders seen; values that mean blank in this system"
-              if draft.null_tokens else
-              "null_tokens: []   # values that mean blank in this system, e.g. [NULL, \"N/A\"]")
-    lines = [
-        f"# Column mapping proposed by `refcheck map` for {_scalar(extract_label)}.",
-        "# Check every line; fuzzy matches, unmapped fields and drafted lines need a person's eye.",
-        "# values: maps a source value to the standard's code, e.g. {Male: \"1\", Female: \"2\"}.",
-        "# date_format: an extra form for a date column, e.g. \"%d.%m.%Y %H:%M\".",
-        tokens,
-        "fields:",
-    ]
-    notes = {"exact": "", "label": "   # matched by its label", "synonym": "   # a usual name for it",
-             "fuzzy": "   # fuzzy match: check it"}
-    for name, (header, how) in proposal.matches.items():
-        lines += _field_lines(name, header, notes[how], draft)
-    for name in proposal.unmapped_fields:
-        lines.append(f"  # {name}: {{column: \"?\"}}   # no header found; name the column, or mark the field")
-        lines.append("  #   collected: false in your schema if your system does not hold it")
-    if proposal.unused_headers:
-        lines.append("# Headers not used: " + ", ".join(_scalar(header) for header in proposal.unused_headers))
-    return "\n".join(lines) + "\n"
-
-
-def _field_lines(name: str, header: str, note: str, draft: Draft) -> list[str]:
-    """One field's entry: one line when only its column is proposed, a block when values or a format are drafted."""
-    values, date_format = draft.values.get(name), draft.date_formats.get(name)
-    if not values and date_format is None:
-        lines = [f"  {name}: {{column: {_scalar(header)}}}{note}"]
-        if name in draft.unmatched_codes:
-            lines.append("  #   values: most are outside the code list and do not all match its labels; "
-                         "map them by hand (refcheck profile lists them)")
-        return lines
-    lines = [f"  {name}:{note}", f"    column: {_scalar(header)}"]
-    if values:
-        lines.append("    values:")
-        lines += [f"      {_scalar(value)}: {_scalar(code)}   # check: drafted from the labels ({_scalar(label)})"
-                  for value, (code, label) in values.items()]
-    if date_format is not None:
-        lines.append(f"    date_format: {_scalar(date_format[0])}   # check: drafted from the form of its values "
-                     f"({_scalar(date_format[1])})")
-    return lines
-
-
-def _scalar(text: str) -> str:
-    """``text`` as one YAML double-quoted scalar on one line, written by PyYAML's own emitter."""
-    dumped = yaml.safe_dump(text, default_style='"', allow_unicode=True, width=2**31 - 1, explicit_end=False)
-    return dumped.removesuffix("\n").removesuffix("\n...")

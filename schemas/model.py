@@ -10,6 +10,7 @@ import datetime as dt
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from refcheck.schemas.yamldoc import Node, Where
 
@@ -88,6 +89,15 @@ class CodeList:
 
 
 @dataclass(frozen=True, slots=True)
+class Condition:
+    """A rule's ``when:``: the rule applies only where ``field`` is present, is blank, or holds one of ``codes``."""
+
+    field: str
+    test: Literal["present", "blank", "in"]
+    codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSpec:
     """A rule as the schema states it: a kind, its parameters and how to report it."""
 
@@ -103,6 +113,10 @@ class RuleSpec:
     tolerance: float | int | None = None
     kind_where: Where | None = None
     """Where the kind is named (its ``kind:`` key, or the shorthand that made the rule), for errors about it."""
+    when: Condition | None = None
+    """Where the rule applies at all; elsewhere it is not checked (null), whatever its kind says."""
+    due_label: str | None = None
+    """What falls due, as a due list names it ("Visit", "Review conference"), for a rule that falls due."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +149,18 @@ class Bands:
         return "green" if value >= self.green else "amber" if value >= self.amber else "red"
 
 
-KPI_MEASURES = ("rows", "pass_rate", "failed", "re_referral_rate")
+KPI_MEASURES = ("rows", "pass_rate", "failed", "re_referral_rate", "open", "overdue_now", "due", "share")
 """What a KPI reports: rows checked, a pass rate (of a rule or a category), a count of failures
-of a rule, or the share of referrals that are re-referrals."""
+of a rule, the share of referrals that are re-referrals, the records of a record type open now
+(``open``), open records overdue now for a rule (``overdue_now``), items due soon (``due``), or the
+share of a record type's rows holding some codes that also hold others (``share``)."""
+COUNT_MEASURES = ("rows", "failed", "open", "overdue_now", "due")
+"""KPI measures whose figure is a count of records, not a share."""
+UNTARGETED = ("open", "due")
+"""Counts that have no better direction, so no target: they say how much there is to do."""
+
+Codes = tuple[tuple[str, tuple[str, ...]], ...]
+"""Fields and the codes each must hold (``{seen: [Y]}``): a row matches when every field holds one of its codes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,12 +172,37 @@ class Kpi:
     measure: str
     rule: str | None
     category: str | None
-    bands: Bands
+    bands: Bands | None
+    """None: a count with no target (no RAG, shown as "no target")."""
+    section: str | None = None
+    """The scorecard section the KPI is shown in (``Child protection``); None: the headline figures."""
+    record_type: str | None = None
+    """For ``open``, ``due`` and ``share``: the record type counted."""
+    of: Codes = ()
+    """For ``share``: the rows the share is of (``{seen: [Y]}``)."""
+    share: Codes = ()
+    """For ``share``: of those, the rows counted (``{seen_alone: [Y]}``)."""
 
     @property
     def lower_is_better(self) -> bool:
-        """Counts of failures and re-referral rates are better when lower."""
-        return self.measure in ("failed", "re_referral_rate")
+        """Counts of failures, of records overdue and re-referral rates are better when lower."""
+        return self.measure in ("failed", "re_referral_rate", "overdue_now")
+
+    @property
+    def counts(self) -> bool:
+        """Whether the figure is a count of records (shown as a whole number), not a share."""
+        return self.measure in COUNT_MEASURES
+
+    @property
+    def measure_key(self) -> str:
+        """The key of the KPI's per-team counts in ``Report.measures`` (``open:cp_plans``), for the new measures."""
+        if self.measure in ("open", "due"):
+            return f"{self.measure}:{self.record_type}"
+        if self.measure == "overdue_now":
+            return f"overdue_now:{self.rule}"
+        if self.measure == "share":
+            return f"share:{self.id}"
+        return self.measure
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +222,8 @@ class Scorecard:
     category_bands: Mapping[str, Bands]
     kpis: tuple[Kpi, ...]
     re_referrals: ReReferrals | None
+    due_within: int = 5
+    """The working days ahead a due list looks (``due_within: 5 working days``)."""
 
     def bands_for(self, category: str) -> Bands:
         """The bands a category is coloured against."""
@@ -208,6 +258,11 @@ class ExtractMapping:
 
     fields: Mapping[str, FieldMapping] = field(default_factory=dict)
     null_tokens: tuple[str, ...] = ()
+    source: str | None = None
+    """The file stem, sheet or table the record type is read from, when it is not called by its own name."""
+    record_types: Mapping[str, ExtractMapping] = field(default_factory=dict)
+    """On the primary's mapping as read (``load_mapping``): each other record type's, by name
+    (``apply_mapping`` gives each record type its own)."""
 
     def column(self, name: str) -> str:
         """The source column a canonical field is read from."""
@@ -217,6 +272,34 @@ class ExtractMapping:
 
 NO_MAPPING = ExtractMapping()
 
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """When a record is open: from its ``start`` date to its ``end`` date.
+
+    Open at the as-of date: the start is present and not after it, and the end blank or after it
+    (``refcheck.checks.measures.is_open``).
+    """
+
+    start: str
+    end: str | None = None
+
+
+PRIMARY = "referrals"
+"""The record type a schema describes when it declares none: its top-level fields and rules."""
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A record type that belongs to another: its ``by`` field holds the parent's key, and its team is the parent's.
+
+    Keys are compared trimmed and case-sensitively; a blank key matches nothing; where several parent
+    rows share a key, the first in the extract is the parent (``refcheck.checks.relations``).
+    """
+
+    record_type: str
+    by: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +321,28 @@ class Schema:
     mapping: ExtractMapping = field(default_factory=lambda: NO_MAPPING)
     scorecard: Scorecard = field(default_factory=lambda: Scorecard(DEFAULT_BANDS, {}, (), None))
     readability: Readability = field(default_factory=Readability)
+    record_type: str = PRIMARY
+    """Which record type this schema value describes (``referrals``, ``cp_visits``, ...)."""
+    label: str = "Referrals"
+    """The record type as outputs name it."""
+    belongs_to: Relation | None = None
+    """For a record type that belongs to another: the relation (then ``group_by`` is its ``by`` field)."""
+    period: Period | None = None
+    """When one of its records is open (``period: {start, end}``); None: its records are not open or closed."""
+    others: Mapping[str, Schema] = field(default_factory=dict)
+    """On the primary record type only: the schema's other record types, in its order, each a ``Schema``
+    sharing this one's name, calendar, codes and scorecard."""
+
+    @property
+    def record_types(self) -> tuple[Schema, ...]:
+        """Every record type of the schema: the primary first, then the others in the schema's order."""
+        return (self, *self.others.values())
+
+    def record(self, name: str) -> Schema:
+        """The record type called ``name``."""
+        if name == self.record_type:
+            return self
+        return self.others[name]
 
     def rule(self, rule_id: str) -> RuleSpec:
         """The rule with this id."""

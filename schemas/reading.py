@@ -16,13 +16,14 @@ from refcheck.schemas.problems import Problems, closest, did_you_mean
 from refcheck.schemas.quoting import quoted
 from refcheck.schemas.source_file import named, refuse_uri
 from refcheck.schemas.values import check_keys
-from refcheck.schemas.yamldoc import Node, load_yaml, parse_yaml
+from refcheck.schemas.yamldoc import Node, Where, load_yaml, parse_yaml
 
 TOP_KEYS = {
     "name", "version", "description", "extends", "record_id", "group_by",
     "calendar", "codes", "fields", "rules", "remove", "worker", "scorecard", "mapping", "readability",
+    "record_types",
 }
-REMOVE_KEYS = {"fields", "rules", "codes"}
+REMOVE_KEYS = {"fields", "rules", "codes", "record_types"}
 _BUNDLED = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -102,7 +103,7 @@ def resolve(doc: Document, chain: tuple[str, ...], problems: Problems) -> Node:
     if doc.identity in chain:
         raise doc.node.where.error("extends: circular: the schema extends itself through its parents")
     top = doc.node.mapping()
-    if "null_tokens" in top and set(top) <= {"fields", "null_tokens", "date_format"}:
+    if "null_tokens" in top and set(top) <= {"fields", "null_tokens", "date_format", "source", "record_types"}:
         raise top["null_tokens"].where.error("this is a mapping, not a schema; check it with "
                                              "`refcheck schema check SCHEMA --mapping FILE`")
     check_keys(doc.node, TOP_KEYS, "schema", problems)
@@ -152,29 +153,35 @@ def _extends_chain(node: Node) -> list[str]:
 
 
 def _apply_removals(base: Node, remove: Node | None, problems: Problems) -> Node:
-    """Drop the fields, rules and code lists (or single codes) a child schema removes."""
+    """Drop the fields, rules, code lists (or single codes) and record types a child schema removes."""
     if remove is None:
         return base
     check_keys(remove, REMOVE_KEYS, "remove", problems)
     top = dict(base.mapping())
     spec = remove.mapping()
-    for section in ("fields", "codes"):
-        if section not in spec:
-            continue
-        existing = dict(top[section].mapping()) if section in top else {}
-        targets = spec[section]
-        if section == "codes" and targets.is_mapping:
+    if "codes" in spec:
+        existing = dict(top["codes"].mapping()) if "codes" in top else {}
+        targets = spec["codes"]
+        if targets.is_mapping:
             for list_name, codes_node in targets.mapping().items():
                 with problems.noted():
                     _remove_codes(existing, list_name, codes_node, problems)
         else:
-            for item in problems.attempt(targets.items, []):
-                name = problems.attempt(item.text, None)
-                if name is not None and name not in existing:
-                    known = did_you_mean(name, existing)
-                    problems.add(item.where.error(f"there is no {section[:-1]} {quoted(name)} to remove{known}"))
-                existing.pop(name or "", None)
-        top[section] = Node(existing, top[section].where if section in top else remove.where)
+            _remove_names(existing, targets, "code", problems)
+        top["codes"] = Node(existing, top["codes"].where if "codes" in top else remove.where)
+    _remove_fields_and_rules(top, spec, base.where, problems)
+    if "record_types" in spec:
+        with problems.noted():
+            _remove_record_types(top, spec["record_types"], problems)
+    return Node(top, base.where)
+
+
+def _remove_fields_and_rules(top: dict[str, Node], spec: dict[str, Node], where: Where, problems: Problems) -> None:
+    """Drop the fields and rules ``spec`` names from one record type's section (``top``, changed in place)."""
+    if "fields" in spec:
+        existing = dict(top["fields"].mapping()) if "fields" in top else {}
+        _remove_names(existing, spec["fields"], "field", problems)
+        top["fields"] = Node(existing, top["fields"].where if "fields" in top else where)
     if "rules" in spec:
         rules = list(top["rules"].items()) if "rules" in top else []
         ids = {_id_or_none(rule) for rule in rules}
@@ -185,8 +192,35 @@ def _apply_removals(base: Node, remove: Node | None, problems: Problems) -> Node
                 known = did_you_mean(name, {rule_id for rule_id in ids if rule_id is not None})
                 problems.add(item.where.error(f"there is no rule {quoted(name)} to remove{known}"))
             drop.add(name)
-        top["rules"] = Node([rule for rule in rules if _id_or_none(rule) not in drop], base.where)
-    return Node(top, base.where)
+        top["rules"] = Node([rule for rule in rules if _id_or_none(rule) not in drop], where)
+
+
+def _remove_names(existing: dict[str, Node], targets: Node, what: str, problems: Problems) -> None:
+    """Drop each name listed in ``targets`` from ``existing``; a name it does not hold is a mistake."""
+    for item in problems.attempt(targets.items, []):
+        name = problems.attempt(item.text, None)
+        if name is not None and name not in existing:
+            problems.add(item.where.error(f"there is no {what} {quoted(name)} to remove{did_you_mean(name, existing)}"))
+        existing.pop(name or "", None)
+
+
+def _remove_record_types(top: dict[str, Node], targets: Node, problems: Problems) -> None:
+    """Drop whole record types (``[cp_reviews]``) or parts of one (``{cp_visits: {fields: [...], rules: [...]}}``)."""
+    existing = dict(top["record_types"].mapping()) if "record_types" in top and top["record_types"].is_mapping else {}
+    where = top["record_types"].where if "record_types" in top else targets.where
+    if not targets.is_mapping:
+        _remove_names(existing, targets, "record type", problems)
+    for name, parts in targets.mapping().items() if targets.is_mapping else ():
+        if name not in existing:
+            problems.add(parts.where.error(f"there is no record type {quoted(name)} to remove from"
+                                           f"{did_you_mean(name, existing)}"))
+            continue
+        with problems.noted():
+            check_keys(parts, {"fields", "rules"}, "remove", problems)
+            section = dict(existing[name].mapping())
+            _remove_fields_and_rules(section, parts.mapping(), existing[name].where, problems)
+            existing[name] = Node(section, existing[name].where)
+    top["record_types"] = Node(existing, where)
 
 
 def _remove_codes(existing: dict[str, Node], list_name: str, codes_node: Node, problems: Problems) -> None:

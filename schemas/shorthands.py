@@ -30,37 +30,44 @@ def _shorthand_enabled(node: Node) -> bool:
     return True
 
 
-def expand_shorthands(fields_node: Node, fields: dict[str, Field], problems: Problems) -> list[RuleSpec]:
-    """Turn ``required``, ``codes``, ``format``, ``unique`` and parsed types into rules; mistakes are noted."""
+def expand_shorthands(fields_node: Node, fields: dict[str, Field], problems: Problems,
+                      prefix: str = "") -> list[RuleSpec]:
+    """Turn ``required``, ``codes``, ``format``, ``unique`` and parsed types into rules; mistakes are noted.
+
+    ``prefix`` (``cp_visits.``) starts the ids of another record type's rules; the primary's have none.
+    """
     rules: list[RuleSpec] = []
     for name, node in (fields_node.value.items() if fields_node.is_mapping else ()):
         spec: dict[str, Node] = node.value if node.is_mapping else {}
         with problems.noted():
-            rules.extend(_field_rules(fields[name], node, spec, problems))
+            rules.extend(_field_rules(fields[name], node, spec, problems, prefix))
     return rules
 
 
-def _field_rules(field: Field, node: Node, spec: dict[str, Node], problems: Problems) -> list[RuleSpec]:
+def _field_rules(field: Field, node: Node, spec: dict[str, Node], problems: Problems,
+                 prefix: str) -> list[RuleSpec]:
     """The rules one field's shorthands make."""
     name, label = field.name, field.label
+    record = "referral" if not prefix else "record"
     rules: list[RuleSpec] = []
     if field.type.is_parsed:
         rules.append(_generated(
-            f"{name}.type", "readable", {"field": name}, spec.get("type", node), None, field, problems,
+            f"{prefix}{name}.type", "readable", {"field": name}, spec.get("type", node), None, field, problems,
             severity=Severity.ERROR, category="validity",
             message=f"{label} cannot be read as {field.type.with_article}",
             hint=_TYPE_HINTS[field.type],
         ))
     if "required" in spec and _shorthand_enabled(spec["required"]):
         rules.append(_generated(
-            f"{name}.required", "required", {"field": name}, spec["required"], spec["required"], field, problems,
+            f"{prefix}{name}.required", "required", {"field": name}, spec["required"], spec["required"], field,
+            problems,
             severity=Severity.ERROR, category="completeness",
             message=f"{label} is not recorded",
-            hint=f"Record the {label[0].lower() + label[1:]} on the referral",
+            hint=f"Record the {label[0].lower() + label[1:]} on the {record}",
         ))
     if "unique" in spec and _shorthand_enabled(spec["unique"]):
         rules.append(_generated(
-            f"{name}.unique", "unique", {"field": name}, spec["unique"], spec["unique"], field, problems,
+            f"{prefix}{name}.unique", "unique", {"field": name}, spec["unique"], spec["unique"], field, problems,
             severity=Severity.ERROR, category="integrity",
             message=f"{label} is shared by more than one record",
             hint=f"Give each record its own {label[0].lower() + label[1:]}; merge or remove duplicated records",
@@ -68,7 +75,7 @@ def _field_rules(field: Field, node: Node, spec: dict[str, Node], problems: Prob
     if "codes" in spec:
         list_name = field.codes or ""
         valid = _generated(
-            f"{name}.valid", "code_list", {"field": name, "codes": list_name},
+            f"{prefix}{name}.valid", "code_list", {"field": name, "codes": list_name},
             spec["codes"], spec.get("valid"), field, problems,
             severity=Severity.ERROR, category="validity",
             message=f"{label} is not a code in the {list_name} list",
@@ -82,7 +89,7 @@ def _field_rules(field: Field, node: Node, spec: dict[str, Node], problems: Prob
         read = problems.attempt(lambda: _format(spec["format"], name, problems), None)
         kind, params = read or ("pattern", {"field": name})
         valid = _generated(
-            f"{name}.valid", kind, params, spec["format"], spec.get("valid"), field, problems,
+            f"{prefix}{name}.valid", kind, params, spec["format"], spec.get("valid"), field, problems,
             severity=Severity.ERROR, category="validity",
             message=_FORMAT_MESSAGES.get(kind, "{label} is not in the expected format").format(label=label),
             hint=f"Correct the {label[0].lower() + label[1:]}",

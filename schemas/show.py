@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from refcheck.schemas.escaping import one_line
-from refcheck.schemas.model import Bands, Readability, Schema
+from refcheck.schemas.model import DEFAULT_BANDS, Bands, Condition, ExtractMapping, Kpi, Readability, Schema, Scorecard
 
 
 def resolved_document(schema: Schema) -> dict[str, Any]:
@@ -28,31 +28,8 @@ def resolved_document(schema: Schema) -> dict[str, Any]:
         "calendar": {"region": schema.calendar.region,
                      "extra_closures": [day.isoformat() for day in schema.calendar.extra_closures]},
         "codes": {name: dict(codes.codes) for name, codes in schema.codes.items()},
-        "fields": {
-            name: {
-                "type": field.type.value,
-                "label": field.label,
-                **({"description": field.description} if field.description else {}),
-                **({"collected": False} if not field.collected else {}),
-                **({"personal": True} if field.personal else {}),
-            }
-            for name, field in schema.fields.items()
-        },
-        "rules": [
-            {
-                "id": rule.id,
-                "kind": rule.kind,
-                "params": {key: node.plain() for key, node in rule.params.items()},
-                "severity": rule.severity.value,
-                **({"category": rule.category} if rule.category else {}),
-                "message": _template(rule.message),
-                "hint": _template(rule.hint),
-                **({"field": rule.field} if rule.field else {}),
-                **({"tolerance": _tolerance(rule.tolerance)} if rule.tolerance is not None else {}),
-            }
-            for rule in schema.rules
-            if rule.kind != "readable"
-        ],
+        "fields": _fields(schema),
+        "rules": _rules(schema),
         "scorecard": {
             "bands": _bands(schema.scorecard.bands),
             "categories": {name: _bands(bands) for name, bands in schema.scorecard.category_bands.items()},
@@ -60,14 +37,13 @@ def resolved_document(schema: Schema) -> dict[str, Any]:
                                  "date": schema.scorecard.re_referrals.date,
                                  "within_days": schema.scorecard.re_referrals.within_days}}
                if schema.scorecard.re_referrals else {}),
-            "kpis": [
-                {"id": kpi.id, "label": kpi.label, "measure": kpi.measure,
-                 **({"rule": kpi.rule} if kpi.rule else {}), **({"category": kpi.category} if kpi.category else {}),
-                 "bands": _bands(kpi.bands, counts=kpi.measure in ("rows", "failed"))}
-                for kpi in schema.scorecard.kpis
-            ],
+            **({"due_within": f"{schema.scorecard.due_within} working days"}
+               if schema.scorecard.due_within != Scorecard(DEFAULT_BANDS, {}, (), None).due_within else {}),
+            "kpis": [_kpi(kpi) for kpi in schema.scorecard.kpis],
         },
-        **({"mapping": _mapping(schema)} if schema.mapping.fields or schema.mapping.null_tokens else {}),
+        **({"record_types": {record.record_type: _record_type(record) for record in schema.others.values()}}
+           if schema.others else {}),
+        **({"mapping": _mapping(schema.mapping)} if _mapping(schema.mapping) else {}),
         **({"readability": {"unreadable": f"{schema.readability.unreadable * 100:g}%",
                             "outside_codes": f"{schema.readability.outside_codes * 100:g}%"}}
            if schema.readability != Readability() else {}),
@@ -94,16 +70,92 @@ def _bands(bands: Bands, *, counts: bool = False) -> dict[str, Any]:
     return {"green": f"{bands.green * 100:g}%", "amber": f"{bands.amber * 100:g}%"}
 
 
+def _kpi(kpi: Kpi) -> dict[str, Any]:
+    """A KPI as its ``kpis`` entry."""
+    return {
+        "id": kpi.id, "label": kpi.label, "measure": kpi.measure,
+        **({"section": kpi.section} if kpi.section else {}),
+        **({"rule": kpi.rule} if kpi.rule else {}), **({"category": kpi.category} if kpi.category else {}),
+        **({"record_type": kpi.record_type} if kpi.record_type else {}),
+        **({"of": {name: list(codes) for name, codes in kpi.of}} if kpi.of else {}),
+        **({"share": {name: list(codes) for name, codes in kpi.share}} if kpi.share else {}),
+        **({"bands": _bands(kpi.bands, counts=kpi.counts)} if kpi.bands is not None else {}),
+    }
+
+
 def _tolerance(value: float | int) -> str | int:
     return f"{value * 100:g}%" if isinstance(value, float) else value
 
 
-def _mapping(schema: Schema) -> dict[str, Any]:
+def _record_type(record: Schema) -> dict[str, Any]:
+    """One of the schema's other record types, as its ``record_types`` entry."""
+    relation = record.belongs_to
     return {
-        "null_tokens": list(schema.mapping.null_tokens),
+        "label": record.label,
+        **({"description": record.description} if record.description else {}),
+        "key": record.record_id,
+        **({"belongs_to": {"record_type": relation.record_type, "by": relation.by}} if relation
+           else {"group_by": record.group_by}),
+        **({"worker": record.worker} if record.worker else {}),
+        **({"period": {"start": record.period.start, **({"end": record.period.end} if record.period.end else {})}}
+           if record.period else {}),
+        "fields": _fields(record),
+        "rules": _rules(record),
+    }
+
+
+def _fields(schema: Schema) -> dict[str, Any]:
+    return {
+        name: {
+            "type": field.type.value,
+            "label": field.label,
+            **({"description": field.description} if field.description else {}),
+            **({"collected": False} if not field.collected else {}),
+            **({"personal": True} if field.personal else {}),
+        }
+        for name, field in schema.fields.items()
+    }
+
+
+def _rules(schema: Schema) -> list[dict[str, Any]]:
+    """The record type's rules, but the ``.type`` ones its field types imply."""
+    return [
+        {
+            "id": rule.id,
+            "kind": rule.kind,
+            "params": {key: node.plain() for key, node in rule.params.items()},
+            "severity": rule.severity.value,
+            **({"category": rule.category} if rule.category else {}),
+            "message": _template(rule.message),
+            "hint": _template(rule.hint),
+            **({"field": rule.field} if rule.field else {}),
+            **({"tolerance": _tolerance(rule.tolerance)} if rule.tolerance is not None else {}),
+            **({"when": _when(rule.when)} if rule.when else {}),
+            **({"due_label": rule.due_label} if rule.due_label else {}),
+        }
+        for rule in schema.rules
+        if rule.kind != "readable"
+    ]
+
+
+def _when(condition: Condition) -> dict[str, Any]:
+    if condition.test == "in":
+        return {"field": condition.field, "in": list(condition.codes)}
+    return {"field": condition.field, "is": condition.test}
+
+
+def _mapping(mapping: ExtractMapping) -> dict[str, Any]:
+    """A mapping as written; empty when it maps nothing."""
+    if mapping == ExtractMapping():
+        return {}
+    return {
+        **({"source": mapping.source} if mapping.source else {}),
+        "null_tokens": list(mapping.null_tokens),
         "fields": {
             name: {key: value for key, value in (("column", entry.column), ("values", dict(entry.values)),
                                                  ("date_format", entry.date_format)) if value}
-            for name, entry in schema.mapping.fields.items()
+            for name, entry in mapping.fields.items()
         },
+        **({"record_types": {name: _mapping(section) for name, section in mapping.record_types.items()}}
+           if mapping.record_types else {}),
     }

@@ -9,10 +9,13 @@ better for ``failed`` and ``re_referral_rate``, so green is at or below amber.
 
 from __future__ import annotations
 
+from refcheck.schemas.kpi_measures import RECORD_MEASURES, Measured, RecordMeasure, due_within, read_record_measure
 from refcheck.schemas.model import (
     CATEGORIES,
+    COUNT_MEASURES,
     DEFAULT_BANDS,
     KPI_MEASURES,
+    UNTARGETED,
     Bands,
     Field,
     Kpi,
@@ -26,22 +29,27 @@ from refcheck.schemas.reading import entry_id
 from refcheck.schemas.values import category_name, check_keys, field_ref
 from refcheck.schemas.yamldoc import Node
 
-_KPI_KEYS = {"id", "label", "measure", "rule", "category", "bands"}
-_KPI_DEFINES = {"measure", "rule", "category"}
+_KPI_KEYS = {"id", "label", "measure", "rule", "category", "bands", "section", "record_type", "of", "share"}
+_KPI_DEFINES = {"measure", "rule", "category", "record_type", "of", "share"}
 """A KPI entry without one of these changes a KPI of the schema it extends."""
-_COUNTED = ("failed", "rows")
+_COUNTED = COUNT_MEASURES
 """KPIs whose figure is a count of records, so that their bands are counts too."""
 _COUNT_BANDS = Bands(green=0, amber=0)
 """A counted KPI's bands unless it gives its own: green with none, red with one or more."""
 
 
-def build_scorecard(node: Node | None, fields: dict[str, Field], rule_ids: set[str], problems: Problems) -> Scorecard:
-    """The scorecard section, or the default bands when the schema has none; mistakes are noted."""
+def build_scorecard(node: Node | None, fields: dict[str, Field], rule_ids: set[str], problems: Problems,
+                    measured: Measured | None = None) -> Scorecard:
+    """The scorecard section, or the default bands when the schema has none; mistakes are noted.
+
+    ``measured`` says what KPIs counting a record type's records may name (the schema's record types).
+    """
     if node is None:
         return Scorecard(DEFAULT_BANDS, {}, (), None)
+    measured = measured or Measured()
     spec = problems.attempt(node.mapping, {})
     if node.is_mapping:
-        check_keys(node, {"bands", "categories", "kpis", "re_referrals"}, "scorecard", problems)
+        check_keys(node, {"bands", "categories", "kpis", "re_referrals", "due_within"}, "scorecard", problems)
     bands = problems.value(spec, "bands", lambda entry: _bands(entry, DEFAULT_BANDS, "pass_rate", problems),
                            DEFAULT_BANDS)
     category_bands = {}
@@ -63,10 +71,11 @@ def build_scorecard(node: Node | None, fields: dict[str, Field], rule_ids: set[s
                 problems.add(item.mapping()["id"].where.error(f"duplicate KPI id {quoted(kpi_id)} (also defined at "
                                                               f"{seen[kpi_id].mapping()['id'].where})"))
             seen.setdefault(kpi_id, item)
-            kpis.append(_kpi(_as_meant(item, items, problems), bands, rule_ids, problems))
+            kpis.append(_kpi(_as_meant(item, items, problems), bands, rule_ids, measured, problems))
     if "re_referrals" not in spec and any(kpi.measure == "re_referral_rate" for kpi in kpis):
         problems.add(spec["kpis"].where.error("a re_referral_rate KPI needs scorecard.re_referrals"))
-    return Scorecard(bands, category_bands, tuple(kpis), re_referrals)
+    window = problems.value(spec, "due_within", due_within, Scorecard(bands, {}, (), None).due_within)
+    return Scorecard(bands, category_bands, tuple(kpis), re_referrals, due_within=window)
 
 
 def build_readability(node: Node | None, problems: Problems) -> Readability:
@@ -112,7 +121,7 @@ def _as_meant(item: Node, items: list[Node], problems: Problems) -> Node:
     return Node({**complete[meant].mapping(), **spec}, item.where)
 
 
-def _kpi(node: Node, default: Bands, rule_ids: set[str], problems: Problems) -> Kpi:
+def _kpi(node: Node, default: Bands, rule_ids: set[str], measured: Measured, problems: Problems) -> Kpi:
     check_keys(node, _KPI_KEYS, "KPI", problems)
     spec = node.mapping()
     kpi_id = entry_id(node)
@@ -124,6 +133,15 @@ def _kpi(node: Node, default: Bands, rule_ids: set[str], problems: Problems) -> 
     rule = spec["rule"].text() if "rule" in spec else None
     if rule is not None and rule not in rule_ids:
         problems.add(spec["rule"].where.unknown(f"unknown rule {quoted(rule)}{did_you_mean(rule, rule_ids)}"))
+    section = problems.value(spec, "section", _section, None)
+    label = problems.value(spec, "label", Node.text, kpi_id)
+    if measure in RECORD_MEASURES:
+        counted = problems.attempt(lambda: read_record_measure(node, measure, rule, measured, problems),
+                                   RecordMeasure())
+        return Kpi(id=kpi_id, label=label, measure=measure, rule=rule, category=None,
+                   bands=_count_bands(spec, measure, _COUNT_BANDS if measure in _COUNTED else default, problems),
+                   section=section,
+                   record_type=counted.record_type, of=counted.of, share=counted.share)
     category = problems.value(spec, "category", category_name, None)
     needs = {"pass_rate": "a rule or a category", "failed": "a rule", "rows": "nothing", "re_referral_rate": "nothing"}
     fits = {
@@ -134,8 +152,30 @@ def _kpi(node: Node, default: Bands, rule_ids: set[str], problems: Problems) -> 
         problems.add(node.where.unknown(f"a {measure} KPI takes {needs[measure]} (rule: or category:)"))
     default = _COUNT_BANDS if measure in _COUNTED else default
     bands = problems.value(spec, "bands", lambda entry: _bands(entry, default, measure, problems), default)
-    label = problems.value(spec, "label", Node.text, kpi_id)
-    return Kpi(id=kpi_id, label=label, measure=measure, rule=rule, category=category, bands=bands)
+    return Kpi(id=kpi_id, label=label, measure=measure, rule=rule, category=category, bands=bands, section=section)
+
+
+def _count_bands(spec: dict[str, Node], measure: str, default: Bands, problems: Problems) -> Bands | None:
+    """A record measure's bands: a share's, or the scorecard's; a count has none unless given (no made-up target).
+
+    ``open`` and ``due`` take none: they count what there is to do, which is neither good nor bad.
+    """
+    if "bands" not in spec:
+        return default if measure not in _COUNTED else None
+    if measure in UNTARGETED:
+        problems.add(spec["bands"].where.error(f"a {measure} KPI has no target: it counts what there is to do"))
+        return None
+    bands: Bands | None = problems.value(spec, "bands", lambda entry: _bands(entry, default, measure, problems), None)
+    return bands
+
+
+def _section(node: Node) -> str:
+    """A scorecard section's name: a short text on one line."""
+    text = node.text().strip()
+    if not text or "\n" in text or len(text) > 60:
+        raise node.where.error(f"a section is a short name on one line, such as Child protection; "
+                               f"got {node.described()}")
+    return text
 
 
 def _bands(node: Node, default: Bands, measure: str, problems: Problems) -> Bands:
@@ -147,7 +187,7 @@ def _bands(node: Node, default: Bands, measure: str, problems: Problems) -> Band
     found_before = len(problems.found)
     green = problems.value(spec, "green", read, default.green)
     amber = problems.value(spec, "amber", read, default.amber)
-    lower_is_better = measure in ("failed", "re_referral_rate")
+    lower_is_better = measure in ("failed", "re_referral_rate", "overdue_now")
     if measure == "rows" or len(problems.found) > found_before:
         return Bands(green=green, amber=amber)  # NOTE: not coloured, or a threshold is wrong: no order to check
     if (green < amber) if not lower_is_better else (amber < green):

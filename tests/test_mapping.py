@@ -96,7 +96,8 @@ def test_a_schema_can_carry_its_mapping(tmp_path: Path, invoke: Invoke) -> None:
      "mapping.yaml:2: fields.date_of_birth.date_format: a date format cannot read a time zone (%z, %Z): dates and "
      "times are read as UK local time, as written"),
     ("colums: {}\n",
-     "mapping.yaml:1: colums: unknown key in mapping; expected one of date_format, fields, null_tokens"),
+     "mapping.yaml:1: colums: unknown key in mapping; expected one of date_format, fields, null_tokens, "
+     "record_types, source"),
     ('date_format: "%d.%m.%Y %z"\n',
      "mapping.yaml:1: date_format: a date format cannot read a time zone (%z, %Z): dates and times are read as UK "
      "local time, as written"),

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from refcheck.checks import KINDS
-from refcheck.checks.catalogue import CASES_DIR, evaluate, kind_for, types_for
+from refcheck.checks.catalogue import CASES_DIR, evaluate, kind_for, related_for, types_for
 
 
 def _specs() -> list[tuple[str, dict[str, Any]]]:
@@ -27,7 +27,8 @@ def _cases() -> list[Any]:
 @pytest.mark.parametrize(("spec", "name", "case"), _cases())
 def test_rule_case(spec: dict[str, Any], name: str, case: dict[str, Any]) -> None:
     as_of = case.get("as_of", spec.get("as_of", dt.date(2025, 6, 30)))
-    outcomes = evaluate(kind_for(spec, case), types_for(spec, case), case["rows"], as_of)
+    outcomes = evaluate(kind_for(spec, case), types_for(spec, case), case["rows"], as_of,
+                        related=related_for(spec, case))
     assert outcomes == case["expect"], name
 
 

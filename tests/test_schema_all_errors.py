@@ -50,18 +50,18 @@ scorecard:
 
 EVERY_MISTAKE = [
     "council.yaml:3: serverity: unknown key in schema; expected one of calendar, codes, description, extends, fields, "
-    "group_by, mapping, name, readability, record_id, remove, rules, scorecard, version, worker",
+    "group_by, mapping, name, readability, record_id, record_types, remove, rules, scorecard, version, worker",
     "council.yaml:9: fields.local_flag.codes: unknown code list 'local_lst' (did you mean 'local_list'?)",
     "council.yaml:10: fields.local_flag.requird: unknown key in field (did you mean 'required'?); expected one of "
     "codes, collected, description, format, label, personal, required, type, unique, valid",
     "council.yaml:13: rules[0].kind: unknown kind 'reqired' (did you mean 'required'?); known kinds: age_under, "
-    "code_list, date_order, nhs_number, not_in_future, pattern, readable, required, required_when, text_quality, "
-    "uk_postcode, unique, within_working_days",
+    "code_list, date_order, exists_in, nhs_number, not_in_future, pattern, readable, recurring_within, required, "
+    "required_when, text_quality, uk_postcode, unique, within_parent, within_working_days",
     "council.yaml:20: rules[1].params.field: unknown field 'teem' (did you mean 'team'?)",
     "council.yaml:21: rules[1].severity: expected one of warning, error; got 'eror'",
-    "council.yaml:25: rules[2].kind: kind 'within_working_days' needs parameter days",
+    "council.yaml:25: rules[2].kind: kind 'within_working_days' needs parameter days or within",
     "council.yaml:26: rules[2].params.dayz: unknown parameter for kind 'within_working_days' (did you mean 'days'?); "
-    "expected one of start, end, days, code_field, codes",
+    "expected one of start, end, days, within, code_field, codes",
     "council.yaml:31: scorecard.bands.green: '95' is not a share: write 95% or 0.95",
     "council.yaml:33: scorecard.categories.timeliness.green: amber (80%) must be at or below green (70%): "
     "higher is better",
@@ -168,15 +168,15 @@ nul_tokens: [NULL]
         "mapping.yaml:4: fields.decision_date.date_format: a date format uses %d, %m, %Y, %H, %M; got a text of 5 "
         "characters",
         "mapping.yaml:5: nul_tokens: unknown key in mapping (did you mean 'null_tokens'?); expected one of "
-        "date_format, fields, null_tokens",
+        "date_format, fields, null_tokens, record_types, source",
     ]
 
 
 @pytest.mark.parametrize(("name", "said"), [
-    ("wales", "wales: no bundled schema of that name (did you mean 'wales-referral'?) "
-              "(bundled: england-referral, wales-referral); give a path to a file"),
-    ("nosuch", "nosuch: no bundled schema of that name (bundled: england-referral, wales-referral); "
-               "give a path to a file"),
+    ("wales-ref", "wales-ref: no bundled schema of that name (did you mean 'wales-referral'?) "
+                  "(bundled: england, england-referral, wales, wales-referral); give a path to a file"),
+    ("nosuch", "nosuch: no bundled schema of that name (bundled: england, england-referral, wales, "
+               "wales-referral); give a path to a file"),
 ])
 def test_a_bundled_name_misspelt_is_named_or_the_bundled_ones_listed(invoke: Invoke, name: str, said: str) -> None:
     result = invoke("check", SAMPLE, "--schema", name)

@@ -25,22 +25,22 @@ CASES = {
     "unknown_top_level_key": (
         CHILD + "serverity: error\n",
         "council.yaml:3: serverity: unknown key in schema; expected one of calendar, codes, description, extends, "
-        "fields, group_by, mapping, name, readability, record_id, remove, rules, scorecard, version, worker",
+        "fields, group_by, mapping, name, readability, record_id, record_types, remove, rules, scorecard, version, "
+        "worker",
     ),
     "unknown_rule_key": (
         CHILD + "rules:\n  - id: local.x\n    kind: required\n    params: {field: team}\n    severity: error\n"
         "    message: m\n    hint: h\n    serverity: warning\n",
         "council.yaml:10: rules[0].serverity: unknown key in rule (did you mean 'severity'?); expected one of "
-        "category, field, hint, id, kind, "
-        "message, params, severity, tolerance, why",
+        "category, due_label, field, hint, id, kind, "
+        "message, params, severity, tolerance, when, why",
     ),
     "unknown_kind": (
         CHILD + "rules:\n  - id: local.x\n    kind: reqired\n    params: {field: team}\n    severity: error\n"
         "    message: m\n    hint: h\n",
         "council.yaml:5: rules[0].kind: unknown kind 'reqired' (did you mean 'required'?); known kinds: age_under, "
-        "code_list, date_order, "
-        "nhs_number, not_in_future, pattern, readable, required, required_when, text_quality, uk_postcode, unique, "
-        "within_working_days",
+        "code_list, date_order, exists_in, nhs_number, not_in_future, pattern, readable, recurring_within, required, "
+        "required_when, text_quality, uk_postcode, unique, within_parent, within_working_days",
     ),
     "unknown_field_in_params": (
         CHILD + "rules:\n  - id: local.x\n    kind: required\n    params: {field: teem}\n    severity: error\n"
@@ -54,12 +54,12 @@ CASES = {
     "unknown_parameter": (
         CHILD + "rules:\n  - id: decision_date.timely\n    params:\n      dayz: 2\n",
         "council.yaml:6: rules[0].params.dayz: unknown parameter for kind 'within_working_days' "
-        "(did you mean 'days'?); expected one of start, end, days, code_field, codes",
+        "(did you mean 'days'?); expected one of start, end, days, within, code_field, codes",
     ),
     "missing_parameter": (
         CHILD + "rules:\n  - id: local.x\n    kind: within_working_days\n    params: {start: referral_received}\n"
         "    severity: error\n    message: m\n    hint: h\n",
-        "council.yaml:5: rules[0].kind: kind 'within_working_days' needs parameter end, days",
+        "council.yaml:5: rules[0].kind: kind 'within_working_days' needs parameter end, days or within",
     ),
     "duplicate_id": (
         CHILD + "rules:\n  - id: local.x\n    kind: required\n    params: {field: team}\n    severity: error\n"
@@ -103,7 +103,7 @@ CASES = {
     "unknown_bundled_schema": (
         "name: council\nextends: welsh-referral\n",
         "council.yaml:2: extends: no bundled schema 'welsh-referral' (did you mean 'wales-referral'?) (bundled: "
-        "england-referral, wales-referral); give a path to a file",
+        "england, england-referral, wales, wales-referral); give a path to a file",
     ),
     "duplicate_yaml_key": (
         CHILD + "fields:\n  team: {required: error}\n  team: {required: warning}\n",

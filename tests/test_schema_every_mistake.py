@@ -33,11 +33,11 @@ def test_a_misspelt_bundled_parent_is_at_its_line_and_the_rest_is_checked_agains
                    "rules:\n  - id: local.x\n    kind: reqired\n    params: {field: team}\n" + RULE
                    + "  - id: decision_date.timely\n    params: {days: soon}\n") == [
         "council.yaml:2: extends: no bundled schema 'wales-referal' (did you mean 'wales-referral'?) "
-        "(bundled: england-referral, wales-referral); give a path to a file",
+        "(bundled: england, england-referral, wales, wales-referral); give a path to a file",
         "council.yaml:4: fields.gender.required: expected one of warning, error; got 'eror'",
         "council.yaml:7: rules[0].kind: unknown kind 'reqired' (did you mean 'required'?); known kinds: age_under, "
-        "code_list, date_order, nhs_number, not_in_future, pattern, readable, required, required_when, "
-        "text_quality, uk_postcode, unique, within_working_days",
+        "code_list, date_order, exists_in, nhs_number, not_in_future, pattern, readable, recurring_within, "
+        "required, required_when, text_quality, uk_postcode, unique, within_parent, within_working_days",
         "council.yaml:13: rules[1].params.days: expected a whole number of 0 or more; got 'soon'",
     ]
 
@@ -51,7 +51,8 @@ def test_a_parent_that_is_not_there_leaves_the_childs_own_mistakes_and_calls_no_
                    "  - id: decision_date.timely\n    params: {days: 2}\n") == [
         "council.yaml:2: extends: no such schema file council-bsae.yaml (did you mean 'council-base.yaml'?)",
         "council.yaml:3: serverity: unknown key in schema; expected one of calendar, codes, description, extends, "
-        "fields, group_by, mapping, name, readability, record_id, remove, rules, scorecard, version, worker",
+        "fields, group_by, mapping, name, readability, record_id, record_types, remove, rules, scorecard, version, "
+        "worker",
         "council.yaml:5: fields.gender.required: expected one of warning, error; got 'eror'",
         "council.yaml:6: fields.team.type: expected one of text, code, date, datetime, integer; got 'txt'",
         "council.yaml:11: rules[0].severity: expected one of warning, error; got 'critical'",
@@ -122,7 +123,7 @@ def test_schema_check_shows_the_schemas_mistakes_and_the_mappings_in_one_run(inv
         "Error: council.yaml:4: fields.gender.required: expected one of warning, error; got 'eror'",
         "Error: mapping.yaml:2: fields.gendr: unknown field 'gendr' (did you mean 'gender'?)",
         "Error: mapping.yaml:4: nul_tokens: unknown key in mapping (did you mean 'null_tokens'?); expected one of "
-        "date_format, fields, null_tokens",
+        "date_format, fields, null_tokens, record_types, source",
     ]
 
 
@@ -246,7 +247,7 @@ def test_a_kpi_id_given_twice_is_called_a_kpi_and_found_without_a_parent_too(par
         f"council.yaml:{first + 1}: scorecard.kpis[1].id: duplicate KPI id 'local_one' (also defined at "
         f"council.yaml:{first}: scorecard.kpis[0].id)",
         f"council.yaml:{first + 1}: scorecard.kpis[1].measure: expected one of rows, pass_rate, failed, "
-        "re_referral_rate; got 'rate' (did you mean 'pass_rate'?)",
+        "re_referral_rate, open, overdue_now, due, share; got 'rate' (did you mean 'pass_rate'?)",
         f"council.yaml:{first + 1}: scorecard.kpis[1].category: expected one of completeness, validity, "
         "plausibility, integrity, timeliness, oversight, quality; got 'validty' (did you mean 'validity'?)",
     ]

@@ -217,6 +217,10 @@ class RuleKind:
     """For a kind that compares rows: what a failing example needs besides its own row."""
     gx_sql_only: ClassVar[str] = ""
     """Why GX needs SQL for this kind (it has no built-in expectation that says the same), if it does."""
+    exactly_one_of: ClassVar[tuple[tuple[str, ...], ...]] = ()
+    """Groups of optional parameters of which a rule must give exactly one (``days`` or ``within``).
+
+    The kind refuses any other number itself; binding can say which are missing beside other mistakes."""
     pandera_helpers: ClassVar[str] = ""
     """Module-level source this kind's pandera checks call (the exported module defines it once)."""
 
@@ -253,6 +257,27 @@ class RuleKind:
     def compared(self, keys: pl.Series, ctx: Context) -> pl.Series:
         """The violation from the collected ``row_key`` values, over all rows at once."""
         raise NotImplementedError
+
+    def related(self) -> Mapping[str, tuple[str, ...]]:
+        """Other record types the rule reads, and which of their fields.
+
+        The engine collects those into ``ctx.related`` before calling ``compared``; a rule whose related
+        record type was not supplied is not run. A kind that reads another record type has
+        ``compares_rows`` and a ``row_key``.
+        """
+        return {}
+
+    def stretches(self, keys: pl.Series, ctx: Context) -> pl.DataFrame | None:
+        """For a kind that judges stretches of time: per collected ``row_key``, its stretch table.
+
+        The columns are ``checks.stretches.STRETCH_COLUMNS`` (applies, failed, stop, last anchor,
+        due date, how far overdue), what a due list or worklist shows beside the rule's verdict.
+        """
+        return None
+
+    def related_temporal(self) -> Mapping[str, tuple[str, ...]]:
+        """Of the fields ``related`` names, those that must be dates or date-times in their record type."""
+        return {}
 
     # -- renderings: None where the kind has no form (its status says why) -------------------------
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from refcheck.checks.context import Context
+from refcheck.checks.durations import Duration, DurationText
 from refcheck.checks.internal import internal
 from refcheck.checks.kinds.base import (
     EXACT,
@@ -26,6 +27,8 @@ from refcheck.checks.kinds.base import (
     when,
 )
 from refcheck.checks.kinds.portable import readable, whole
+from refcheck.checks.kinds.timeliness import CALENDAR_SQL, limit_of
+from refcheck.checks.stretches import exceeds, exceeds_source
 from refcheck.schemas import FieldType
 
 
@@ -101,7 +104,9 @@ class RequiredWhen(RuleKind):
 
     Give exactly one condition: ``present`` (another field is present), ``code_field`` with
     ``codes`` (another field holds one of the codes), or ``overdue_since`` with ``working_days``
-    (more than that many working days have passed between that date and the as-of date).
+    (more than that many working days have passed between that date and the as-of date) or
+    with ``overdue_after`` (a duration such as "10 working days", "30 days", "4 weeks" or
+    "3 months" has passed).
     """
 
     category = "completeness"
@@ -112,6 +117,7 @@ class RequiredWhen(RuleKind):
     codes: tuple[str, ...] = ()
     overdue_since: str | None = field_param(default=None)
     working_days: int | None = None
+    overdue_after: DurationText | str | None = None
 
     def __post_init__(self) -> None:
         given = [self.present is not None, self.code_field is not None, self.overdue_since is not None]
@@ -119,8 +125,17 @@ class RequiredWhen(RuleKind):
             raise ValueError("give exactly one of present, code_field or overdue_since")
         if (self.code_field is None) != (not self.codes):
             raise ValueError("code_field and codes go together")
-        if (self.overdue_since is None) != (self.working_days is None):
-            raise ValueError("overdue_since and working_days go together")
+        if self.overdue_after is not None:
+            object.__setattr__(self, "overdue_after", DurationText.parse(self.overdue_after, "overdue_after"))
+        if self.overdue_since is None and (self.working_days is not None or self.overdue_after is not None):
+            raise ValueError("working_days and overdue_after go with overdue_since")
+        if self.overdue_since is not None:
+            limit_of(self.working_days, self.overdue_after, "working_days", "overdue_after")
+
+    @property
+    def overdue_limit(self) -> Duration:
+        """How long after ``overdue_since`` the field is due."""
+        return limit_of(self.working_days, self.overdue_after, "working_days", "overdue_after")
 
     def temporal_fields(self) -> tuple[str, ...]:
         return as_tuple(self.overdue_since)
@@ -131,9 +146,11 @@ class RequiredWhen(RuleKind):
         elif self.code_field is not None:
             condition = ctx.col(self.code_field).is_in(self.codes).fill_null(False)
         else:
-            assert self.overdue_since is not None and self.working_days is not None
-            since = ctx.day(self.overdue_since)
-            condition = since.is_not_null() & (self._elapsed(ctx, self.overdue_since) > self.working_days)
+            assert self.overdue_since is not None
+            since, limit = ctx.day(self.overdue_since), self.overdue_limit
+            overdue = (self._elapsed(ctx, self.overdue_since) > limit.count if limit.in_working_days
+                       else exceeds(since, pl.lit(ctx.as_of, pl.Date), limit, ctx))
+            condition = since.is_not_null() & overdue
         return applies(condition, ctx.col(self.field).is_null())
 
     def days_taken(self, ctx: Context) -> pl.Expr | None:
@@ -156,21 +173,23 @@ class RequiredWhen(RuleKind):
         else:
             assert self.overdue_since is not None
             since = terms.day(self.overdue_since)
-            condition = (f"{since}.is_not_null() & "
-                         f"({terms.working_days(since, f'pl.lit({terms.as_of()})')} > {self.working_days})")
+            overdue = exceeds_source(since, f"pl.lit({terms.as_of()})", self.overdue_limit, terms.working_days)
+            condition = f"{since}.is_not_null() & ({overdue})"
         return Violation(when(condition, f"{terms.value(self.field)}.is_null()"))
 
-    def sql(self, terms: SqlTerms) -> tuple[str, str]:
+    def sql(self, terms: SqlTerms) -> tuple[str, str] | None:
         if self.present is not None:
             condition = terms.present(self.present)
         elif self.code_field is not None:
             condition = f"({terms.name(self.code_field)} IN ({', '.join(terms.lit(code) for code in self.codes)}))"
         else:
             assert self.overdue_since is not None
+            if not self.overdue_limit.in_working_days:
+                return None
             since = terms.day(self.overdue_since)
             condition = (f"({since} IS NOT NULL AND "
                          f"{terms.working_before(terms.as_of_day())} - {terms.working_before(since)} > "
-                         f"{self.working_days})")
+                         f"{self.overdue_limit.count})")
         return condition, terms.blank(self.field)
 
     def gx(self, types: Mapping[str, FieldType]) -> tuple[GxExpectation, ...]:
@@ -180,7 +199,14 @@ class RequiredWhen(RuleKind):
             return _not_blank(self.field, types, (GxWhere(self.code_field, "is_in", self.codes),))
         return ()
 
+    def sql_status(self) -> ExportStatus:
+        if self.overdue_since is not None and not self.overdue_limit.in_working_days:
+            return ExportStatus(Export.NONE, CALENDAR_SQL)
+        return EXACT
+
     def gx_status(self, types: Mapping[str, FieldType]) -> ExportStatus:
+        if self.overdue_since is not None and not self.overdue_limit.in_working_days:
+            return ExportStatus(Export.NONE, CALENDAR_SQL)
         if self.overdue_since is not None:
             return ExportStatus(Export.SQL_ONLY,
                                 "an overdue condition needs working days from the bank-holiday calendar table")

@@ -58,6 +58,25 @@ def read_database(uri: str, *, table: str | None, query: str | None) -> pl.DataF
     return frame
 
 
+def table_names(uri: str) -> list[str]:
+    """The database's tables and views (of the schemas on PostgreSQL's search path), by name."""
+    label = display(uri)
+    url = parse_uri(uri)
+    connection = _connect(url, uri)
+    listing = ("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name"
+               if url.get_backend_name() == "sqlite" else
+               "SELECT table_name FROM information_schema.tables "
+               "WHERE table_schema = ANY (current_schemas(false)) ORDER BY table_name")
+    try:
+        cursor = connection.cursor()
+        cursor.execute(listing)
+        return [str(row[0]) for row in cursor.fetchall()]
+    except Exception as err:  # noqa: BLE001 - each driver raises its own error types
+        raise ExtractError(f"{label}: {driver_reason(err, uri)}") from None
+    finally:
+        connection.close()
+
+
 def _connect(url: URL, uri: str) -> Any:
     """A DB-API connection, read-only where the driver allows it."""
     kind = url.get_backend_name()

@@ -22,6 +22,16 @@ HEADER_SEARCH = 20
 """How many of a sheet's first rows are looked at for its header row."""
 
 
+def sheet_names(path: Path) -> list[str]:
+    """The workbook's sheets, in its order."""
+    import fastexcel
+
+    try:
+        return list(fastexcel.read_excel(path).sheet_names)
+    except Exception:  # noqa: BLE001 - fastexcel raises its own error types for every kind of bad file
+        raise ExtractError(f"{path}: not a readable Excel workbook") from None
+
+
 def read_excel(path: Path, sheet: str | None) -> tuple[pl.DataFrame, list[str], int]:
     """The sheet's rows under its header (trimmed names), every value text; the header; the first row's number."""
     import fastexcel

@@ -64,7 +64,7 @@ def _masked(index: Ints, present: Mask) -> pl.Series:
     return pl.Series(np.ma.masked_array(np.where(present, index, 0), mask=~present))
 
 
-def _where(present: Mask, text: pl.Series) -> pl.Series:
+def present_only(present: Mask, text: pl.Series) -> pl.Series:
     """``text`` where present, else null."""
     return pl.select(pl.when(pl.lit(pl.Series(present))).then(pl.lit(text))).to_series()
 
@@ -74,9 +74,9 @@ def gather_codes(options: Sequence[str | None], index: Ints) -> pl.Series:
     return pl.Series(options, dtype=pl.String).gather(index)
 
 
-def _ids(prefix: str, numbers: Ints, width: int) -> pl.Series:
+def identifiers(prefix: str, numbers: Ints, width: int) -> pl.Series:
     """Identifiers such as ``C000123``: a prefix and a zero-padded number, all of one width."""
-    width = max(width, len(str(int(numbers.max()))))  # more digits for very large samples
+    width = max(width, len(str(int(numbers.max(initial=0)))))  # more digits for very large samples
     padded = (pl.lit(pl.Series(numbers)) + 10**width).cast(pl.String).str.slice(1)  # quicker than zfill
     return pl.select(pl.concat_str(pl.lit(prefix), padded)).to_series()
 
@@ -109,7 +109,7 @@ def _nhs_text(dice: Dice, numbers: Ints, present: Mask) -> pl.Series:
     plain = pl.lit(text.gather(spaced))
     groups = pl.concat_str([plain.str.slice(0, 3), plain.str.slice(3, 3), plain.str.slice(6)], separator=" ")
     text.scatter(spaced, pl.select(groups).to_series())
-    return _where(present, text)
+    return present_only(present, text)
 
 
 def _postcodes(dice: Dice, team: Ints) -> pl.Series:
@@ -162,8 +162,8 @@ def clean_columns(dice: Dice, flow: Flow, root: Ints, team: Ints, no_team: Mask)
     workers = np.array([max(4, round(share * 60)) for share, _, _ in TEAMS.values()])
     reasons = [code for code, _ in CLOSED_WITHOUT_ASSESSMENT] + [code for code, _ in CLOSED_AFTER_ASSESSMENT]
     return {
-        "referral_id": _ids("R", np.arange(rows, dtype=np.int64) + 100_001, 7),
-        "child_id": _ids("C", numbers[root], 6),
+        "referral_id": identifiers("R", np.arange(rows, dtype=np.int64) + 100_001, 7),
+        "child_id": identifiers("C", numbers[root], 6),
         "nhs_number": _nhs_text(dice, _nhs_numbers(dice)[root], has_nhs),
         "date_of_birth": dates.date(flow.birth),
         "expected_date_of_birth": dates.date(flow.expected_birth),
@@ -175,14 +175,15 @@ def clean_columns(dice: Dice, flow: Flow, root: Ints, team: Ints, no_team: Mask)
         "primary_need": gather_codes([c for c, _ in PRIMARY_NEED], need),
         "referral_reason": _reasons(dice, source, need),
         "team": gather_codes([*TEAMS, *BLANKS], np.where(no_team, len(TEAMS) + dice.ints(0, len(BLANKS)), team)),
-        "worker_id": _ids("W", (team + 1) * 100 + 1 + (dice.uniform() * workers[team]).astype(np.int64), 4),
+        "worker_id": identifiers("W", (team + 1) * 100 + 1 + (dice.uniform() * workers[team]).astype(np.int64), 4),
         "decision_date": dates.datetime(flow.decision_at),
-        "decision_outcome": _where(flow.decision_at.present, gather_codes([c for c, _ in OUTCOMES], flow.outcome)),
+        "decision_outcome": present_only(flow.decision_at.present,
+                                         gather_codes([c for c, _ in OUTCOMES], flow.outcome)),
         "assessment_start": dates.date(flow.start),
         "assessment_completed": dates.date(flow.completed),
         "assessment_authorised": dates.date(flow.authorised),
         "strategy_discussion": dates.date(flow.strategy),
         "icpc_date": dates.date(flow.icpc),
         "closure_date": dates.date(flow.closure),
-        "closure_reason": _where(flow.closure.present, gather_codes(reasons, flow.closure_reason)),
+        "closure_reason": present_only(flow.closure.present, gather_codes(reasons, flow.closure_reason)),
     }

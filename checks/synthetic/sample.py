@@ -20,17 +20,18 @@ draw from and ``dice`` the draws themselves.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
 from refcheck.checks.synthetic.columns import clean_columns
-from refcheck.checks.synthetic.dice import Dice
+from refcheck.checks.synthetic.dice import Dice, Ints
 from refcheck.checks.synthetic.mistakes import inject_text_errors
 from refcheck.checks.synthetic.referrals import first_referrals, received_times, referral_teams
 from refcheck.checks.synthetic.vocabulary import FLOOR_ROWS, MINUTES_PER_DAY, NO_TEAM_MULTIPLIER, TEAMS
-from refcheck.checks.synthetic.workflow import workflow
+from refcheck.checks.synthetic.workflow import Flow, workflow
 from refcheck.checks.synthetic.working_days import working_calendar
 
 FIELDS: tuple[str, ...] = (
@@ -44,6 +45,19 @@ FIELDS: tuple[str, ...] = (
 DEFAULT_AS_OF = dt.date(2026, 11, 20)
 
 
+@dataclass
+class Drawn:
+    """A referrals frame and the clean draws behind it, from which the child protection records follow."""
+
+    frame: pl.DataFrame
+    flow: Flow
+    team: Ints
+    referral_id: pl.Series
+    """Each row's referral ID before any was blanked or repeated."""
+    child_id: pl.Series
+    """Each row's child ID before any was blanked."""
+
+
 def generate(rows: int, *, seed: int = 1, as_of: dt.date = DEFAULT_AS_OF) -> pl.DataFrame:
     """A frame of ``rows`` synthetic referrals received in the 14 months before ``as_of``.
 
@@ -54,6 +68,11 @@ def generate(rows: int, *, seed: int = 1, as_of: dt.date = DEFAULT_AS_OF) -> pl.
         raise ValueError(f"rows must be zero or more, not {rows}")
     if rows == 0:
         return pl.DataFrame(schema=dict.fromkeys(FIELDS, pl.String))
+    return draw(rows, seed=seed, as_of=as_of).frame
+
+
+def draw(rows: int, *, seed: int, as_of: dt.date) -> Drawn:
+    """The referrals of ``generate`` (one or more rows), with the clean draws behind them."""
     rng = np.random.default_rng(seed)
     calendar = working_calendar(as_of)
     received_at = np.sort(received_times(rng, rows, as_of, calendar))
@@ -63,8 +82,10 @@ def generate(rows: int, *, seed: int = 1, as_of: dt.date = DEFAULT_AS_OF) -> pl.
     dice = Dice(rng, multiplier, floor=rows >= FLOOR_ROWS)
     flow = workflow(dice, received_at, root, as_of, calendar)
     columns = clean_columns(dice, flow, root, team, no_team)
+    clean = {name: columns[name].clone() for name in ("referral_id", "child_id")}
     columns = inject_text_errors(dice, columns, flow)
-    return pl.DataFrame([columns[name].alias(name) for name in FIELDS])
+    frame = pl.DataFrame([columns[name].alias(name) for name in FIELDS])
+    return Drawn(frame, flow, team, clean["referral_id"], clean["child_id"])
 
 
 def write_sample(path: Path, rows: int, *, seed: int = 1, as_of: dt.date = DEFAULT_AS_OF) -> None:
