@@ -110,7 +110,9 @@ def resolve(doc: Document, chain: tuple[str, ...], problems: Problems) -> Node:
         return doc.node
     extends = top["extends"]
     parent = _parent(extends, doc.folder, problems)
-    if parent is None:
+    if parent is None:  # NOTE: what it removes cannot be looked for; how it says so still can
+        if "remove" in top and top["remove"].is_mapping:
+            check_keys(top["remove"], REMOVE_KEYS, "remove", problems)
         return Node({key: node for key, node in top.items() if key not in ("extends", "remove")}, doc.node.where)
     if parent.identity in (*chain, doc.identity):
         raise extends.where.error(f"circular extends: {extends.text()} is already being loaded")

@@ -48,13 +48,15 @@ def test_a_parent_that_is_not_there_leaves_the_childs_own_mistakes_and_calls_no_
                    "  gender: {required: eror, codes: gender}\n  team: {type: txt}\n"
                    "rules:\n  - id: local.x\n    kind: required\n    params: {field: worker_id}\n"
                    "    severity: critical\n    message: m\n    hint: h\n"
-                   "  - id: decision_date.timely\n    params: {days: 2}\n") == [
+                   "  - id: decision_date.timely\n    params: {days: 2}\nremove:\n  feilds: [icpc]\n") == [
         "council.yaml:2: extends: no such schema file council-bsae.yaml (did you mean 'council-base.yaml'?)",
         "council.yaml:3: serverity: unknown key in schema; expected one of calendar, codes, description, extends, "
         "fields, group_by, mapping, name, readability, record_id, remove, rules, scorecard, version, worker",
         "council.yaml:5: fields.gender.required: expected one of warning, error; got 'eror'",
         "council.yaml:6: fields.team.type: expected one of text, code, date, datetime, integer; got 'txt'",
         "council.yaml:11: rules[0].severity: expected one of warning, error; got 'critical'",
+        "council.yaml:17: remove.feilds: unknown key in remove (did you mean 'fields'?); expected one of codes, "
+        "fields, rules",
     ]
 
 
