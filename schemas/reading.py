@@ -14,7 +14,7 @@ from pathlib import Path
 from refcheck.schemas.errors import MissingFile, SchemaError
 from refcheck.schemas.problems import Problems, closest, did_you_mean
 from refcheck.schemas.quoting import quoted
-from refcheck.schemas.source_file import named, refuse_uri
+from refcheck.schemas.source_file import named, refuse_uri, shown
 from refcheck.schemas.values import check_keys
 from refcheck.schemas.yamldoc import Node, load_yaml, parse_yaml
 
@@ -89,7 +89,7 @@ def _parent(extends: Node, folder: Path | None, problems: Problems) -> Document 
     except MissingFile:
         path = Path(text) if folder is None else folder / text
         siblings = [item.name for item in path.parent.glob("*.y*ml")] if path.parent.is_dir() else []
-        problems.add(extends.where.error(f"no such schema file {named(path)}{did_you_mean(path.name, siblings)}"))
+        problems.add(extends.where.error(f"no such schema file {shown(path)}{did_you_mean(path.name, siblings)}"))
         problems.without_parent = True
         return None
 

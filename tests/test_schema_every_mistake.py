@@ -252,3 +252,20 @@ def test_a_kpi_id_given_twice_is_called_a_kpi_and_found_without_a_parent_too(par
         f"council.yaml:{first + 1}: scorecard.kpis[1].category: expected one of completeness, validity, "
         "plausibility, integrity, timeliness, oversight, quality; got 'validty' (did you mean 'validity'?)",
     ]
+
+
+def test_two_files_of_one_name_are_told_apart_by_their_paths(tmp_path: Path, invoke: Invoke,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    for folder, text in (("base", "name: base\nextends: wales-referral\nfields:\n  gender: {required: eror}\n"),
+                         ("local", "name: local\nextends: ../base/council.yaml\nfields:\n  team: {required: eror}\n")):
+        Path(folder).mkdir()
+        Path(folder, "council.yaml").write_text(text)
+    said = "fields.{}.required: expected one of warning, error; got 'eror'"
+    for given in ("local/council.yaml", tmp_path / "local" / "council.yaml"):  # NOTE: under the current directory
+        assert invoke("schema", "check", given).stderr.splitlines() == [
+            f"Error: base/council.yaml:4: {said.format('gender')}",
+            f"Error: local/council.yaml:4: {said.format('team')}"]
+    monkeypatch.chdir(tmp_path / "local")  # NOTE: the parent is now outside it: named in full
+    assert invoke("schema", "check", "council.yaml").stderr.splitlines() == [
+        f"Error: {tmp_path / 'base' / 'council.yaml'}:4: {said.format('gender')}",
+        f"Error: council.yaml:4: {said.format('team')}"]
