@@ -39,6 +39,8 @@ class EngineSettings:
     name: str = "polars"
     source_url: str | None = None
     calendar_table: str | None = None
+    offered: tuple[str, ...] = ("polars", "sql", "gx")
+    """The engines the command offers."""
 
     @property
     def in_database(self) -> bool:
@@ -57,9 +59,10 @@ class EngineSettings:
 
     def refuse_options(self, extract: str | None) -> str:
         """EXTRACT for the Polars engine, refusing the options only an engine in a database takes."""
+        in_database = " or ".join(name for name in self.offered if name != "polars")
         for option, value in (("--source", self.source_url), ("--calendar-table", self.calendar_table)):
             if value is not None:
-                raise click.UsageError(f"{option} is for --engine sql" + (" or gx" if option == "--source" else ""))
+                raise click.UsageError(f"{option} is for --engine {in_database if option == '--source' else 'sql'}")
         if extract is None:
             raise click.UsageError("give EXTRACT (or --engine sql with --source URI)")
         return extract
@@ -71,7 +74,8 @@ def engine_options(*choices: str) -> Decorator:
     def decorate(command: Callable[..., None]) -> Callable[..., None]:
         @functools.wraps(command)
         def with_engine(**params: Any) -> None:
-            settings = EngineSettings(params.pop("engine"), params.pop("source_url"), params.pop("calendar_table"))
+            settings = EngineSettings(params.pop("engine"), params.pop("source_url"), params.pop("calendar_table"),
+                                      choices)
             command(engine=settings, **params)
 
         engine = click.option(

@@ -14,7 +14,7 @@ from pathlib import Path
 from refcheck.schemas.errors import MissingFile, SchemaError
 from refcheck.schemas.problems import Problems, closest, did_you_mean
 from refcheck.schemas.quoting import quoted
-from refcheck.schemas.source_file import named, refuse_uri
+from refcheck.schemas.source_file import named, refuse_uri, shown
 from refcheck.schemas.values import check_keys
 from refcheck.schemas.yamldoc import Node, Where, load_yaml, parse_yaml
 
@@ -90,7 +90,7 @@ def _parent(extends: Node, folder: Path | None, problems: Problems) -> Document 
     except MissingFile:
         path = Path(text) if folder is None else folder / text
         siblings = [item.name for item in path.parent.glob("*.y*ml")] if path.parent.is_dir() else []
-        problems.add(extends.where.error(f"no such schema file {named(path)}{did_you_mean(path.name, siblings)}"))
+        problems.add(extends.where.error(f"no such schema file {shown(path)}{did_you_mean(path.name, siblings)}"))
         problems.without_parent = True
         return None
 
@@ -111,7 +111,9 @@ def resolve(doc: Document, chain: tuple[str, ...], problems: Problems) -> Node:
         return doc.node
     extends = top["extends"]
     parent = _parent(extends, doc.folder, problems)
-    if parent is None:
+    if parent is None:  # NOTE: what it removes cannot be looked for; how it says so still can
+        if "remove" in top and top["remove"].is_mapping:
+            check_keys(top["remove"], REMOVE_KEYS, "remove", problems)
         return Node({key: node for key, node in top.items() if key not in ("extends", "remove")}, doc.node.where)
     if parent.identity in (*chain, doc.identity):
         raise extends.where.error(f"circular extends: {extends.text()} is already being loaded")

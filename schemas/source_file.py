@@ -70,6 +70,19 @@ def _read_bytes(path: Path, what: str) -> bytes:
     return raw
 
 
+def shown(path: Path) -> str:
+    """A file as messages name it: relative to the current directory when under it, else absolute.
+
+    So that two files of one name (a council's schema and the one it extends) are told apart.
+    """
+    absolute = os.path.abspath(path)
+    try:
+        relative = os.path.relpath(absolute)
+    except (OSError, ValueError):  # NOTE: the current directory removed, or on another drive
+        return named(absolute)
+    return named(absolute if relative == os.pardir or relative.startswith(os.pardir + os.sep) else relative)
+
+
 def named(path: Path | str) -> str:
     """A path as a message names it: one too long to be a file's name (ENAMETOOLONG) shortened, its length said."""
     text = str(path)

@@ -18,7 +18,7 @@ import yaml
 
 from refcheck.schemas.errors import SchemaError, UnknownName, all_of
 from refcheck.schemas.quoting import is_token, key_name, quoted, scrub
-from refcheck.schemas.source_file import read_text
+from refcheck.schemas.source_file import read_text, shown
 
 _SAFE_SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
@@ -148,7 +148,7 @@ def load_yaml(path: Path, what: str = "schema", noted: list[SchemaError] | None 
     A duplicate key is noted in ``noted`` when given (the first value kept, so the rest is still
     checked), else raised with every other duplicate of the document.
     """
-    return parse_yaml(read_text(path, what), path.name, noted)
+    return parse_yaml(read_text(path, what), shown(path), noted)
 
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

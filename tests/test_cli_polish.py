@@ -86,7 +86,9 @@ def test_one_record_checked_and_one_field_matched_read_in_the_singular(tmp_path:
     assert "mapping: 1 field matched; check mapping.yaml" in drafted.stdout
 
 
-def test_each_of_a_schemas_mistakes_is_an_error_line_of_its_own(tmp_path: Path, invoke: Invoke) -> None:
+def test_each_of_a_schemas_mistakes_is_an_error_line_of_its_own(tmp_path: Path, invoke: Invoke,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # NOTE: a file is named relative to the current directory when under it
     path = tmp_path / "council.yaml"
     path.write_text(MANY_MISTAKES)
     for command in (["schema", "check", path], ["check", SAMPLE, "--schema", path]):

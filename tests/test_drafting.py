@@ -91,7 +91,9 @@ def test_init_from_another_systems_export_drafts_a_mapping_that_gives_the_canoni
         assert SENTINEL not in text and "Zebedee" not in text
 
 
-def test_against_refuses_a_date_format_that_reads_none_of_its_column(invoke: Invoke, tmp_path: Path) -> None:
+def test_against_refuses_a_date_format_that_reads_none_of_its_column(invoke: Invoke, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # NOTE: a file is named relative to the current directory when under it
     _theirs(_records()).write_csv(tmp_path / "theirs.csv")
     columns = "".join(f'  {name}: {{column: "{header}"}}\n' for name, header in HEADERS.items()
                       if name != "referral_received")
@@ -176,7 +178,9 @@ def test_a_header_only_draft_when_the_rows_cannot_be_read(tmp_path: Path, invoke
     assert result.exit_code == 0 and "drafted from the header only: the rows cannot be read" in result.stderr
 
 
-def test_against_tries_the_schemas_own_mapping_at_its_line_in_the_schema(invoke: Invoke, tmp_path: Path) -> None:
+def test_against_tries_the_schemas_own_mapping_at_its_line_in_the_schema(invoke: Invoke, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # NOTE: a file is named relative to the current directory when under it
     _theirs(_records()).write_csv(tmp_path / "theirs.csv")
     columns = "".join(f'      {name}: {{column: "{header}"}}\n' for name, header in HEADERS.items()
                       if name != "date_of_birth")

@@ -15,6 +15,12 @@ from refcheck.cli import ExitCode
 from refcheck.schemas import load_mapping, load_schema
 from tests.conftest import SAMPLE_AS_OF, Invoke
 
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file is named relative to the current directory when under it: these tests run in their files' folder."""
+    monkeypatch.chdir(tmp_path)
+
 THEIR_HEADERS = {
     "referral_id": "Referral Ref", "child_id": "Person ID", "nhs_number": "NHS No", "date_of_birth": "DOB",
     "expected_date_of_birth": "EDD", "gender": "Sex", "ethnicity": "Ethnic Origin", "postcode": "Post Code",

@@ -269,7 +269,9 @@ def test_the_schema_sets_the_share_of_codes_outside_the_list_that_warns(tmp_path
     ("{outside: 50%}", "readability.outside: unknown key in readability (did you mean 'outside_codes'?)"),
 ])
 def test_a_readability_limit_that_is_not_a_share_is_refused_at_its_line(tmp_path: Path, invoke: Invoke,
-                                                                        readability: str, problem: str) -> None:
+                                                                        readability: str, problem: str,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # NOTE: a file is named relative to the current directory when under it
     schema = _council(tmp_path, readability)
     result = invoke("schema", "check", schema)
     assert result.exit_code == ExitCode.BAD_SCHEMA

@@ -12,6 +12,12 @@ from refcheck.schemas import SchemaError, load_mapping, load_schema
 from refcheck.schemas.errors import MAX_SHOWN, SchemaErrors
 from tests.conftest import SAMPLE, Invoke
 
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file is named relative to the current directory when under it: these tests run in their files' folder."""
+    monkeypatch.chdir(tmp_path)
+
 MANY_MISTAKES = """\
 name: council
 extends: wales-referral

@@ -61,7 +61,9 @@ REFUSED = {
 
 
 @pytest.mark.parametrize(("text", "error"), REFUSED.values(), ids=REFUSED.keys())
-def test_a_band_that_cannot_be_meant_is_refused_at_its_key(tmp_path: Path, text: str, error: str) -> None:
+def test_a_band_that_cannot_be_meant_is_refused_at_its_key(tmp_path: Path, text: str, error: str,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # NOTE: a file is named relative to the current directory when under it
     with pytest.raises(SchemaError) as raised:
         _load(tmp_path, text)
     assert str(raised.value) == error

@@ -12,6 +12,12 @@ from refcheck.schemas import load_schema
 from tests.conftest import Invoke
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file is named relative to the current directory when under it: these tests run in their files' folder."""
+    monkeypatch.chdir(tmp_path)
+
+
 def _essence(name: str | Path) -> tuple[object, ...]:
     schema = load_schema(name)
     rules = [(r.id, r.kind, r.severity, r.category, r.message, r.hint, r.field, r.tolerance)

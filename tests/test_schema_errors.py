@@ -12,6 +12,12 @@ from refcheck.cli import ExitCode
 from refcheck.schemas import SchemaError, load_schema
 from tests.conftest import SAMPLE, Invoke
 
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file is named relative to the current directory when under it: these tests run in their files' folder."""
+    monkeypatch.chdir(tmp_path)
+
 CHILD = "name: council\nextends: wales-referral\n"
 
 

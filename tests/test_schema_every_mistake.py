@@ -48,7 +48,7 @@ def test_a_parent_that_is_not_there_leaves_the_childs_own_mistakes_and_calls_no_
                    "  gender: {required: eror, codes: gender}\n  team: {type: txt}\n"
                    "rules:\n  - id: local.x\n    kind: required\n    params: {field: worker_id}\n"
                    "    severity: critical\n    message: m\n    hint: h\n"
-                   "  - id: decision_date.timely\n    params: {days: 2}\n") == [
+                   "  - id: decision_date.timely\n    params: {days: 2}\nremove:\n  feilds: [icpc]\n") == [
         "council.yaml:2: extends: no such schema file council-bsae.yaml (did you mean 'council-base.yaml'?)",
         "council.yaml:3: serverity: unknown key in schema; expected one of calendar, codes, description, extends, "
         "fields, group_by, mapping, name, readability, record_id, record_types, remove, rules, scorecard, version, "
@@ -56,6 +56,8 @@ def test_a_parent_that_is_not_there_leaves_the_childs_own_mistakes_and_calls_no_
         "council.yaml:5: fields.gender.required: expected one of warning, error; got 'eror'",
         "council.yaml:6: fields.team.type: expected one of text, code, date, datetime, integer; got 'txt'",
         "council.yaml:11: rules[0].severity: expected one of warning, error; got 'critical'",
+        "council.yaml:17: remove.feilds: unknown key in remove (did you mean 'fields'?); expected one of codes, "
+        "fields, rules",
     ]
 
 
@@ -251,3 +253,20 @@ def test_a_kpi_id_given_twice_is_called_a_kpi_and_found_without_a_parent_too(par
         f"council.yaml:{first + 1}: scorecard.kpis[1].category: expected one of completeness, validity, "
         "plausibility, integrity, timeliness, oversight, quality; got 'validty' (did you mean 'validity'?)",
     ]
+
+
+def test_two_files_of_one_name_are_told_apart_by_their_paths(tmp_path: Path, invoke: Invoke,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    for folder, text in (("base", "name: base\nextends: wales-referral\nfields:\n  gender: {required: eror}\n"),
+                         ("local", "name: local\nextends: ../base/council.yaml\nfields:\n  team: {required: eror}\n")):
+        Path(folder).mkdir()
+        Path(folder, "council.yaml").write_text(text)
+    said = "fields.{}.required: expected one of warning, error; got 'eror'"
+    for given in ("local/council.yaml", tmp_path / "local" / "council.yaml"):  # NOTE: under the current directory
+        assert invoke("schema", "check", given).stderr.splitlines() == [
+            f"Error: base/council.yaml:4: {said.format('gender')}",
+            f"Error: local/council.yaml:4: {said.format('team')}"]
+    monkeypatch.chdir(tmp_path / "local")  # NOTE: the parent is now outside it: named in full
+    assert invoke("schema", "check", "council.yaml").stderr.splitlines() == [
+        f"Error: {tmp_path / 'base' / 'council.yaml'}:4: {said.format('gender')}",
+        f"Error: council.yaml:4: {said.format('team')}"]

@@ -48,7 +48,8 @@ READ = {"sqlite": "sqlite", "postgresql": "postgres", "duckdb": "duckdb", "mssql
 """sqlglot's name for each dialect."""
 Expected = dict[str, list[tuple[str, int, int]]]
 """Checked and failed counts per rule, team by team."""
-COMMON = {"CAST", "COALESCE", "COUNT", "LOWER", "NULLIF", "SUM", "UPPER", "TRIM", "REFCHECK_CALENDAR", "V"}
+COMMON = {"CAST", "COALESCE", "COUNT", "LOWER", "NULLIF", "SUM", "UPPER", "TRIM", "REFCHECK_CALENDAR", "REFCHECK_RULES",
+          "V"}
 """Functions every dialect has, and the names of constant rows' columns, before a bracket."""
 FUNCTIONS = {
     "mssql": {"REGEXP_LIKE", "CHARINDEX", "SUBSTRING", "LEN", "CONCAT"},
@@ -132,12 +133,7 @@ def _words_before_brackets(text: str, read: str) -> set[str]:
 
 def test_oracles_query_has_no_as_before_a_subquerys_name_no_values_rows_and_posix_patterns() -> None:
     text = _compiled(_scan(ENGINE_DIALECTS["oracle"]).sql, "oracle")
-    tokens = sqlglot.tokenize(text, read="oracle")
-    kinds = sqlglot.tokens.TokenType
-    named = [after.text for before, alias, after in zip(tokens, tokens[1:], tokens[2:], strict=False)
-             if before.token_type is kinds.R_PAREN and alias.token_type is kinds.ALIAS
-             and after.token_type is kinds.VAR and after.text.lower() in ("s", "src", "v", "everything")]
-    assert not named, "Oracle names a subquery without AS"
+    assert not _named_with_as(text), "Oracle names a subquery without AS"
     tree = sqlglot.parse_one(text, read="oracle")
     fields = {field.name for field in load_schema("wales-referral").fields.values() if field.collected}
     assert {identifier.name for identifier in tree.find_all(exp.Identifier) if identifier.quoted} == \
@@ -150,6 +146,39 @@ def test_oracles_query_has_no_as_before_a_subquerys_name_no_values_rows_and_posi
     for pattern in patterns:
         pieces = "".join(node.name for node in pattern.find_all(exp.Literal) if node.is_string)
         assert "(?" not in pieces and len(pieces.encode()) <= 512, pieces
+
+
+@pytest.mark.parametrize("name", [name for name in ENGINE_DIALECTS if name not in RUN_IN_TESTS])
+def test_the_scorecards_queries_compile_and_parse_too(name: str) -> None:
+    """``scorecard --engine sql``: the counts with re-referrals, and the failing (record, rule) pairs."""
+    from refcheck.checks.warehouse.findings import findings_query
+    from refcheck.checks.warehouse.scan import Source
+
+    dialect, schema = ENGINE_DIALECTS[name], load_schema("wales-referral")
+    fields = tuple(field.name for field in schema.fields.values() if field.collected)
+    types = {field.name: field.type for field in schema.fields.values() if field.collected}
+    rules = bind_rules(schema)
+    counts = scan_query(dialect.quoted("referrals"), fields, fields, schema.group_by, rules, types, dialect,
+                        schema.calendar, SAMPLE_AS_OF, re_referrals=schema.scorecard.re_referrals)
+    source = Source(dialect.quoted("referrals"), fields, fields, types)
+    pairs = findings_query(source, schema, rules, dialect, schema.calendar, SAMPLE_AS_OF, carry=("postcode",))
+    for sql in (counts.sql, pairs):
+        text = _compiled(sql, name)
+        tree = sqlglot.parse_one(text, read=READ[name])
+        assert {identifier.name for identifier in tree.find_all(exp.Identifier) if identifier.quoted} <= \
+               {*fields, "referrals"}
+        assert _words_before_brackets(text, READ[name]) - COMMON <= FUNCTIONS[name] | {"ROW_NUMBER", "MIN", "MAX"}
+        if name == "oracle":
+            assert not list(tree.find_all(exp.Values)) and not _named_with_as(text)
+
+
+def _named_with_as(text: str) -> list[str]:
+    """The subqueries named after ``AS`` (which Oracle refuses): ``) AS s`` and the like."""
+    tokens = [*sqlglot.tokenize(text, read="oracle"), None]
+    kinds = sqlglot.tokens.TokenType
+    return [name.text for before, alias, name, then in zip(tokens, tokens[1:], tokens[2:], tokens[3:], strict=False)
+            if before and alias and name and before.token_type is kinds.R_PAREN and alias.token_type is kinds.ALIAS
+            and name.token_type is kinds.VAR and (then is None or then.token_type not in (kinds.COMMA, kinds.FROM))]
 
 
 def test_sql_servers_query_has_unicode_literals_and_no_dialects_functions_but_its_own() -> None:

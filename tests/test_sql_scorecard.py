@@ -219,3 +219,32 @@ def test_re_referrals_count_as_the_polars_engine_counts_ties_gaps_and_blanks(dia
                     copy.write_row(row)
     got = validate_in_database(url, load_schema("wales-referral"), table=table, as_of=SAMPLE_AS_OF, measures=True)
     assert got.measures["re_referrals"] == expected
+
+
+@pytest.mark.parametrize("name", ["sqlite", "postgresql", "duckdb", "mssql", "oracle"])
+def test_the_scorecards_queries_compile_and_parse_in_each_dialect(name: str) -> None:
+    """SQL Server and Oracle are compiled only: the findings query and the re-referrals parse in their SQL."""
+    sqlglot = pytest.importorskip("sqlglot")
+    from refcheck.checks.interop.sql_dialects import ENGINE_DIALECTS
+    from refcheck.checks.rules import bind_rules
+    from refcheck.checks.warehouse.findings import findings_query
+    from refcheck.checks.warehouse.scan import Source, scan_query
+    from tests.test_sql_dialects import COMMON, FUNCTIONS, NAMES, READ, _compiled, _words_before_brackets
+
+    dialect, schema = ENGINE_DIALECTS[name], load_schema("wales-referral")
+    fields = tuple(field.name for field in schema.fields.values() if field.collected)
+    columns = tuple(f"{field} {NAMES[i % len(NAMES)]}" for i, field in enumerate(fields))
+    types = {field.name: field.type for field in schema.fields.values() if field.collected}
+    rules = bind_rules(schema)
+    source = Source(dialect.quoted(NAMES[4]), columns, fields, types)
+    counted = scan_query(source.sql, columns, fields, schema.group_by, rules, types, dialect, schema.calendar,
+                         SAMPLE_AS_OF, re_referrals=schema.scorecard.re_referrals).sql
+    paired = findings_query(source, schema, rules, dialect, schema.calendar, SAMPLE_AS_OF, carry=[NAMES[0]])
+    for sql in (counted, paired):
+        text = _compiled(sql, name)
+        tree = sqlglot.parse_one(text, read=READ[name])
+        names = {identifier.name for identifier in tree.find_all(sqlglot.exp.Identifier) if identifier.quoted}
+        assert NAMES[4] in names
+        if name in FUNCTIONS:
+            used = _words_before_brackets(text, READ[name]) - COMMON - {"ROW_NUMBER", "MAX", "MIN", "REFCHECK_RULES"}
+            assert used <= FUNCTIONS[name], used

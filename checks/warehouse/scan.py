@@ -108,7 +108,10 @@ class Scan:
             extras = [f"CAST({dialect.quoted(column)} AS {dialect.text_type}) AS {carried_name(i)}"
                       for i, column in enumerate(carried)]
             extras += [f"{dialect.row_number} AS {LINE}"] if numbered else []
-            self.rows = f"{base.removesuffix(f' FROM {source.sql}')}, {', '.join(extras)} FROM {source.sql}"
+            read_from = f" FROM {source.sql}"
+            if not base.endswith(read_from):
+                raise ValueError("trimmed_query no longer ends with its FROM: the extra columns have nowhere to go")
+            self.rows = f"{base.removesuffix(read_from)}, {', '.join(extras)}{read_from}"
         positions = {name: i for i, name in enumerate(source.fields)}
         self.terms = ScanTerms(source.types, dialect, as_of, positions, base, calendar, calendar_table)
         self.flags = []
