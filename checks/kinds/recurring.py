@@ -114,6 +114,9 @@ class RecurringWithin(CrossRecord):
     def fields(self) -> tuple[str, ...]:
         return tuple(name for name in (self.start, self.end, self.own_key) if name)
 
+    def due_limit(self) -> Duration:
+        return self.limits[1]
+
     def temporal_fields(self) -> tuple[str, ...]:
         return tuple(name for name in (self.start, self.end) if name)
 
