@@ -19,8 +19,6 @@ from refcheck.checks.report import team_label
 from refcheck.reports.files import safe_cell, safe_cells, safe_file_names
 from refcheck.schemas import Schema
 
-DUE_WINDOW = 5
-"""Working days ahead a due list looks, unless the run says otherwise."""
 COLUMNS = ["record_type", "record_id", "line", "worker", "item", "due_date", "last", "rule_id"]
 HEADERS = {"team": "Team", "record_type": "Record type", "record_id": "Record", "line": "Line", "worker": "Worker",
            "item": "Due", "due_date": "Due date", "last": "Last visit or review", "rule_id": "Rule"}
@@ -30,22 +28,20 @@ _CONTROLS = r"[\x00-\x1f\x7f-\x9f\x{061c}\x{200e}\x{200f}\x{2028}\x{2029}\x{202a
 _TEXTS = ("record_type", "record_id", "worker", "item", "rule_id")
 
 
-def due_window(report: Report) -> int:
-    """The working days ahead the run's due list looks."""
-    window: int = getattr(report, "due_window", None) or DUE_WINDOW
-    return window
-
-
 def due_title(report: Report) -> str:
     """``Due in the next 5 working days``."""
-    window = due_window(report)
+    window = report.due_window
     return f"Due in the next {window} working day" if window == 1 else f"Due in the next {window} working days"
 
 
 def run_due(report: Report) -> pl.DataFrame | None:
-    """The run's due list (``Report.due``), or None when it made none."""
-    due: pl.DataFrame | None = getattr(report, "due", None)
-    return due
+    """The run's due list (``Report.due``), or None when it has none to show.
+
+    A schema none of whose record types has a period has nothing that falls due: its outputs show no due lists.
+    """
+    if not any(record.period is not None for record in report.schema.record_types):
+        return None
+    return report.due
 
 
 def team_due_lists(due: pl.DataFrame | None, schema: Schema, teams: Sequence[str]) -> dict[str, pl.DataFrame]:

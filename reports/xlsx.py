@@ -149,7 +149,7 @@ def _team_sheet(book: Any, name: str, frame: pl.DataFrame, formats: dict[str, An
         text_cell(sheet, row, 0, text, formats["title" if row == 0 else "warning"])
     head = len(above)
     widths = {"record_type": 24, "record_id": 14, "line": 8, "worker": 10, "rule_id": 36, "category": 13, "severity": 9,
-              "message": 60, "hint": 70, "working_days": 13}
+              "message": 60, "hint": 70, "working_days": 13, "last_event": 20, "overdue": 16}
     for col, (column, header) in enumerate(zip(frame.columns, headed(frame.columns), strict=True)):
         text_cell(sheet, head, col, header, formats["head"])
         sheet.set_column(col, col, widths.get(column, 18))
