@@ -227,3 +227,15 @@ def test_the_child_protection_section_is_in_every_format_overall_and_per_team(wh
     top = next(at for at, row in enumerate(rows) if row[0] == "Child protection")
     assert rows[top + 1][:3] == ["Figure", "Value", "Status"]
     assert rows[top + 2][:3] == ["Plans open now", int(rows[top + 2][1]), "no target"]
+
+
+def test_a_second_run_into_the_folder_replaces_the_due_lists_and_leaves_no_staging_folder(tmp_path: Path) -> None:
+    """The due lists' folder was not refcheck's own: a second run left a staging folder holding them."""
+    out = tmp_path / "out"
+    _scorecard(FOLDER, out)
+    _scorecard(FOLDER, out)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out"]
+    assert not [path.name for path in out.iterdir() if path.name.startswith(".refcheck-tmp-")]
+    _scorecard(FOLDER, out, "--team", "Bridgend")
+    assert [path.name for path in (out / "due").iterdir()] == ["bridgend-8e040c.csv"]
+    assert [path.name for path in (out / "worklists").iterdir()] == ["bridgend-8e040c.csv"]
