@@ -39,7 +39,8 @@ from refcheck.schemas.yamldoc import printable
 @click.command(epilog=epilog("refcheck scorecard sample_data/referrals.csv --out scorecard"))
 @click.argument("extract", metavar="EXTRACT")
 @click.option("--out", type=LocalPath(file_okay=False, path_type=Path), required=True,
-              help="The folder to write index.html, scorecard.xlsx, summary.md, worklists/ and report.json to.")
+              help="The folder to write index.html, scorecard.xlsx, summary.md, worklists/, due/ (for record types "
+                   "that fall due) and report.json to.")
 @click.option("--schema", default=DEFAULT_SCHEMA, show_default=True, metavar="NAME|PATH",
               help="A bundled schema name or a schema file.")
 @click.option("--as-of", type=AsOfDate(), default=None,
@@ -76,6 +77,7 @@ def scorecard(extract: str, out: Path, schema: str, as_of: dt.date | None, read:
     made_at = dt.datetime.now().replace(microsecond=0)
     from refcheck.reports.outputs import write_scorecard  # NOTE: Jinja2 and XlsxWriter, only when needed
     from refcheck.reports.scorecard_inputs import ScorecardInputs
+    from refcheck.reports.scorecard_types import record_types_text
 
     inputs = ScorecardInputs(report=report, teams=shown, include_columns=carry, warnings=report.warnings)
     _writable_folder(out)  # NOTE: a bad --out fails before the history is opened
@@ -85,8 +87,10 @@ def scorecard(extract: str, out: Path, schema: str, as_of: dt.date | None, read:
     checked = report.source
     if report.warnings:
         tell(warning_lines(report, color=use_color()), err=quiet)
-    tell(printable(f"{counted(checked.rows_checked, 'record')} checked ({checked.rows_unreadable:,} unreadable) as "
-                   f"of {report.as_of.isoformat()}; wrote {counted(len(written), 'file')} to {out}"), err=quiet)
+    rows = (f"{record_types_text(report)} ·" if report.several_types else
+            f"{counted(checked.rows_checked, 'record')} checked ({checked.rows_unreadable:,} unreadable)")
+    tell(printable(f"{rows} as of {report.as_of.isoformat()}; wrote {counted(len(written), 'file')} to {out}"),
+         err=quiet)
     if gate.fail_on is not None or gate.strict:
         tell(verdict(report, gate.fail_on, color=use_color(), strict=gate.strict), err=quiet)
     sys.exit(ExitCode.PASSED if gate.passed(report) else ExitCode.FINDINGS)

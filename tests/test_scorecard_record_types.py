@@ -239,3 +239,16 @@ def test_a_second_run_into_the_folder_replaces_the_due_lists_and_leaves_no_stagi
     _scorecard(FOLDER, out, "--team", "Bridgend")
     assert [path.name for path in (out / "due").iterdir()] == ["bridgend-8e040c.csv"]
     assert [path.name for path in (out / "worklists").iterdir()] == ["bridgend-8e040c.csv"]
+
+
+def test_the_command_says_which_record_types_it_read(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("referrals", "cp_plans"):
+        shutil.copy(FOLDER / f"{name}.csv", folder / f"{name}.csv")
+    result = CliRunner().invoke(cli, ["scorecard", str(folder), "--schema", "wales", "--out", str(tmp_path / "out"),
+                                      "--as-of", AS_OF, "--no-history"], catch_exceptions=False)
+    plans = pl.read_csv(FOLDER / "cp_plans.csv", infer_schema=False).height
+    assert result.output.startswith(f"Record types: Referrals (5,000 rows), Child protection plans ({plans:,} rows); "
+                                    "not supplied: Child protection visits, Child protection review conferences · "
+                                    f"as of {AS_OF}; wrote ")
