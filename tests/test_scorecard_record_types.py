@@ -252,3 +252,16 @@ def test_the_command_says_which_record_types_it_read(tmp_path: Path) -> None:
     assert result.output.startswith(f"Record types: Referrals (5,000 rows), Child protection plans ({plans:,} rows); "
                                     "not supplied: Child protection visits, Child protection review conferences · "
                                     f"as of {AS_OF}; wrote ")
+
+
+def test_a_team_named_due_keeps_its_sheet_and_the_due_sheet_takes_another_name(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("referrals", "cp_plans", "cp_visits", "cp_reviews"):
+        text = (FOLDER / f"{name}.csv").read_text(encoding="utf-8")
+        (folder / f"{name}.csv").write_text(text.replace(",Bridgend,", ",DUE,"), encoding="utf-8")
+    out = _scorecard(folder, tmp_path / "out")
+    names = openpyxl.load_workbook(out / "scorecard.xlsx", read_only=True).sheetnames
+    assert names[:2] == ["Summary", "Due (2)"] and "DUE" in names
+    due = _sheet_rows(out, "Due (2)")
+    assert due[0][0].startswith("Due in the next 5 working days") and "DUE" in {row[0] for row in due[2:]}
