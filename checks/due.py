@@ -66,25 +66,27 @@ def row_due_columns(rules: Sequence[Rule], ctx: Context) -> list[pl.Expr]:
 
 
 def with_stretch_dates(flags: pl.DataFrame, rules: Sequence[Rule], ctx: Context) -> pl.DataFrame:
-    """The flags with the due columns of the rules judged by stretches, from their collected keys.
+    """The flags with the rules judged by stretches judged: each one's flag and due columns, from its collected keys.
 
-    Call before the keys are replaced by the rules' flags; where a rule's ``when:`` does not hold they are null.
+    Each stretch table is made once, for the flag (``RuleKind.verdict``) and the dates; where the rule's
+    ``when:`` does not hold all are null. The rule's key and condition columns are replaced.
     """
-    added = []
+    added, used = [], []
     for rule in rules:
-        key = internal("key", rule.id)
+        key, condition = internal("key", rule.id), internal("when", rule.id)
         if key not in flags.columns or not falls_due(rule):
             continue
         table = rule.kind.stretches(flags.get_column(key), ctx)
         if table is None:
             continue
-        condition = internal("when", rule.id)
         holds = pl.col(condition) if condition in flags.columns else pl.lit(True)
-        values = table.select(pl.col("last_anchor").alias(column(LAST, rule)), pl.col("due").alias(column(DUE, rule)),
+        values = table.select(rule.kind.verdict(table).alias(rule.id),
+                              pl.col("last_anchor").alias(column(LAST, rule)), pl.col("due").alias(column(DUE, rule)),
                               pl.col("overdue_by").cast(pl.Int64).alias(column(OVERDUE, rule)))
         added += [flags.select(pl.when(holds).then(pl.lit(series)).alias(series.name)).to_series()
                   for series in values.get_columns()]
-    return flags.with_columns(added) if added else flags
+        used += [name for name in (key, condition) if name in flags.columns]
+    return flags.select(pl.exclude(*used), *added) if added else flags
 
 
 def due_rules(flags: pl.DataFrame, rules: Sequence[Rule]) -> list[Rule]:

@@ -49,5 +49,7 @@ def test_engine_measures_agree_with_the_plain_implementation(
     seen = {count.team: (count.checked, count.failed) for count in report.measures["share:cp_seen_alone"]
             if count.checked}
     assert seen == {team: counts for team, counts in expected.seen_alone.items() if counts[0]}
+    plain = validate(tmp_path, "wales", as_of=as_of)  # NOTE: the rules' flags come from the same stretches
+    assert [(r.rule.id, r.by_team) for r in report.results] == [(r.rule.id, r.by_team) for r in plain.results]
     assert sum(expected.open_plans.values()) > 20 and len(expected.due) > 5  # the data exercises them
     assert sum(expected.visits_overdue.values()) > 0

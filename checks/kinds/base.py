@@ -261,6 +261,13 @@ class RuleKind:
         """
         return None
 
+    def verdict(self, stretches: pl.DataFrame) -> pl.Series:
+        """The flag of a kind judged by stretches, from its stretch table: failed (a stretch too long) where it applies.
+
+        ``compared`` gives the same; the engine uses this when it needs the table too, so it is made once.
+        """
+        return stretches.select(applies(pl.col("applies"), pl.col("failed"))).to_series()
+
     def due_dates(self, ctx: Context) -> tuple[pl.Expr, pl.Expr] | None:
         """For a kind judged row by row whose next item falls due: the date it runs from and the date it is due.
 

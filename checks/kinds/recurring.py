@@ -14,7 +14,7 @@ import polars as pl
 
 from refcheck.checks.context import Context
 from refcheck.checks.durations import Duration, DurationText, duration
-from refcheck.checks.kinds.base import applies, field_param, rule_kind
+from refcheck.checks.kinds.base import field_param, rule_kind
 from refcheck.checks.kinds.relations import CrossRecord, day_part
 from refcheck.checks.relations import key_text
 from refcheck.checks.stretches import stretch_table
@@ -132,8 +132,7 @@ class RecurringWithin(CrossRecord):
                          end.alias("end"))
 
     def compared(self, keys: pl.Series, ctx: Context) -> pl.Series:
-        judged = self.stretches(keys, ctx)
-        return judged.select(applies(pl.col("applies"), pl.col("failed"))).to_series().alias(keys.name)
+        return self.verdict(self.stretches(keys, ctx)).alias(keys.name)
 
     def stretches(self, keys: pl.Series, ctx: Context) -> pl.DataFrame:
         found = ctx.related[self.events.record_type]
