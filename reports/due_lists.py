@@ -44,6 +44,12 @@ def run_due(report: Report) -> pl.DataFrame | None:
     return report.due
 
 
+def run_due_lists(report: Report, teams: Sequence[str]) -> dict[str, pl.DataFrame] | None:
+    """Each team's due list from the run (``team_due_lists``), or None when it has none to show (``run_due``)."""
+    due = run_due(report)
+    return None if due is None else team_due_lists(due, report.schema, teams)
+
+
 def team_due_lists(due: pl.DataFrame | None, schema: Schema, teams: Sequence[str]) -> dict[str, pl.DataFrame]:
     """Each team's due list, soonest first, in ``COLUMNS`` order: record types by label, text inert and formula-safe.
 
