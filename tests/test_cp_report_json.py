@@ -6,7 +6,6 @@ import datetime as dt
 import json
 from pathlib import Path
 
-
 from refcheck.checks import validate
 from refcheck.checks.report import team_label
 from refcheck.checks.synthetic.cp_sample import write_folder
