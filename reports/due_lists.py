@@ -8,6 +8,7 @@ last visit or review are the point of the list, and nothing else of a record is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -16,6 +17,7 @@ import polars as pl
 
 from refcheck.checks import Report
 from refcheck.checks.report import team_label
+from refcheck.reports.escapes import CONTROLS
 from refcheck.reports.files import safe_cell, safe_cells, safe_file_names
 from refcheck.schemas import Schema
 
@@ -25,6 +27,7 @@ HEADERS = {"team": "Team", "record_type": "Record type", "record_id": "Record", 
 """The header a person reads above each column of a due list (CSV, sheet and page)."""
 _CONTROLS = r"[\x00-\x1f\x7f-\x9f\x{061c}\x{200e}\x{200f}\x{2028}\x{2029}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
 """Characters a reader must never get raw (``escapes.CONTROLS`` as Polars' regex writes them): dropped."""
+_CONTROL = re.compile(f"[{CONTROLS}]")
 _TEXTS = ("record_type", "record_id", "worker", "item", "rule_id")
 
 
@@ -88,6 +91,6 @@ def headed(names: Sequence[str]) -> list[str]:
 
 def write_due_csv(frame: pl.DataFrame, team: str, sink: Path | BinaryIO) -> None:
     """A team's due list as a UTF-8 CSV that states its team on every row, headed for people; dates as YYYY-MM-DD."""
-    frame.select(pl.lit(safe_cell(team_label(team)), pl.String).alias(HEADERS["team"]),
+    frame.select(pl.lit(safe_cell(_CONTROL.sub("", team_label(team))), pl.String).alias(HEADERS["team"]),
                  *(pl.col(name).alias(header) for name, header in zip(frame.columns, headed(frame.columns),
                                                                       strict=True))).write_csv(sink)

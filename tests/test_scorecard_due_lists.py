@@ -67,6 +67,7 @@ def test_a_teams_due_list_is_soonest_first_headed_for_people_and_inert(report: R
     assert hostile.startswith("'=") and "\x1b" not in hostile and "\u202e" not in hostile
     assert rows[0]["Last visit or review"] == "" and rows[1]["Last visit or review"] == "2026-02-17"
     assert _csv(dues[report.teams[2]], report.teams[2]) == [], "a team with nothing due has an empty list"
+    assert _csv(dues[team], "=Team\x1b[31m\u202e")[0]["Team"] == "'=Team[31m", "a team's name inert too"
 
 
 def test_due_files_are_named_as_the_teams_worklists(report: Report) -> None:
