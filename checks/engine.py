@@ -15,8 +15,10 @@ import polars as pl
 
 from refcheck.checks.calendar import WorkingDays
 from refcheck.checks.context import Context
+from refcheck.checks.due import LAST, OPEN, OVERDUE, column, due_list, overdue_unit, row_due_columns, with_stretch_dates
 from refcheck.checks.errors import ExtractError, is_malformed, polars_reason
 from refcheck.checks.internal import internal
+from refcheck.checks.measures import measure_columns, measure_counts, measure_keys
 from refcheck.checks.outcome import TypeOutcome, assemble
 from refcheck.checks.parsing import read_typed, typed_stages
 from refcheck.checks.re_referrals import HASH as HASH
@@ -36,7 +38,7 @@ from refcheck.checks.report import (
     TeamCount,
 )
 from refcheck.checks.rules import Rule
-from refcheck.schemas import Schema
+from refcheck.schemas import PRIMARY, Schema
 
 TEAM = internal("team")
 ROWS = internal("rows")
@@ -137,7 +139,10 @@ def tally(read: TypeRead, rules: Sequence[Rule], as_of: dt.date, *, findings: bo
     """
     schema, runnable = read.schema, read.runnable
     ctx = dataclasses.replace(_context(schema, as_of), related=related or {})
-    flags = teams_in_nfc(_compare_rows(read.flags, runnable, ctx))
+    flags = read.flags
+    if findings or OPEN in flags.columns:
+        flags = with_stretch_dates(flags, runnable, ctx)
+    flags = teams_in_nfc(_compare_rows(flags, runnable, ctx))
     if findings or PERSON in flags.columns:
         # NOTE: a stream leaves hundreds of chunks per column; findings and re-referrals go over the
         # flags several times, which one copy into whole columns makes faster than it costs.
@@ -145,7 +150,9 @@ def tally(read: TypeRead, rules: Sequence[Rule], as_of: dt.date, *, findings: bo
     re_referrals = schema.scorecard.re_referrals if PERSON in flags.columns else None
     found = _findings(flags, runnable, carry) if findings else None
     failed = re_referrals_failed(flags, re_referrals.within_days, TEAM) if re_referrals else None
-    table = _count(flags, runnable, re_referrals_checked() if re_referrals else ())
+    window = schema.scorecard.due_within
+    counted_measures = measure_counts(flags.columns, schema, runnable, ctx, window)
+    table = _count(flags, runnable, [*(re_referrals_checked() if re_referrals else ()), *counted_measures])
     rows = int(table[ROWS].sum()) if table.height else 0
     source = Source(path=read.extract.label, rows_read=rows + read.unreadable.height, rows_checked=rows,
                     rows_unreadable=read.unreadable.height)
@@ -156,10 +163,14 @@ def tally(read: TypeRead, rules: Sequence[Rule], as_of: dt.date, *, findings: bo
     measures = {}
     if failed is not None:
         measures["re_referrals"] = _team_counts(table.join(failed, on=TEAM, how="left"), RE_REFERRAL, teams, True)
+    for key in measure_keys(flags.columns, schema, runnable):
+        measures[key] = _team_counts(table, key, teams, True)
+    detail = {"team": TEAM, "record_id": RECORD, "line": ROW, "worker": WORKER}
+    due = due_list(flags, schema, runnable, ctx, window, detail) if findings and OPEN in flags.columns else None
     return TypeOutcome(
         schema=schema, source=source, unreadable=read.unreadable, results=results, teams=teams,
         team_rows=tuple(int(n) for n in table[ROWS].to_list()), measures=measures, findings=found,
-        reasons=reasons or {}, warnings=_readability(read.extract, schema, results, source),
+        reasons=reasons or {}, warnings=_readability(read.extract, schema, results, source), due=due,
     )
 
 
@@ -273,7 +284,9 @@ def _row_flags(
     columns += [pl.col(name).alias(internal("related", name)) for name in carried.related]
     if carried.own_key:
         columns.append(pl.col(schema.record_id).alias(OWN_KEY))
-    re_referrals = schema.scorecard.re_referrals if measures else None
+    if detail or measures:
+        columns += [*measure_columns(schema, ctx), *row_due_columns(rules, ctx)]
+    re_referrals = schema.scorecard.re_referrals if measures and schema.record_type == PRIMARY else None
     if re_referrals and all(schema.fields[name].collected for name in (re_referrals.person, re_referrals.date)):
         columns += [pl.col(re_referrals.person).alias(PERSON),
                     pl.col(re_referrals.date).cast(pl.Datetime("us")).alias(MOMENT)]
@@ -339,12 +352,14 @@ def _findings(flags: pl.DataFrame, rules: Sequence[Rule], carry: Sequence[str]) 
         return pl.DataFrame(schema={**FINDINGS_SCHEMA, **dict.fromkeys(carry, pl.String)})
     failed = [flags.get_column(rule.id).arg_true() for rule in rules]
     rows = pl.concat(failed)
-    rule_ids, days = [], []
+    rule_ids, days, lasts, overdue, units = [], [], [], [], []
     for rule, at in zip(rules, failed, strict=True):
         rule_ids.append(pl.repeat(rule.id, at.len(), dtype=pl.String, eager=True))
-        taken = internal("days", rule.id)
-        days.append(flags.get_column(taken).gather(at).cast(pl.Int64) if taken in flags.columns
-                    else pl.repeat(None, at.len(), dtype=pl.Int64, eager=True))
+        days.append(_gathered(flags, internal("days", rule.id), at, pl.Int64))
+        lasts.append(_gathered(flags, column(LAST, rule), at, pl.Date))
+        overdue.append(_gathered(flags, column(OVERDUE, rule), at, pl.Int64))
+        unit = overdue_unit(rule) if column(OVERDUE, rule) in flags.columns else None
+        units.append(pl.repeat(unit, at.len(), dtype=pl.String, eager=True))
     return flags.select(
         pl.col(ROW).gather(rows).alias("line"),
         pl.col(RECORD).gather(rows).alias("record_id"),
@@ -352,12 +367,26 @@ def _findings(flags: pl.DataFrame, rules: Sequence[Rule], carry: Sequence[str]) 
         pl.col(WORKER).gather(rows).alias("worker"),
         pl.lit(pl.concat(rule_ids)).alias("rule_id"),
         pl.lit(pl.concat(days)).alias("working_days"),
+        pl.lit(pl.concat(lasts)).alias("last_event"),
+        pl.lit(pl.concat(overdue)).alias("overdue"),
+        pl.lit(pl.concat(units)).alias("overdue_unit"),
         *(pl.col(internal("carry", name)).gather(rows).alias(name) for name in carry),
     )
 
 
+def _gathered(flags: pl.DataFrame, name: str, at: pl.Series, dtype: type[pl.DataType]) -> pl.Series:
+    """A rule's column at its failed rows, or nulls when the rule has none."""
+    if name in flags.columns:
+        return flags.get_column(name).gather(at).cast(dtype)
+    return pl.repeat(None, at.len(), dtype=dtype, eager=True)
+
+
 FINDINGS_SCHEMA = {"line": pl.Int64, "record_id": pl.String, "team": pl.String, "worker": pl.String,
-                   "rule_id": pl.String, "working_days": pl.Int64}
+                   "rule_id": pl.String, "working_days": pl.Int64, "last_event": pl.Date, "overdue": pl.Int64,
+                   "overdue_unit": pl.String}
+"""A finding: where the record is, whose it is, the rule it failed; for a timeliness rule the working days
+taken, and for a rule that falls due the last event (visit, review, or the date it runs from) and how far
+overdue it is (``overdue`` in ``overdue_unit``: working days or days) at the as-of date or the record's end."""
 
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from refcheck.checks.due import sort_due
 from refcheck.checks.report import (
     NO_TEAM,
     UNREADABLE_COLUMNS,
@@ -47,6 +48,8 @@ class TypeOutcome:
     reasons: Mapping[str, str]
     """Why rules were not run, by rule id, where the run (not the schema) is why."""
     warnings: tuple[ReadabilityWarning, ...]
+    due: pl.DataFrame | None = None
+    """With findings: its due list (``refcheck.checks.due``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +71,8 @@ def assemble(schema: Schema, as_of: dt.date, outcomes: Sequence[TypeOutcome], *,
         [outcome] = outcomes
         return Report(schema=schema, as_of=as_of, source=outcome.source, teams=outcome.teams,
                       team_rows=outcome.team_rows, results=outcome.results, measures=outcome.measures,
-                      findings=outcome.findings, unreadable=outcome.unreadable, warnings=outcome.warnings)
+                      findings=outcome.findings, unreadable=outcome.unreadable, warnings=outcome.warnings,
+                      due=outcome.due, due_window=schema.scorecard.due_within)
     by_type = {outcome.schema.record_type: outcome for outcome in outcomes}
     missing = {part.schema.record_type: part for part in absent}
     teams = tuple(sorted({team for outcome in outcomes for team in outcome.teams}, key=lambda t: (t == NO_TEAM, t)))
@@ -92,8 +96,10 @@ def assemble(schema: Schema, as_of: dt.date, outcomes: Sequence[TypeOutcome], *,
         team_rows=tuple(dict(zip(primary.teams, primary.team_rows, strict=True)).get(team, 0) for team in teams)
         if primary else tuple(0 for _ in teams),
         results=tuple(results),
-        measures={key: _spread_counts(counts, teams) for key, counts in primary.measures.items()} if primary else {},
+        measures={key: _spread_counts(counts, teams)
+                  for outcome in outcomes for key, counts in outcome.measures.items()},
         findings=_findings(outcomes),
+        due=_due(outcomes), due_window=schema.scorecard.due_within,
         unreadable=primary.unreadable if primary else pl.DataFrame(schema=UNREADABLE_COLUMNS),
         warnings=tuple(warning for outcome in outcomes for warning in _named(outcome, schema)),
         sources=sources, ignored=tuple(ignored),
@@ -117,6 +123,12 @@ def _named(outcome: TypeOutcome, schema: Schema) -> tuple[ReadabilityWarning, ..
     if name == schema.record_type:
         return outcome.warnings
     return tuple(dataclasses.replace(warning, message=f"{name}: {warning.message}") for warning in outcome.warnings)
+
+
+def _due(outcomes: Sequence[TypeOutcome]) -> pl.DataFrame | None:
+    """Every record type's due list in one, soonest first per team."""
+    frames = [outcome.due for outcome in outcomes if outcome.due is not None]
+    return sort_due(pl.concat(frames)) if frames else None
 
 
 def _findings(outcomes: Sequence[TypeOutcome]) -> pl.DataFrame | None:

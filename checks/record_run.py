@@ -109,7 +109,7 @@ def run_record_types(sources: RecordSources, schema: Schema, as_of: dt.date, *, 
             carried = Carried(related=wanted.get(name, ()), own_key=name in parents,
                               parent_key=record.belongs_to.by if record.belongs_to else None)
             reads[name] = read_type(extract, record, bound[name], as_of, findings=findings,
-                                    carry=carry if primary else (), measures=measures and primary,
+                                    carry=carry if primary else (), measures=measures,
                                     carried=carried, unrunnable=reasons)
         teamed = _with_teams(reads, schema)
         related = {name: teamed[name].select(pl.col(internal("related", field)).alias(field) for field in fields)

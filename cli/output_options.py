@@ -41,8 +41,8 @@ class OutputSettings:
 
 _OPTIONS = {
     "out": click.option("--out", type=LocalPath(file_okay=False, path_type=Path), required=True,
-                        help="The folder to write index.html, scorecard.xlsx, summary.md, worklists/ and report.json "
-                             "to."),
+                        help="The folder to write index.html, scorecard.xlsx, summary.md, worklists/, due/ (for "
+                             "record types that fall due) and report.json to."),
     "json_path": click.option("--json", "json_path", metavar="PATH|-", default=None,
                               type=LocalPath(dir_okay=False, allow_dash=True),
                               help="Write the JSON report to PATH, or to stdout with '-'."),

@@ -89,6 +89,7 @@ def scorecard(extract: str | None, schema: str, as_of: dt.date | None, read: Rea
     made_at = dt.datetime.now().replace(microsecond=0)
     from refcheck.reports.outputs import write_scorecard  # NOTE: Jinja2 and XlsxWriter, only when needed
     from refcheck.reports.scorecard_inputs import ScorecardInputs
+    from refcheck.reports.scorecard_types import record_types_text
 
     inputs = ScorecardInputs(report=report, teams=shown, include_columns=carry, warnings=report.warnings)
     _writable_folder(out, outputs)  # NOTE: a bad --out fails before the history is opened
@@ -99,8 +100,10 @@ def scorecard(extract: str | None, schema: str, as_of: dt.date | None, read: Rea
     checked = report.source
     if report.warnings:
         tell(warning_lines(report, color=use_color()), err=quiet)
-    tell(printable(f"{counted(checked.rows_checked, 'record')} checked ({checked.rows_unreadable:,} unreadable) as "
-                   f"of {report.as_of.isoformat()}; wrote {counted(len(written), 'file')} to {out}"), err=quiet)
+    rows = (f"{record_types_text(report)} ·" if report.several_types else
+            f"{counted(checked.rows_checked, 'record')} checked ({checked.rows_unreadable:,} unreadable)")
+    tell(printable(f"{rows} as of {report.as_of.isoformat()}; wrote {counted(len(written), 'file')} to {out}"),
+         err=quiet)
     if gate.fail_on is not None or gate.strict:
         tell(verdict(report, gate.fail_on, color=use_color(), strict=gate.strict), err=quiet)
     sys.exit(ExitCode.PASSED if gate.passed(report) else ExitCode.FINDINGS)

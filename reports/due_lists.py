@@ -8,6 +8,7 @@ last visit or review are the point of the list, and nothing else of a record is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -16,36 +17,40 @@ import polars as pl
 
 from refcheck.checks import Report
 from refcheck.checks.report import team_label
+from refcheck.reports.escapes import CONTROLS
 from refcheck.reports.files import safe_cell, safe_cells, safe_file_names
 from refcheck.schemas import Schema
 
-DUE_WINDOW = 5
-"""Working days ahead a due list looks, unless the run says otherwise."""
 COLUMNS = ["record_type", "record_id", "line", "worker", "item", "due_date", "last", "rule_id"]
 HEADERS = {"team": "Team", "record_type": "Record type", "record_id": "Record", "line": "Line", "worker": "Worker",
            "item": "Due", "due_date": "Due date", "last": "Last visit or review", "rule_id": "Rule"}
 """The header a person reads above each column of a due list (CSV, sheet and page)."""
 _CONTROLS = r"[\x00-\x1f\x7f-\x9f\x{061c}\x{200e}\x{200f}\x{2028}\x{2029}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
 """Characters a reader must never get raw (``escapes.CONTROLS`` as Polars' regex writes them): dropped."""
+_CONTROL = re.compile(f"[{CONTROLS}]")
 _TEXTS = ("record_type", "record_id", "worker", "item", "rule_id")
-
-
-def due_window(report: Report) -> int:
-    """The working days ahead the run's due list looks."""
-    window: int = getattr(report, "due_window", None) or DUE_WINDOW
-    return window
 
 
 def due_title(report: Report) -> str:
     """``Due in the next 5 working days``."""
-    window = due_window(report)
+    window = report.due_window
     return f"Due in the next {window} working day" if window == 1 else f"Due in the next {window} working days"
 
 
 def run_due(report: Report) -> pl.DataFrame | None:
-    """The run's due list (``Report.due``), or None when it made none."""
-    due: pl.DataFrame | None = getattr(report, "due", None)
-    return due
+    """The run's due list (``Report.due``), or None when it has none to show.
+
+    A schema none of whose record types has a period has nothing that falls due: its outputs show no due lists.
+    """
+    if not any(record.period is not None for record in report.schema.record_types):
+        return None
+    return report.due
+
+
+def run_due_lists(report: Report, teams: Sequence[str]) -> dict[str, pl.DataFrame] | None:
+    """Each team's due list from the run (``team_due_lists``), or None when it has none to show (``run_due``)."""
+    due = run_due(report)
+    return None if due is None else team_due_lists(due, report.schema, teams)
 
 
 def team_due_lists(due: pl.DataFrame | None, schema: Schema, teams: Sequence[str]) -> dict[str, pl.DataFrame]:
@@ -86,6 +91,6 @@ def headed(names: Sequence[str]) -> list[str]:
 
 def write_due_csv(frame: pl.DataFrame, team: str, sink: Path | BinaryIO) -> None:
     """A team's due list as a UTF-8 CSV that states its team on every row, headed for people; dates as YYYY-MM-DD."""
-    frame.select(pl.lit(safe_cell(team_label(team)), pl.String).alias(HEADERS["team"]),
+    frame.select(pl.lit(safe_cell(_CONTROL.sub("", team_label(team))), pl.String).alias(HEADERS["team"]),
                  *(pl.col(name).alias(header) for name, header in zip(frame.columns, headed(frame.columns),
                                                                       strict=True))).write_csv(sink)

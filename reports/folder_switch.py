@@ -27,10 +27,12 @@ from refcheck.reports.files import OutputError, is_special, write_output
 MANIFEST = ".refcheck-manifest.json"
 STAGING = ".refcheck-tmp-"
 """How a staging folder's name starts: beside the output folder (after a dot and its name) or inside it."""
+SUBFOLDERS = ("worklists", "due")
+"""The folders of a scorecard folder: a worklist, and a due list, per team."""
 OWN_FILE = re.compile(r"(index\.html|scorecard\.xlsx|summary\.md|report\.json"
-                      r"|worklists/[a-z0-9-]*-([0-9a-f]{6}|[0-9a-f]{32})\.csv)")
-"""The only names a manifest may list (a worklist's as safe_file_names makes them): any other is ignored."""
-_LEFT_BEHIND = re.compile(rf"{re.escape(MANIFEST)}|(worklists/)?\.[^/]+\.tmp")
+                      r"|(worklists|due)/[a-z0-9-]*-([0-9a-f]{6}|[0-9a-f]{32})\.csv)")
+"""The only names a manifest may list (a team's file as safe_file_names makes them): any other is ignored."""
+_LEFT_BEHIND = re.compile(rf"{re.escape(MANIFEST)}|((worklists|due)/)?\.[^/]+\.tmp")
 """A write's own temporary files and the manifest: removed with the files refcheck wrote."""
 _MANIFEST_LIMIT = 1 << 20
 _ENTRY_PAGE_LAST = ("report.json", "summary.md", "scorecard.xlsx", "index.html")
@@ -96,8 +98,8 @@ def _is_own_folder(out: Path, listed: frozenset[str]) -> bool:
         return False
     for entry in out.iterdir():
         name = entry.name
-        if name == "worklists" and entry.is_dir() and not entry.is_symlink():
-            if any(f"worklists/{inner.name}" not in listed for inner in entry.iterdir()):
+        if name in SUBFOLDERS and entry.is_dir() and not entry.is_symlink():
+            if any(f"{name}/{inner.name}" not in listed for inner in entry.iterdir()):
                 return False
         elif name != MANIFEST and name not in listed:
             return False
@@ -191,11 +193,12 @@ def _clear(folder: Path) -> None:
     """Remove refcheck's own files from a staging folder, then the folder if nothing else is left in it."""
     if not os.path.isdir(folder) or os.path.islink(folder):
         return
-    for path in [*folder.glob("*"), *folder.glob(".*"), *folder.glob("worklists/*"), *folder.glob("worklists/.*")]:
+    inner = [path for sub in SUBFOLDERS for path in (*folder.glob(f"{sub}/*"), *folder.glob(f"{sub}/.*"))]
+    for path in [*folder.glob("*"), *folder.glob(".*"), *inner]:
         name = path.relative_to(folder).as_posix()
         if OWN_FILE.fullmatch(name) or _LEFT_BEHIND.fullmatch(name):
             _remove_file(folder, name)
-    for emptied in (folder / "worklists", folder):
+    for emptied in (*(folder / sub for sub in SUBFOLDERS), folder):
         with contextlib.suppress(OSError):
             emptied.rmdir()
 

@@ -1,6 +1,6 @@
 """Run history in an embedded SQLite file: trends, and which failures are new or fixed.
 
-Each run stores its per-rule x team counts, its KPI values and its failures. A failure is kept as
+Each run stores its per-rule x team counts, its KPI values, its measures per team and its failures. A failure is kept as
 (rule, team, keyed hash of the record id), never the id itself: the key lives in a separate file
 beside the database (``<history>.key``, readable by its owner only) or in ``REFCHECK_HISTORY_KEY``,
 so the database alone cannot be matched back to records. A key of fewer than 32 bytes, or of too little
@@ -40,6 +40,7 @@ from refcheck.reports.history_key import HistoryWarning as HistoryWarning
 from refcheck.reports.history_key import check_key, history_key
 from refcheck.reports.history_layout import FAILURES, failure_set, prepare
 from refcheck.reports.scorecard import kpi_figure
+from refcheck.schemas.model import COUNT_MEASURES
 
 DEFAULT_HISTORY = Path("refcheck-history.sqlite")
 """Where history is kept when ``--history`` is not given: the current directory."""
@@ -200,6 +201,12 @@ class History:
         latest = {kpi_id: Figure(kpi_id, label or kpi_id, measure) for kpi_id, label, measure in reversed(rows)}
         return [latest[kpi_id] for kpi_id in dict.fromkeys(kpi_id for kpi_id, _, _ in rows)]
 
+    def measures(self, run: Run) -> dict[tuple[str, str], tuple[int, int]]:
+        """A run's measures per team (``Report.measures``): ``(measure, team)`` -> (base, counted); none before v4."""
+        with self._connect() as db:
+            rows = db.execute("SELECT measure, team, base, counted FROM measures WHERE run_id = ?", (run.id,))
+            return {(measure, team): (base, counted) for measure, team, base, counted in rows.fetchall()}
+
     def trend(self, schema_name: str, limit: int = 12) -> list[TrendPoint]:
         """KPI values of a schema's last ``limit`` as-of dates (each the run recorded last), oldest first."""
         with self._connect() as db:
@@ -247,6 +254,11 @@ def _insert_run(db: sqlite3.Connection, report: Report, print_: str, run_at: dt.
             for position, kpi in enumerate(schema.scorecard.kpis)
             for team in (None, *report.teams)
         ],
+    )
+    db.executemany(
+        "INSERT INTO measures (run_id, measure, team, base, counted) VALUES (?, ?, ?, ?, ?)",
+        [(run_id, key, count.team, count.checked, count.failed)
+         for key, counts in report.measures.items() for count in counts],
     )
     db.execute("INSERT INTO failure_sets VALUES (?, ?)", (run_id, parquet))
     return Run(*db.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,)).fetchone())
@@ -337,4 +349,4 @@ def render_history(store: History, schema_name: str | None = None) -> str:
 def _format(value: float | None, measure: str) -> str:
     if value is None:
         return "–"
-    return f"{value:,.0f}" if measure in ("rows", "failed") else f"{value * 100:.1f}%"
+    return f"{value:,.0f}" if measure in COUNT_MEASURES else f"{value * 100:.1f}%"

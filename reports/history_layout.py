@@ -85,8 +85,19 @@ def _kpi_labels(db: sqlite3.Connection) -> None:
     db.executemany("UPDATE kpis SET label = kpi_id, position = ? WHERE run_id = ? AND kpi_id = ?", updates)
 
 
+def _measures(db: sqlite3.Connection) -> None:
+    """4: each run keeps its measures per team (``Report.measures``: open records, overdue now, due, shares).
+
+    ``base`` is what a measure rests on and ``counted`` what it counts; runs stored before have none.
+    """
+    db.execute("""CREATE TABLE measures (
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        measure TEXT NOT NULL, team TEXT NOT NULL, base INTEGER NOT NULL, counted INTEGER NOT NULL,
+        PRIMARY KEY (run_id, measure, team))""")
+
+
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: tuple[Migration, ...] = (_create_tables, _failure_rows_to_sets, _kpi_labels)
+MIGRATIONS: tuple[Migration, ...] = (_create_tables, _failure_rows_to_sets, _kpi_labels, _measures)
 """In order; a file's version is the number of them applied to it."""
 VERSION = len(MIGRATIONS)
 

@@ -42,8 +42,9 @@ from refcheck.schemas import Kpi
 
 
 def render_html(inputs: ScorecardInputs, made_at: dt.datetime, dues: dict[str, pl.DataFrame] | None = None) -> str:
-    """The scorecard page; with ``dues`` (``team_due_lists``) each team's part shows what falls due soon."""
+    """The scorecard page; each team's part shows what falls due soon (``dues``: the run's, unless given)."""
     report = inputs.report
+    dues = dues if dues is not None else due_lists.run_due_lists(report, inputs.teams)
     rows = dict(zip(report.teams, report.team_rows, strict=True))
     per_team: dict[str, int] = {}  # NOTE: a team's worklist rows are its failed counts, added up
     for result in report.results:

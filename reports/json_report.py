@@ -7,7 +7,9 @@ Keys:
     rules [{id, kind, category, severity, field, message, hint, status, checked, failed,
             pass_rate, tolerance, breached, by_team [{team, checked, failed}]}];
     and, for a schema with several record types only, sources {<record type>: {label, supplied, path,
-            rows_read, rows_checked, rows_unreadable, unreadable [{line, reason}], rules [ids], not_run {id: reason}}}.
+            rows_read, rows_checked, rows_unreadable, unreadable [{line, reason}], rules [ids], not_run {id: reason}}}
+    and, when the run counted them (a scorecard), measures {<measure>: {base, counted,
+            by_team [{team, base, counted}]}}.
 """
 
 from __future__ import annotations
@@ -55,6 +57,9 @@ def report_dict(report: Report, fail_on: Severity | None, *, strict: bool = Fals
     }
     if report.several_types:
         document["sources"] = _sources(report)
+        measures = _measures(report)
+        if measures:
+            document["measures"] = measures
     return document
 
 
@@ -86,6 +91,18 @@ def _sources(report: Report) -> dict[str, Any]:
         }
     return sources
 
+
+def _measures(report: Report) -> dict[str, Any]:
+    """The record measures of the run (open records, overdue now, due, shares): what each rests on and counts."""
+    return {
+        key: {"base": sum(c.checked for c in counts), "counted": sum(c.failed for c in counts),
+              "by_team": [{"team": team_label(c.team), "base": c.checked, "counted": c.failed} for c in counts]}
+        for key, counts in report.measures.items() if key.split(":", 1)[0] in RECORD_MEASURES and ":" in key
+    }
+
+
+RECORD_MEASURES = ("open", "overdue_now", "due", "share")
+"""The measures ``report.json`` lists (``Report.measures``), keyed ``<measure>:<record type, rule or KPI>``."""
 
 NOT_COLLECTED = "a field it needs is not collected"
 """Why a rule did not run when the run gives no other reason: the schema marks a field it reads as not collected."""

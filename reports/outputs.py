@@ -6,7 +6,7 @@ import datetime as dt
 from functools import partial
 from pathlib import Path
 
-from refcheck.reports.due_lists import due_files, run_due, team_due_lists, write_due_csv
+from refcheck.reports.due_lists import due_files, run_due_lists, write_due_csv
 from refcheck.reports.files import OWNER_ONLY, Modes, write_output
 from refcheck.reports.folder_switch import write_folder
 from refcheck.reports.html import render_html
@@ -39,8 +39,7 @@ def _write_files(inputs: ScorecardInputs, folder: Path, made_at: dt.datetime, fa
     tables = {folder / path: team for team, path in worklist_files(inputs.teams).items()}
     for path, team in tables.items():
         write_output(path, partial(write_worklist_csv, worklists[team], team), modes)
-    due = run_due(inputs.report)
-    dues = None if due is None else team_due_lists(due, inputs.report.schema, inputs.teams)
+    dues = run_due_lists(inputs.report, inputs.teams)
     lists = {folder / path: team for team, path in due_files(inputs.teams).items()} if dues is not None else {}
     for path, team in lists.items():
         write_output(path, partial(write_due_csv, (dues or {})[team], team), modes)

@@ -10,6 +10,7 @@ from refcheck.checks.wording import counted
 from refcheck.reports.history import Change, TrendPoint
 from refcheck.reports.scorecard import Figure, kpi_fields, kpi_figure
 from refcheck.schemas import Kpi
+from refcheck.schemas.model import UNTARGETED
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,13 +69,13 @@ def delta_text(kpi: Kpi, delta: float | None) -> str:
     """``+0.3 pts`` for rates, ``+4`` for counts; empty when there is nothing to compare."""
     if delta is None:
         return ""
-    if kpi.measure in ("rows", "failed"):
+    if kpi.counts:
         return f"{delta:+,.0f}"
     return f"{delta * 100:+.1f} pts"
 
 
 def better(kpi: Kpi, delta: float | None) -> bool | None:
     """Whether a change is an improvement (None when unchanged or unknown)."""
-    if delta is None or kpi.measure == "rows" or not delta_text(kpi, delta).strip("+-0.pts "):
+    if delta is None or kpi.measure in ("rows", *UNTARGETED) or not delta_text(kpi, delta).strip("+-0.pts "):
         return None  # unchanged at the precision shown
     return delta < 0 if kpi.lower_is_better else delta > 0

@@ -22,8 +22,7 @@ class KpiSection:
 
 def kpi_section(kpi: Kpi) -> str | None:
     """The section a KPI names, or None."""
-    section: str | None = getattr(kpi, "section", None)
-    return section
+    return kpi.section
 
 
 def kpi_sections(kpis: Sequence[Kpi]) -> list[KpiSection]:

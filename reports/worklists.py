@@ -24,7 +24,8 @@ from refcheck.reports.files import safe_cell, safe_cells, safe_file_names, start
 COLUMNS = ["record_id", "line", "worker", "rule_id", "category", "severity", "message", "hint", "working_days"]
 HEADERS = {"team": "Team", RECORD_TYPE: "Record type", "record_id": "Record", "line": "Line", "worker": "Worker",
            "rule_id": "Rule", "category": "Category", "severity": "Severity", "message": "What is wrong",
-           "hint": "How to put it right", "working_days": "Working days"}
+           "hint": "How to put it right", "working_days": "Working days", "last_event": "Last visit or review",
+           "overdue": "Overdue by"}
 """The header a person reads above each of a worklist's own columns (CSV and sheet); columns included on
 request keep their extract's names."""
 TAKEN = frozenset({*FINDINGS_SCHEMA, *COLUMNS, *HEADERS, *HEADERS.values(), "severity_rank"})
@@ -37,6 +38,14 @@ TEAM_INDEX = internal("team_index")
 URGENCY = ["severity_rank", "working_days", "line", RULE_ORDER]
 URGENT_FIRST = [True, True, False, False]
 """A worklist's order: errors first, then the most working days (none last), then by line, then by rule id."""
+EVENTS = ["last_event", "overdue"]
+"""A worklist's columns in a run of several record types: the last visit or review (or the date a rule runs from)
+of a record that falls due, and how far overdue it is (``12 working days``)."""
+OVERDUE_DAYS = internal("overdue_days")
+SEVERAL_URGENCY = ["severity_rank", OVERDUE_DAYS, "working_days", "line", RULE_ORDER]
+SEVERAL_URGENT_FIRST = [True, True, True, False, False]
+"""With several record types: errors first, then the most overdue (a working day counted as 7/5 of a day, so
+that overdue counts in either unit compare), then the most working days, then by line and rule id."""
 
 
 def team_worklists(report: Report, teams: Sequence[str]) -> dict[str, pl.DataFrame]:
@@ -47,17 +56,36 @@ def team_worklists(report: Report, teams: Sequence[str]) -> dict[str, pl.DataFra
     if report.findings is None:
         raise ValueError("worklists need a report made with findings=True")
     names = list(dict.fromkeys(teams))
+    several = report.several_types
     frame = _with_rules(report.findings, report.results).with_columns(
         pl.col("team").replace_strict(names, list(range(len(names))), default=len(names),
                                       return_dtype=pl.UInt32).alias(TEAM_INDEX))
-    ordered = frame.sort([TEAM_INDEX, *URGENCY], descending=[False, *URGENT_FIRST], nulls_last=True)
+    urgency, first = (SEVERAL_URGENCY, SEVERAL_URGENT_FIRST) if several else (URGENCY, URGENT_FIRST)
+    if several:
+        frame = frame.with_columns(_overdue_days().alias(OVERDUE_DAYS), _overdue_text().alias("overdue"))
+    ordered = frame.sort([TEAM_INDEX, *urgency], descending=[False, *first], nulls_last=True)
     bounds = ordered.get_column(TEAM_INDEX).search_sorted(
         pl.Series(range(len(names) + 1), dtype=pl.UInt32), side="left").to_list()
-    kinds = [_record_type_labels(report)] if report.several_types else []
-    own = {*FINDINGS_SCHEMA, *([RECORD_TYPE] if kinds else [])}
-    shown = ordered.select(*kinds, *COLUMNS, *(name for name in report.findings.columns if name not in own))
+    kinds = [_record_type_labels(report)] if several else []
+    own = {*FINDINGS_SCHEMA, *([RECORD_TYPE] if several else [])}
+    shown = ordered.select(*kinds, *COLUMNS, *(EVENTS if several else []),
+                           *(name for name in report.findings.columns if name not in own))
     return {team: shown.slice(start, end - start)
             for team, start, end in zip(names, bounds[:-1], bounds[1:], strict=True)}
+
+
+def _overdue_days() -> pl.Expr:
+    """How far overdue, in days: a working day as 7/5 of one, so that counts in either unit sort together."""
+    overdue = pl.col("overdue").cast(pl.Float64)
+    return pl.when(pl.col("overdue_unit") == "working days").then(overdue * 7 / 5).otherwise(overdue)
+
+
+def _overdue_text() -> pl.Expr:
+    """How far overdue in words: ``12 working days``, ``1 day``; null when not overdue."""
+    unit = pl.when(pl.col("overdue") == 1).then(pl.col("overdue_unit").str.replace(r"s$", "")).otherwise(
+        pl.col("overdue_unit"))
+    return pl.when(pl.col("overdue").is_not_null()).then(
+        pl.format("{} {}", pl.col("overdue"), unit.fill_null("days")))
 
 
 def _record_type_labels(report: Report) -> pl.Expr:

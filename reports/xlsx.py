@@ -18,7 +18,7 @@ import xlsxwriter
 from refcheck.checks.report import team_label
 from refcheck.checks.wording import counted
 from refcheck.reports.due_lists import HEADERS as DUE_HEADERS
-from refcheck.reports.due_lists import due_title
+from refcheck.reports.due_lists import due_title, run_due_lists
 from refcheck.reports.excel_text import RESERVED_SHEETS, sheet_names
 from refcheck.reports.files import safe_cell
 from refcheck.reports.scorecard_inputs import ScorecardInputs
@@ -41,9 +41,10 @@ def render_xlsx(inputs: ScorecardInputs, worklists: dict[str, pl.DataFrame],
 
     ``worklists`` holds each shown team's worklist (``team_worklists``). A sheet holds at most
     ``max_rows`` rows (Excel's limit): a longer worklist's sheet says how many rows it left out.
-    ``dues`` holds each shown team's due list (``team_due_lists``) when the run made them: one Due sheet,
-    after the Summary, lists them all, team by team.
+    ``dues`` holds each shown team's due list (``team_due_lists``; the run's unless given) when the run made
+    them: one Due sheet, after the Summary, lists them all, team by team.
     """
+    dues = dues if dues is not None else run_due_lists(inputs.report, inputs.teams)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
@@ -149,7 +150,7 @@ def _team_sheet(book: Any, name: str, frame: pl.DataFrame, formats: dict[str, An
         text_cell(sheet, row, 0, text, formats["title" if row == 0 else "warning"])
     head = len(above)
     widths = {"record_type": 24, "record_id": 14, "line": 8, "worker": 10, "rule_id": 36, "category": 13, "severity": 9,
-              "message": 60, "hint": 70, "working_days": 13}
+              "message": 60, "hint": 70, "working_days": 13, "last_event": 20, "overdue": 16}
     for col, (column, header) in enumerate(zip(frame.columns, headed(frame.columns), strict=True)):
         text_cell(sheet, head, col, header, formats["head"])
         sheet.set_column(col, col, widths.get(column, 18))

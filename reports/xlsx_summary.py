@@ -84,7 +84,7 @@ def _kpi_row(sheet: Any, row: int, inputs: ScorecardInputs, kpi: Kpi, formats: d
              team: str | None = None) -> None:
     """A KPI for a team or overall: its value, what it is out of, target, status and change since the last run."""
     figure = inputs.figure(kpi, team)
-    counts = kpi.measure in ("rows", "failed")
+    counts = kpi.counts
     text_cell(sheet, row, 0, kpi.label)
     if figure.value is None:
         text_cell(sheet, row, 1, figure.text)

@@ -17,6 +17,7 @@ from refcheck.schemas.yamldoc import Node
 
 RECORD_MEASURES = ("open", "overdue_now", "due", "share")
 """The KPI measures this module reads."""
+ARTICLE = {"open": "an", "overdue_now": "an", "due": "a", "share": "a"}
 NEEDS = {"open": "record_type", "due": "record_type", "overdue_now": "rule", "share": "record_type, of and share"}
 """What each of them takes, for messages."""
 
@@ -48,12 +49,12 @@ def read_record_measure(node: Node, measure: str, rule: str | None, measured: Me
     wanted = {"open": {"record_type"}, "due": {"record_type"}, "overdue_now": set(),
               "share": {"record_type", "of", "share"}}[measure]
     for key in sorted(given - wanted):
-        problems.add(spec[key].where.error(f"a {measure} KPI takes {NEEDS[measure]}, not {key}"))
+        problems.add(spec[key].where.error(f"{ARTICLE[measure]} {measure} KPI takes {NEEDS[measure]}, not {key}"))
     missing = sorted(wanted - given) + (["rule"] if measure == "overdue_now" and rule is None else [])
     if measure != "overdue_now" and rule is not None:
-        problems.add(spec["rule"].where.error(f"a {measure} KPI takes {NEEDS[measure]}, not rule"))
+        problems.add(spec["rule"].where.error(f"{ARTICLE[measure]} {measure} KPI takes {NEEDS[measure]}, not rule"))
     if missing:
-        raise node.where.error(f"a {measure} KPI needs {' and '.join(missing)}")
+        raise node.where.error(f"{ARTICLE[measure]} {measure} KPI needs {' and '.join(missing)}")
     if measure == "overdue_now":
         assert rule is not None
         owner = measured.rule_types.get(rule)

@@ -100,9 +100,12 @@ def period(node: Node, fields: Mapping[str, Field], problems: Problems) -> Perio
     spec = node.mapping()
     if "start" not in spec:
         raise node.where.error("period needs 'start' (the date field a record is open from)")
-    named = {key: field_ref(spec[key], fields) for key in ("start", "end") if key in spec}
+    def named_field(node: Node) -> str:  # NOTE: a wrong name is noted and stands in, so KPIs see a period
+        return problems.attempt(lambda: field_ref(node, fields), node.text())
+
+    named = {key: named_field(spec[key]) for key in ("start", "end") if key in spec}
     for key, name in named.items():
-        if not fields[name].type.is_temporal:
+        if name in fields and not fields[name].type.is_temporal:
             problems.add(spec[key].where.error(f"field {quoted(name)} must be a date or datetime"))
     return Period(start=named["start"], end=named.get("end"))
 

@@ -67,6 +67,7 @@ def test_a_teams_due_list_is_soonest_first_headed_for_people_and_inert(report: R
     assert hostile.startswith("'=") and "\x1b" not in hostile and "\u202e" not in hostile
     assert rows[0]["Last visit or review"] == "" and rows[1]["Last visit or review"] == "2026-02-17"
     assert _csv(dues[report.teams[2]], report.teams[2]) == [], "a team with nothing due has an empty list"
+    assert _csv(dues[team], "=Team\x1b[31m\u202e")[0]["Team"] == "'=Team[31m", "a team's name inert too"
 
 
 def test_due_files_are_named_as_the_teams_worklists(report: Report) -> None:
@@ -85,12 +86,12 @@ def test_the_page_shows_each_teams_due_list_linked_to_its_file_or_says_nothing_i
     html = render_html(inputs, dt.datetime(2026, 3, 2, 9, 0), dues)
     files = due_files(report.teams)
     for team in report.teams[:2]:
-        assert f'<a href="{files[team]}">Due in the next 5 working days (CSV)</a>' in html
+        assert f'<a href="{files[team]}">' in html
     text = _page_text(html)
-    assert "Due in the next 5 working days: 3 items, soonest first" in text
+    assert "Due in the next 5 working days: 3 items, soonest first; all of them as a CSV file" in text
     assert "2026-03-06 Visit Child protection plans P000001 2026-02-20 W1" in text
     assert "Due in the next 5 working days: 1 item, soonest first" in text
-    assert text.count("Nothing due.") == len(report.teams) - 2
+    assert text.count("Nothing due ( its CSV file is empty).") == len(report.teams) - 2
     assert "\x1b" not in html and "\u202e" not in html
 
 

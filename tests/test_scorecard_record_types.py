@@ -153,9 +153,115 @@ def test_the_workbooks_summary_says_which_record_types_were_read_and_the_rules_n
 
 def test_the_workbooks_worklist_sheets_name_each_rows_record_type(whole: Path) -> None:
     book = openpyxl.load_workbook(whole / "scorecard.xlsx", read_only=True)
+    assert book.sheetnames[:2] == ["Summary", "Due"]
     labels = set()
-    for name in book.sheetnames[1:]:
+    for name in book.sheetnames[2:]:
         rows = [list(row) for row in book[name].iter_rows(values_only=True)]
         assert rows[1][:3] == ["Record type", "Record", "Line"]
         labels |= {row[0] for row in rows[2:]}
     assert labels == set(LABELS.values())
+
+
+def _overdue_days(text: str) -> float:
+    """``12 working days`` as days (a working day as 7/5 of one), as the worklist orders them; -1 when blank."""
+    if not text:
+        return -1
+    count, unit = text.split(" ", 1)
+    return int(count) * (7 / 5 if unit.startswith("working") else 1)
+
+
+def test_worklists_show_the_last_visit_or_review_and_how_far_overdue_most_overdue_first(whole: Path) -> None:
+    rows = _worklists(whole)
+    assert list(rows[0])[-2:] == ["Last visit or review", "Overdue by"]
+    overdue = [row for row in rows if row["Overdue by"]]
+    assert overdue and {row["Overdue by"].split(" ", 1)[1] for row in overdue} <= {
+        "working days", "working day", "days", "day"}
+    assert any(row["Rule"] == "cp_plans.visits_timely" and row["Last visit or review"] for row in rows)
+    for path in (whole / "worklists").glob("*.csv"):
+        with path.open(encoding="utf-8", newline="") as stream:
+            team = list(csv.DictReader(stream))
+        for severity in ("error", "warning"):
+            days = [_overdue_days(row["Overdue by"]) for row in team if row["Severity"] == severity]
+            assert days == sorted(days, reverse=True), f"{path.name}: {severity}s most overdue first"
+
+
+def test_a_run_of_one_record_type_writes_no_due_lists_and_its_worklists_as_before(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["scorecard", str(FOLDER / "referrals.csv"), "--out", str(tmp_path / "out"),
+                                      "--as-of", AS_OF, "--no-history"], catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    assert not (tmp_path / "out" / "due").exists()
+    header = (tmp_path / "out" / "worklists" / "bridgend-8e040c.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == "Team,Record,Line,Worker,Rule,Category,Severity,What is wrong,How to put it right,Working days"
+    assert "Due in the next" not in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+
+
+def test_each_team_has_a_due_list_file_soonest_first_and_the_page_links_it(whole: Path) -> None:
+    files = sorted((whole / "due").glob("*.csv"))
+    assert {path.name for path in files} == {path.name for path in (whole / "worklists").glob("*.csv")}
+    page = (whole / "index.html").read_text(encoding="utf-8")
+    items = 0
+    for path in files:
+        rows = pl.read_csv(path, infer_schema=False)
+        assert rows.columns == ["Team", "Record type", "Record", "Line", "Worker", "Due", "Due date",
+                                "Last visit or review", "Rule"]
+        dates = rows["Due date"].to_list()
+        assert dates == sorted(dates) and all(date >= AS_OF for date in dates)
+        assert f'href="due/{path.name}"' in page
+        items += rows.height
+    due = next(line for line in (whole / "summary.md").read_text(encoding="utf-8").splitlines()
+               if line.startswith("| Due in the next 5 working days |"))
+    assert due.split(" | ")[1] == f"{items:,}", "the due KPI counts the rows of the due lists"
+
+
+def test_the_child_protection_section_is_in_every_format_overall_and_per_team(whole: Path) -> None:
+    summary = (whole / "summary.md").read_text(encoding="utf-8")
+    section = summary[summary.index("## Child protection\n"):summary.index("## Pass rate by team")]
+    assert "### Child protection by team" in section
+    assert "| Plans open now | " in section and "no target" in section
+    by_team = section[section.index("### Child protection by team"):].splitlines()
+    teams = [line for line in by_team if line.startswith("| ") and not line.startswith(("| Team", "|---"))]
+    assert len(teams) == len(list((whole / "worklists").glob("*.csv")))
+    page = _text((whole / "index.html").read_text(encoding="utf-8"))
+    assert "Child protection by team. Each cell: the figure, what it is out of, and its status." in page
+    rows = _sheet_rows(whole, "Summary")
+    top = next(at for at, row in enumerate(rows) if row[0] == "Child protection")
+    assert rows[top + 1][:3] == ["Figure", "Value", "Status"]
+    assert rows[top + 2][:3] == ["Plans open now", int(rows[top + 2][1]), "no target"]
+
+
+def test_a_second_run_into_the_folder_replaces_the_due_lists_and_leaves_no_staging_folder(tmp_path: Path) -> None:
+    """The due lists' folder was not refcheck's own: a second run left a staging folder holding them."""
+    out = tmp_path / "out"
+    _scorecard(FOLDER, out)
+    _scorecard(FOLDER, out)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out"]
+    assert not [path.name for path in out.iterdir() if path.name.startswith(".refcheck-tmp-")]
+    _scorecard(FOLDER, out, "--team", "Bridgend")
+    assert [path.name for path in (out / "due").iterdir()] == ["bridgend-8e040c.csv"]
+    assert [path.name for path in (out / "worklists").iterdir()] == ["bridgend-8e040c.csv"]
+
+
+def test_the_command_says_which_record_types_it_read(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("referrals", "cp_plans"):
+        shutil.copy(FOLDER / f"{name}.csv", folder / f"{name}.csv")
+    result = CliRunner().invoke(cli, ["scorecard", str(folder), "--schema", "wales", "--out", str(tmp_path / "out"),
+                                      "--as-of", AS_OF, "--no-history"], catch_exceptions=False)
+    plans = pl.read_csv(FOLDER / "cp_plans.csv", infer_schema=False).height
+    assert result.output.startswith(f"Record types: Referrals (5,000 rows), Child protection plans ({plans:,} rows); "
+                                    "not supplied: Child protection visits, Child protection review conferences · "
+                                    f"as of {AS_OF}; wrote ")
+
+
+def test_a_team_named_due_keeps_its_sheet_and_the_due_sheet_takes_another_name(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("referrals", "cp_plans", "cp_visits", "cp_reviews"):
+        text = (FOLDER / f"{name}.csv").read_text(encoding="utf-8")
+        (folder / f"{name}.csv").write_text(text.replace(",Bridgend,", ",DUE,"), encoding="utf-8")
+    out = _scorecard(folder, tmp_path / "out")
+    names = openpyxl.load_workbook(out / "scorecard.xlsx", read_only=True).sheetnames
+    assert names[:2] == ["Summary", "Due (2)"] and "DUE" in names
+    due = _sheet_rows(out, "Due (2)")
+    assert due[0][0].startswith("Due in the next 5 working days") and "DUE" in {row[0] for row in due[2:]}

@@ -22,6 +22,7 @@ from typing import Any, ClassVar, Literal, Protocol, TypeVar
 import polars as pl
 
 from refcheck.checks.context import Context
+from refcheck.checks.durations import Duration
 from refcheck.schemas import FieldType
 
 KINDS: dict[str, type[RuleKind]] = {}
@@ -272,6 +273,28 @@ class RuleKind:
 
         The columns are ``checks.stretches.STRETCH_COLUMNS`` (applies, failed, stop, last anchor,
         due date, how far overdue), what a due list or worklist shows beside the rule's verdict.
+        """
+        return None
+
+    def verdict(self, stretches: pl.DataFrame) -> pl.Series:
+        """The flag of a kind judged by stretches, from its stretch table: failed (a stretch too long) where it applies.
+
+        ``compared`` gives the same; the engine uses this when it needs the table too, so it is made once.
+        """
+        return stretches.select(applies(pl.col("applies"), pl.col("failed"))).to_series()
+
+    def due_dates(self, ctx: Context) -> tuple[pl.Expr, pl.Expr] | None:
+        """For a kind judged row by row whose next item falls due: the date it runs from and the date it is due.
+
+        Both null where nothing falls due (the ``required_when`` overdue form: while the field is blank).
+        A kind with ``stretches`` gives them there instead (``last_anchor`` and ``due``).
+        """
+        return None
+
+    def due_limit(self) -> Duration | None:
+        """For a kind whose next item falls due (``due_dates`` or ``stretches``): the limit it falls due by.
+
+        How far overdue a record is is counted in its unit (working days, else calendar days).
         """
         return None
 

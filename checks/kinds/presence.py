@@ -28,7 +28,7 @@ from refcheck.checks.kinds.base import (
 )
 from refcheck.checks.kinds.portable import readable, whole
 from refcheck.checks.kinds.timeliness import CALENDAR_SQL, limit_of
-from refcheck.checks.stretches import exceeds, exceeds_source
+from refcheck.checks.stretches import due, exceeds, exceeds_source
 from refcheck.schemas import FieldType
 
 
@@ -152,6 +152,17 @@ class RequiredWhen(RuleKind):
                        else exceeds(since, pl.lit(ctx.as_of, pl.Date), limit, ctx))
             condition = since.is_not_null() & overdue
         return applies(condition, ctx.col(self.field).is_null())
+
+    def due_dates(self, ctx: Context) -> tuple[pl.Expr, pl.Expr] | None:
+        """The overdue form: while the field is blank, it falls due ``overdue_limit`` after ``overdue_since``."""
+        if self.overdue_since is None:
+            return None
+        since = ctx.day(self.overdue_since)
+        waiting = since.is_not_null() & ctx.col(self.field).is_null()
+        return pl.when(waiting).then(since), pl.when(waiting).then(due(since, self.overdue_limit, ctx))
+
+    def due_limit(self) -> Duration | None:
+        return self.overdue_limit if self.overdue_since is not None else None
 
     def days_taken(self, ctx: Context) -> pl.Expr | None:
         """Working days elapsed since the overdue_since date, as of the run."""

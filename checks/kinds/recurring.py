@@ -14,7 +14,7 @@ import polars as pl
 
 from refcheck.checks.context import Context
 from refcheck.checks.durations import Duration, DurationText, duration
-from refcheck.checks.kinds.base import applies, field_param, rule_kind
+from refcheck.checks.kinds.base import field_param, rule_kind
 from refcheck.checks.kinds.relations import CrossRecord, day_part
 from refcheck.checks.relations import key_text
 from refcheck.checks.stretches import stretch_table
@@ -114,6 +114,9 @@ class RecurringWithin(CrossRecord):
     def fields(self) -> tuple[str, ...]:
         return tuple(name for name in (self.start, self.end, self.own_key) if name)
 
+    def due_limit(self) -> Duration:
+        return self.limits[1]
+
     def temporal_fields(self) -> tuple[str, ...]:
         return tuple(name for name in (self.start, self.end) if name)
 
@@ -129,8 +132,7 @@ class RecurringWithin(CrossRecord):
                          end.alias("end"))
 
     def compared(self, keys: pl.Series, ctx: Context) -> pl.Series:
-        judged = self.stretches(keys, ctx)
-        return judged.select(applies(pl.col("applies"), pl.col("failed"))).to_series().alias(keys.name)
+        return self.verdict(self.stretches(keys, ctx)).alias(keys.name)
 
     def stretches(self, keys: pl.Series, ctx: Context) -> pl.DataFrame:
         found = ctx.related[self.events.record_type]

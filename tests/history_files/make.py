@@ -1,4 +1,4 @@
-"""Remake the history files of earlier refcheck versions: ``python tests/history_files/make.py`` from the root.
+"""Remake the history files of earlier refchecks: ``python tests/history_files/make.py [NAME...]`` from the root.
 
 Each file is written by the refcheck of the commits named (taken with ``git archive``, run from a
 temporary folder with the installed dependencies), from two extracts whose failures are known, and is
@@ -26,6 +26,7 @@ FILES = {
     "failure-rows": ("83efc0c", "83efc0c"),  # failures a row each, no application id
     "rows-then-sets": ("83efc0c", "70ec43d"),  # a run with rows, then one with a failure set
     "unversioned": ("985802f", "985802f"),  # failure sets, key check, application id; no user_version
+    "labelled": ("68fac73", "68fac73"),  # version 3: KPIs with their labels and order; no measures
 }
 AS_OF_AND_FAILING = (("2025-06-02", ("R1", "R2", "R3")), ("2025-06-03", ("R2", "R3", "R4", "R5")))
 READ = """
@@ -75,6 +76,7 @@ def _make(name: str, commits: tuple[str, ...], work: Path) -> None:
                           capture_output=True, text=True).stdout.strip()
     with sqlite3.connect(history) as db:
         application = db.execute("PRAGMA application_id").fetchone()[0]
+        version = db.execute("PRAGMA user_version").fetchone()[0]
         dump = list(db.iterdump())
     db.close()
     header = [f"-- A refcheck history written by the refcheck of commit(s) {', '.join(commits)} (one run each),",
@@ -82,18 +84,21 @@ def _make(name: str, commits: tuple[str, ...], work: Path) -> None:
               f"-- read: {json.dumps(json.loads(read))}"]
     if application:
         header.append(f"PRAGMA application_id = {application};")
+    if version:
+        header.append(f"PRAGMA user_version = {version};")
     (HERE / f"{name}.sql").write_text("\n".join(header + dump) + "\n")
 
 
-def main() -> None:
-    """Write every file named in ``FILES``."""
+def main(names: list[str]) -> None:
+    """Write the files named (every file in ``FILES`` when none is)."""
+    chosen = {name: FILES[name] for name in names or FILES}
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        for commit in {commit for commits in FILES.values() for commit in commits}:
+        for commit in {commit for commits in chosen.values() for commit in commits}:
             _package(commit, work)
-        for name, commits in FILES.items():
+        for name, commits in chosen.items():
             _make(name, commits, work)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
