@@ -12,6 +12,12 @@ from refcheck.schemas.errors import SchemaErrors
 from refcheck.schemas.model import Bands, Period
 from refcheck.schemas.show import resolved_yaml
 
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file is named relative to the current directory when under it: these tests run in their files' folder."""
+    monkeypatch.chdir(tmp_path)
+
 PLANS = """\
 name: council
 version: 1

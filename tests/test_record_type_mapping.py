@@ -12,6 +12,12 @@ from refcheck.schemas.mapping import apply_mapping
 from refcheck.schemas.model import NO_MAPPING, ExtractMapping, FieldMapping
 from tests.test_record_types_schema import PLANS_AND_VISITS
 
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file is named relative to the current directory when under it: these tests run in their files' folder."""
+    monkeypatch.chdir(tmp_path)
+
 MAPPING = """\
 source: ssd_referrals
 null_tokens: [NULL, "N/A"]

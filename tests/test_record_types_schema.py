@@ -9,6 +9,12 @@ import pytest
 from refcheck.schemas import PRIMARY, Relation, SchemaError, load_schema
 from refcheck.schemas.errors import SchemaErrors
 
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file is named relative to the current directory when under it: these tests run in their files' folder."""
+    monkeypatch.chdir(tmp_path)
+
 PLANS_AND_VISITS = """\
 name: council
 version: 3

@@ -16,6 +16,12 @@ from refcheck.schemas import PRIMARY, Condition, SchemaError, load_schema
 from refcheck.schemas.errors import SchemaErrors
 from tests.conftest import Invoke
 
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file is named relative to the current directory when under it: these tests run in their files' folder."""
+    monkeypatch.chdir(tmp_path)
+
 SCHEMA = """\
 name: council
 extends: wales-referral
