@@ -7,9 +7,10 @@ and the working days taken, and the columns the user asked to include, as the Po
 findings have them.
 
 A row's number (``line``) is its place in the order the database returns the table's rows (or
-the query's), 1 for the first: the number the Polars engine gives a row of the same table. A table
-has no lines; this number finds a row while the table is not rewritten, and it is how a record
-with a blank id can still be found.
+the query's), 1 for the first: the number the Polars engine gives a row of the same table; in a
+PostgreSQL table, its place in storage (``ctid`` order, the order of a read from the table's
+start). A table has no lines; this number finds a row while the table is not rewritten, and it
+is how a record with a blank id can still be found.
 """
 
 from __future__ import annotations
