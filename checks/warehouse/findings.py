@@ -7,9 +7,10 @@ and the working days taken, and the columns the user asked to include, as the Po
 findings have them.
 
 A row's number (``line``) is its place in the order the database returns the table's rows (or
-the query's), 1 for the first: the number the Polars engine gives a row of the same table. A table
-has no lines; this number finds a row while the table is not rewritten, and it is how a record
-with a blank id can still be found.
+the query's), 1 for the first: the number the Polars engine gives a row of the same table; in a
+PostgreSQL table, its place in storage (``ctid`` order, the order of a read from the table's
+start). A table has no lines; this number finds a row while the table is not rewritten, and it
+is how a record with a blank id can still be found.
 """
 
 from __future__ import annotations
@@ -33,12 +34,18 @@ FINDINGS_COLUMNS = ("line", "record_id", "team", "worker", "rule_id", "working_d
 
 
 def findings_query(source: Source, schema: Schema, rules: Sequence[Rule], dialect: Dialect, calendar: Calendar,
-                   as_of: dt.date, *, carry: Sequence[str] = (), calendar_table: str | None = None) -> str:
+                   as_of: dt.date, *, carry: Sequence[str] = (), calendar_table: str | None = None,
+                   table: bool = False) -> str:
     """The query returning each failing (row, rule) pair: line, record, team, worker, rule index, days, carried text.
 
     Ordered by rule, then line: the Polars engine's order (rule by rule, each in the extract's order).
+    A PostgreSQL ``table`` is numbered apart, by a narrow read of its rows' places (``ctid``) joined
+    to the failing rows: numbering every row as it is read would keep PostgreSQL from reading the
+    table in parallel.
     """
-    scan = Scan(source, rules, dialect, calendar, as_of, calendar_table=calendar_table, carried=carry, numbered=True)
+    physical = dialect.name == "postgresql" and table
+    scan = Scan(source, rules, dialect, calendar, as_of, calendar_table=calendar_table, carried=carry, numbered=True,
+                line="ctid" if physical else None)
     terms = scan.terms
     record = terms.name(schema.record_id) if schema.record_id in terms.positions else "NULL"
     worker = terms.name(schema.worker) if schema.worker and schema.worker in terms.positions else "NULL"
@@ -53,13 +60,18 @@ def findings_query(source: Source, schema: Schema, rules: Sequence[Rule], dialec
     failing = " OR ".join(f"f.r{index} = 1" for index in range(len(scan.rules)))
     flag = " ".join(f"WHEN {index} THEN f.r{index}" for index in range(len(scan.rules)))
     days = " ".join(f"WHEN {index} THEN f.d{index}" for index in taken)
-    picked = [f"f.{LINE}", "f.record_id", "f.team", "f.worker", "k.rule_index",
+    line, numbers = f"f.{LINE}", ""
+    if physical:
+        line = f"n.{LINE}"
+        numbers = (f" JOIN (SELECT ctid AS place, ROW_NUMBER() OVER (ORDER BY ctid) AS {LINE} FROM {source.sql})"
+                   f"{named}n ON n.place = f.{LINE}")
+    picked = [line, "f.record_id", "f.team", "f.worker", "k.rule_index",
               f"(CASE k.rule_index {days} END)" if taken else "NULL",
               *(f"f.{carried_name(i)}" for i in range(len(carry)))]
     indices = dialect.constant_rows(("rule_index",), [(str(index),) for index in range(len(scan.rules))])
     rows = f"SELECT * FROM ({flagged}){named}f WHERE {failing}{dialect.fence}"
-    sql = (f"SELECT {', '.join(picked)} FROM ({rows}){named}f CROSS JOIN {RULES}{named}k "
-           f"WHERE (CASE k.rule_index {flag} END) = 1 ORDER BY k.rule_index, f.{LINE}")
+    sql = (f"SELECT {', '.join(picked)} FROM ({rows}){named}f{numbers} CROSS JOIN {RULES}{named}k "
+           f"WHERE (CASE k.rule_index {flag} END) = 1 ORDER BY k.rule_index, {line}")
     return scan.with_tables(sql, f"{RULES} (rule_index) AS ({indices})")
 
 

@@ -94,11 +94,13 @@ class Scan:
     """A source's rows in stages, each rule's flag over them, and what else a query reads from the same stages.
 
     ``carried`` are more of the source's columns, as its raw text (``k0``...), and ``numbered``
-    adds each row's number (``LINE``): what a worklist shows beside a failing record.
+    adds each row's number (``LINE``): what a worklist shows beside a failing record. ``line``
+    is what ``LINE`` holds instead of a number (PostgreSQL's ``ctid``, numbered afterwards).
     """
 
     def __init__(self, source: Source, rules: Sequence[Rule], dialect: Dialect, calendar: Calendar, as_of: dt.date,
-                 *, calendar_table: str | None = None, carried: Sequence[str] = (), numbered: bool = False) -> None:
+                 *, calendar_table: str | None = None, carried: Sequence[str] = (), numbered: bool = False,
+                 line: str | None = None) -> None:
         self.rules = tuple(rules)
         self.dialect = dialect
         names = [_field(i) for i in range(len(source.fields))]
@@ -107,7 +109,7 @@ class Scan:
         if carried or numbered:
             extras = [f"CAST({dialect.quoted(column)} AS {dialect.text_type}) AS {carried_name(i)}"
                       for i, column in enumerate(carried)]
-            extras += [f"{dialect.row_number} AS {LINE}"] if numbered else []
+            extras += [f"{line or dialect.row_number} AS {LINE}"] if numbered else []
             read_from = f" FROM {source.sql}"
             if not base.endswith(read_from):
                 raise ValueError("trimmed_query no longer ends with its FROM: the extra columns have nowhere to go")

@@ -97,7 +97,7 @@ def validate_in_database(url: str, schema: Schema, *, table: str | None = None, 
                 rows = _rows(connection, built.sql)
                 if findings:
                     pairs = findings_query(scanned, schema, runnable, dialect, schema.calendar, as_of, carry=carry,
-                                           calendar_table=calendar_table)
+                                           calendar_table=calendar_table, table=table is not None)
                     found = [tuple(row) for row in connection.execute(_text(pairs))]
         finally:
             engine.dispose()
