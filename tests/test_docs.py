@@ -95,3 +95,42 @@ def test_the_mapping_guide_examples_load(tmp_path: Path) -> None:
     schema_block = next(block for block in blocks if block.startswith("name: our-council"))
     (tmp_path / "council.yaml").write_text(schema_block)
     assert load_schema(tmp_path / "council.yaml").mapping.column("referral_id") == "Referral Ref"
+
+
+def test_the_record_types_example_runs_a_councils_own_timescales_on_the_sample(tmp_path: Path) -> None:
+    import csv
+    import datetime as dt
+    import shutil
+
+    from refcheck.checks import validate
+
+    blocks = re.findall(r"```yaml\n(# council-cp.yaml.*?)```", (ROOT / "docs" / "schemas.md").read_text(), re.DOTALL)
+    assert len(blocks) == 1
+    schema = tmp_path / "council-cp.yaml"
+    schema.write_text(blocks[0])
+    extract = tmp_path / "extract"
+    extract.mkdir()
+    for name in ("referrals.csv", "cp_plans.csv", "cp_reviews.csv"):
+        shutil.copy(ROOT / "sample_data" / name, extract / name)
+    with (ROOT / "sample_data" / "cp_visits.csv").open(newline="") as source:
+        visits = list(csv.DictReader(source))
+    with (extract / "cp_visits.csv").open("w", newline="") as sink:
+        writer = csv.DictWriter(sink, [*visits[0], "not_seen_reason"])
+        writer.writeheader()
+        writer.writerows({**visit, "not_seen_reason": ""} for visit in visits)
+    with (ROOT / "sample_data" / "cp_plans.csv").open(newline="") as source:
+        plans = list(csv.DictReader(source))
+    with (extract / "cp_core_groups.csv").open("w", newline="") as sink:
+        writer = csv.writer(sink)
+        writer.writerow(["meeting_id", "plan_id", "meeting_date"])
+        writer.writerows([f"M{n}", plan["plan_id"], plan["first_core_group"]] for n, plan in enumerate(plans))
+
+    report = validate(extract, schema, as_of=dt.date(2026, 11, 20))
+    assert report.sources["cp_core_groups"].supplied
+    core_groups = report.result("cp_plans.core_groups_timely")
+    standard = validate(extract, "wales", as_of=dt.date(2026, 11, 20)).result("cp_plans.visits_timely")
+    ours = report.result("cp_plans.visits_timely")
+    assert core_groups.ran and core_groups.checked > 0 and 0 < core_groups.failed < core_groups.checked
+    assert ours.checked == standard.checked and ours.failed > standard.failed  # 5 working days is stricter
+    not_seen = report.result("cp_visits.not_seen_reason.required")
+    assert 0 < not_seen.checked == sum(visit["seen"].strip() == "N" for visit in visits) == not_seen.failed
