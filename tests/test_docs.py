@@ -134,3 +134,16 @@ def test_the_record_types_example_runs_a_councils_own_timescales_on_the_sample(t
     assert ours.checked == standard.checked and ours.failed > standard.failed  # 5 working days is stricter
     not_seen = report.result("cp_visits.not_seen_reason.required")
     assert 0 < not_seen.checked == sum(visit["seen"].strip() == "N" for visit in visits) == not_seen.failed
+
+
+def test_the_child_protection_figures_example_loads_in_a_child_of_wales(tmp_path: Path) -> None:
+    blocks = re.findall(r"```yaml\n(record_types:\n  cp_plans:\n    period.*?)```", (ROOT / "docs" / "schemas.md").read_text(),
+                        re.DOTALL)
+    assert len(blocks) == 1
+    path = tmp_path / "council.yaml"
+    path.write_text("name: council\nversion: 1\nextends: wales\n" + blocks[0])
+    schema = load_schema(path)
+    kpis = {kpi.id: kpi for kpi in schema.scorecard.kpis}
+    assert {kpis[name].measure for name in ("cp_plans_open", "cp_visits_overdue", "cp_due", "cp_seen_alone")} == {
+        "open", "overdue_now", "due", "share"}
+    assert {kpi.section for kpi in kpis.values() if kpi.id.startswith("cp_")} == {"Child protection"}
