@@ -137,8 +137,8 @@ def test_the_record_types_example_runs_a_councils_own_timescales_on_the_sample(t
 
 
 def test_the_child_protection_figures_example_loads_in_a_child_of_wales(tmp_path: Path) -> None:
-    blocks = re.findall(r"```yaml\n(record_types:\n  cp_plans:\n    period.*?)```", (ROOT / "docs" / "schemas.md").read_text(),
-                        re.DOTALL)
+    text = (ROOT / "docs" / "schemas.md").read_text()
+    blocks = re.findall(r"```yaml\n(record_types:\n  cp_plans:\n    period.*?)```", text, re.DOTALL)
     assert len(blocks) == 1
     path = tmp_path / "council.yaml"
     path.write_text("name: council\nversion: 1\nextends: wales\n" + blocks[0])
