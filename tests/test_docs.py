@@ -147,3 +147,25 @@ def test_the_child_protection_figures_example_loads_in_a_child_of_wales(tmp_path
     assert {kpis[name].measure for name in ("cp_plans_open", "cp_visits_overdue", "cp_due", "cp_seen_alone")} == {
         "open", "overdue_now", "due", "share"}
     assert {kpi.section for kpi in kpis.values() if kpi.id.startswith("cp_")} == {"Child protection"}
+
+
+def test_the_readmes_main_command_writes_the_worklist_and_due_list_rows_it_shows(tmp_path: Path) -> None:
+    import shlex
+
+    from click.testing import CliRunner
+
+    from refcheck.cli import cli
+
+    readme = (ROOT / "README.md").read_text()
+    [command] = re.findall(r"&& (refcheck scorecard sample_data [^\n]*)", readme)
+    args = shlex.split(command)[1:]
+    args[1] = str(ROOT / args[1])
+    args[args.index("--out") + 1] = str(tmp_path / "scorecard")
+    result = CliRunner().invoke(cli, [*args, "--no-history"], catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    blocks = re.findall(r"\(`(scorecard/(?:worklists|due)/[^`]+\.csv)`.*?```\n(.*?)```", readme, re.DOTALL)
+    assert len(blocks) == 2
+    for name, shown in blocks:
+        written = (tmp_path / name).read_text().splitlines()
+        assert shown.splitlines()[0] == written[0]
+        assert set(shown.splitlines()[1:]) <= set(written[1:]), name
