@@ -149,3 +149,70 @@ def test_engine_gx_refuses_a_schema_of_several_record_types_in_one_line(invoke: 
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "referrals, cp_plans, cp_visits, cp_reviews" in result.stderr
     assert "Traceback" not in result.output
+
+
+CONDITIONAL = """\
+name: conditional
+version: 1
+extends: wales-referral
+rules:
+  - id: closure_reason.given_when_closed
+    kind: required
+    params: {field: closure_reason}
+    when: {field: closure_date, is: present}
+    severity: warning
+    message: Closed without a reason
+    hint: Record it
+  - id: decision_outcome.coded_when_decided
+    kind: code_list
+    params: {field: decision_outcome, codes: [NFA, IAA]}
+    when: {field: referral_source, in: ["6"]}
+    severity: warning
+    message: Not a short outcome
+    hint: Record it
+  - id: worker_id.given_when_unassessed
+    kind: required
+    params: {field: worker_id}
+    when: {field: assessment_start, is: blank}
+    severity: warning
+    message: No worker before assessment
+    hint: Allocate one
+  - id: postcode.given_when_undecided
+    kind: required
+    params: {field: postcode}
+    when: {field: decision_outcome, is: blank}
+    severity: warning
+    message: No postcode before a decision
+    hint: Record it
+"""
+"""``when:`` of each test (present or blank on a date: SQL in GX; a code list or blank on text) on two kinds."""
+
+
+def test_when_conditions_agree_in_all_three_engines_on_the_sample(invoke: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "conditional.yaml"
+    path.write_text(CONDITIONAL)
+    schema = load_schema(path)
+    added = [rule for rule in bind_record_types(schema)["referrals"] if rule.when is not None]
+    assert len(added) == 4
+    engine = {result.rule.id: result for result in validate(SAMPLE, schema, as_of=SAMPLE_AS_OF).results}
+    rows = pl.read_csv(SAMPLE, infer_schema=False).height
+    for rule in added:
+        assert 0 < engine[rule.id].checked < rows and engine[rule.id].failed > 0, rule.id  # NOTE: the condition bites
+    out = tmp_path / "conditional_schema.py"
+    assert invoke("export", "pandera", "--schema", path, "--as-of", SAMPLE_AS_OF.isoformat(), "--out", out
+                  ).exit_code == 0
+    import pandera.errors
+
+    with pytest.raises(pandera.errors.SchemaErrors) as raised:
+        _load_module(out).schema.validate(pl.read_csv(SAMPLE, infer_schema=False), lazy=True)
+    failures = raised.value.failure_cases.with_columns(pl.col("check").str.split(": ").list.first().alias("rule"))
+    url = _sqlite_table(tmp_path / "referrals.db", pl.read_csv(SAMPLE, infer_schema=False))
+    gx_report = validate_sql(url, "referrals", schema, as_of=SAMPLE_AS_OF)
+    on_sqlite = {result.rule.id: result for result in gx_report.results}
+    types = _types(schema, "referrals")
+    assert {rule.id: gx_status(rule, types).status.value for rule in added} == {
+        "closure_reason.given_when_closed": "sql-only", "decision_outcome.coded_when_decided": "exact",
+        "worker_id.given_when_unassessed": "sql-only", "postcode.given_when_undecided": "exact"}
+    for rule in added:
+        assert failures.filter(pl.col("rule") == rule.id).height == engine[rule.id].failed, rule.id
+        assert on_sqlite[rule.id].by_team == engine[rule.id].by_team, rule.id
