@@ -21,7 +21,9 @@ import yaml
 
 from refcheck.checks.calendar import WorkingDays
 from refcheck.checks.context import Context
-from refcheck.checks.kinds import KINDS, Export, ExportStatus, RuleKind
+from refcheck.checks.interop.gx_suite import gx_status
+from refcheck.checks.interop.pandera_module import pandera_status
+from refcheck.checks.kinds import KINDS, ExportStatus, RuleKind
 from refcheck.checks.kinds.portable import readable
 from refcheck.checks.parsing import read_typed, typed_stages
 from refcheck.checks.rules import Rule, bind_rules
@@ -80,24 +82,10 @@ def catalogue(schema: Schema) -> list[Entry]:
             passing, failing = examples(rule, record, schema)
             entries.append(Entry(
                 rule=rule, checks=describe(rule.kind) + _when_text(rule), why=WHY.get(rule.category, ""),
-                passing=passing, failing=failing, pandera=exported(rule, rule.kind.pandera_status()),
-                gx=exported(rule, rule.kind.gx_status(types)), record_type=record.record_type,
+                passing=passing, failing=failing, pandera=pandera_status(rule, schema),
+                gx=gx_status(rule, types), record_type=record.record_type,
             ))
     return entries
-
-
-def exported(rule: Rule, status: ExportStatus) -> ExportStatus:
-    """A rule's export status as its kind declares it, unless the exports cannot take the rule itself.
-
-    refcheck's pandera module and GX suite hold the primary record type's rules, and carry no ``when:``.
-    """
-    if status.status is Export.NONE:
-        return status
-    if rule.record_type != PRIMARY:
-        return ExportStatus(Export.NONE, f"refcheck exports the {PRIMARY} record type's rules only")
-    if rule.when is not None:
-        return ExportStatus(Export.NONE, "refcheck's exports do not carry a rule's when: condition")
-    return status
 
 
 def describe(kind: RuleKind) -> str:

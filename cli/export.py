@@ -8,16 +8,15 @@ from pathlib import Path
 
 import click
 
-from refcheck.checks import bind_rules
 from refcheck.checks.extras import GX, require
 from refcheck.checks.interop.calendar_table import calendar_csv, calendar_sql
-from refcheck.checks.interop.gx_suite import gx_status, suite
-from refcheck.checks.interop.pandera_module import pandera_module
+from refcheck.checks.interop.gx_suite import gx_status, suites
+from refcheck.checks.interop.pandera_module import pandera_module, pandera_status
 from refcheck.checks.interop.sql_rules import DIALECTS
 from refcheck.checks.kinds import Export
 from refcheck.checks.readers.uri import display
-from refcheck.checks.rules import Rule
-from refcheck.cli.common import AsOfDate, LocalPath, fail, reading, say, write
+from refcheck.checks.rules import Rule, bind_record_types
+from refcheck.cli.common import AsOfDate, LocalPath, fail, reading, say, write, writing
 from refcheck.cli.exit_codes import READS_SCHEMA, epilog
 from refcheck.cli.guard import GuardedGroup
 from refcheck.reports import refcheck_version
@@ -34,9 +33,10 @@ _AS_OF = click.option("--as-of", type=AsOfDate(), default=None,
 
 
 def _load(name: str) -> tuple[Schema, tuple[Rule, ...]]:
+    """The schema and the rules of every record type it has, the primary's first."""
     try:
         schema = load_schema(name)
-        return schema, bind_rules(schema)
+        return schema, tuple(rule for rules in bind_record_types(schema).values() for rule in rules)
     except RefcheckError as err:
         raise fail(err) from None
 
@@ -62,34 +62,59 @@ def pandera(schema_name: str, out: Path | None, as_of: dt.date | None) -> None:
     schema, rules = _load(schema_name)
     module = out.stem if out is not None else "referral_schema"
     _emit(pandera_module(schema, rules, module=module, refcheck=refcheck_version(), as_of=as_of), out)
-    exact = sum(rule.kind.pandera_status().status is Export.EXACT for rule in rules)
+    exact = sum(pandera_status(rule, schema).status is Export.EXACT for rule in rules)
     click.echo(f"{exact} of {len(rules)} rules exported exactly", err=True)
 
 
-@export.command(epilog=epilog("refcheck export gx --dialect postgresql --out referral_suite.json",
-                              codes=READS_SCHEMA))
+@export.command(epilog=epilog("refcheck export gx --dialect postgresql --out referral_suite.json\n"
+                              "refcheck export gx --schema wales --out suites/", codes=READS_SCHEMA))
 @_SCHEMA
-@_OUT
+@click.option("--out", type=LocalPath(path_type=Path), default=None,
+              help="Write here; for a schema of several record types, a folder given a suite per record type.  "
+                   "[default: standard output, several suites as a JSON list]")
 @_AS_OF
 @click.option("--dialect", type=click.Choice([*DIALECTS, "none"]), default="postgresql", show_default=True,
               help="SQL dialect of the SQL-only expectations; 'none' leaves them out (pandas, Spark).")
-def gx(schema_name: str, out: Path | None, as_of: dt.date | None, dialect: str) -> None:
-    """A Great Expectations 1.x ExpectationSuite (JSON), and each rule's export status on stderr.
+@click.option("--record-type", "record_type", default=None, metavar="NAME",
+              help="Only this record type's suite.  [default: every record type's]")
+def gx(schema_name: str, out: Path | None, as_of: dt.date | None, dialect: str, record_type: str | None) -> None:
+    """Great Expectations 1.x ExpectationSuites (JSON), one per record type, and each rule's export status on stderr.
 
-    The suite expects the extract's fields as text, trimmed, with blanks as null; SQL-only rules
+    A suite expects its record type's fields as text, trimmed, with blanks as null; SQL-only rules
     also need the calendar table (refcheck export calendar).
     """
     require(GX, "refcheck export gx", "great_expectations")
     schema, rules = _load(schema_name)
+    if record_type is not None:
+        if record_type not in {record.record_type for record in schema.record_types}:
+            raise click.BadParameter(f"{schema.name} has no record type {record_type!r}; it has "
+                                     f"{', '.join(record.record_type for record in schema.record_types)}",
+                                     param_hint="--record-type")
+        rules = tuple(rule for rule in rules if rule.record_type == record_type)
     chosen = None if dialect == "none" else DIALECTS[dialect]
-    built = suite(schema, rules, chosen, as_of=as_of)
-    _emit(json.dumps(built.to_json_dict(), indent=2) + "\n", out)
-    types = {field.name: field.type for field in schema.fields.values()}
-    statuses = [(rule.id, gx_status(rule, types)) for rule in rules]
+    built = {name: made.to_json_dict() for name, made in suites(schema, rules, chosen, as_of=as_of).items()
+             if record_type in (None, name)}
+    if len(built) == 1:
+        _emit(json.dumps(next(iter(built.values())), indent=2) + "\n", out)
+    elif out is None:
+        _emit(json.dumps(list(built.values()), indent=2) + "\n", None)
+    else:
+        with writing(out):
+            out.mkdir(parents=True, exist_ok=True)
+        for made in built.values():
+            write(out / f"{made['name']}.json", json.dumps(made, indent=2) + "\n")
+    _statuses(schema, rules, dialect_given=chosen is not None)
+
+
+def _statuses(schema: Schema, rules: tuple[Rule, ...], *, dialect_given: bool) -> None:
+    """Each rule's GX export status on stderr, and the totals."""
+    statuses = [(rule.id, gx_status(rule, {field.name: field.type
+                                           for field in schema.record(rule.record_type).fields.values()}))
+                for rule in rules]
     width = max(len(rule_id) for rule_id, _ in statuses)
     for rule_id, status in statuses:
         why = f"  {status.reason}" if status.reason else ""
-        shown = status.status.value if status.status is not Export.SQL_ONLY or chosen else "left out (sql-only)"
+        shown = status.status.value if status.status is not Export.SQL_ONLY or dialect_given else "left out (sql-only)"
         click.echo(f"{rule_id:<{width}}  {shown}{why}", err=True)
     counts = {kind: sum(status.status is kind for _, status in statuses) for kind in Export}
     click.echo(f"{counts[Export.EXACT]} exact, {counts[Export.SQL_ONLY]} SQL-only, "

@@ -50,8 +50,7 @@ def schema_check(schema_file: str, mapping_path: Path | None, extract: str | Non
     assert resolved is not None  # NOTE: without a schema, raise_any has raised why
     extends = f" (extends {' -> '.join(resolved.extends)})" if resolved.extends else ""
     say(printable(f"{schema_file}: valid schema {resolved.name!r} v{resolved.version}{extends}: "
-                  f"{counted(len(resolved.fields), 'field')}, {counted(len(rules), 'rule')}, "
-                  f"{counted(len(resolved.scorecard.kpis), 'headline figure')}"))
+                  f"{_amounts(resolved, len(rules))}, {counted(len(resolved.scorecard.kpis), 'headline figure')}"))
     if mapping is not None:
         say(printable(f"{mapping_path}: valid mapping: {counted(len(mapping.fields), 'field')}, "
                       f"{counted(len(mapping.null_tokens), 'null token')}"))
@@ -117,3 +116,14 @@ def schema_show(schema_file: str | None, schema_option: str | None, resolved: bo
     loaded = load_schema(name)
     bind_rules(loaded)
     say(resolved_yaml(loaded) if resolved else schema_text(name), nl=False)
+
+
+def _amounts(schema: Schema, primary_rules: int) -> str:
+    """What a schema holds: its fields and rules, and, with several record types, which and over all of them."""
+    if not schema.others:
+        return f"{counted(len(schema.fields), 'field')}, {counted(primary_rules, 'rule')}"
+    types = schema.record_types
+    names = ", ".join(record.record_type for record in types)
+    return (f"{counted(len(types), 'record type')} ({names}), "
+            f"{counted(sum(len(record.fields) for record in types), 'field')}, "
+            f"{counted(sum(len(record.rules) for record in types), 'rule')}")

@@ -1,8 +1,8 @@
-"""The sample's scorecard page in a real browser (headless Chromium): what a team leader sees, prints and can reach.
+"""The sample referrals' scorecard page in a real browser (headless Chromium): what a team leader sees, prints
+and can reach (tests/test_browser_record_types.py opens the page of every record type, the README's picture).
 
 Needs Chromium (``bash .ci/chromium.sh`` installs Debian's as root, and fetches axe-core) and skips, saying
-why, only where there is none. ``REFCHECK_UPDATE_SCREENSHOT=1`` rewrites docs/images/scorecard.png, the
-README's picture, from the page as this test sees it.
+why, only where there is none.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def page(chromium: str) -> Iterator[Page]:
 
 @pytest.fixture(scope="module")
 def scorecard(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The README's command on the sample, and beside its page one with a warning banner and trend columns."""
+    """The sample referrals' scorecard, and beside its page one with a warning banner and trend columns."""
     out = tmp_path_factory.mktemp("browser") / "scorecard"
     result = CliRunner().invoke(cli, ["scorecard", str(SAMPLE), "--as-of", "2026-11-20", "--out", str(out),
                                       "--no-history"], catch_exceptions=False)
@@ -77,8 +77,6 @@ def test_at_1280_px_nothing_overflows_and_the_tiles_and_heatmap_show(page: Page,
     assert first_tile < HEIGHT / 2 and heatmap < HEIGHT, "the headline figures and the heatmap open the page"
     screenshot = page.screenshot()
     assert screenshot.startswith(b"\x89PNG")
-    if os.environ.get("REFCHECK_UPDATE_SCREENSHOT") == "1":
-        SCREENSHOT.write_bytes(screenshot)
 
 
 def test_no_request_leaves_the_page(page: Page, scorecard: Path) -> None:

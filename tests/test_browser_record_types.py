@@ -6,18 +6,21 @@ Skips, saying why, where there is no Chromium or axe-core (as tests/test_browser
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from refcheck.checks import validate
+from refcheck.cli import cli
 from refcheck.reports.due_lists import team_due_lists
 from refcheck.reports.html import render_html
 from refcheck.reports.scorecard_inputs import ScorecardInputs
 from tests.chromium import Page, browser, find_chromium
 from tests.conftest import ROOT
-from tests.test_browser import NARROW, WIDE, _open, _violations
+from tests.test_browser import HEIGHT, NARROW, SCREENSHOT, WIDE, _open, _violations
 from tests.test_scorecard_due_lists import _due
 
 
@@ -54,3 +57,22 @@ def test_axe_finds_no_serious_or_critical_violation_and_nothing_overflows(page: 
     _open(page, pages / name, width)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert [v for v in _violations(page) if v["impact"] in ("serious", "critical")] == []
+
+
+def test_the_readme_command_opens_on_the_headline_figures_and_the_child_protection_section(
+        page: Page, tmp_path: Path) -> None:
+    """The README's main command on the sample folder (``REFCHECK_UPDATE_SCREENSHOT=1`` rewrites its picture)."""
+    out = tmp_path / "scorecard"
+    result = CliRunner().invoke(cli, ["scorecard", str(ROOT / "sample_data"), "--schema", "wales", "--as-of",
+                                      "2026-11-20", "--out", str(out), "--no-history"], catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    _open(page, out / "index.html", WIDE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDE
+    headings = page.evaluate("[...document.querySelectorAll('h2')].map(h => [h.textContent.trim(), "
+                             "h.getBoundingClientRect().top])")
+    tops = dict((text, top) for text, top in headings)
+    assert tops["Headline figures"] < tops["Child protection"] < 2 * HEIGHT
+    screenshot = page.screenshot()
+    assert screenshot.startswith(b"\x89PNG")
+    if os.environ.get("REFCHECK_UPDATE_SCREENSHOT") == "1":
+        SCREENSHOT.write_bytes(screenshot)

@@ -13,12 +13,24 @@ from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from refcheck.checks import validate
 from refcheck.checks.report import TeamCount
 from refcheck.checks.synthetic.cp_sample import write_folder
-from tests.reference_cp import reference_cp_measures
+from tests.reference_cp import (
+    RECURRING,
+    all_events,
+    anchors,
+    due_date,
+    longer,
+    plan_events,
+    read_folder,
+    reference_cp_measures,
+    stop_of,
+)
+from tests.reference_standard import working_days
 from tests.test_cp_reference_agreement import CASES
 
 ITEMS = {"cp_plans.visits_timely": "visit", "cp_plans.home_visits_timely": "home_visit",
@@ -53,3 +65,28 @@ def test_engine_measures_agree_with_the_plain_implementation(
     assert [(r.rule.id, r.by_team) for r in report.results] == [(r.rule.id, r.by_team) for r in plain.results]
     assert sum(expected.open_plans.values()) > 20 and len(expected.due) > 5  # the data exercises them
     assert sum(expected.visits_overdue.values()) > 0
+
+
+@pytest.mark.parametrize(("seed", "generated_as_of", "as_of"), CASES[:2])
+def test_a_failed_plans_last_event_and_how_far_overdue_are_the_standards(
+    tmp_path: Path, seed: int, generated_as_of: dt.date, as_of: dt.date
+) -> None:
+    write_folder(tmp_path, 3000, seed=seed, as_of=generated_as_of)
+    records = read_folder(tmp_path)
+    plans, events = records["cp_plans"].rows, all_events(records)
+    report = validate(tmp_path, "wales", as_of=as_of, findings=True)
+    assert report.findings is not None
+    found = report.findings.filter(pl.col("rule_id").is_in(list(RECURRING)))
+    assert found.height > 20
+    for rule_id, line, last_event, overdue, unit in found.select(
+            "rule_id", "line", "last_event", "overdue", "overdue_unit").iter_rows():
+        rule, plan = RECURRING[rule_id], plans[line - 2]  # NOTE: line 1 is the header
+        start, stop = plan["start_date"], stop_of(plan, as_of)
+        assert isinstance(start, dt.date)
+        points = anchors(start, stop, plan_events(plan, events[rule_id]))
+        limit = rule.first if len(points) == 1 else rule.every
+        due = due_date(points[-1], rule.unit, limit)
+        late = (working_days(due, stop) if rule.unit == "working days" else (stop - due).days
+                ) if longer(points[-1], stop, rule.unit, limit) else None
+        assert (last_event, overdue, unit) == (points[-1], late,
+                                               "working days" if rule.unit == "working days" else "days")

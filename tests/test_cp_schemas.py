@@ -137,8 +137,8 @@ def test_wales_referral_part_is_wales_referral_exactly() -> None:
     wales, referral = load_schema("wales"), load_schema("wales-referral")
     assert wales.fields == referral.fields
     assert {name: wales.codes[name] for name in referral.codes} == referral.codes
-    assert (wales.calendar, wales.record_id, wales.group_by) == (referral.calendar, referral.record_id,
-                                                                 referral.group_by)
+    assert (wales.calendar, wales.record_id, wales.group_by) == (
+        referral.calendar, referral.record_id, referral.group_by)
     headline = tuple(kpi for kpi in wales.scorecard.kpis if kpi.section is None)
     assert dataclasses.replace(wales.scorecard, kpis=headline) == referral.scorecard
     assert {kpi.section for kpi in wales.scorecard.kpis} == {None, "Child protection"}  # the CP part adds its own

@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from refcheck.checks import validate
+from refcheck.checks.rules import Rule
 from refcheck.checks.synthetic.sample import write_sample
 from tests.conftest import SAMPLE, SAMPLE_AS_OF
 from tests.reference_standard import reference_re_referrals
@@ -63,6 +64,7 @@ def test_findings_are_each_rules_failed_rows_in_the_extracts_order_with_the_colu
             pl.lit(rule.id).alias("rule_id"),
             (pl.col(internal("days", rule.id)) if internal("days", rule.id) in flags.columns else pl.lit(None))
             .cast(pl.Int64).alias("working_days"),
+            *_due_columns(flags, rule),
             pl.col(internal("carry", "child_id")).alias("child_id"),
             pl.col(internal("carry", "postcode")).alias("postcode"))
         for rule in rules
@@ -71,6 +73,17 @@ def test_findings_are_each_rules_failed_rows_in_the_extracts_order_with_the_colu
     assert report.findings is not None and report.findings.height > 100
     assert report.findings.equals(expected)
     assert report.findings["working_days"].drop_nulls().len() > 0
+    assert report.findings["overdue"].drop_nulls().len() > 0  # decisions overdue now: how far, from when
+
+
+def _due_columns(flags: pl.DataFrame, rule: Rule) -> list[pl.Expr]:
+    """A rule that falls due: the date it runs from, how far overdue and in what; nulls for any other rule."""
+    from refcheck.checks.due import LAST, OVERDUE, column, overdue_unit
+
+    falls = column(OVERDUE, rule) in flags.columns
+    return [(pl.col(column(LAST, rule)) if falls else pl.lit(None)).cast(pl.Date).alias("last_event"),
+            (pl.col(column(OVERDUE, rule)) if falls else pl.lit(None)).cast(pl.Int64).alias("overdue"),
+            pl.lit(overdue_unit(rule) if falls else None, pl.String).alias("overdue_unit")]
 
 
 def test_working_days_shared_by_rules_never_mix_two_rules_counts(tmp_path: Path) -> None:

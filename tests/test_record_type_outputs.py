@@ -59,3 +59,18 @@ def test_two_files_for_one_record_type_is_a_usage_error_for_scorecard_as_for_che
     assert checked.exit_code == scored.exit_code == ExitCode.USAGE, (checked.output, scored.output)
     assert "two files for record type cp_plans" in scored.output
     assert "Traceback" not in scored.output
+
+
+def test_schema_check_counts_every_record_types_fields_and_rules(invoke: Invoke) -> None:
+    from refcheck.checks.rules import bind_record_types
+    from refcheck.schemas import load_schema
+
+    schema = load_schema("wales")
+    rules = sum(len(bound) for bound in bind_record_types(schema).values())
+    fields = sum(len(record.fields) for record in schema.record_types)
+    result = invoke("schema", "check", "wales")
+    assert result.exit_code == ExitCode.PASSED, result.output
+    assert (f"4 record types (referrals, cp_plans, cp_visits, cp_reviews), {fields} fields, {rules} rules"
+            in result.output)
+    single = invoke("schema", "check", "wales-referral")
+    assert "record type" not in single.output

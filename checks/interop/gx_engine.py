@@ -30,6 +30,7 @@ from refcheck.checks.interop.sql_rules import Dialect, dialect_of, literal, quot
 from refcheck.checks.kinds import Export
 from refcheck.checks.readability import database_warnings
 from refcheck.checks.readers.columns import refuse_missing_columns
+from refcheck.checks.readers.record_sources import SourceChoiceError
 from refcheck.checks.readers.uri import display, driver_reason, hide_data, parse_uri, scrub
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
 from refcheck.checks.rules import Rule, bind_rules
@@ -49,9 +50,15 @@ def validate_sql(url: str, table: str, schema: Schema, *, as_of: dt.date) -> Rep
     """Check a database table with GX: one validation per team, mapped into a refcheck Report.
 
     Raises ``ValueError`` for a mapping that translates values (``warehouse.untranslated``): GX would count
-    other values, and ``MissingExtra`` without the ``gx`` extra.
+    other values, ``SourceChoiceError`` for a schema of several record types (one table cannot hold them),
+    and ``MissingExtra`` without the ``gx`` extra.
     """
     require(GX, "the GX engine")
+    if schema.others:
+        names = ", ".join(record.record_type for record in schema.record_types)
+        raise SourceChoiceError(f"the GX engine checks one table against a schema of one record type; {schema.name} "
+                                f"has {len(schema.record_types)} ({names}): check them with the Polars engine "
+                                "(a folder, a workbook, or a database URI without --table)")
     refused = untranslated(schema.mapping, "the GX engine")
     if refused:
         raise ValueError(refused)
@@ -131,6 +138,34 @@ def counts_on_frame(frame: pl.DataFrame, schema: Schema, rules: Sequence[Rule]) 
         suite = _suite(context, schema, runnable, None, None)
         _, counts = _validate(context, asset.add_batch_definition_whole_dataframe("all"), suite, {"dataframe": data})
     return counts
+
+
+def counts_on_table(url: str, table: str, schema: Schema, rules: Sequence[Rule], *,
+                    as_of: dt.date) -> dict[str, Counts]:
+    """Run one record type's suite, SQL-only rules too, on a whole database table of its extract, in one batch.
+
+    ``schema`` is the record type's; the calendar table is made as ``validate_sql`` makes it.
+    """
+    require(GX, "the GX engine")
+    import sqlalchemy as sa
+
+    dialect = _dialect(url)
+    connection_string = _connection_string(url)
+    engine = sa.create_engine(connection_string)
+    temporary_calendar = _calendar(engine, schema, f"{display(url)} table {table}", url)
+    engine.dispose()
+    collected = [field.name for field in schema.fields.values() if field.collected]
+    base = trimmed_query(table, [schema.mapping.column(name) for name in collected], dialect, as_names=collected)
+    types = {field.name: field.type for field in schema.fields.values()}
+    runnable = [rule for rule in rules if gx_status(rule, types).status is not Export.NONE]
+    with _quiet_context() as context:
+        source = context.data_sources.add_sql("refcheck", connection_string=connection_string)
+        if temporary_calendar is not None:
+            for gx_engine in (source.get_engine(), source.get_execution_engine().engine):
+                sa.event.listen(gx_engine, "checkout", temporary_calendar)
+        suite = _suite(context, schema, runnable, dialect, as_of)
+        batch = source.add_query_asset("table", query=base).add_batch_definition_whole_table("all")
+        return _validate(context, batch, suite, uri=url)[1]
 
 
 def ensure_calendar(engine: Any, schema: Schema) -> None:

@@ -14,21 +14,33 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from refcheck.checks.extras import GX, require
-from refcheck.checks.interop.sql_rules import Dialect, SqlRules
+from refcheck.checks.interop.sql_rules import BATCH, Dialect, SqlRules
 from refcheck.checks.kinds import Export, ExportStatus
 from refcheck.checks.kinds.base import GxExpectation, GxWhere
 from refcheck.checks.rules import Rule
-from refcheck.schemas import FieldType, Schema, Severity
+from refcheck.schemas import PRIMARY, FieldType, Schema, Severity
 
 _SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "warning"}
 
 
 def gx_status(rule: Rule, types: Mapping[str, FieldType]) -> ExportStatus:
-    """How a rule travels to Great Expectations, as its kind declares."""
-    return rule.kind.gx_status(types)
+    """How a rule travels to Great Expectations, as its kind declares, and with its ``when:``.
+
+    ``types`` are the rule's record type's. A ``when:`` on a text field becomes GX's ``row_condition``
+    on a built-in expectation; one on a date or number (present means readable) needs SQL.
+    """
+    status = rule.kind.gx_status(types)
+    if rule.when is None or status.status is not Export.EXACT or not types[rule.when.field].is_parsed:
+        return status
+    if rule.kind.sql_status().status is Export.EXACT:
+        return ExportStatus(Export.SQL_ONLY, _PARSED_WHEN)
+    return ExportStatus(Export.NONE, f"{_PARSED_WHEN}, and refcheck writes no SQL for the {rule.kind.name!r} kind")
+
+
+_PARSED_WHEN = "its when: condition needs a readable date or number, which GX's row conditions cannot test"
 
 
 def expectations(
@@ -53,32 +65,63 @@ def expectations(
     for rule in rules:
         status = gx_status(rule, types)
         meta: dict[str, Any] = {"refcheck": {"rule": rule.id, "role": "failed"}}
-        if rule.kind.every_row:
+        if rule.kind.every_row and rule.when is None:
             meta["refcheck"]["checked"] = "rows"  # NOTE: applies to every row, whatever the condition
         common: dict[str, Any] = {"meta": meta, "severity": _SEVERITY[rule.severity], "description": rule.message}
         if status.status is Export.EXACT:
             # NOTE: a batch of one team must still find duplicates in other teams.
             if not (rule.kind.compares_rows and sql is not None and whole_table is not None):
-                out.extend(_native(rule.kind.gx(types), common))
+                out.extend(_native(rule.kind.gx(types), common, _when(rule)))
                 continue
         elif status.status is not Export.SQL_ONLY or sql is None:
             continue
         assert sql is not None
-        out.append(gxe.UnexpectedRowsExpectation(unexpected_rows_query=sql.unexpected_rows(rule.kind), **common))
+        applies, fails = _sql_conditions(rule, sql)
+        out.append(gxe.UnexpectedRowsExpectation(
+            unexpected_rows_query=f"SELECT * FROM {BATCH} WHERE {applies} AND {fails}", **common))
         if counting:
             out.append(gxe.UnexpectedRowsExpectation(
-                unexpected_rows_query=sql.applicable_rows(rule.kind), description=f"Rows {rule.id} applies to",
-                meta={"refcheck": {"rule": rule.id, "role": "checked"}}))
+                unexpected_rows_query=f"SELECT * FROM {BATCH} WHERE {applies}",
+                description=f"Rows {rule.id} applies to", meta={"refcheck": {"rule": rule.id, "role": "checked"}}))
     return out
 
 
-def _native(described: Sequence[GxExpectation], common: dict[str, Any]) -> list[Any]:
+def _sql_conditions(rule: Rule, sql: SqlRules) -> tuple[str, str]:
+    """Where a SQL-only rule applies (its ``when:`` too) and where it fails."""
+    condition = sql.condition(rule.kind)
+    assert condition is not None  # NOTE: a SQL-only kind has its SQL form (test_backend_coverage)
+    applies, fails = condition
+    if rule.when is None:
+        return applies, fails
+    field = rule.when.field
+    if rule.when.test == "present":
+        when = sql.present(field)
+    elif rule.when.test == "blank":
+        when = sql.blank(field)
+    else:
+        when = f"({sql.name(field)} IN ({', '.join(sql.lit(code) for code in rule.when.codes)}))"
+    return f"({when} AND {applies})", fails
+
+
+def _when(rule: Rule) -> tuple[GxWhere, ...]:
+    """A rule's ``when:`` on a text field as GX row-condition tests."""
+    if rule.when is None:
+        return ()
+    return (GxWhere(rule.when.field, _TESTS[rule.when.test], rule.when.codes),)
+
+
+_TESTS: dict[str, Literal["is_null", "is_not_null", "is_in"]] = {
+    "present": "is_not_null", "blank": "is_null", "in": "is_in"}
+
+
+def _native(described: Sequence[GxExpectation], common: dict[str, Any], when: tuple[GxWhere, ...] = ()) -> list[Any]:
     """The GX objects of a kind's built-in expectations; their failures add up to the rule's."""
     import great_expectations.expectations as gxe
 
     out = []
     for expectation in described:
-        where = {} if not expectation.where else {"row_condition": _condition(expectation.where)}
+        tests = (*expectation.where, *when)
+        where = {} if not tests else {"row_condition": _condition(tests)}
         tags = common if expectation.counts_checked else _tagged(common, checked="none")
         made = getattr(gxe, expectation.expectation)
         out.append(made(column=expectation.column, **expectation.options, **where, **tags))
@@ -105,27 +148,46 @@ def _tagged(common: dict[str, Any], **tags: str) -> dict[str, Any]:
 
 def suite(
     schema: Schema, rules: Sequence[Rule], dialect: Dialect | None, *, as_of: dt.date | None = None,
-    counting: bool = False,
+    counting: bool = False, of_several: bool = False,
 ) -> Any:
-    """A ``great_expectations.ExpectationSuite`` named after the schema (exactly, in its meta)."""
+    """A ``great_expectations.ExpectationSuite`` of one record type, named after the schema (exactly, in its meta).
+
+    ``of_several``: the schema has several record types, and the meta says which this suite checks.
+    """
     require(GX, "the GX export", "great_expectations")
     import great_expectations as gx
 
+    which = {"record_type": schema.record_type} if of_several else {}
     return gx.ExpectationSuite(
         name=suite_name(schema),
         expectations=expectations(schema, rules, dialect, as_of=as_of, counting=counting),
-        meta={"refcheck": {"schema": schema.name, "version": schema.version,
+        meta={"refcheck": {"schema": schema.name, "version": schema.version, **which,
                            "dialect": dialect.name if dialect else None,
                            "as_of": as_of.isoformat() if as_of else None,
                            "input": "the extract's fields as text, trimmed, with blanks as null"}},
     )
 
 
+def suites(schema: Schema, rules: Sequence[Rule], dialect: Dialect | None, *,
+           as_of: dt.date | None = None) -> dict[str, Any]:
+    """A suite per record type (the primary's first, then each other that has rules), by record type.
+
+    GX validates one data asset (a table) against one suite, so each record type's table gets its own.
+    """
+    out = {}
+    for record in schema.record_types:
+        own = [rule for rule in rules if rule.record_type == record.record_type]
+        if own or record is schema:
+            out[record.record_type] = suite(record, own, dialect, as_of=as_of, of_several=bool(schema.others))
+    return out
+
+
 def suite_name(schema: Schema) -> str:
-    """The suite's name: letters, digits and hyphens only.
+    """The suite's name: letters, digits and hyphens only; another record type's name ends with that type's.
 
     A file-backed GX context stores a suite at a path made from its name, split at dots, so a
     schema's own name (``../x``, ``a./etc/y``) must never reach it as written.
     """
-    words = re.findall(r"[^\W_]+", f"refcheck {schema.name} v{schema.version}")
+    other = f" {schema.record_type}" if schema.record_type != PRIMARY else ""
+    words = re.findall(r"[^\W_]+", f"refcheck {schema.name} v{schema.version}{other}")
     return "-".join(words)

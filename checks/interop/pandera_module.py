@@ -16,11 +16,11 @@ import keyword
 from collections.abc import Sequence
 
 from refcheck.checks.calendar import closure_days
-from refcheck.checks.kinds import KINDS
-from refcheck.checks.kinds.base import Matches
+from refcheck.checks.kinds import KINDS, Export, ExportStatus
+from refcheck.checks.kinds.base import Matches, PanderaTerms, Violation, when
 from refcheck.checks.parsing import DATE_FORMATS, FIRST_YEAR, LAST_YEAR, TIME_OF_DAY
 from refcheck.checks.rules import Rule
-from refcheck.schemas import Schema
+from refcheck.schemas import Condition, FieldType, Schema
 
 _HEADER = '''"""pandera schema for a refcheck rule set: SCHEMA_NAME and SCHEMA_VERSION below say which.
 
@@ -118,11 +118,12 @@ def pandera_module(schema: Schema, rules: Sequence[Rule], *, module: str, refche
                    as_of: dt.date | None = None) -> str:
     """Python source of a module defining ``schema``, a ``pandera.polars.DataFrameSchema``.
 
-    Every value from the schema enters the source as a ``repr()`` literal, never inside a
-    docstring or comment, so that no text a schema holds can end a string and run as code.
+    ``rules`` may be of several record types (``rule.record_type``): ``schema`` is then the primary's,
+    and ``schemas`` maps every record type to its own. Every value from the schema enters the source
+    as a ``repr()`` literal, never inside a docstring or comment, so that no text a schema holds can
+    end a string and run as code.
     """
-    types = {field.name: field.type for field in schema.fields.values()}
-    parsed = {name: str(kind) for name, kind in types.items() if kind.is_parsed}
+    parsed = {name: str(kind) for name, kind in _types(schema).items() if kind.is_parsed}
     closures = [day.isoformat() for day in closure_days(schema.calendar)]
     as_of_source = f"dt.date({as_of.year}, {as_of.month}, {as_of.day})" if as_of else "None"
     lines = [
@@ -136,38 +137,114 @@ def pandera_module(schema: Schema, rules: Sequence[Rule], *, module: str, refche
         ),
         *(kind.pandera_helpers for kind in KINDS.values()),
     ]
-    by_field: dict[str, list[str]] = {field.name: [] for field in schema.fields.values() if field.collected}
+    frames: list[tuple[str, str]] = []
+    number = 0
+    for record in schema.record_types:
+        own = [rule for rule in rules if rule.record_type == record.record_type]
+        if record is not schema and not own:
+            continue
+        checks, functions = _checks(record, own, schema, first=number)
+        number += len(own)
+        lines.extend(functions)
+        frames.append((record.record_type, _frame(record, checks, primary=record is schema)))
+    (_, primary), *others = frames
+    lines.append(f"\n\nschema = {primary}\n"
+                 f'"""The rule set SCHEMA_NAME: validate with ``schema.validate(frame, lazy=True)``."""\n')
+    if others:
+        entries = "".join(f"\n    {name!r}: {frame}," for name, frame in others)
+        lines.append(f"\nschemas = {{\n    {schema.record_type!r}: schema,{entries}\n}}\n"
+                     '"""Each record type\'s schema, by record type: validate its frame with its own."""\n')
+    return "".join(lines)
+
+
+def pandera_status(rule: Rule, schema: Schema) -> ExportStatus:
+    """How a rule travels to the pandera module: as its kind declares, unless a field it reads cannot be read right.
+
+    The module reads a field by its name (one ``TYPES`` for every record type), so a field named like one of
+    another record type but typed differently cannot be read as both.
+    """
+    status = rule.kind.pandera_status()
+    if status.status is Export.NONE:
+        return status
+    own = schema.record(rule.record_type).fields
+    types = _types(schema)
+    read = (*rule.kind.fields(), *((rule.when.field,) if rule.when else ()))
+    for name in read:
+        if own[name].type != types[name]:
+            return ExportStatus(Export.NONE, f"its field {name!r} is typed {own[name].type} here but "
+                                             f"{types[name]} in another record type; the module reads one way")
+    return status
+
+
+def _types(schema: Schema) -> dict[str, FieldType]:
+    """Each field name's type, the first record type's that has it winning (the primary's first)."""
+    types: dict[str, FieldType] = {}
+    for record in schema.record_types:
+        for field in record.fields.values():
+            types.setdefault(field.name, field.type)
+    return types
+
+
+def _checks(record: Schema, rules: Sequence[Rule], root: Schema, *,
+            first: int) -> tuple[tuple[dict[str, list[str]], list[str]], list[str]]:
+    """One record type's checks, (by column, on the frame), and the custom check functions they call."""
+    by_field: dict[str, list[str]] = {field.name: [] for field in record.fields.values() if field.collected}
     frame_checks: list[str] = []
+    functions: list[str] = []
     terms = _Terms()
-    for number, rule in enumerate(rules):
+    for number, rule in enumerate(rules, start=first):
         form = rule.kind.pandera(terms)
-        if form is None:
+        if form is None or pandera_status(rule, root).status is Export.NONE:
             continue  # NOTE: its status (pandera_status) says why it is not in the module
+        if rule.when is not None:
+            form = Violation(when(_condition(rule.when, terms), _violation(form, rule)))
         if isinstance(form, Matches):
             check = f"pa.Check.str_matches({form.regex!r}, name={rule.id!r}, error={_error(rule)!r})"
         else:
             function = f"_rule_{number}"
-            lines.append(f"\n\ndef {function}(data: PolarsData) -> pl.LazyFrame:\n"
-                         f"    {f'{rule.id}: {rule.message}'!r}\n"
-                         f"    f = data.lazyframe\n"
-                         f"    return _passes(data, {form.source})")
+            functions.append(f"\n\ndef {function}(data: PolarsData) -> pl.LazyFrame:\n"
+                             f"    {f'{rule.id}: {rule.message}'!r}\n"
+                             f"    f = data.lazyframe\n"
+                             f"    return _passes(data, {form.source})")
             check = f"pa.Check({function}, name={rule.id!r}, error={_error(rule)!r})"
         if rule.field is not None and rule.field in by_field and rule.field in rule.kind.fields():
             by_field[rule.field].append(check)
         else:
             frame_checks.append(check)
+    return (by_field, frame_checks), functions
+
+
+def _frame(record: Schema, checks: tuple[dict[str, list[str]], list[str]], *, primary: bool) -> str:
+    """A ``pa.DataFrameSchema`` of one record type: its columns and their checks, and its frame checks."""
+    by_field, frame_checks = checks
+    indent = "" if primary else "    "  # NOTE: another record type's schema is a value in ``schemas``
     columns = "\n".join(
-        f"        {name!r}: pa.Column(nullable=True, checks=[{', '.join(checks)}]),"
-        if checks else f"        {name!r}: pa.Column(nullable=True),"
+        f"{indent}        {name!r}: pa.Column(nullable=True, checks=[{', '.join(checks)}]),"
+        if checks else f"{indent}        {name!r}: pa.Column(nullable=True),"
         for name, checks in by_field.items()
     )
-    frame = "".join(f"\n        {check}," for check in frame_checks)
-    lines.append(
-        f"\n\nschema = pa.DataFrameSchema(\n    {{\n{columns}\n    }},\n    checks=[{frame}\n    ],\n"
-        f"    name=SCHEMA_NAME,\n    description={schema.description!r},\n)\n"
-        f'"""The rule set SCHEMA_NAME: validate with ``schema.validate(frame, lazy=True)``."""\n'
-    )
-    return "".join(lines)
+    frame = "".join(f"\n{indent}        {check}," for check in frame_checks)
+    name = "SCHEMA_NAME" if not indent else f"SCHEMA_NAME + {' ' + record.record_type!r}"
+    return (f"pa.DataFrameSchema(\n{indent}    {{\n{columns}\n{indent}    }},\n{indent}    checks=[{frame}\n"
+            f"{indent}    ],\n{indent}    name={name},\n{indent}    description={record.description!r},\n{indent})")
+
+
+def _condition(condition: Condition, terms: PanderaTerms) -> str:
+    """A rule's ``when:`` as Polars source: True where the rule applies (``Rule.condition``)."""
+    value = terms.value(condition.field)
+    if condition.test == "present":
+        return f"{value}.is_not_null()"
+    if condition.test == "blank":
+        return f"{value}.is_null()"
+    return f"{value}.is_in({list(condition.codes)!r}).fill_null(False)"
+
+
+def _violation(form: Matches | Violation, rule: Rule) -> str:
+    """A check's violation as Polars source; a built-in regex check as pandera's ``str_matches`` means it."""
+    if isinstance(form, Violation):
+        return form.source
+    pattern = form.regex if form.regex.startswith("^") else f"^{form.regex}"
+    return f"~pl.col({rule.field!r}).cast(pl.String).str.contains({pattern!r})"
 
 
 def _module_name(module: str) -> str:
