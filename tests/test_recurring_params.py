@@ -10,6 +10,12 @@ from refcheck.checks.kinds.recurring import Events
 from tests.conftest import ROOT, Invoke
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file is named relative to the current directory when under it: these tests run in their files' folder."""
+    monkeypatch.chdir(tmp_path)
+
+
 def test_events_reads_the_schemas_mapping() -> None:
     events = Events.parse({"record_type": "cp_visits", "by": " plan_id", "date": "visit_date",
                            "where": {"seen": ["Y"], "location": ["HOME", 1]}})

@@ -57,7 +57,7 @@ def test_a_parent_that_is_not_there_leaves_the_childs_own_mistakes_and_calls_no_
         "council.yaml:6: fields.team.type: expected one of text, code, date, datetime, integer; got 'txt'",
         "council.yaml:11: rules[0].severity: expected one of warning, error; got 'critical'",
         "council.yaml:17: remove.feilds: unknown key in remove (did you mean 'fields'?); expected one of codes, "
-        "fields, rules",
+        "fields, record_types, rules",
     ]
 
 
