@@ -3,8 +3,9 @@
 The second query of a scorecard run (the first counts, ``scan.scan_query``) reads the same
 staged rows and flags, keeps the rows that fail any rule, pairs each with the rules it fails, and
 returns for each pair what a worklist shows: the row's number, record id, team, worker, the rule
-and the working days taken, and the columns the user asked to include, as the Polars engine's
-findings have them.
+and the working days taken, for a rule that falls due the date it runs from (the last event) and
+how far overdue it is, and the columns the user asked to include, as the Polars engine's findings
+have them.
 
 A row's number (``line``) is its place in the order the database returns the table's rows (or
 the query's), 1 for the first: the number the Polars engine gives a row of the same table; in a
@@ -21,22 +22,27 @@ from typing import Any
 
 import polars as pl
 
+from refcheck.checks.calendar import WorkingDays
+from refcheck.checks.context import Context
+from refcheck.checks.due import overdue_unit
 from refcheck.checks.interop.sql_rules import Dialect, SqlVocabulary
 from refcheck.checks.kinds import RuleKind
 from refcheck.checks.kinds.presence import RequiredWhen
 from refcheck.checks.kinds.timeliness import WithinWorkingDays
 from refcheck.checks.rules import Rule
+from refcheck.checks.stretches import due, overdue_by
 from refcheck.checks.warehouse.scan import LINE, Scan, Source, carried_name
 from refcheck.schemas import Calendar, Schema
 
 RULES = "refcheck_rules"
-FINDINGS_COLUMNS = ("line", "record_id", "team", "worker", "rule_id", "working_days")
+FINDINGS_COLUMNS = ("line", "record_id", "team", "worker", "rule_id", "working_days", "last_event")
+"""What the query returns for each pair before the carried columns (``last_event`` a YYYYMMDD number)."""
 
 
 def findings_query(source: Source, schema: Schema, rules: Sequence[Rule], dialect: Dialect, calendar: Calendar,
                    as_of: dt.date, *, carry: Sequence[str] = (), calendar_table: str | None = None,
                    table: bool = False) -> str:
-    """The query returning each failing (row, rule) pair: line, record, team, worker, rule index, days, carried text.
+    """Each failing (row, rule) pair: line, record, team, worker, rule index, days, last event, carried text.
 
     Ordered by rule, then line: the Polars engine's order (rule by rule, each in the extract's order).
     A PostgreSQL ``table`` is numbered apart, by a narrow read of its rows' places (``ctid``) joined
@@ -50,8 +56,11 @@ def findings_query(source: Source, schema: Schema, rules: Sequence[Rule], dialec
     record = terms.name(schema.record_id) if schema.record_id in terms.positions else "NULL"
     worker = terms.name(schema.worker) if schema.worker and schema.worker in terms.positions else "NULL"
     taken = {index: days for index, rule in enumerate(scan.rules) if (days := days_taken(rule.kind, terms))}
+    since = {index: terms.day(field) for index, rule in enumerate(scan.rules)
+             if (field := _falls_due_since(rule.kind)) is not None}
     extra = [f"s.{LINE} AS {LINE}", f"{record} AS record_id", f"{worker} AS worker",
              *(f"{days} AS d{index}" for index, days in taken.items()),
+             *(f"{day} AS e{index}" for index, day in since.items()),
              *(f"s.{carried_name(i)} AS {carried_name(i)}" for i in range(len(carry)))]
     flagged = scan.flagged(schema.group_by, extra)
     named = dialect.alias
@@ -60,6 +69,7 @@ def findings_query(source: Source, schema: Schema, rules: Sequence[Rule], dialec
     failing = " OR ".join(f"f.r{index} = 1" for index in range(len(scan.rules)))
     flag = " ".join(f"WHEN {index} THEN f.r{index}" for index in range(len(scan.rules)))
     days = " ".join(f"WHEN {index} THEN f.d{index}" for index in taken)
+    lasts = " ".join(f"WHEN {index} THEN f.e{index}" for index in since)
     line, numbers = f"f.{LINE}", ""
     if physical:
         line = f"n.{LINE}"
@@ -67,6 +77,7 @@ def findings_query(source: Source, schema: Schema, rules: Sequence[Rule], dialec
                    f"{named}n ON n.place = f.{LINE}")
     picked = [line, "f.record_id", "f.team", "f.worker", "k.rule_index",
               f"(CASE k.rule_index {days} END)" if taken else "NULL",
+              f"(CASE k.rule_index {lasts} END)" if since else "NULL",
               *(f"f.{carried_name(i)}" for i in range(len(carry)))]
     indices = dialect.constant_rows(("rule_index",), [(str(index),) for index in range(len(scan.rules))])
     rows = f"SELECT * FROM ({flagged}){named}f WHERE {failing}{dialect.fence}"
@@ -89,18 +100,46 @@ def days_taken(kind: RuleKind, terms: SqlVocabulary) -> str | None:
     return None
 
 
+def _falls_due_since(kind: RuleKind) -> str | None:
+    """The field of its own row a rule falls due from (``required_when``'s overdue form), else None."""
+    return kind.overdue_since if isinstance(kind, RequiredWhen) else None
+
+
 def findings_frame(rows: Sequence[Sequence[Any]], rules: Sequence[Rule], carry: Sequence[str],
-                   team_name: Callable[[str | None], str]) -> pl.DataFrame:
-    """The pairs as the Polars engine's findings: its columns and types, teams named as its teams are."""
+                   team_name: Callable[[str | None], str], as_of: dt.date, calendar: Calendar) -> pl.DataFrame:
+    """The pairs as the Polars engine's findings: its columns and types, teams named as its teams are.
+
+    A rule that falls due has the date it runs from (``last_event``) and how far overdue it is at
+    ``as_of`` (``overdue`` in ``overdue_unit``), counted as the Polars engine counts them.
+    """
     columns = list(zip(*rows, strict=True)) if rows else [()] * (len(FINDINGS_COLUMNS) + len(carry))
     ids = [rule.id for rule in rules]
     named = {team: team_name(team) for team in set(columns[2])}
-    return pl.DataFrame({
+    frame = pl.DataFrame({
         "line": pl.Series(columns[0], dtype=pl.Int64),
         "record_id": pl.Series(columns[1], dtype=pl.String),
         "team": pl.Series([named[team] for team in columns[2]], dtype=pl.String),
         "worker": pl.Series(columns[3], dtype=pl.String),
         "rule_id": pl.Series([ids[int(index)] for index in columns[4]], dtype=pl.String),
         "working_days": pl.Series([None if days is None else int(days) for days in columns[5]], dtype=pl.Int64),
-        **{name: pl.Series(columns[6 + i], dtype=pl.String) for i, name in enumerate(carry)},
+        "last_event": pl.Series([None if day is None else int(day) for day in columns[6]], dtype=pl.Int64),
+        **{name: pl.Series(columns[7 + i], dtype=pl.String) for i, name in enumerate(carry)},
     })
+    return frame.select(*FINDINGS_COLUMNS[:-1], *_due_columns(rules, as_of, calendar), *carry)
+
+
+def _due_columns(rules: Sequence[Rule], as_of: dt.date, calendar: Calendar) -> list[pl.Expr]:
+    """``last_event`` as a date, ``overdue`` and ``overdue_unit``: each rule that falls due's, as ``checks.due``'s."""
+    ctx = Context(as_of=as_of, working_days=WorkingDays(calendar), field_types={})
+    last = pl.col("last_event").cast(pl.String).str.strptime(pl.Date, "%Y%m%d", strict=False)
+    day = pl.lit(as_of, pl.Date)
+    overdue, unit = pl.lit(None, pl.Int64), pl.lit(None, pl.String)
+    for rule in rules:
+        limit = rule.kind.due_limit()
+        if _falls_due_since(rule.kind) is None or limit is None:
+            continue
+        mine, ends = pl.col("rule_id") == rule.id, due(last, limit, ctx)
+        late = pl.when(ends < day).then(overdue_by(ends, day, limit, ctx)).cast(pl.Int64)
+        overdue = pl.when(mine).then(late).otherwise(overdue)
+        unit = pl.when(mine).then(pl.lit(overdue_unit(rule))).otherwise(unit)
+    return [last.alias("last_event"), overdue.alias("overdue"), unit.alias("overdue_unit")]

@@ -103,7 +103,8 @@ def validate_in_database(url: str, schema: Schema, *, table: str | None = None, 
             engine.dispose()
     report = _report(schema, rules, label, as_of, built, rows)
     if found is not None:
-        report = dataclasses.replace(report, findings=findings_frame(found, built.rules, carry, team_name))
+        report = dataclasses.replace(report, findings=findings_frame(found, built.rules, carry, team_name,
+                                                                   as_of, schema.calendar))
     return dataclasses.replace(report, warnings=database_warnings(schema, report.results))
 
 
