@@ -19,6 +19,7 @@ from refcheck.checks.interop.gx_engine import counts_on_frame, counts_on_table, 
 from refcheck.checks.interop.gx_suite import gx_status
 from refcheck.checks.interop.pandera_module import pandera_status
 from refcheck.checks.kinds import Export
+from refcheck.checks.kinds.relations import READS_ANOTHER
 from refcheck.checks.readers.record_sources import SourceChoiceError
 from refcheck.checks.rules import bind_record_types
 from refcheck.schemas import FieldType, Schema, load_schema
@@ -76,6 +77,7 @@ def test_the_pandera_module_of_wales_flags_the_engines_rows_in_every_record_type
             compared += outcome.failed > 0
     assert compared > 40  # NOTE: most rules fail somewhere in the sample, so rows were compared, not only emptiness
     assert "78 of 84 rules exported exactly" in result.stderr
+    assert f"cp_visits.within_plan  not exportable  {READS_ANOTHER}" in result.stderr
 
 
 def test_a_when_condition_travels_to_pandera_and_gx(engine: Report, wales: Schema) -> None:
@@ -131,7 +133,7 @@ def test_export_gx_of_wales_writes_a_suite_per_record_type(invoke: Invoke, tmp_p
             status = gx_status(rule, _types(wales, record_type))
             assert (rule.id in held) == (status.status is not Export.NONE), rule.id
             assert f"{rule.id} " in result.stderr
-    assert "cp_visits.plan_id.known" in result.stderr and "it reads another record type" in result.stderr
+    assert "cp_visits.plan_id.known" in result.stderr and READS_ANOTHER in result.stderr
     listed = invoke("export", "gx", "--schema", "wales")
     assert [suite["meta"]["refcheck"]["record_type"] for suite in json.loads(listed.stdout)] == list(
         sorted(written, key=[record.record_type for record in wales.record_types].index))
