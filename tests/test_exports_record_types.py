@@ -218,3 +218,57 @@ def test_when_conditions_agree_in_all_three_engines_on_the_sample(invoke: Invoke
     for rule in added:
         assert failures.filter(pl.col("rule") == rule.id).height == engine[rule.id].failed, rule.id
         assert on_sqlite[rule.id].by_team == engine[rule.id].by_team, rule.id
+
+
+TWO_TYPES = """\
+name: two
+version: 1
+extends: wales-referral
+record_types:
+  contacts:
+    label: Contacts
+    key: contact_ref
+    group_by: team
+    fields:
+      contact_ref: {label: Contact}
+      team: {label: Team}
+      decision_date: {label: Decision, codes: yes_no}
+      contact_on: {type: date, label: Contact on}
+    rules:
+      - id: contacts.decision_date.required
+        kind: required
+        params: {field: decision_date}
+        severity: warning
+        message: No decision
+        hint: Record it
+      - id: contacts.contact_on.required
+        kind: required
+        params: {field: contact_on}
+        severity: warning
+        message: No date
+        hint: Record it
+codes:
+  yes_no: {Y: "Yes", N: "No"}
+"""
+"""A record type with a text field named as a date field of the referrals."""
+
+
+def test_a_field_named_as_another_record_types_field_of_another_type_is_not_exported_to_pandera(
+        invoke: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "two.yaml"
+    path.write_text(TWO_TYPES)
+    schema = load_schema(path)
+    rules = {rule.id: rule for rule in bind_record_types(schema)["contacts"]}
+    status = pandera_status(rules["contacts.decision_date.required"], schema)
+    assert status.status is Export.NONE and "'decision_date' is typed code here but datetime" in status.reason
+    assert pandera_status(rules["contacts.contact_on.required"], schema).status is Export.EXACT
+    out = tmp_path / "two_schema.py"
+    result = invoke("export", "pandera", "--schema", path, "--out", out)
+    assert result.exit_code == 0 and "contacts.decision_date.required  not exportable" in result.stderr
+    contacts = _load_module(out).schemas["contacts"]
+    assert "contacts.contact_on.required" in [check.name for check in contacts.columns["contact_on"].checks]
+    assert "contacts.decision_date.required" not in [check.name for check in contacts.columns["decision_date"].checks]
+    taken = tmp_path / "taken"
+    taken.write_text("")
+    refused = invoke("export", "gx", "--schema", path, "--out", taken)
+    assert refused.exit_code == 2 and refused.stderr.count("\n") == 1 and "taken" in refused.stderr
