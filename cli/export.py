@@ -62,7 +62,11 @@ def pandera(schema_name: str, out: Path | None, as_of: dt.date | None) -> None:
     schema, rules = _load(schema_name)
     module = out.stem if out is not None else "referral_schema"
     _emit(pandera_module(schema, rules, module=module, refcheck=refcheck_version(), as_of=as_of), out)
-    exact = sum(pandera_status(rule, schema).status is Export.EXACT for rule in rules)
+    statuses = [(rule.id, pandera_status(rule, schema)) for rule in rules]
+    for rule_id, status in statuses:
+        if status.status is not Export.EXACT:
+            click.echo(f"{rule_id}  {status.status.value}  {status.reason}", err=True)
+    exact = sum(status.status is Export.EXACT for _, status in statuses)
     click.echo(f"{exact} of {len(rules)} rules exported exactly", err=True)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from refcheck.checks.catalogue import DEFAULT_AS_OF, Example, catalogue, evaluate
 from refcheck.checks.kinds import Export
+from refcheck.checks.kinds.relations import READS_ANOTHER
 from refcheck.checks.rules import Rule
 from refcheck.schemas import Schema, load_schema
 from tests.conftest import Invoke
@@ -107,7 +108,7 @@ def test_cross_record_rules_have_true_examples_with_the_other_record_types_rows(
     for rule_id, record_type in expected_types.items():
         entry = entries[rule_id]
         assert entry.record_type == record_type
-        assert entry.pandera.reason == entry.gx.reason == "it reads another record type"
+        assert entry.pandera.reason == entry.gx.reason == READS_ANOTHER
         for example, outcome in ((entry.passing, "pass"), (entry.failing, "fail")):
             assert example is not None and example.related, (rule_id, outcome)
             assert set(example.related) <= {"registrations", "contacts"}

@@ -19,6 +19,7 @@ from refcheck.checks.interop.gx_engine import counts_on_frame, counts_on_table, 
 from refcheck.checks.interop.gx_suite import gx_status
 from refcheck.checks.interop.pandera_module import pandera_status
 from refcheck.checks.kinds import Export
+from refcheck.checks.kinds.relations import READS_ANOTHER
 from refcheck.checks.readers.record_sources import SourceChoiceError
 from refcheck.checks.rules import bind_record_types
 from refcheck.schemas import FieldType, Schema, load_schema
@@ -76,6 +77,7 @@ def test_the_pandera_module_of_wales_flags_the_engines_rows_in_every_record_type
             compared += outcome.failed > 0
     assert compared > 40  # NOTE: most rules fail somewhere in the sample, so rows were compared, not only emptiness
     assert "78 of 84 rules exported exactly" in result.stderr
+    assert f"cp_visits.within_plan  not exportable  {READS_ANOTHER}" in result.stderr
 
 
 def test_a_when_condition_travels_to_pandera_and_gx(engine: Report, wales: Schema) -> None:
@@ -131,7 +133,7 @@ def test_export_gx_of_wales_writes_a_suite_per_record_type(invoke: Invoke, tmp_p
             status = gx_status(rule, _types(wales, record_type))
             assert (rule.id in held) == (status.status is not Export.NONE), rule.id
             assert f"{rule.id} " in result.stderr
-    assert "cp_visits.plan_id.known" in result.stderr and "it reads another record type" in result.stderr
+    assert "cp_visits.plan_id.known" in result.stderr and READS_ANOTHER in result.stderr
     listed = invoke("export", "gx", "--schema", "wales")
     assert [suite["meta"]["refcheck"]["record_type"] for suite in json.loads(listed.stdout)] == list(
         sorted(written, key=[record.record_type for record in wales.record_types].index))
@@ -216,3 +218,57 @@ def test_when_conditions_agree_in_all_three_engines_on_the_sample(invoke: Invoke
     for rule in added:
         assert failures.filter(pl.col("rule") == rule.id).height == engine[rule.id].failed, rule.id
         assert on_sqlite[rule.id].by_team == engine[rule.id].by_team, rule.id
+
+
+TWO_TYPES = """\
+name: two
+version: 1
+extends: wales-referral
+record_types:
+  contacts:
+    label: Contacts
+    key: contact_ref
+    group_by: team
+    fields:
+      contact_ref: {label: Contact}
+      team: {label: Team}
+      decision_date: {label: Decision, codes: yes_no}
+      contact_on: {type: date, label: Contact on}
+    rules:
+      - id: contacts.decision_date.required
+        kind: required
+        params: {field: decision_date}
+        severity: warning
+        message: No decision
+        hint: Record it
+      - id: contacts.contact_on.required
+        kind: required
+        params: {field: contact_on}
+        severity: warning
+        message: No date
+        hint: Record it
+codes:
+  yes_no: {Y: "Yes", N: "No"}
+"""
+"""A record type with a text field named as a date field of the referrals."""
+
+
+def test_a_field_named_as_another_record_types_field_of_another_type_is_not_exported_to_pandera(
+        invoke: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "two.yaml"
+    path.write_text(TWO_TYPES)
+    schema = load_schema(path)
+    rules = {rule.id: rule for rule in bind_record_types(schema)["contacts"]}
+    status = pandera_status(rules["contacts.decision_date.required"], schema)
+    assert status.status is Export.NONE and "'decision_date' is typed code here but datetime" in status.reason
+    assert pandera_status(rules["contacts.contact_on.required"], schema).status is Export.EXACT
+    out = tmp_path / "two_schema.py"
+    result = invoke("export", "pandera", "--schema", path, "--out", out)
+    assert result.exit_code == 0 and "contacts.decision_date.required  not exportable" in result.stderr
+    contacts = _load_module(out).schemas["contacts"]
+    assert "contacts.contact_on.required" in [check.name for check in contacts.columns["contact_on"].checks]
+    assert "contacts.decision_date.required" not in [check.name for check in contacts.columns["decision_date"].checks]
+    taken = tmp_path / "taken"
+    taken.write_text("")
+    refused = invoke("export", "gx", "--schema", path, "--out", taken)
+    assert refused.exit_code == 2 and refused.stderr.count("\n") == 1 and "taken" in refused.stderr

@@ -195,3 +195,23 @@ def test_a_recurring_rule_gives_each_plan_rows_due_date_and_how_far_overdue() ->
         (None, None, None, None),
     ]
     assert kind.compared(keys, ctx).to_list() == [True, False, False, None]
+
+
+@pytest.mark.parametrize(("first", "every"), [("30 days", "4 weeks"), ("1 month", "3 months")])
+def test_the_stretch_table_orders_each_plans_anchors_by_day_across_plans_and_either_side_of_1970(
+        first: str, every: str) -> None:
+    # The anchors are sorted by row and day as one number (stretch_table): days before 1970 are
+    # negative, and a plan's events come shuffled among other plans' events.
+    rng = random.Random(first)
+    keys = [f"P{n}" for n in range(120)]
+    starts = [dt.date(1969, 6, 1) + ONE_DAY * rng.randrange(0, 400) for _ in keys]
+    events = [(rng.choice(keys), dt.date(1969, 5, 1) + ONE_DAY * rng.randrange(0, 600)) for _ in range(2000)]
+    as_of = dt.date(1971, 3, 1)
+    got = stretch_table(pl.DataFrame({"key": keys, "start": starts, "end": [None] * len(keys)},
+                                     schema={"key": pl.String, "start": pl.Date, "end": pl.Date}),
+                        pl.DataFrame({"key": [key for key, _ in events], "date": [day for _, day in events]}),
+                        duration(first), duration(every), _ctx(as_of))
+    expected = [_plain_stretches(start, None, [day for key, day in events if key == plan], as_of, duration(first),
+                                 duration(every)) for plan, start in zip(keys, starts, strict=True)]
+    assert list(got.select("failed", "last_anchor", "due", "overdue_by").iter_rows()) == expected
+    assert any(start < dt.date(1970, 1, 1) < last for start, last in zip(starts, got["last_anchor"], strict=True))

@@ -96,10 +96,7 @@ def _validate_sql(connection_string: str, url: str, label: str, table: str, sche
     by_team: dict[str, dict[str, Counts]] = {}
     rows: dict[str, int] = {}
     with _quiet_context() as context:
-        source = context.data_sources.add_sql("refcheck", connection_string=connection_string)
-        if temporary_calendar is not None:
-            for gx_engine in (source.get_engine(), source.get_execution_engine().engine):
-                sa.event.listen(gx_engine, "checkout", temporary_calendar)
+        source = _sql_source(context, connection_string, temporary_calendar)
         suite = _suite(context, schema, runnable, dialect, as_of, whole_table=base)
         for number, value in enumerate(teams):
             where = f"{team} IS NULL" if value is None else f"{team} = {literal(value, dialect.char)}"
@@ -159,13 +156,21 @@ def counts_on_table(url: str, table: str, schema: Schema, rules: Sequence[Rule],
     types = {field.name: field.type for field in schema.fields.values()}
     runnable = [rule for rule in rules if gx_status(rule, types).status is not Export.NONE]
     with _quiet_context() as context:
-        source = context.data_sources.add_sql("refcheck", connection_string=connection_string)
-        if temporary_calendar is not None:
-            for gx_engine in (source.get_engine(), source.get_execution_engine().engine):
-                sa.event.listen(gx_engine, "checkout", temporary_calendar)
+        source = _sql_source(context, connection_string, temporary_calendar)
         suite = _suite(context, schema, runnable, dialect, as_of)
         batch = source.add_query_asset("table", query=base).add_batch_definition_whole_table("all")
         return _validate(context, batch, suite, uri=url)[1]
+
+
+def _sql_source(context: Any, connection_string: str, temporary_calendar: CalendarFiller | None) -> Any:
+    """GX's SQL data source of the database, its connections given the temporary calendar table if need be."""
+    import sqlalchemy as sa
+
+    source = context.data_sources.add_sql("refcheck", connection_string=connection_string)
+    if temporary_calendar is not None:
+        for gx_engine in (source.get_engine(), source.get_execution_engine().engine):
+            sa.event.listen(gx_engine, "checkout", temporary_calendar)
+    return source
 
 
 def ensure_calendar(engine: Any, schema: Schema) -> None:

@@ -170,10 +170,15 @@ def pandera_status(rule: Rule, schema: Schema) -> ExportStatus:
     types = _types(schema)
     read = (*rule.kind.fields(), *((rule.when.field,) if rule.when else ()))
     for name in read:
-        if own[name].type != types[name]:
+        if _reading(own[name].type) != _reading(types[name]):
             return ExportStatus(Export.NONE, f"its field {name!r} is typed {own[name].type} here but "
-                                             f"{types[name]} in another record type; the module reads one way")
+                                             f"{types[name]} in another record type; the module reads a name one way")
     return status
+
+
+def _reading(kind: FieldType) -> str | None:
+    """How the module reads a field of this type: as a date, date-time or integer, or (None) as text."""
+    return str(kind) if kind.is_parsed else None
 
 
 def _types(schema: Schema) -> dict[str, FieldType]:

@@ -17,7 +17,7 @@ from refcheck.checks.kinds.base import Export, ExportStatus, RuleKind, applies, 
 from refcheck.checks.relations import first_by_key, key_text
 from refcheck.schemas import FieldType
 
-READS_ANOTHER = "it reads another record type"
+READS_ANOTHER = "it reads another record type, and an export checks one table; the Polars engine runs it"
 """Why a cross-record kind has no pandera, SQL or GX form: each of those checks one table at a time."""
 
 
