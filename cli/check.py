@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import shutil
 import sys
 from pathlib import Path
 
 import click
-import polars as pl
 
-from refcheck.checks import Report, Source, validate
-from refcheck.checks.gates import require_readable, require_rows
+from refcheck.checks import validate
 from refcheck.cli.common import AsOfDate, Gate, gate_options, reading, shown, takes_stdout, tell, use_color, write
 from refcheck.cli.engine_options import EngineSettings, engine_options, validate_in_database
 from refcheck.cli.exit_codes import ExitCode, epilog
@@ -20,7 +17,6 @@ from refcheck.cli.gates import pass_gates
 from refcheck.cli.output_options import OutputSettings, output_options
 from refcheck.cli.read_options import ReadSettings, source_options
 from refcheck.reports import render_json, render_terminal
-from refcheck.reports.files import Modes
 from refcheck.reports.junit import render_junit
 from refcheck.schemas import DEFAULT_SCHEMA, load_mapping, load_schema
 
@@ -62,10 +58,8 @@ def check(extract: str | None, schema: str, as_of: dt.date | None, read: ReadSet
         options = read.options_for(chosen)
         with reading(chosen):
             report = validate(chosen, resolved, as_of=as_of, mapping=mapping, options=options)
-    if report.several_types:
-        _pass_gates_per_type(report, read, shown(extract or engine.source_url or ""), outputs.modes)
-    else:
-        pass_gates(report, read.unreadable_path, read.max_unreadable, read.min_rows, outputs.modes)
+    pass_gates(report, read.unreadable_path, read.max_unreadable, read.min_rows, outputs.modes,
+               label=shown(extract or engine.source_url or ""))
     if junit_path is not None:
         write(junit_path, render_junit(report, gate.fail_on), outputs.modes)
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 10_000
@@ -74,25 +68,3 @@ def check(extract: str | None, schema: str, as_of: dt.date | None, read: ReadSet
         write(Path(json_path), render_json(report, gate.fail_on, strict=gate.strict), outputs.modes)
     tell(summary, err=quiet, nl=False)
     sys.exit(ExitCode.PASSED if gate.passed(report) else ExitCode.FINDINGS)
-
-
-def _pass_gates_per_type(report: Report, read: ReadSettings, label: str, modes: Modes) -> None:
-    """The gates of a run of several record types: unreadable rows per record type, rows checked over them all.
-
-    ``--unreadable`` lists every record type's unreadable rows, each naming its record type.
-    """
-    supplied = [(name, record.source, record.unreadable) for name, record in report.sources.items()
-                if record.source is not None]
-    listed = {}
-    if read.unreadable_path is not None:
-        rows = pl.concat([unreadable.select(pl.lit(name).alias("record_type"), "line", "reason")
-                          for name, _, unreadable in supplied])
-        write(read.unreadable_path, rows.write_csv(), modes)
-        listed["listed"] = f"; see {read.unreadable_path}"
-    for _, source, unreadable in supplied:
-        require_readable(dataclasses.replace(report, source=source, unreadable=unreadable), read.max_unreadable,
-                         **listed)
-    total = Source(path=label, rows_read=sum(source.rows_read for _, source, _ in supplied),
-                   rows_checked=sum(source.rows_checked for _, source, _ in supplied),
-                   rows_unreadable=sum(source.rows_unreadable for _, source, _ in supplied))
-    require_rows(dataclasses.replace(report, source=total), read.min_rows)

@@ -70,8 +70,8 @@ def pandera(schema_name: str, out: Path | None, as_of: dt.date | None) -> None:
     click.echo(f"{exact} of {len(rules)} rules exported exactly", err=True)
 
 
-@export.command(epilog=epilog("refcheck export gx --dialect postgresql --out referral_suite.json\n"
-                              "refcheck export gx --schema wales --out suites/", codes=READS_SCHEMA))
+@export.command(epilog=epilog("refcheck export gx --dialect postgresql --out referral_suite.json",
+                              codes=READS_SCHEMA))
 @_SCHEMA
 @click.option("--out", type=LocalPath(path_type=Path), default=None,
               help="Write here; for a schema of several record types, a folder given a suite per record type.  "
