@@ -34,7 +34,9 @@ from refcheck.checks.readers.uri import display, driver_reason, hide_data, parse
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
 from refcheck.checks.rules import Rule, bind_rules
 from refcheck.checks.warehouse import untranslated
-from refcheck.schemas import Schema
+from refcheck.schemas import FieldType, Schema
+
+WHEN_NOT_CARRIED = "refcheck's GX suite does not carry a rule's when: condition"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +51,15 @@ def validate_sql(url: str, table: str, schema: Schema, *, as_of: dt.date) -> Rep
     """Check a database table with GX: one validation per team, mapped into a refcheck Report.
 
     Raises ``ValueError`` for a mapping that translates values (``warehouse.untranslated``): GX would count
-    other values, and ``MissingExtra`` without the ``gx`` extra.
+    other values, or a schema of several record types; ``MissingExtra`` without the ``gx`` extra.
     """
     require(GX, "the GX engine")
     refused = untranslated(schema.mapping, "the GX engine")
     if refused:
         raise ValueError(refused)
+    if schema.others:
+        raise ValueError("the GX engine checks one table; a schema with several record types runs with the Polars "
+                         "engine, which reads a table per record type")
     label = f"{display(url)} table {table}"
     with _database_errors(label, url), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SQLAlchemy's warnings about a URI are not one line, and may quote it
@@ -85,7 +90,8 @@ def _validate_sql(connection_string: str, url: str, label: str, table: str, sche
     engine.dispose()
     teams.sort(key=lambda name: (name is None, name or ""))
     types = {field.name: field.type for field in schema.fields.values()}
-    runnable = [rule for rule in rules if gx_status(rule, types).status is not Export.NONE]
+    reasons = not_run(rules, types)
+    runnable = [rule for rule in rules if rule.id not in reasons]
     by_team: dict[str, dict[str, Counts]] = {}
     rows: dict[str, int] = {}
     with _quiet_context() as context:
@@ -110,12 +116,28 @@ def _validate_sql(connection_string: str, url: str, label: str, table: str, sche
     ran = {rule.id for rule in runnable}
     results = tuple(
         RuleResult(rule=rule, ran=rule.id in ran, by_team=tuple(
-            TeamCount(name, *_pair(by_team[name].get(rule.id))) for name in names))
+            TeamCount(name, *_pair(by_team[name].get(rule.id))) for name in names),
+            reason=None if rule.id in ran else reasons.get(rule.id))
         for rule in rules
     )
     total = sum(rows.values())
     return Report(schema=schema, as_of=as_of, source=Source(label, total, total, 0), teams=names,
                   team_rows=tuple(rows[name] for name in names), results=results)
+
+
+def not_run(rules: Sequence[Rule], types: Mapping[str, FieldType]) -> dict[str, str]:
+    """Why each rule the GX engine cannot run exactly is not run: its kind's GX status, or its ``when:``.
+
+    The suite's expectations do not carry a rule's ``when:``: run, such a rule would be counted on every row.
+    """
+    reasons = {}
+    for rule in rules:
+        status = gx_status(rule, types)
+        if status.status is Export.NONE:
+            reasons[rule.id] = status.reason
+        elif rule.when is not None:
+            reasons[rule.id] = WHEN_NOT_CARRIED
+    return reasons
 
 
 def counts_on_frame(frame: pl.DataFrame, schema: Schema, rules: Sequence[Rule]) -> dict[str, Counts]:
@@ -124,7 +146,7 @@ def counts_on_frame(frame: pl.DataFrame, schema: Schema, rules: Sequence[Rule]) 
     import pandas as pd
 
     types = {field.name: field.type for field in schema.fields.values()}
-    runnable = [rule for rule in rules if gx_status(rule, types).status is Export.EXACT]
+    runnable = [rule for rule in rules if gx_status(rule, types).status is Export.EXACT and rule.when is None]
     data = pd.DataFrame({name: pd.Series(frame[name].to_list(), dtype=object) for name in frame.columns})
     with _quiet_context() as context:
         asset = context.data_sources.add_pandas("refcheck").add_dataframe_asset("extract")
