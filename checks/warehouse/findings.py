@@ -20,6 +20,7 @@ from typing import Any
 
 import polars as pl
 
+from refcheck.checks.due import falls_due, overdue_unit
 from refcheck.checks.interop.sql_rules import Dialect, SqlVocabulary
 from refcheck.checks.kinds import RuleKind
 from refcheck.checks.kinds.presence import RequiredWhen
@@ -29,13 +30,14 @@ from refcheck.checks.warehouse.scan import LINE, Scan, Source, carried_name
 from refcheck.schemas import Calendar, Schema
 
 RULES = "refcheck_rules"
-FINDINGS_COLUMNS = ("line", "record_id", "team", "worker", "rule_id", "working_days")
+FINDINGS_COLUMNS = ("line", "record_id", "team", "worker", "rule_id", "working_days", "last_event")
 
 
 def findings_query(source: Source, schema: Schema, rules: Sequence[Rule], dialect: Dialect, calendar: Calendar,
                    as_of: dt.date, *, carry: Sequence[str] = (), calendar_table: str | None = None) -> str:
-    """The query returning each failing (row, rule) pair: line, record, team, worker, rule index, days, carried text.
+    """The query returning each failing (row, rule) pair: line, record, team, worker, rule, days, last event, text.
 
+    The last event is the day (``YYYYMMDD``) a rule that falls due runs from; the text is the carried columns'.
     Ordered by rule, then line: the Polars engine's order (rule by rule, each in the extract's order).
     """
     scan = Scan(source, rules, dialect, calendar, as_of, calendar_table=calendar_table, carried=carry, numbered=True)
@@ -43,8 +45,11 @@ def findings_query(source: Source, schema: Schema, rules: Sequence[Rule], dialec
     record = terms.name(schema.record_id) if schema.record_id in terms.positions else "NULL"
     worker = terms.name(schema.worker) if schema.worker and schema.worker in terms.positions else "NULL"
     taken = {index: days for index, rule in enumerate(scan.rules) if (days := days_taken(rule.kind, terms))}
+    since = {index: terms.day(rule.kind.overdue_since) for index, rule in enumerate(scan.rules)
+             if isinstance(rule.kind, RequiredWhen) and rule.kind.overdue_since is not None}
     extra = [f"s.{LINE} AS {LINE}", f"{record} AS record_id", f"{worker} AS worker",
              *(f"{days} AS d{index}" for index, days in taken.items()),
+             *(f"{day} AS e{index}" for index, day in since.items()),
              *(f"s.{carried_name(i)} AS {carried_name(i)}" for i in range(len(carry)))]
     flagged = scan.flagged(schema.group_by, extra)
     named = dialect.alias
@@ -53,8 +58,10 @@ def findings_query(source: Source, schema: Schema, rules: Sequence[Rule], dialec
     failing = " OR ".join(f"f.r{index} = 1" for index in range(len(scan.rules)))
     flag = " ".join(f"WHEN {index} THEN f.r{index}" for index in range(len(scan.rules)))
     days = " ".join(f"WHEN {index} THEN f.d{index}" for index in taken)
+    lasts = " ".join(f"WHEN {index} THEN f.e{index}" for index in since)
     picked = [f"f.{LINE}", "f.record_id", "f.team", "f.worker", "k.rule_index",
               f"(CASE k.rule_index {days} END)" if taken else "NULL",
+              f"(CASE k.rule_index {lasts} END)" if since else "NULL",
               *(f"f.{carried_name(i)}" for i in range(len(carry)))]
     indices = dialect.constant_rows(("rule_index",), [(str(index),) for index in range(len(scan.rules))])
     rows = f"SELECT * FROM ({flagged}){named}f WHERE {failing}{dialect.fence}"
@@ -79,16 +86,35 @@ def days_taken(kind: RuleKind, terms: SqlVocabulary) -> str | None:
 
 def findings_frame(rows: Sequence[Sequence[Any]], rules: Sequence[Rule], carry: Sequence[str],
                    team_name: Callable[[str | None], str]) -> pl.DataFrame:
-    """The pairs as the Polars engine's findings: its columns and types, teams named as its teams are."""
+    """The pairs as the Polars engine's findings: its columns and types, teams named as its teams are.
+
+    A rule that falls due (``required_when``'s overdue form, the one such kind SQL runs, in working
+    days) has its last event and how far overdue: the working days taken beyond its limit.
+    """
     columns = list(zip(*rows, strict=True)) if rows else [()] * (len(FINDINGS_COLUMNS) + len(carry))
     ids = [rule.id for rule in rules]
     named = {team: team_name(team) for team in set(columns[2])}
+    limits = {index: limit.count for index, rule in enumerate(rules) if (limit := rule.kind.due_limit()) is not None}
+    units = {index: overdue_unit(rule) for index, rule in enumerate(rules) if falls_due(rule)}
+    indices = [int(index) for index in columns[4]]
     return pl.DataFrame({
         "line": pl.Series(columns[0], dtype=pl.Int64),
         "record_id": pl.Series(columns[1], dtype=pl.String),
         "team": pl.Series([named[team] for team in columns[2]], dtype=pl.String),
         "worker": pl.Series(columns[3], dtype=pl.String),
-        "rule_id": pl.Series([ids[int(index)] for index in columns[4]], dtype=pl.String),
+        "rule_id": pl.Series([ids[index] for index in indices], dtype=pl.String),
         "working_days": pl.Series([None if days is None else int(days) for days in columns[5]], dtype=pl.Int64),
-        **{name: pl.Series(columns[6 + i], dtype=pl.String) for i, name in enumerate(carry)},
+        "last_event": pl.Series([_date(day) for day in columns[6]], dtype=pl.Date),
+        "overdue": pl.Series([None if days is None or index not in limits else int(days) - limits[index]
+                              for index, days in zip(indices, columns[5], strict=True)], dtype=pl.Int64),
+        "overdue_unit": pl.Series([units.get(index) for index in indices], dtype=pl.String),
+        **{name: pl.Series(columns[7 + i], dtype=pl.String) for i, name in enumerate(carry)},
     })
+
+
+def _date(day: Any) -> dt.date | None:
+    """A ``YYYYMMDD`` number as a date."""
+    if day is None:
+        return None
+    number = int(day)
+    return dt.date(number // 10000, number // 100 % 100, number % 100)
