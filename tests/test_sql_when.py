@@ -199,7 +199,7 @@ def test_gx_reports_a_when_rule_not_run_rather_than_count_it_on_every_row(tmp_pa
     got = validate_sql(url, "referrals", schema, as_of=SAMPLE_AS_OF)
     expected = validate(frame, schema, as_of=SAMPLE_AS_OF)
     not_run = {result.rule.id: result.reason for result in got.results if not result.ran}
-    when = "refcheck's GX suite does not carry a rule's when: condition"
+    when = "refcheck's exports do not carry a rule's when: condition"
     assert {rule_id: not_run.get(rule_id) for rule_id in _when_ids(schema)} == dict.fromkeys(_when_ids(schema), when)
     assert {rule_id: not_run.get(rule_id) for rule_id in DURATIONS} == dict.fromkeys(DURATIONS, CALENDAR_SQL)
     ran = {rule_id: counts for rule_id, counts in _per_team(got).items() if rule_id not in not_run}

@@ -22,12 +22,13 @@ from typing import Any
 
 import polars as pl
 
+from refcheck.checks.catalogue import exported
 from refcheck.checks.errors import ExtractError
 from refcheck.checks.extras import GX, require
 from refcheck.checks.interop.calendar_table import COLUMNS, TABLE, calendar_rows
 from refcheck.checks.interop.gx_suite import expectations, gx_status
 from refcheck.checks.interop.sql_rules import Dialect, dialect_of, literal, quoted, trimmed_query
-from refcheck.checks.kinds import Export
+from refcheck.checks.kinds import Export, ExportStatus
 from refcheck.checks.readability import database_warnings
 from refcheck.checks.readers.columns import refuse_missing_columns
 from refcheck.checks.readers.uri import display, driver_reason, hide_data, parse_uri, scrub
@@ -35,8 +36,6 @@ from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCoun
 from refcheck.checks.rules import Rule, bind_rules
 from refcheck.checks.warehouse import untranslated
 from refcheck.schemas import FieldType, Schema
-
-WHEN_NOT_CARRIED = "refcheck's GX suite does not carry a rule's when: condition"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,18 +125,16 @@ def _validate_sql(connection_string: str, url: str, label: str, table: str, sche
 
 
 def not_run(rules: Sequence[Rule], types: Mapping[str, FieldType]) -> dict[str, str]:
-    """Why each rule the GX engine cannot run exactly is not run: its kind's GX status, or its ``when:``.
+    """Why each rule the suite does not hold is not run: its kind's GX status, or what the export leaves out.
 
-    The suite's expectations do not carry a rule's ``when:``: run, such a rule would be counted on every row.
+    The catalogue's ``exported`` says what the suite cannot take (a rule's ``when:``): run without
+    its condition, such a rule would be counted on every row.
     """
-    reasons = {}
-    for rule in rules:
-        status = gx_status(rule, types)
-        if status.status is Export.NONE:
-            reasons[rule.id] = status.reason
-        elif rule.when is not None:
-            reasons[rule.id] = WHEN_NOT_CARRIED
-    return reasons
+    return {rule.id: status.reason for rule in rules if (status := _exported(rule, types)).status is Export.NONE}
+
+
+def _exported(rule: Rule, types: Mapping[str, FieldType]) -> ExportStatus:
+    return exported(rule, gx_status(rule, types))
 
 
 def counts_on_frame(frame: pl.DataFrame, schema: Schema, rules: Sequence[Rule]) -> dict[str, Counts]:
@@ -146,7 +143,7 @@ def counts_on_frame(frame: pl.DataFrame, schema: Schema, rules: Sequence[Rule]) 
     import pandas as pd
 
     types = {field.name: field.type for field in schema.fields.values()}
-    runnable = [rule for rule in rules if gx_status(rule, types).status is Export.EXACT and rule.when is None]
+    runnable = [rule for rule in rules if _exported(rule, types).status is Export.EXACT]
     data = pd.DataFrame({name: pd.Series(frame[name].to_list(), dtype=object) for name in frame.columns})
     with _quiet_context() as context:
         asset = context.data_sources.add_pandas("refcheck").add_dataframe_asset("extract")
