@@ -52,7 +52,7 @@ def check(extract: str | None, schema: str, as_of: dt.date | None, read: ReadSet
     resolved = load_schema(schema)
     mapping = load_mapping(read.mapping_path, resolved) if read.mapping_path else None
     if engine.in_database:
-        report = validate_in_database(engine, extract, read, resolved, mapping, as_of)
+        report = validate_in_database(engine, extract, read, resolved, mapping, as_of, schema_named=schema)
     else:
         chosen = engine.refuse_options(extract)
         options = read.options_for(chosen)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import click
 
 from refcheck.checks import Report
+from refcheck.checks.readers.uri import display
 from refcheck.cli.read_options import ReadSettings, extract_kind
 from refcheck.schemas import ExtractMapping, Schema
 
@@ -98,17 +100,24 @@ def engine_options(*choices: str) -> Decorator:
 
 def validate_in_database(engine: EngineSettings, extract: str | None, read: ReadSettings, schema: Schema,
                          mapping: ExtractMapping | None, as_of: dt.date | None, *, carry: Sequence[str] = (),
-                         scorecard: bool = False) -> Report:
+                         scorecard: bool = False, schema_named: str = "") -> Report:
     """Run the rules inside the database the user named: in one query (sql), or with Great Expectations (gx).
 
     A ``scorecard`` run also asks the SQL engine for the failing records, ``carry``'s columns and
-    the scorecard's measures.
+    the scorecard's measures. ``schema_named`` is ``--schema`` as given, for the command a schema
+    of several record types is sent to instead.
     """
     from refcheck.checks.warehouse import untranslated
     from refcheck.checks.warehouse import validate_in_database as in_sql
 
     url = engine.database(extract)
     read.options_for(url)
+    if schema.others:
+        command = "scorecard" if scorecard else "check"
+        named = shlex.quote(schema_named or schema.name)
+        raise click.UsageError(f"--engine {engine.name} checks one table; a schema with several record types "
+                               f"({schema.name}) runs with the Polars engine: refcheck {command} "
+                               f"{shlex.quote(display(url))} --schema {named} reads a table per record type")
     table, query = read.given.table, read.given.query
     if engine.name == "gx" and (table is None or query is not None):
         raise click.UsageError("--engine gx needs --table (a query is not supported)")

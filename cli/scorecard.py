@@ -75,7 +75,8 @@ def scorecard(extract: str | None, schema: str, as_of: dt.date | None, read: Rea
     mapping = load_mapping(read.mapping_path, resolved) if read.mapping_path else None
     if engine.in_database:
         url = engine.database(extract)
-        report = validate_in_database(engine, extract, read, resolved, mapping, as_of, carry=carry, scorecard=True)
+        report = validate_in_database(engine, extract, read, resolved, mapping, as_of, carry=carry, scorecard=True,
+                                      schema_named=schema)
         extract_print = None if outputs.no_history else fingerprint(url, read.options_for(url))
     else:
         chosen = engine.refuse_options(extract)

@@ -35,7 +35,7 @@ from refcheck.checks.readers.uri import display, driver_reason, hide_data, parse
 from refcheck.checks.report import NO_TEAM, Report, RuleResult, Source, TeamCount
 from refcheck.checks.rules import Rule, bind_rules
 from refcheck.checks.warehouse import untranslated
-from refcheck.schemas import Schema
+from refcheck.schemas import FieldType, Schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +92,8 @@ def _validate_sql(connection_string: str, url: str, label: str, table: str, sche
     engine.dispose()
     teams.sort(key=lambda name: (name is None, name or ""))
     types = {field.name: field.type for field in schema.fields.values()}
-    runnable = [rule for rule in rules if gx_status(rule, types).status is not Export.NONE]
+    reasons = not_run(rules, types)
+    runnable = [rule for rule in rules if rule.id not in reasons]
     by_team: dict[str, dict[str, Counts]] = {}
     rows: dict[str, int] = {}
     with _quiet_context() as context:
@@ -114,12 +115,18 @@ def _validate_sql(connection_string: str, url: str, label: str, table: str, sche
     ran = {rule.id for rule in runnable}
     results = tuple(
         RuleResult(rule=rule, ran=rule.id in ran, by_team=tuple(
-            TeamCount(name, *_pair(by_team[name].get(rule.id))) for name in names))
+            TeamCount(name, *_pair(by_team[name].get(rule.id))) for name in names),
+            reason=None if rule.id in ran else reasons.get(rule.id))
         for rule in rules
     )
     total = sum(rows.values())
     return Report(schema=schema, as_of=as_of, source=Source(label, total, total, 0), teams=names,
                   team_rows=tuple(rows[name] for name in names), results=results)
+
+
+def not_run(rules: Sequence[Rule], types: Mapping[str, FieldType]) -> dict[str, str]:
+    """Why each rule the suite does not hold is not run: its GX status's reason (a rule's kind, or its ``when:``)."""
+    return {rule.id: status.reason for rule in rules if (status := gx_status(rule, types)).status is Export.NONE}
 
 
 def counts_on_frame(frame: pl.DataFrame, schema: Schema, rules: Sequence[Rule]) -> dict[str, Counts]:

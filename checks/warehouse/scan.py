@@ -7,9 +7,10 @@ The rows are read in stages that mirror the Polars engine's (each a subquery the
 2. the values the rules share, each computed once per row (``c0``...) in the first stage after
    those it reads: each regular expression matched, the numbers in each date's text, then
    each date as a ``YYYYMMDD`` number;
-3. each rule's flag per row (``r0``...: 1 failed, 0 passed, NULL does not apply), with the
-   working-day calendar joined: by month from a ``VALUES`` list (nothing is created), or by day
-   from a calendar table the user named (``--calendar-table``).
+3. each rule's flag per row (``r0``...: 1 failed, 0 passed, NULL does not apply, as where its
+   ``when:`` does not hold: ``when_sql``), with the working-day calendar joined: by month from a
+   ``VALUES`` list (nothing is created), or by day from a calendar table the user named
+   (``--calendar-table``).
 
 ``scan_query`` counts the flags with one ``GROUP BY`` on the team; ``checks.warehouse.findings``
 returns the failing (record, rule) pairs from the same stages. Kinds that compare rows
@@ -26,8 +27,9 @@ from dataclasses import dataclass
 from refcheck.checks.calendar import TABLE_END, TABLE_START, calendar_frame
 from refcheck.checks.interop.calendar_table import calendar_months
 from refcheck.checks.interop.sql_rules import Dialect, SqlVocabulary, trimmed_query
+from refcheck.checks.kinds.base import SqlTerms
 from refcheck.checks.rules import Rule
-from refcheck.schemas import Calendar, FieldType, ReReferrals
+from refcheck.schemas import Calendar, Condition, FieldType, ReReferrals
 
 CALENDAR = "refcheck_calendar"
 ROWS = "n"
@@ -122,6 +124,8 @@ class Scan:
             if condition is None:
                 raise ValueError(f"rule {rule.id}: the {rule.kind.name!r} kind has no SQL form")
             applies, fails = condition
+            if rule.when is not None:
+                applies = f"({applies} AND {when_sql(rule.when, self.terms)})"
             self.flags.append(f"CASE WHEN {applies} THEN (CASE WHEN {fails} THEN 1 ELSE 0 END) END AS r{index}")
 
     def flagged(self, team: str, extra: Sequence[str] = ()) -> str:
@@ -141,6 +145,21 @@ class Scan:
             listed.insert(0, f"{CALENDAR} (month_number, working_before, working_days) AS "
                              f"({_months(self.terms.calendar, self.dialect)})")
         return f"WITH {', '.join(listed)} {sql}" if listed else sql
+
+
+def when_sql(when: Condition, terms: SqlTerms) -> str:
+    """A rule's ``when:`` as a SQL condition, as ``Rule.condition`` is in Polars: where the rule applies at all.
+
+    Present and blank are the vocabulary's (a date or number must be readable); ``in`` compares the
+    field's trimmed text with the codes, as the ``code_list`` kind does. NULL (a blank field) is false.
+    """
+    if when.test == "present":
+        return terms.present(when.field)
+    if when.test == "blank":
+        return terms.blank(when.field)
+    if not when.codes:
+        return "(1 = 0)"
+    return f"({terms.name(when.field)} IN ({', '.join(terms.lit(code) for code in when.codes)}))"
 
 
 def carried_name(index: int) -> str:

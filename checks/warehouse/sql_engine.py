@@ -22,6 +22,7 @@ from refcheck.checks.engine import FINDINGS_SCHEMA
 from refcheck.checks.errors import ExtractError
 from refcheck.checks.extras import DATABASE, require
 from refcheck.checks.interop.sql_rules import ENGINE_DIALECTS, dialect_of
+from refcheck.checks.kinds import Export
 from refcheck.checks.readability import database_warnings
 from refcheck.checks.readers.columns import missing_columns, refuse_missing_columns
 from refcheck.checks.readers.uri import display, driver_reason
@@ -35,6 +36,8 @@ from refcheck.checks.warehouse.scan import RE_REFERRALS, ROWS, ScanQuery, Source
 from refcheck.schemas import ExtractMapping, ReReferrals, Schema
 
 ENGINE = "the SQL engine"
+SEVERAL_TYPES = ("the SQL engine checks one table; a schema with several record types runs with the Polars engine, "
+                 "which reads a table per record type")
 
 
 def untranslated(mapping: ExtractMapping, engine: str) -> str | None:
@@ -58,7 +61,10 @@ def validate_in_database(url: str, schema: Schema, *, table: str | None = None, 
     ``calendar_table`` names a calendar table in the database (``checks.warehouse.calendar``) to
     count working days with, instead of sending the calendar with each query.
 
-    Raises ``ValueError`` for a mapping that translates values (``untranslated``), ``ExtractError``
+    A rule with no exact SQL form (``RuleKind.sql_status``) is reported not run, with its kind's reason.
+
+    Raises ``ValueError`` for a mapping that translates values (``untranslated``) or a schema of
+    several record types (one table is checked: ``SEVERAL_TYPES``), ``ExtractError``
     for a database, table or column that cannot be read, and ``MissingExtra`` without SQLAlchemy.
     """
     require(DATABASE, "check --engine sql", "sqlalchemy")
@@ -67,6 +73,8 @@ def validate_in_database(url: str, schema: Schema, *, table: str | None = None, 
         raise ValueError(refused)
     if (table is None) == (query is None):
         raise ValueError("give a table or a query (one of them)")
+    if schema.others:
+        raise ValueError(SEVERAL_TYPES)
     clash = [name for name in carry if name in FINDINGS_SCHEMA]
     if clash:
         raise ValueError(f"carry: findings have a column named {', '.join(repr(name) for name in clash)} already")
@@ -90,7 +98,7 @@ def validate_in_database(url: str, schema: Schema, *, table: str | None = None, 
                     raise ExtractError(f"{label}: no column {', '.join(repr(name) for name in absent)} to include")
                 if calendar_table is not None:
                     check_calendar_table(connection, calendar_table, schema.calendar, dialect)
-                scanned, runnable = _scanned(schema, rules, source)
+                scanned, runnable, reasons = _scanned(schema, rules, source)
                 built = scan_query(scanned.sql, scanned.columns, scanned.fields, schema.group_by, runnable,
                                    scanned.types, dialect, schema.calendar, as_of, calendar_table=calendar_table,
                                    re_referrals=_re_referrals(schema) if measures else None)
@@ -101,24 +109,33 @@ def validate_in_database(url: str, schema: Schema, *, table: str | None = None, 
                     found = [tuple(row) for row in connection.execute(_text(pairs))]
         finally:
             engine.dispose()
-    report = _report(schema, rules, label, as_of, built, rows)
+    report = _report(schema, rules, label, as_of, built, rows, reasons)
     if found is not None:
         report = dataclasses.replace(report, findings=findings_frame(found, built.rules, carry, team_name,
                                                                    as_of, schema.calendar))
     return dataclasses.replace(report, warnings=database_warnings(schema, report.results))
 
 
-def _scanned(schema: Schema, rules: Sequence[Rule], source: str) -> tuple[Source, list[Rule]]:
-    """The collected fields read from the source, and the rules that run: those whose fields are all collected.
+def _scanned(schema: Schema, rules: Sequence[Rule], source: str) -> tuple[Source, list[Rule], dict[str, str]]:
+    """The collected fields read from the source, the rules that run, and why each of the others does not.
 
-    The others do not run, as in the Polars engine.
+    A rule runs when every field it reads (its ``when:`` field too) is collected, as in the Polars
+    engine, and its kind has an exact SQL form (``sql_status``: a timescale in calendar days, weeks
+    or months has none yet); the kind's reason is reported for the others.
     """
     if not schema.fields[schema.group_by].collected:
         raise ExtractError(f"the team field {schema.group_by!r} must be collected")
     fields = tuple(field.name for field in schema.fields.values() if field.collected)
-    runnable = [rule for rule in rules if all(name in fields for name in rule.kind.fields())]
+    reasons = {rule.id: status.reason for rule in rules
+               if (status := rule.kind.sql_status()).status is not Export.EXACT}
+    runnable = [rule for rule in rules if rule.id not in reasons and all(name in fields for name in _reads(rule))]
     types = {field.name: field.type for field in schema.fields.values() if field.collected}
-    return Source(source, tuple(schema.mapping.column(name) for name in fields), fields, types), runnable
+    return Source(source, tuple(schema.mapping.column(name) for name in fields), fields, types), runnable, reasons
+
+
+def _reads(rule: Rule) -> tuple[str, ...]:
+    """The fields a rule reads: its kind's, and its ``when:`` field."""
+    return (*rule.kind.fields(), *((rule.when.field,) if rule.when is not None else ()))
 
 
 def _re_referrals(schema: Schema) -> ReReferrals | None:
@@ -155,7 +172,7 @@ def _text(sql: str) -> Any:
 
 
 def _report(schema: Schema, rules: Sequence[Rule], label: str, as_of: dt.date, built: ScanQuery,
-            rows: Sequence[Mapping[str, Any]]) -> Report:
+            rows: Sequence[Mapping[str, Any]], reasons: Mapping[str, str]) -> Report:
     """The counts per team, with teams named and merged as the Polars engine names them, into a Report."""
     merged: dict[str, list[int]] = {}
     for row in rows:
@@ -173,7 +190,8 @@ def _report(schema: Schema, rules: Sequence[Rule], label: str, as_of: dt.date, b
         at = position.get(rule.id)
         by_team = tuple(TeamCount(team, *((merged[team][1 + 2 * at], merged[team][2 + 2 * at])
                                           if at is not None else (0, 0))) for team in teams)
-        results.append(RuleResult(rule=rule, ran=at is not None, by_team=by_team))
+        results.append(RuleResult(rule=rule, ran=at is not None, by_team=by_team,
+                                  reason=reasons.get(rule.id) if at is None else None))
     total = sum(merged[team][0] for team in teams)
     measured = {"re_referrals": tuple(TeamCount(team, *merged[team][-2:]) for team in teams)} if built.measured else {}
     return Report(schema=schema, as_of=as_of, source=Counted(label, total, total, 0), teams=teams,
