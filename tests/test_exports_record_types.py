@@ -149,7 +149,7 @@ def test_engine_gx_refuses_a_schema_of_several_record_types_in_one_line(invoke: 
         validate_sql(url, "referrals", load_schema("wales"), as_of=SAMPLE_AS_OF)
     result = invoke("check", "--engine", "gx", "--source", url, "--table", "referrals", "--schema", "wales")
     assert result.exit_code == 2
-    assert result.stderr.count("\n") == 1 and "referrals, cp_plans, cp_visits, cp_reviews" in result.stderr
+    assert result.stderr.count("Error:") == 1 and "several record types (wales)" in result.stderr.splitlines()[-1]
     assert "Traceback" not in result.output
 
 
