@@ -1,7 +1,7 @@
 """Sorting many rows by several small integer keys through one 64-bit key, not by comparing the keys in turn.
 
 A worklist's order is six keys (team, severity, overdue, working days, line, rule); sorting 374,126 findings by
-them as six columns takes 0.14 s of CPU, by one number made of them 0.03 s (when their ranges fit in 63 bits).
+them as six columns takes about three times as long as by one number made of them, when their ranges fit in 64 bits.
 """
 
 from __future__ import annotations
