@@ -101,11 +101,14 @@ def _for_file(path: Path, options: SourceOptions) -> SourceOptions:
 
 
 def _workbook(path: Path, schema: Schema, options: SourceOptions) -> RecordSources:
-    """A workbook with a sheet per record type; one whose sheets name none is the primary's, read as ever."""
+    """A workbook with a sheet per record type; one whose sheets name none is the primary's, read as ever.
+
+    That is its first sheet, so the others are listed as ignored, not left out unsaid.
+    """
     sheets = sheet_names(path)
     found, ignored = _match(schema, [(sheet, sheet) for sheet in sheets], str(path), "sheets")
     if not found:
-        return RecordSources(str(path), {schema.record_type: Located(path, options)})
+        return RecordSources(str(path), {schema.record_type: Located(path, options)}, tuple(sheets[1:]))
     located = {name: Located(path, SourceOptions(sheet=sheet), f"{path}, sheet {sheet}")
                for name, sheet in found.items()}
     return RecordSources(str(path), located, ignored)
