@@ -132,11 +132,11 @@ def _database(uri: str, schema: Schema, options: SourceOptions) -> RecordSources
 
 def _match(schema: Schema, items: Sequence[tuple[str, str]], where: str,
            what: str) -> tuple[dict[str, str], tuple[str, ...]]:
-    """Each record type's one item (by its name, then the item as given), and the items that name none."""
+    """Each record type's one item (by its name, spaces around it aside), and the items that name none."""
     found: dict[str, str] = {}
     ignored: list[str] = []
     for name, item in items:
-        record = next((record for record in schema.record_types if name.casefold() in _names(record)), None)
+        record = next((record for record in schema.record_types if name.strip().casefold() in _names(record)), None)
         if record is None:
             ignored.append(item)
             continue
