@@ -19,6 +19,7 @@ from refcheck.checks.engine import FINDINGS_SCHEMA
 from refcheck.checks.internal import internal
 from refcheck.checks.outcome import RECORD_TYPE
 from refcheck.checks.report import RuleResult, team_label
+from refcheck.reports.escapes import visible
 from refcheck.reports.files import safe_cell, safe_cells, safe_file_names, starts_formula
 
 COLUMNS = ["record_id", "line", "worker", "rule_id", "category", "severity", "message", "hint", "working_days"]
@@ -114,8 +115,8 @@ def _with_rules(findings: pl.DataFrame, results: Sequence[RuleResult]) -> pl.Dat
             "category": [r.rule.category for r in results],
             "severity": [r.rule.severity.value for r in results],
             "severity_rank": [r.rule.severity.rank for r in results],
-            "message": [safe_cell(r.rule.message) for r in results],
-            "hint": [safe_cell(r.rule.hint) for r in results],
+            "message": [safe_cell(visible(r.rule.message)) for r in results],
+            "hint": [safe_cell(visible(r.rule.hint)) for r in results],
             RULE_ORDER: [place[r.rule.id] for r in results],
         }
     )
