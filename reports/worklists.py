@@ -19,8 +19,8 @@ from refcheck.checks.engine import FINDINGS_SCHEMA
 from refcheck.checks.internal import internal
 from refcheck.checks.outcome import RECORD_TYPE
 from refcheck.checks.report import RuleResult, team_label
+from refcheck.reports.escapes import visible
 from refcheck.reports.files import safe_cell, safe_cells, safe_file_names, starts_formula
-from refcheck.reports.row_order import row_order
 
 COLUMNS = ["record_id", "line", "worker", "rule_id", "category", "severity", "message", "hint", "working_days"]
 HEADERS = {"team": "Team", RECORD_TYPE: "Record type", "record_id": "Record", "line": "Line", "worker": "Worker",
@@ -45,8 +45,8 @@ of a record that falls due, and how far overdue it is (``12 working days``)."""
 OVERDUE_DAYS = internal("overdue_days")
 SEVERAL_URGENCY = ["severity_rank", OVERDUE_DAYS, "working_days", "line", RULE_ORDER]
 SEVERAL_URGENT_FIRST = [True, True, True, False, False]
-"""With several record types: errors first, then the most overdue (in fifths of a day, a working day counted as
-7/5 of a day, so that overdue counts in either unit compare), then the most working days, then by line and rule id."""
+"""With several record types: errors first, then the most overdue (a working day counted as 7/5 of a day, so
+that overdue counts in either unit compare), then the most working days, then by line and rule id."""
 
 
 def team_worklists(report: Report, teams: Sequence[str]) -> dict[str, pl.DataFrame]:
@@ -64,21 +64,21 @@ def team_worklists(report: Report, teams: Sequence[str]) -> dict[str, pl.DataFra
     urgency, first = (SEVERAL_URGENCY, SEVERAL_URGENT_FIRST) if several else (URGENCY, URGENT_FIRST)
     if several:
         frame = frame.with_columns(_overdue_days().alias(OVERDUE_DAYS), _overdue_text().alias("overdue"))
-    order = row_order(frame, [TEAM_INDEX, *urgency], [False, *first])
-    bounds = frame.get_column(TEAM_INDEX).gather(order).search_sorted(
+    ordered = frame.sort([TEAM_INDEX, *urgency], descending=[False, *first], nulls_last=True)
+    bounds = ordered.get_column(TEAM_INDEX).search_sorted(
         pl.Series(range(len(names) + 1), dtype=pl.UInt32), side="left").to_list()
     kinds = [_record_type_labels(report)] if several else []
     own = {*FINDINGS_SCHEMA, *([RECORD_TYPE] if several else [])}
-    shown = frame.select(*kinds, *COLUMNS, *(EVENTS if several else []),
-                         *(name for name in report.findings.columns if name not in own))[order]
+    shown = ordered.select(*kinds, *COLUMNS, *(EVENTS if several else []),
+                           *(name for name in report.findings.columns if name not in own))
     return {team: shown.slice(start, end - start)
             for team, start, end in zip(names, bounds[:-1], bounds[1:], strict=True)}
 
 
 def _overdue_days() -> pl.Expr:
-    """How far overdue, in fifths of a day: a working day as 7/5 of one, so that counts in either unit sort together."""
-    overdue = pl.col("overdue").cast(pl.Int64)
-    return pl.when(pl.col("overdue_unit") == "working days").then(overdue * 7).otherwise(overdue * 5)
+    """How far overdue, in days: a working day as 7/5 of one, so that counts in either unit sort together."""
+    overdue = pl.col("overdue").cast(pl.Float64)
+    return pl.when(pl.col("overdue_unit") == "working days").then(overdue * 7 / 5).otherwise(overdue)
 
 
 def _overdue_text() -> pl.Expr:
@@ -115,8 +115,8 @@ def _with_rules(findings: pl.DataFrame, results: Sequence[RuleResult]) -> pl.Dat
             "category": [r.rule.category for r in results],
             "severity": [r.rule.severity.value for r in results],
             "severity_rank": [r.rule.severity.rank for r in results],
-            "message": [safe_cell(r.rule.message) for r in results],
-            "hint": [safe_cell(r.rule.hint) for r in results],
+            "message": [safe_cell(visible(r.rule.message)) for r in results],
+            "hint": [safe_cell(visible(r.rule.hint)) for r in results],
             RULE_ORDER: [place[r.rule.id] for r in results],
         }
     )

@@ -99,7 +99,27 @@ def _mapping(node: Node, known: Mapping[str, Field] | None, record_types: Record
             own = _shared_date_format(section, problems) if "date_format" in section else shared
             types = record_types[name] if record_types is not None else None
             sections[name] = _section(section, types, _SECTION_KEYS, problems, primary.null_tokens, own)
+    _check_sources(top, listed, primary, sections, record_types or {}, problems)
     return dataclasses.replace(primary, record_types=sections) if sections else primary
+
+
+def _check_sources(top: dict[str, Node], listed: dict[str, Node], primary: ExtractMapping,
+                   sections: Mapping[str, ExtractMapping], record_types: RecordFields, problems: Problems) -> None:
+    """Each ``source:`` names a file, sheet or table no other record type is read from (by its name or its source).
+
+    A folder's file is matched to one record type only, so a shared name would leave the other not supplied.
+    Without a schema (``record_types`` empty) only the sources the mapping gives are compared.
+    """
+    claimed = {name.casefold(): name for name in (PRIMARY, *record_types)}
+    given = [(PRIMARY, primary.source, top.get("source"))]
+    given += [(name, section.source, listed[name].mapping().get("source")) for name, section in sections.items()]
+    for name, source, node in given:
+        if source is None or node is None:
+            continue
+        owner = claimed.setdefault(source.casefold(), name)
+        if owner != name:
+            problems.add(node.where.error(f"source {quoted(source)} is where record type {quoted(owner)} is read "
+                                          "from; each record type needs a file, sheet or table of its own"))
 
 
 def _section(top: dict[str, Node], known: Mapping[str, Field] | None, allowed: set[str], problems: Problems,

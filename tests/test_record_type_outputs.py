@@ -74,3 +74,17 @@ def test_schema_check_counts_every_record_types_fields_and_rules(invoke: Invoke)
             in result.output)
     single = invoke("schema", "check", "wales-referral")
     assert "record type" not in single.output
+
+
+def test_a_schemas_control_characters_never_reach_a_worklist(tmp_path: Path, invoke: Invoke) -> None:
+    where = _sample(tmp_path, "referrals.csv")
+    schema = tmp_path / "hostile.yaml"
+    schema.write_text("name: hostile\nversion: 1\nextends: wales-referral\n"
+                      'fields: {referral_id: {label: "Referral\\x1b[31m ID"}}\n'
+                      'rules: [{id: referral_id.unique, hint: "Merge\\u202e them\\x07"}]\n')
+    result = invoke("scorecard", where / "referrals.csv", "--schema", schema, "--as-of", "2026-11-20", "--out",
+                    tmp_path / "out", "--no-history")
+    assert result.exit_code in (ExitCode.PASSED, ExitCode.FINDINGS), result.output
+    written = [path.read_text(encoding="utf-8") for path in (tmp_path / "out" / "worklists").glob("*.csv")]
+    assert written and all(not any(char in text for char in "\x1b\u202e\x07") for text in written)
+    assert any("Referral\\x1b[31m ID" in text for text in written)  # shown as its escape, as the terminal shows it

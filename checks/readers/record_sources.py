@@ -101,11 +101,14 @@ def _for_file(path: Path, options: SourceOptions) -> SourceOptions:
 
 
 def _workbook(path: Path, schema: Schema, options: SourceOptions) -> RecordSources:
-    """A workbook with a sheet per record type; one whose sheets name none is the primary's, read as ever."""
+    """A workbook with a sheet per record type; one whose sheets name none is the primary's, read as ever.
+
+    That is its first sheet, so the others are listed as ignored, not left out unsaid.
+    """
     sheets = sheet_names(path)
     found, ignored = _match(schema, [(sheet, sheet) for sheet in sheets], str(path), "sheets")
     if not found:
-        return RecordSources(str(path), {schema.record_type: Located(path, options)})
+        return RecordSources(str(path), {schema.record_type: Located(path, options)}, tuple(sheets[1:]))
     located = {name: Located(path, SourceOptions(sheet=sheet), f"{path}, sheet {sheet}")
                for name, sheet in found.items()}
     return RecordSources(str(path), located, ignored)
@@ -129,11 +132,11 @@ def _database(uri: str, schema: Schema, options: SourceOptions) -> RecordSources
 
 def _match(schema: Schema, items: Sequence[tuple[str, str]], where: str,
            what: str) -> tuple[dict[str, str], tuple[str, ...]]:
-    """Each record type's one item (by its name, then the item as given), and the items that name none."""
+    """Each record type's one item (by its name, spaces around it aside), and the items that name none."""
     found: dict[str, str] = {}
     ignored: list[str] = []
     for name, item in items:
-        record = next((record for record in schema.record_types if name.casefold() in _names(record)), None)
+        record = next((record for record in schema.record_types if name.strip().casefold() in _names(record)), None)
         if record is None:
             ignored.append(item)
             continue
