@@ -19,6 +19,7 @@ from refcheck.cli.common import (
     Gate,
     gate_options,
     reading,
+    shown,
     takes_stdout,
     tell,
     use_color,
@@ -85,14 +86,15 @@ def scorecard(extract: str | None, schema: str, as_of: dt.date | None, read: Rea
             report = validate(chosen, resolved, as_of=as_of, findings=True, carry=carry, options=options,
                               mapping=mapping, measures=True)
             extract_print = None if outputs.no_history else fingerprint(chosen, options)
-    pass_gates(report, read.unreadable_path, read.max_unreadable, read.min_rows, outputs.modes)
-    shown = _team_names(teams, report.teams)
+    pass_gates(report, read.unreadable_path, read.max_unreadable, read.min_rows, outputs.modes,
+               label=shown(extract or engine.source_url or ""))
+    team_names = _team_names(teams, report.teams)
     made_at = dt.datetime.now().replace(microsecond=0)
     from refcheck.reports.outputs import write_scorecard  # NOTE: Jinja2 and XlsxWriter, only when needed
     from refcheck.reports.scorecard_inputs import ScorecardInputs
     from refcheck.reports.scorecard_types import record_types_text
 
-    inputs = ScorecardInputs(report=report, teams=shown, include_columns=carry, warnings=report.warnings)
+    inputs = ScorecardInputs(report=report, teams=team_names, include_columns=carry, warnings=report.warnings)
     _writable_folder(out, outputs)  # NOTE: a bad --out fails before the history is opened
     progress("writing")
     history = outputs.history_path

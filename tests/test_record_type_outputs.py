@@ -88,3 +88,13 @@ def test_a_schemas_control_characters_never_reach_a_worklist(tmp_path: Path, inv
     written = [path.read_text(encoding="utf-8") for path in (tmp_path / "out" / "worklists").glob("*.csv")]
     assert written and all(not any(char in text for char in "\x1b\u202e\x07") for text in written)
     assert any("Referral\\x1b[31m ID" in text for text in written)  # shown as its escape, as the terminal shows it
+
+
+def test_a_folder_too_small_for_min_rows_is_named_as_the_folder_by_scorecard_as_by_check(
+        tmp_path: Path, invoke: Invoke) -> None:
+    where = _sample(tmp_path, "referrals.csv", "cp_plans.csv")
+    for command, more in (("check", []), ("scorecard", ["--out", tmp_path / "out", "--no-history"])):
+        result = invoke(command, where, "--schema", "wales", "--as-of", "2026-11-20", "--min-rows", "1000000", *more)
+        assert result.exit_code == ExitCode.BAD_EXTRACT, result.output
+        last = result.stderr.strip().splitlines()[-1]
+        assert last.startswith(f"Error: {where}:") and "referrals.csv" not in last, (command, last)
