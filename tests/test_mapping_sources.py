@@ -43,7 +43,9 @@ def test_a_source_of_its_own_name_or_a_new_name_is_taken(tmp_path: Path) -> None
     assert mapping.source == "Referrals" and mapping.record_types["cp_reviews"].source == "ssd_reviews"
 
 
-def test_the_command_line_says_so_in_one_line_and_exit_3(tmp_path: Path, invoke: Invoke) -> None:
+def test_the_command_line_says_so_in_one_line_and_exit_3(tmp_path: Path, invoke: Invoke,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # NOTE: a file is named by its path from the current directory
     path = _mapping(tmp_path, "record_types:\n  cp_visits:\n    source: cp_plans\n")
     result = invoke("check", SAMPLE, "--schema", "wales", "--mapping", path, "--as-of", "2026-06-01")
     assert result.exit_code == ExitCode.BAD_SCHEMA
