@@ -115,7 +115,7 @@ def read_type(
     if absent:
         raise ExtractError(f"{extract.label}: no column {', '.join(repr(name) for name in absent)} to include")
     runnable = tuple(rule for rule in rules if rule.id not in unrunnable
-                     and all(schema.fields[name].collected for name in _fields_read(rule)))
+                     and all(schema.fields[name].collected for name in rule.fields_read))
     plan = _row_flags(extract, schema, runnable, as_of, detail=findings, carry=carry, measures=measures,
                       carried=carried)
     unreadable_plan = extract.unreadable if extract.unreadable is not None else pl.LazyFrame(schema=UNREADABLE_COLUMNS)
@@ -123,11 +123,6 @@ def read_type(
     if extract.screen is not None:
         row_flags, unreadable = extract.screen.split(row_flags)
     return TypeRead(extract, schema, runnable, row_flags, unreadable.sort("line"))
-
-
-def _fields_read(rule: Rule) -> tuple[str, ...]:
-    """The fields of its own record type a rule reads: its kind's, and its ``when:`` field."""
-    return (*rule.kind.fields(), *((rule.when.field,) if rule.when is not None else ()))
 
 
 def tally(read: TypeRead, rules: Sequence[Rule], as_of: dt.date, *, findings: bool = False,

@@ -45,6 +45,11 @@ class Rule:
     """The schema's ``when:``: where the rule applies at all."""
 
     @property
+    def fields_read(self) -> tuple[str, ...]:
+        """The fields of its own record type the rule reads: its kind's, and its ``when:`` field."""
+        return (*self.kind.fields(), *((self.when.field,) if self.when is not None else ()))
+
+    @property
     def kind_name(self) -> str:
         """The registered name of the rule's kind."""
         return self.kind.name

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from refcheck.schemas.model import PRIMARY, CodeList, Codes, Field, Period
 from refcheck.schemas.problems import Problems, did_you_mean
 from refcheck.schemas.quoting import quoted
+from refcheck.schemas.values import field_codes
 from refcheck.schemas.yamldoc import Node
 
 RECORD_MEASURES = ("open", "overdue_now", "due", "share")
@@ -92,16 +93,7 @@ def _codes(node: Node, fields: Mapping[str, Field], codes: Mapping[str, CodeList
         items = entry.items() if entry.is_list else []
         if not items:
             raise entry.where.error(f"expected a list of codes, such as [Y]; got {entry.described()}")
-        listed = fields[name].codes
-        known = codes[listed].codes if listed is not None and listed in codes else None
-        written = []
-        for item in items:
-            code = item.raw.strip() if item.raw is not None and item.raw.strip() else item.text()
-            if known is not None and code not in known:
-                raise item.where.error(f"code {quoted(code)} is not in the {quoted(listed or '')} list"
-                                       f"{did_you_mean(code, known)}")
-            written.append(code)
-        found.append((name, tuple(written)))
+        found.append((name, field_codes(items, fields[name], codes)))
     return tuple(found)
 
 

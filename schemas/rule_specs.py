@@ -16,7 +16,7 @@ from refcheck.schemas.problems import Problems, closest, did_you_mean
 from refcheck.schemas.quoting import quoted
 from refcheck.schemas.reading import entry_id
 from refcheck.schemas.shorthands import expand_shorthands
-from refcheck.schemas.values import category_name, check_keys, choice, field_ref, template, tolerance
+from refcheck.schemas.values import category_name, check_keys, choice, field_codes, field_ref, template, tolerance
 from refcheck.schemas.yamldoc import Node
 
 RULE_KEYS = {
@@ -181,14 +181,5 @@ def condition(node: Node, fields: dict[str, Field], codes: dict[str, CodeList]) 
     items = spec["in"].items()
     if not items:
         raise spec["in"].where.error("expected at least one code")
-    listed = fields[name].codes
-    known = codes[listed].codes if listed in codes else None
-    written = []
-    for item in items:
-        code = item.raw.strip() if item.raw is not None and item.raw.strip() else item.text()
-        if known is not None and code not in known:
-            raise item.where.error(f"code {quoted(code)} is not in the {quoted(listed or '')} list"
-                                   f"{did_you_mean(code, known)}")
-        written.append(code)
-    return Condition(field=name, test="in", codes=tuple(written))
+    return Condition(field=name, test="in", codes=field_codes(items, fields[name], codes))
 

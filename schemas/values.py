@@ -10,7 +10,7 @@ import string
 from collections.abc import Mapping
 from typing import TypeVar
 
-from refcheck.schemas.model import CATEGORIES, Field, FieldType, Severity
+from refcheck.schemas.model import CATEGORIES, CodeList, Field, FieldType, Severity
 from refcheck.schemas.problems import Problems, did_you_mean
 from refcheck.schemas.quoting import is_token, quoted
 from refcheck.schemas.yamldoc import Node
@@ -100,3 +100,19 @@ def _as_text(value: object) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(item) for item in value)
     return str(value)
+
+
+def field_codes(items: list[Node], field: Field, codes: Mapping[str, CodeList]) -> tuple[str, ...]:
+    """Codes a schema lists for a field (``when: {in: [...]}``, a measure's ``{field: [codes]}``), trimmed.
+
+    They are checked against the field's code list when it has one: a code not in it is an error at its line.
+    """
+    known = codes[field.codes].codes if field.codes is not None and field.codes in codes else None
+    written = []
+    for item in items:
+        code = item.raw.strip() if item.raw is not None and item.raw.strip() else item.text()
+        if known is not None and code not in known:
+            raise item.where.error(f"code {quoted(code)} is not in the {quoted(field.codes or '')} list"
+                                   f"{did_you_mean(code, known)}")
+        written.append(code)
+    return tuple(written)

@@ -128,14 +128,9 @@ def _scanned(schema: Schema, rules: Sequence[Rule], source: str) -> tuple[Source
     fields = tuple(field.name for field in schema.fields.values() if field.collected)
     reasons = {rule.id: status.reason for rule in rules
                if (status := rule.kind.sql_status()).status is not Export.EXACT}
-    runnable = [rule for rule in rules if rule.id not in reasons and all(name in fields for name in _reads(rule))]
+    runnable = [rule for rule in rules if rule.id not in reasons and all(name in fields for name in rule.fields_read)]
     types = {field.name: field.type for field in schema.fields.values() if field.collected}
     return Source(source, tuple(schema.mapping.column(name) for name in fields), fields, types), runnable, reasons
-
-
-def _reads(rule: Rule) -> tuple[str, ...]:
-    """The fields a rule reads: its kind's, and its ``when:`` field."""
-    return (*rule.kind.fields(), *((rule.when.field,) if rule.when is not None else ()))
 
 
 def _re_referrals(schema: Schema) -> ReReferrals | None:
